@@ -26,7 +26,6 @@ PROPS = (
     "floor", "wall", "wall-right", "mat", "water", "water-high", "bike", "step", "machine", "chair",
     "strap", "arched-back", "roller-knee", "roller-back", "roller-hip",
 )
-POSES_FILE = "poses.toml"
 
 
 @attrs.frozen
@@ -94,8 +93,7 @@ def _exercise(table: object, file: str, index: int) -> Exercise:
     return exercise
 
 
-def _poses(path: Path) -> dict[str, Pose]:
-    data = read_toml(path)
+def _poses(path: Path, data: dict[str, object]) -> dict[str, Pose]:
     top = Fields(data, file=str(path), entry="")
     table = top.sub("pose")
     top.done()
@@ -127,8 +125,7 @@ def _poses(path: Path) -> dict[str, Pose]:
     return poses
 
 
-def read_exercise_file(path: Path) -> list[Exercise]:
-    data = read_toml(path)
+def read_exercise_file(path: Path, data: dict[str, object]) -> list[Exercise]:
     top = Fields(data, file=str(path), entry="")
     tables = top.tables("exercise")
     top.done()
@@ -141,17 +138,18 @@ def read_exercise_file(path: Path) -> list[Exercise]:
     return exercises
 
 
-def load_library(folders: Iterable[Path]) -> Library:
-    """Read each folder in turn; a later folder's entries add to or replace earlier ones by id."""
+def load_library(sources: Iterable[Path]) -> Library:
+    """Read each folder (or single file) in turn; later entries add to or replace earlier ones by id."""
     exercises: dict[str, Exercise] = {}
     poses: dict[str, Pose] = {}
-    for folder in folders:
+    for source in sources:
         layer: dict[str, Exercise] = {}
-        for path in sorted(folder.glob("*.toml")):
-            if path.name == POSES_FILE:
-                poses.update(_poses(path))
+        for path in [source] if source.is_file() else sorted(source.glob("*.toml")):
+            data = read_toml(path)
+            if "pose" in data:
+                poses.update(_poses(path, data))
                 continue
-            for exercise in read_exercise_file(path):
+            for exercise in read_exercise_file(path, data):
                 if exercise.id in layer:
                     raise DataError(
                         str(path), exercise.id, "id", f"already defined in {layer[exercise.id].origin}"

@@ -64,7 +64,7 @@ def _level(table: object, file: str, protocol_id: str, index: int) -> Level:
 def _default_exercise(kind: LevelKind, sessions: tuple[tuple[Segment, ...], ...]) -> str:
     if kind is LevelKind.RUNNING:
         return "easy-run" if all(len(s) == 1 for s in sessions) else "walk-run"
-    return "walking" if kind is LevelKind.WALKING else "elliptical"
+    return "walking" if kind is LevelKind.WALKING else ""  # low-impact levels rotate the protocol's list
 
 
 def _exercise_ids(
@@ -117,7 +117,7 @@ def read_protocol(path: Path, library: Library) -> Protocol:
     for sub in (warm_up, cool_down, exercises, fields):
         sub.done()
     for level in protocol.levels:
-        if level.exercise not in library.exercises:
+        if level.exercise and level.exercise not in library.exercises:
             raise DataError(
                 str(path), f"{protocol_id} level {level.id}", "exercise", f"unknown exercise {level.exercise!r}"
             )

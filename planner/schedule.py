@@ -109,8 +109,8 @@ class _Planner:
         state, protocol = self.state, self.protocol
         decisions = self.take_pending()
         if state.no_running_until is not None and day <= state.no_running_until:
-            return rest_session(self.slot(day, "run", checkin), (*decisions, rules.days_off(
-                (state.no_running_until - day).days + 1)))
+            return self.rest_instead(day, checkin, [*decisions, rules.days_off(
+                (state.no_running_until - day).days + 1)])
         held = rules.is_held(self.rx, day)
         if held or state.paused:
             if held and self.rx.hold_running_until:
@@ -121,19 +121,26 @@ class _Planner:
         if state.week_runs.get(_monday(day), 0) >= protocol.runs_per_week:
             return self.replace_run(day, checkin, [*decisions, rules.weekly_runs_reached(
                 protocol.runs_per_week)], replaced=False)
-        self.maybe_advance(day, decisions)
         level = self.levels[state.level]
         if level.is_running and not rules.enough_rest(level, state.last_run, day):
             state.pending = decisions  # the news waits for the next run
-            return rest_session(self.slot(day, "run", checkin), (rules.rest_between_runs(level),))
+            return self.rest_instead(day, checkin, [rules.rest_between_runs(level)])
+        self.maybe_advance(day, decisions)
+        level = self.levels[state.level]
         chosen = self.choose_session_level(day, decisions)
         nth = state.attempts if chosen == state.level else 0
         if chosen == state.level and not any(d.verdict is not Verdict.SCHEDULE for d in decisions):
             decisions.append(rules.repeat_level(level, state.attempts))
-        if self.levels[chosen].kind is LevelKind.LOW_IMPACT:
-            decisions.append(rules.low_impact_level(self.levels[chosen]))
-        session = level_session(self.slot(day, "run", checkin), protocol, self.library,
-                                self.levels[chosen], nth, tuple(decisions))
+        chosen_level = self.levels[chosen]
+        if chosen_level.kind is LevelKind.LOW_IMPACT:
+            decisions.append(rules.low_impact_level(chosen_level))
+            session = low_impact_session(
+                self.slot(day, "run", checkin), protocol, self.library, self.next_low_impact(),
+                chosen_level.total_seconds(nth) // 60, tuple(decisions), title_level=chosen_level.name,
+                level_id=chosen_level.id)
+        else:
+            session = level_session(self.slot(day, "run", checkin), protocol, self.library,
+                                    chosen_level, nth, tuple(decisions))
         monday = _monday(day)
         state.week_runs[monday] = state.week_runs.get(monday, 0) + 1
         state.week_seconds[monday] = state.week_seconds.get(monday, 0) + session.running_seconds
@@ -145,6 +152,12 @@ class _Planner:
         self.after_run(day, checkin, at_progression_level=chosen == state.level)
         return session
 
+    def rest_instead(self, day: dt.date, checkin: CheckIn | None, decisions: list[Decision]) -> Session:
+        session = rest_session(self.slot(day, "run", checkin), tuple(decisions))
+        if checkin is not None:
+            self.apply_checkin(day, checkin)
+        return session
+
     def replace_run(self, day: dt.date, checkin: CheckIn | None, decisions: list[Decision], *,
                     replaced: bool = True) -> Session:
         """Low-impact cardio of about the run's length in place of the run."""
@@ -152,7 +165,7 @@ class _Planner:
         minutes = max(15, -(-level.total_seconds(self.state.attempts) // 60))
         session = low_impact_session(self.slot(day, "run", checkin, replaced=replaced), self.protocol,
                                      self.library, self.next_low_impact(), minutes, tuple(decisions))
-        self.after_any(day, checkin if checkin is not None else CheckIn(day, **ASSUMED_WELL))
+        self.apply_checkin(day, checkin if checkin is not None else CheckIn(day, **ASSUMED_WELL))
         return session
 
     def maybe_advance(self, day: dt.date, decisions: list[Decision]) -> None:
@@ -197,38 +210,32 @@ class _Planner:
     def after_run(self, day: dt.date, checkin: CheckIn | None, *, at_progression_level: bool) -> None:
         state = self.state
         checkin = checkin if checkin is not None else CheckIn(day, **ASSUMED_WELL)
-        verdict = rules.evaluate(checkin, self.protocol.rule_set)
-        level_before = state.level
         counted = checkin.done and at_progression_level
         if counted:
             state.attempts += 1
-        if verdict.verdict is Verdict.REPEAT:
-            state.attempts -= 1 if counted else 0
-        elif verdict.verdict is Verdict.REGRESS and not checkin.flare_up:
-            state.level = max(0, state.level - 1)
-            state.attempts = 0
-        if verdict.verdict is not Verdict.ADVANCE:
-            state.pending.extend(verdict.decisions)
-        state.ready = verdict.verdict is Verdict.ADVANCE and checkin.done
-        state.last_painful = verdict.verdict is not Verdict.ADVANCE
+        self.apply_checkin(day, checkin, counted=counted)
+        if state.level == len(self.levels) - 1 and state.attempts >= self.levels[-1].min_sessions:
+            state.completed = True
+
+    def apply_checkin(self, day: dt.date, checkin: CheckIn, *, counted: bool = False) -> None:
+        """Pain and soreness verdicts, then pause and resume: any day's check-in can trigger them."""
+        state = self.state
+        verdict = rules.evaluate(checkin, self.protocol.rule_set)
+        level_before = state.level
+        if verdict.decisions:
+            if verdict.verdict is Verdict.REPEAT and counted:
+                state.attempts -= 1
+            elif verdict.verdict is Verdict.REGRESS and not state.paused and not checkin.flare_up:
+                state.level = max(0, state.level - 1)
+                state.attempts = 0
+            if verdict.verdict is not Verdict.ADVANCE:
+                state.pending.extend(verdict.decisions)
+            if counted or verdict.verdict is not Verdict.ADVANCE:  # a good rest-day report proves nothing
+                state.ready = verdict.verdict is Verdict.ADVANCE
+            state.last_painful = verdict.verdict is not Verdict.ADVANCE
+            state.consecutive_painful = state.consecutive_painful + 1 if verdict.too_painful else 0
         if verdict.days_off:
             state.no_running_until = day + dt.timedelta(days=verdict.days_off)
-        last = self.levels[-1]
-        if state.level == len(self.levels) - 1 and state.attempts >= last.min_sessions:
-            state.completed = True
-        self.after_any(day, checkin, verdict, level_before)
-
-    def after_any(self, day: dt.date, checkin: CheckIn, verdict: rules.CheckInVerdict | None = None,
-                  level_before: int | None = None) -> None:
-        """Pause and resume, which any check-in can trigger."""
-        state = self.state
-        verdict = verdict or rules.evaluate(checkin, self.protocol.rule_set)
-        has_report = checkin.pain_during is not None or checkin.pain_next_morning is not None \
-            or checkin.soreness.value != "none"
-        if verdict.too_painful:
-            state.consecutive_painful += 1
-        elif has_report:
-            state.consecutive_painful = 0
         if state.paused:
             if verdict.tolerable_and_settled and not checkin.flare_up:
                 state.paused = False
@@ -240,8 +247,7 @@ class _Planner:
             return
         pause = rules.pause_for_pain(state.consecutive_painful, checkin)
         if pause is not None:
-            state.paused = True
-            state.paused_level = state.level if level_before is None else level_before
+            state.paused, state.paused_level = True, level_before
             state.pending.append(pause)
 
     # -- the other days -----------------------------------------------------------------------
@@ -258,7 +264,7 @@ class _Planner:
         else:
             session = rest_session(self.slot(day, "rest", checkin), (rules.rest_day(),))
         if checkin is not None:
-            self.after_any(day, checkin)
+            self.apply_checkin(day, checkin)
         return session
 
     # -- the walk -----------------------------------------------------------------------------

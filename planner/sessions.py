@@ -106,13 +106,10 @@ def _session(slot: Slot, kind: SessionKind, title: str, level: str, blocks: tupl
 
 def level_session(slot: Slot, protocol: Protocol, library: Library, level: Level, nth: int,
                   decisions: tuple[Decision, ...]) -> Session:
-    """A session at a protocol level: walk/run, continuous run, walk, or low-impact cardio."""
+    """A session at a walking or running level (low-impact levels use low_impact_session)."""
     segments = level.session_segments(nth)
     main_minutes = math.ceil(level.total_seconds(nth) / 60)
     exercise = library.exercise(level.exercise)
-    if not level.is_running and level.kind.value == "low-impact":
-        return low_impact_session(slot, protocol, library, exercise.id, main_minutes, decisions,
-                                  title_level=level.name, level_id=level.id)
     pattern = intervals.describe(segments)
     items = [Item(f"{exercise.name}: {pattern}", exercise.id, f"{main_minutes} min")]
     if level.effort:

@@ -1,0 +1,320 @@
+"""The command line: parse, call the core, print. Heavy libraries load inside the commands that
+need them, so `--help` and the catalogue commands stay fast.
+
+Bad input ends with one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from planner import __version__
+from planner.datafiles import CLINIC_DATA_ENV, clinic_dirs
+from planner.exceptions import PlannerError
+from planner.model import Category, CheckIn, Prescription, Soreness
+from planner.settings import Settings
+
+if TYPE_CHECKING:
+    from planner.catalog import Catalog
+    from planner.store import Store
+
+PROG = "rehab-planner"
+
+
+def fail(message: str, status: int = 2) -> NoReturn:
+    click.echo(f"{PROG}: error: {' '.join(message.split())}", err=True)
+    sys.exit(status)
+
+
+class PlannerGroup(click.Group):
+    """Runs click without its own error printing, so every failure is one line and exit 2."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            result = super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            fail(error.format_message())
+        except click.ClickException as error:
+            fail(error.format_message(), max(error.exit_code, 2))
+        except PlannerError as error:
+            fail(str(error))
+        except click.Abort:
+            fail("aborted", 1)
+        except BrokenPipeError:
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+
+@click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name=PROG)
+@click.option("--db", default="", metavar="PATH-or-URL",
+              help="Database file or URL (env REHAB_PLANNER_DB); default: a SQLite file in your data folder.")
+@click.option("--clinic-data", "clinic_data", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help=f"A clinic folder with exercises/ and protocols/ to add or override (env {CLINIC_DATA_ENV}).")
+@click.pass_context
+def cli(ctx: click.Context, db: str, clinic_data: tuple[Path, ...]) -> None:
+    """Graded return-to-run plans for runners with back pain: calendar feed and printed handout.
+
+    Not medical advice: follow your clinician, and stop and seek help on any red flag.
+    """
+    ctx.obj = Settings(db=db, clinic_dirs=clinic_dirs(clinic_data))
+
+
+def settings(ctx: click.Context) -> Settings:
+    value = ctx.find_root().obj
+    return value if isinstance(value, Settings) else Settings()
+
+
+def catalog(ctx: click.Context) -> Catalog:
+    from planner.catalog import builtin_catalog, load_catalog
+
+    dirs = settings(ctx).clinic_dirs
+    return load_catalog(dirs) if dirs else builtin_catalog()
+
+
+def open_store(ctx: click.Context) -> Store:
+    from planner.store import Store
+
+    return Store.open(settings(ctx).database_url)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+             for row in [header, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                      show_default=True)
+
+
+# -- catalogue ----------------------------------------------------------------------------------
+@cli.group()
+def exercises() -> None:
+    """Browse the exercise library."""
+
+
+@exercises.command("list")
+@click.option("--category", type=click.Choice([c.value for c in Category]), help="Only this category.")
+@FORMAT
+@click.pass_context
+def exercises_list(ctx: click.Context, category: str | None, fmt: str) -> None:
+    """List exercises, by category."""
+    chosen = catalog(ctx).library.by_category(Category(category) if category else None)
+    if fmt == "json":
+        click.echo(json.dumps([{"id": e.id, "name": e.name, "category": e.category.value,
+                                "dose": e.dose.describe(), "impact": e.impact.value} for e in chosen],
+                              indent=2, ensure_ascii=False))
+        return
+    click.echo(table([(e.id, e.name, e.category.value, e.dose.describe()) for e in chosen],
+                     ("id", "name", "category", "dose")))
+
+
+@exercises.command("show")
+@click.argument("exercise_id")
+@click.pass_context
+def exercises_show(ctx: click.Context, exercise_id: str) -> None:
+    """Show one exercise in full."""
+    e = catalog(ctx).library.exercise(exercise_id)
+    lines = [f"{e.name} ({e.id})", f"Category: {e.category.value}; impact: {e.impact.value}",
+             f"Body areas: {', '.join(e.body_areas)}",
+             f"Equipment: {', '.join(e.equipment) or 'none'}", f"Dose: {e.dose.describe()}", "Steps:"]
+    lines += [f"  {i}. {step}" for i, step in enumerate(e.steps, 1)]
+    for title, values in (("Cues", e.cues), ("Cautions", e.cautions), ("Easier", e.easier),
+                          ("Harder", e.harder), ("Sources", e.sources)):
+        if values:
+            lines.append(f"{title}: " + "; ".join(values))
+    click.echo("\n".join(lines))
+
+
+@cli.group()
+def protocols() -> None:
+    """Browse the return-to-run protocols."""
+
+
+@protocols.command("list")
+@FORMAT
+@click.pass_context
+def protocols_list(ctx: click.Context, fmt: str) -> None:
+    """List protocols."""
+    items = sorted(catalog(ctx).protocols.values(), key=lambda p: p.id)
+    if fmt == "json":
+        click.echo(json.dumps([{"id": p.id, "title": p.title, "levels": len(p.levels),
+                                "runs_per_week": p.runs_per_week, "rule_set": p.rule_set} for p in items],
+                              indent=2, ensure_ascii=False))
+        return
+    click.echo(table([(p.id, p.title, str(len(p.levels)), str(p.runs_per_week)) for p in items],
+                     ("id", "title", "levels", "runs/week")))
+
+
+@protocols.command("show")
+@click.argument("protocol_id")
+@click.pass_context
+def protocols_show(ctx: click.Context, protocol_id: str) -> None:
+    """Show a protocol's levels and rules."""
+    p = catalog(ctx).protocol(protocol_id)
+    lines = [p.title, f"For: {p.for_whom}", f"Goal: {p.goal}", "Entry criteria:"]
+    lines += [f"  - {c}" for c in p.entry_criteria]
+    lines += [f"Runs a week: {p.runs_per_week}; strength sessions: {p.strength_per_week}; "
+              f"weekly growth cap: {p.max_weekly_growth:.0%}; rules: {p.rule_set}", "Levels:"]
+    for i, level in enumerate(p.levels, 1):
+        lines.append(f"  {i:2}. {level.name}: {' | '.join(level.patterns)} "
+                     f"(at least {level.min_sessions}x{', ' + level.effort if level.effort else ''})")
+    lines.append("Sources: " + "; ".join(p.sources))
+    click.echo("\n".join(lines))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check a clinic's TOML files or folders (exercises, protocols, clinic branding)."""
+    from planner.validate import validate_path
+
+    for path in paths:
+        click.echo(f"ok: {path}: {validate_path(path)}")
+
+
+# -- plans --------------------------------------------------------------------------------------
+@cli.group()
+def plan() -> None:
+    """Create, list and show plans."""
+
+
+def prescription_from_options(name: str, start: str, tz: str, run_days: str, strength_days: str | None,
+                              time: str, pain: str, red_flags: tuple[str, ...], hold: str | None,
+                              strength_per_week: int) -> Prescription:
+    from planner import parsing
+    from planner.prescription import default_strength_days
+    from planner.redflags import red_flag
+
+    runs = parsing.parse_days(run_days, "run days")
+    strength = (parsing.parse_days(strength_days, "strength days") if strength_days
+                else default_strength_days(runs, strength_per_week))
+    return Prescription(
+        name=parsing.parse_text(name, "name", limit=parsing.MAX_NAME, required=True),
+        start=parsing.parse_date(start, "start"),
+        timezone=parsing.parse_zone(tz),
+        run_days=runs,
+        strength_days=strength,
+        session_time=parsing.parse_time(time),
+        pain=parsing.parse_pain(pain, "pain"),
+        red_flags=tuple(red_flag(f).id for f in red_flags),
+        hold_running_until=parsing.parse_date(hold, "hold running until") if hold else None,
+    )
+
+
+@plan.command("create")
+@click.option("--protocol", "protocol_id", required=True, help="Protocol id (see 'protocols list').")
+@click.option("--start", required=True, metavar="YYYY-MM-DD", help="First day of the plan.")
+@click.option("--name", default="Runner", show_default=True, help="The person's name.")
+@click.option("--tz", default="Europe/London", show_default=True, metavar="Area/City")
+@click.option("--run-days", default="mon,wed,sat", show_default=True, help="Weekdays for runs, apart.")
+@click.option("--strength-days", default=None, help="Weekdays for strength work (default: chosen for you).")
+@click.option("--time", "time_", default="07:30", show_default=True, metavar="HH:MM")
+@click.option("--pain", default="0", show_default=True, metavar="0-10", help="Pain at rest today.")
+@click.option("--red-flag", "red_flags", multiple=True, metavar="FLAG", help="A red flag from the screen.")
+@click.option("--hold-running-until", "hold", default=None, metavar="YYYY-MM-DD",
+              help="Clinician's hold: no running before this date.")
+@click.pass_context
+def plan_create(ctx: click.Context, protocol_id: str, start: str, name: str, tz: str, run_days: str,
+                strength_days: str | None, time_: str, pain: str, red_flags: tuple[str, ...],
+                hold: str | None) -> None:
+    """Create a plan and print its id on the last line."""
+    from planner.service import create_plan
+
+    cat = catalog(ctx)
+    protocol = cat.protocol(protocol_id)
+    rx = prescription_from_options(name, start, tz, run_days, strength_days, time_, pain, red_flags, hold,
+                                   protocol.strength_per_week)
+    plan_id = create_plan(open_store(ctx), cat, protocol_id, rx, now())
+    click.echo(plan_id)
+
+
+@plan.command("list")
+@click.pass_context
+def plan_list(ctx: click.Context) -> None:
+    """List stored plans."""
+    rows = [(p.id, p.prescription.name, p.protocol_id, p.prescription.start.isoformat(),
+             p.revised_at.isoformat()) for p in open_store(ctx).plans()]
+    if not rows:
+        click.echo("No plans yet: create one with 'rehab-planner plan create'.")
+        return
+    click.echo(table(rows, ("id", "name", "protocol", "start", "last change")))
+
+
+@plan.command("show")
+@click.argument("plan_id")
+@FORMAT
+@click.option("--as-of", default=None, metavar="YYYY-MM-DD", help="Show the plan as it stood on this day.")
+@click.pass_context
+def plan_show(ctx: click.Context, plan_id: str, fmt: str, as_of: str | None) -> None:
+    """Show a plan: weeks, days, what to do and why."""
+    from planner import parsing
+    from planner.render_text import plan_table
+    from planner.serialize import plan_to_dict
+    from planner.service import local_today, plan_as_of
+
+    store = open_store(ctx)
+    stored = store.plan(plan_id)
+    today = parsing.parse_date(as_of, "as of") if as_of else local_today(stored.prescription.timezone, now())
+    _, built = plan_as_of(store, catalog(ctx), plan_id, today)
+    if fmt == "json":
+        click.echo(json.dumps(plan_to_dict(built, plan_id), indent=2, ensure_ascii=False))
+    else:
+        click.echo(plan_table(built, plan_id))
+
+
+@cli.command()
+@click.argument("plan_id")
+@click.option("--date", "date_", required=True, metavar="YYYY-MM-DD", help="The day of the session.")
+@click.option("--done/--skipped", default=True, help="Did the session happen?")
+@click.option("--pain-during", default=None, metavar="0-10")
+@click.option("--pain-next-morning", default=None, metavar="0-10")
+@click.option("--soreness", type=click.Choice([s.value for s in Soreness]), default="none",
+              show_default=True, help="When soreness showed up, if at all.")
+@click.option("--red-flag", "red_flags", multiple=True, metavar="FLAG")
+@click.option("--flare-up", is_flag=True, help="Report a flare-up of back pain.")
+@click.option("--note", default="", help="A note for your clinician.")
+@click.pass_context
+def checkin(ctx: click.Context, plan_id: str, date_: str, done: bool, pain_during: str | None,
+            pain_next_morning: str | None, soreness: str, red_flags: tuple[str, ...], flare_up: bool,
+            note: str) -> None:
+    """Record how a session went; the plan adapts."""
+    from planner import parsing
+    from planner.redflags import red_flag
+    from planner.service import local_today, record_checkin
+
+    entry = CheckIn(
+        date=parsing.parse_date(date_, "date"),
+        done=done,
+        pain_during=parsing.parse_pain(pain_during, "pain during") if pain_during is not None else None,
+        pain_next_morning=(parsing.parse_pain(pain_next_morning, "pain next morning")
+                           if pain_next_morning is not None else None),
+        soreness=Soreness(soreness),
+        red_flags=tuple(red_flag(f).id for f in red_flags),
+        flare_up=flare_up,
+        note=parsing.parse_text(note, "note", limit=parsing.MAX_NOTE),
+    )
+    store = open_store(ctx)
+    stored = store.plan(plan_id)
+    moment = now()
+    record_checkin(store, plan_id, entry, local_today(stored.prescription.timezone, moment), moment)
+    click.echo(f"Recorded check-in for {entry.date} on plan {plan_id}.")
+
+
+def main() -> None:
+    cli.main(prog_name=PROG)

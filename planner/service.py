@@ -1,0 +1,103 @@
+"""The few steps every edge (CLI, web, roster) shares: load, build, record, address a feed.
+
+These functions touch the store and the clock's *values* handed to them; the planning itself
+stays in planner.schedule.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+import urllib.parse
+from pathlib import Path
+
+import attrs
+
+from planner.catalog import Catalog
+from planner.exceptions import InputError
+from planner.model import CheckIn, Plan, Prescription
+from planner.schedule import build
+from planner.store import Store, StoredPlan
+
+FEED_KEY_ENV = "REHAB_PLANNER_FEED_KEY"
+
+
+def plan_as_of(store: Store, catalog: Catalog, plan_id: str, today: dt.date) -> tuple[StoredPlan, Plan]:
+    stored = store.plan(plan_id)
+    protocol = catalog.protocol(stored.protocol_id)
+    plan = build(stored.prescription, protocol, catalog.library, store.checkins(plan_id), today)
+    return stored, plan
+
+
+def create_plan(store: Store, catalog: Catalog, protocol_id: str, rx: Prescription, now: dt.datetime,
+                roster_key: str | None = None) -> str:
+    """Check everything by building the plan once before anything is stored."""
+    build(rx, catalog.protocol(protocol_id), catalog.library, (), rx.start)
+    return store.create_plan(protocol_id, rx, now, roster_key)
+
+
+def record_checkin(store: Store, plan_id: str, checkin: CheckIn, today: dt.date, now: dt.datetime) -> None:
+    stored = store.plan(plan_id)
+    if checkin.date < stored.prescription.start:
+        raise InputError(f"date: {checkin.date} is before the plan starts ({stored.prescription.start})")
+    if checkin.date > today:
+        raise InputError(f"date: {checkin.date} is in the future; check in on or after the day")
+    store.add_checkin(plan_id, checkin, now)
+
+
+def local_today(zone: str, now: dt.datetime) -> dt.date:
+    import zoneinfo
+
+    return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+
+
+# -- feed addresses ---------------------------------------------------------------------------
+def feed_key(key_file: Path) -> bytes:
+    """The secret that derives feed tokens, so an address can be shown again while the database
+    holds only hashes. From the environment, else a key file created once (mode 0600)."""
+    from_env = os.environ.get(FEED_KEY_ENV)
+    if from_env:
+        return from_env.encode()
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
+    return key_file.read_text().strip().encode()
+
+
+def derive_token(key: bytes, plan_id: str, generation: int) -> str:
+    """192 bits of HMAC: unguessable without the key; a new generation is a new address."""
+    digest = hmac.new(key, f"{plan_id}:{generation}".encode(), hashlib.sha256).digest()[:24]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+@attrs.frozen
+class FeedAddresses:
+    https: str
+    webcal: str
+    google: str
+    page: str
+
+
+def feed_addresses(base_url: str, token: str) -> FeedAddresses:
+    base = base_url.rstrip("/")
+    https = f"{base}/feeds/{token}.ics"
+    webcal = "webcal://" + https.split("://", 1)[1]
+    google = "https://calendar.google.com/calendar/r?cid=" + urllib.parse.quote(webcal, safe="")
+    return FeedAddresses(https, webcal, google, f"{base}/p/{token}")
+
+
+def ensure_feed(store: Store, plan_id: str, key: bytes, now: dt.datetime, *, rotate: bool = False) -> str:
+    """The plan's current feed token, issuing the first one (or a new one on rotate)."""
+    generation = store.token_generation(plan_id)
+    if rotate or store.active_token_count(plan_id) == 0:
+        generation += 1
+        token = derive_token(key, plan_id, generation)
+        store.add_token(plan_id, token, now)
+        return token
+    return derive_token(key, plan_id, generation)
