@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -35,8 +36,14 @@ def fail(message: str, status: int = 2) -> NoReturn:
 class PlannerGroup(click.Group):
     """Runs click without its own error printing, so every failure is one line and exit 2."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         try:
             result = super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
         except click.UsageError as error:
@@ -52,13 +59,21 @@ class PlannerGroup(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-
 @click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name=PROG)
-@click.option("--db", default="", metavar="PATH-or-URL",
-              help="Database file or URL (env REHAB_PLANNER_DB); default: a SQLite file in your data folder.")
-@click.option("--clinic-data", "clinic_data", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-              help=f"A clinic folder with exercises/ and protocols/ to add or override (env {CLINIC_DATA_ENV}).")
+@click.option(
+    "--db",
+    default="",
+    metavar="PATH-or-URL",
+    help="Database file or URL (env REHAB_PLANNER_DB); default: a SQLite file in your data folder.",
+)
+@click.option(
+    "--clinic-data",
+    "clinic_data",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help=f"A clinic folder with exercises/ and protocols/ to add or override (env {CLINIC_DATA_ENV}).",
+)
 @click.pass_context
 def cli(ctx: click.Context, db: str, clinic_data: tuple[Path, ...]) -> None:
     """Graded return-to-run plans for runners with back pain: calendar feed and printed handout.
@@ -90,16 +105,19 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-             for row in [header, *rows]]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-                      show_default=True)
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 
 
 # -- catalogue ----------------------------------------------------------------------------------
@@ -116,12 +134,29 @@ def exercises_list(ctx: click.Context, category: str | None, fmt: str) -> None:
     """List exercises, by category."""
     chosen = catalog(ctx).library.by_category(Category(category) if category else None)
     if fmt == "json":
-        click.echo(json.dumps([{"id": e.id, "name": e.name, "category": e.category.value,
-                                "dose": e.dose.describe(), "impact": e.impact.value} for e in chosen],
-                              indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": e.id,
+                        "name": e.name,
+                        "category": e.category.value,
+                        "dose": e.dose.describe(),
+                        "impact": e.impact.value,
+                    }
+                    for e in chosen
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
-    click.echo(table([(e.id, e.name, e.category.value, e.dose.describe()) for e in chosen],
-                     ("id", "name", "category", "dose")))
+    click.echo(
+        table(
+            [(e.id, e.name, e.category.value, e.dose.describe()) for e in chosen],
+            ("id", "name", "category", "dose"),
+        )
+    )
 
 
 @exercises.command("show")
@@ -130,12 +165,22 @@ def exercises_list(ctx: click.Context, category: str | None, fmt: str) -> None:
 def exercises_show(ctx: click.Context, exercise_id: str) -> None:
     """Show one exercise in full."""
     e = catalog(ctx).library.exercise(exercise_id)
-    lines = [f"{e.name} ({e.id})", f"Category: {e.category.value}; impact: {e.impact.value}",
-             f"Body areas: {', '.join(e.body_areas)}",
-             f"Equipment: {', '.join(e.equipment) or 'none'}", f"Dose: {e.dose.describe()}", "Steps:"]
+    lines = [
+        f"{e.name} ({e.id})",
+        f"Category: {e.category.value}; impact: {e.impact.value}",
+        f"Body areas: {', '.join(e.body_areas)}",
+        f"Equipment: {', '.join(e.equipment) or 'none'}",
+        f"Dose: {e.dose.describe()}",
+        "Steps:",
+    ]
     lines += [f"  {i}. {step}" for i, step in enumerate(e.steps, 1)]
-    for title, values in (("Cues", e.cues), ("Cautions", e.cautions), ("Easier", e.easier),
-                          ("Harder", e.harder), ("Sources", e.sources)):
+    for title, values in (
+        ("Cues", e.cues),
+        ("Cautions", e.cautions),
+        ("Easier", e.easier),
+        ("Harder", e.harder),
+        ("Sources", e.sources),
+    ):
         if values:
             lines.append(f"{title}: " + "; ".join(values))
     click.echo("\n".join(lines))
@@ -153,12 +198,29 @@ def protocols_list(ctx: click.Context, fmt: str) -> None:
     """List protocols."""
     items = sorted(catalog(ctx).protocols.values(), key=lambda p: p.id)
     if fmt == "json":
-        click.echo(json.dumps([{"id": p.id, "title": p.title, "levels": len(p.levels),
-                                "runs_per_week": p.runs_per_week, "rule_set": p.rule_set} for p in items],
-                              indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": p.id,
+                        "title": p.title,
+                        "levels": len(p.levels),
+                        "runs_per_week": p.runs_per_week,
+                        "rule_set": p.rule_set,
+                    }
+                    for p in items
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
-    click.echo(table([(p.id, p.title, str(len(p.levels)), str(p.runs_per_week)) for p in items],
-                     ("id", "title", "levels", "runs/week")))
+    click.echo(
+        table(
+            [(p.id, p.title, str(len(p.levels)), str(p.runs_per_week)) for p in items],
+            ("id", "title", "levels", "runs/week"),
+        )
+    )
 
 
 @protocols.command("show")
@@ -169,11 +231,16 @@ def protocols_show(ctx: click.Context, protocol_id: str) -> None:
     p = catalog(ctx).protocol(protocol_id)
     lines = [p.title, f"For: {p.for_whom}", f"Goal: {p.goal}", "Entry criteria:"]
     lines += [f"  - {c}" for c in p.entry_criteria]
-    lines += [f"Runs a week: {p.runs_per_week}; strength sessions: {p.strength_per_week}; "
-              f"weekly growth cap: {p.max_weekly_growth:.0%}; rules: {p.rule_set}", "Levels:"]
+    lines += [
+        f"Runs a week: {p.runs_per_week}; strength sessions: {p.strength_per_week}; "
+        f"weekly growth cap: {p.max_weekly_growth:.0%}; rules: {p.rule_set}",
+        "Levels:",
+    ]
     for i, level in enumerate(p.levels, 1):
-        lines.append(f"  {i:2}. {level.name}: {' | '.join(level.patterns)} "
-                     f"(at least {level.min_sessions}x{', ' + level.effort if level.effort else ''})")
+        lines.append(
+            f"  {i:2}. {level.name}: {' | '.join(level.patterns)} "
+            f"(at least {level.min_sessions}x{', ' + level.effort if level.effort else ''})"
+        )
     lines.append("Sources: " + "; ".join(p.sources))
     click.echo("\n".join(lines))
 
@@ -194,16 +261,28 @@ def plan() -> None:
     """Create, list and show plans."""
 
 
-def prescription_from_options(name: str, start: str, tz: str, run_days: str, strength_days: str | None,
-                              time: str, pain: str, red_flags: tuple[str, ...], hold: str | None,
-                              strength_per_week: int) -> Prescription:
+def prescription_from_options(
+    name: str,
+    start: str,
+    tz: str,
+    run_days: str,
+    strength_days: str | None,
+    time: str,
+    pain: str,
+    red_flags: tuple[str, ...],
+    hold: str | None,
+    strength_per_week: int,
+) -> Prescription:
     from planner import parsing
     from planner.prescription import default_strength_days
     from planner.redflags import red_flag
 
     runs = parsing.parse_days(run_days, "run days")
-    strength = (parsing.parse_days(strength_days, "strength days") if strength_days
-                else default_strength_days(runs, strength_per_week))
+    strength = (
+        parsing.parse_days(strength_days, "strength days")
+        if strength_days
+        else default_strength_days(runs, strength_per_week)
+    )
     return Prescription(
         name=parsing.parse_text(name, "name", limit=parsing.MAX_NAME, required=True),
         start=parsing.parse_date(start, "start"),
@@ -227,19 +306,35 @@ def prescription_from_options(name: str, start: str, tz: str, run_days: str, str
 @click.option("--time", "time_", default="07:30", show_default=True, metavar="HH:MM")
 @click.option("--pain", default="0", show_default=True, metavar="0-10", help="Pain at rest today.")
 @click.option("--red-flag", "red_flags", multiple=True, metavar="FLAG", help="A red flag from the screen.")
-@click.option("--hold-running-until", "hold", default=None, metavar="YYYY-MM-DD",
-              help="Clinician's hold: no running before this date.")
+@click.option(
+    "--hold-running-until",
+    "hold",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Clinician's hold: no running before this date.",
+)
 @click.pass_context
-def plan_create(ctx: click.Context, protocol_id: str, start: str, name: str, tz: str, run_days: str,
-                strength_days: str | None, time_: str, pain: str, red_flags: tuple[str, ...],
-                hold: str | None) -> None:
+def plan_create(
+    ctx: click.Context,
+    protocol_id: str,
+    start: str,
+    name: str,
+    tz: str,
+    run_days: str,
+    strength_days: str | None,
+    time_: str,
+    pain: str,
+    red_flags: tuple[str, ...],
+    hold: str | None,
+) -> None:
     """Create a plan and print its id on the last line."""
     from planner.service import create_plan
 
     cat = catalog(ctx)
     protocol = cat.protocol(protocol_id)
-    rx = prescription_from_options(name, start, tz, run_days, strength_days, time_, pain, red_flags, hold,
-                                   protocol.strength_per_week)
+    rx = prescription_from_options(
+        name, start, tz, run_days, strength_days, time_, pain, red_flags, hold, protocol.strength_per_week
+    )
     plan_id = create_plan(open_store(ctx), cat, protocol_id, rx, now())
     click.echo(plan_id)
 
@@ -248,8 +343,10 @@ def plan_create(ctx: click.Context, protocol_id: str, start: str, name: str, tz:
 @click.pass_context
 def plan_list(ctx: click.Context) -> None:
     """List stored plans."""
-    rows = [(p.id, p.prescription.name, p.protocol_id, p.prescription.start.isoformat(),
-             p.revised_at.isoformat()) for p in open_store(ctx).plans()]
+    rows = [
+        (p.id, p.prescription.name, p.protocol_id, p.prescription.start.isoformat(), p.revised_at.isoformat())
+        for p in open_store(ctx).plans()
+    ]
     if not rows:
         click.echo("No plans yet: create one with 'rehab-planner plan create'.")
         return
@@ -284,15 +381,29 @@ def plan_show(ctx: click.Context, plan_id: str, fmt: str, as_of: str | None) -> 
 @click.option("--done/--skipped", default=True, help="Did the session happen?")
 @click.option("--pain-during", default=None, metavar="0-10")
 @click.option("--pain-next-morning", default=None, metavar="0-10")
-@click.option("--soreness", type=click.Choice([s.value for s in Soreness]), default="none",
-              show_default=True, help="When soreness showed up, if at all.")
+@click.option(
+    "--soreness",
+    type=click.Choice([s.value for s in Soreness]),
+    default="none",
+    show_default=True,
+    help="When soreness showed up, if at all.",
+)
 @click.option("--red-flag", "red_flags", multiple=True, metavar="FLAG")
 @click.option("--flare-up", is_flag=True, help="Report a flare-up of back pain.")
 @click.option("--note", default="", help="A note for your clinician.")
 @click.pass_context
-def checkin(ctx: click.Context, plan_id: str, date_: str, done: bool, pain_during: str | None,
-            pain_next_morning: str | None, soreness: str, red_flags: tuple[str, ...], flare_up: bool,
-            note: str) -> None:
+def checkin(
+    ctx: click.Context,
+    plan_id: str,
+    date_: str,
+    done: bool,
+    pain_during: str | None,
+    pain_next_morning: str | None,
+    soreness: str,
+    red_flags: tuple[str, ...],
+    flare_up: bool,
+    note: str,
+) -> None:
     """Record how a session went; the plan adapts."""
     from planner import parsing
     from planner.redflags import red_flag
@@ -302,8 +413,11 @@ def checkin(ctx: click.Context, plan_id: str, date_: str, done: bool, pain_durin
         date=parsing.parse_date(date_, "date"),
         done=done,
         pain_during=parsing.parse_pain(pain_during, "pain during") if pain_during is not None else None,
-        pain_next_morning=(parsing.parse_pain(pain_next_morning, "pain next morning")
-                           if pain_next_morning is not None else None),
+        pain_next_morning=(
+            parsing.parse_pain(pain_next_morning, "pain next morning")
+            if pain_next_morning is not None
+            else None
+        ),
         soreness=Soreness(soreness),
         red_flags=tuple(red_flag(f).id for f in red_flags),
         flare_up=flare_up,

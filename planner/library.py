@@ -23,8 +23,21 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 JOINTS = ("head", "neck", "hip", "knee", "foot", "knee2", "foot2", "elbow", "hand", "elbow2", "hand2")
 REQUIRED_JOINTS = ("head", "neck", "hip", "knee", "foot", "elbow", "hand")
 PROPS = (
-    "floor", "wall", "wall-right", "mat", "water", "water-high", "bike", "step", "machine", "chair",
-    "strap", "arched-back", "roller-knee", "roller-back", "roller-hip",
+    "floor",
+    "wall",
+    "wall-right",
+    "mat",
+    "water",
+    "water-high",
+    "bike",
+    "step",
+    "machine",
+    "chair",
+    "strap",
+    "arched-back",
+    "roller-knee",
+    "roller-back",
+    "roller-hip",
 )
 
 

@@ -30,7 +30,7 @@ def _level(table: object, file: str, protocol_id: str, index: int) -> Level:
     if kind is LevelKind.LOW_IMPACT:
         minutes = fields.integer("minutes", low=5, high=120)
         sessions: tuple[tuple[Segment, ...], ...] = ((Segment("low-impact", minutes * 60),),)
-        patterns = (f"{minutes} min low-impact",)
+        patterns: tuple[str, ...] = (f"{minutes} min low-impact",)
     else:
         patterns = fields.texts("main")
         parsed = []
@@ -108,9 +108,7 @@ def read_protocol(path: Path, library: Library) -> Protocol:
         mobility_exercises=_exercise_ids(exercises, "mobility", library, stretch),
         low_impact=_exercise_ids(exercises, "low_impact", library, (Category.LOW_IMPACT,)),
         surface_advice=fields.text("surface_advice"),
-        levels=tuple(
-            _level(t, str(path), protocol_id, i) for i, t in enumerate(fields.tables("level"))
-        ),
+        levels=tuple(_level(t, str(path), protocol_id, i) for i, t in enumerate(fields.tables("level"))),
         sources=fields.texts("sources"),
         origin=str(path),
     )
@@ -119,7 +117,10 @@ def read_protocol(path: Path, library: Library) -> Protocol:
     for level in protocol.levels:
         if level.exercise and level.exercise not in library.exercises:
             raise DataError(
-                str(path), f"{protocol_id} level {level.id}", "exercise", f"unknown exercise {level.exercise!r}"
+                str(path),
+                f"{protocol_id} level {level.id}",
+                "exercise",
+                f"unknown exercise {level.exercise!r}",
             )
     level_ids = [level.id for level in protocol.levels]
     duplicate = next((i for i in level_ids if level_ids.count(i) > 1), None)

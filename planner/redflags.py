@@ -26,7 +26,9 @@ ADVICE = {
         "Go to an emergency department now, or call the emergency number (999 in the UK, 112 in the EU, "
         "911 in North America). Do not wait to see if it settles."
     ),
-    Urgency.URGENT: "Contact your doctor or physiotherapist today, or an urgent care service if they are closed.",
+    Urgency.URGENT: (
+        "Contact your doctor or physiotherapist today, or an urgent care service if they are closed."
+    ),
     Urgency.SOON: "Book an appointment with your doctor or physiotherapist within the next few days.",
 }
 
@@ -40,20 +42,50 @@ class RedFlag:
 
 
 RED_FLAGS: tuple[RedFlag, ...] = (
-    RedFlag("saddle-numbness", "cauda equina", "Numbness around your bottom, genitals or inner thighs (the saddle area)?", Urgency.EMERGENCY),
-    RedFlag("bladder-change", "cauda equina", "New difficulty passing urine, or loss of bladder control?", Urgency.EMERGENCY),
+    RedFlag(
+        "saddle-numbness",
+        "cauda equina",
+        "Numbness around your bottom, genitals or inner thighs (the saddle area)?",
+        Urgency.EMERGENCY,
+    ),
+    RedFlag(
+        "bladder-change",
+        "cauda equina",
+        "New difficulty passing urine, or loss of bladder control?",
+        Urgency.EMERGENCY,
+    ),
     RedFlag("bowel-control", "cauda equina", "Loss of bowel control?", Urgency.EMERGENCY),
-    RedFlag("both-legs-weak", "cauda equina", "New or worsening weakness or numbness in both legs?", Urgency.EMERGENCY),
+    RedFlag(
+        "both-legs-weak",
+        "cauda equina",
+        "New or worsening weakness or numbness in both legs?",
+        Urgency.EMERGENCY,
+    ),
     RedFlag("sexual-dysfunction", "cauda equina", "New problems with sexual function?", Urgency.EMERGENCY),
     RedFlag("cancer-history", "cancer", "Have you ever had cancer?", Urgency.URGENT),
     RedFlag("weight-loss", "cancer", "Weight loss you cannot explain?", Urgency.URGENT),
-    RedFlag("night-pain", "cancer", "Constant pain at night that does not ease with rest or changing position?", Urgency.URGENT),
+    RedFlag(
+        "night-pain",
+        "cancer",
+        "Constant pain at night that does not ease with rest or changing position?",
+        Urgency.URGENT,
+    ),
     RedFlag("over-50-new-pain", "cancer", "Are you over 50 and is this back pain new?", Urgency.SOON),
     RedFlag("fever", "infection", "Fever or chills with your back pain?", Urgency.URGENT),
-    RedFlag("weak-immunity", "infection", "A weakened immune system (for example from medicines or illness)?", Urgency.URGENT),
+    RedFlag(
+        "weak-immunity",
+        "infection",
+        "A weakened immune system (for example from medicines or illness)?",
+        Urgency.URGENT,
+    ),
     RedFlag("recent-infection", "infection", "A recent bacterial infection?", Urgency.URGENT),
     RedFlag("iv-drug-use", "infection", "Injecting drugs?", Urgency.URGENT),
-    RedFlag("trauma", "fracture", "Pain after a fall or accident, or a minor knock if you have osteoporosis or take steroids long-term?", Urgency.URGENT),
+    RedFlag(
+        "trauma",
+        "fracture",
+        "Pain after a fall or accident, or a minor knock with osteoporosis or long-term steroids?",
+        Urgency.URGENT,
+    ),
     RedFlag("leg-pain-spreading", "nerve", "Pain spreading down one or both legs?", Urgency.SOON),
     RedFlag("back-swelling", "skin", "Swelling or redness on your back?", Urgency.URGENT),
     RedFlag("new-lump", "skin", "A new lump on your back?", Urgency.SOON),

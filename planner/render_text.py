@@ -35,5 +35,7 @@ def plan_table(plan: Plan, plan_id: str = "", width: int = 100) -> str:
             minutes = f"{s.minutes} min" if s.minutes else ""
             lines.append(f"  {s.date:%a %d %b}  {s.title:<38} {minutes:>7}  {s.status.value}{mark}")
             for why in _why(s):
-                lines += textwrap.wrap(why, width, initial_indent="      why: ", subsequent_indent="           ")
+                lines += textwrap.wrap(
+                    why, width, initial_indent="      why: ", subsequent_indent="           "
+                )
     return "\n".join(lines)

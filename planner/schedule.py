@@ -2,7 +2,9 @@
 
 The plan is simulated day by day from the start date. Check-ins dated on or before `today` steer
 it through planner.rules; a session without a check-in is assumed to go well, which is how the
-future is projected. No clock, file or database is touched: the same inputs give the same plan.
+future is projected. One exception: an unreported past low-impact session does not end a pause,
+because running resumes only on a report that pain was tolerable and settled.
+No clock, file or database is touched: the same inputs give the same plan.
 """
 
 from __future__ import annotations
@@ -37,7 +39,11 @@ from planner.sessions import (
 )
 
 HORIZON_DAYS = 7 * 52
-ASSUMED_WELL = dict(done=True, pain_during=0, pain_next_morning=0)
+
+
+def _assumed_well(day: dt.date) -> CheckIn:
+    """The report a session without a check-in is taken to have given: done, no pain."""
+    return CheckIn(day, done=True, pain_during=0, pain_next_morning=0)
 
 
 @attrs.define
@@ -69,9 +75,21 @@ def _monday(day: dt.date) -> dt.date:
 class _Planner:
     """One build: holds the inputs and the state, and walks the days."""
 
-    def __init__(self, rx: Prescription, protocol: Protocol, library: Library,
-                 checkins: dict[dt.date, CheckIn], today: dt.date) -> None:
-        self.rx, self.protocol, self.library, self.checkins, self.today = rx, protocol, library, checkins, today
+    def __init__(
+        self,
+        rx: Prescription,
+        protocol: Protocol,
+        library: Library,
+        checkins: dict[dt.date, CheckIn],
+        today: dt.date,
+    ) -> None:
+        self.rx, self.protocol, self.library, self.checkins, self.today = (
+            rx,
+            protocol,
+            library,
+            checkins,
+            today,
+        )
         self.state = _State()
         self.levels = protocol.levels
         first_running = next(lv for lv in self.levels if lv.is_running)
@@ -107,10 +125,13 @@ class _Planner:
     # -- the run slot -------------------------------------------------------------------------
     def run_slot(self, day: dt.date, checkin: CheckIn | None) -> Session:
         state, protocol = self.state, self.protocol
-        decisions = self.take_pending()
         if state.no_running_until is not None and day <= state.no_running_until:
-            return self.rest_instead(day, checkin, [*decisions, rules.days_off(
-                (state.no_running_until - day).days + 1)])
+            return self.rest_instead(day, checkin, [rules.days_off((state.no_running_until - day).days + 1)])
+        if state.week_runs.get(_monday(day), 0) >= protocol.runs_per_week:
+            return self.replace_run(
+                day, checkin, [rules.weekly_runs_reached(protocol.runs_per_week)], replaced=False
+            )
+        decisions = self.take_pending()
         held = rules.is_held(self.rx, day)
         if held or state.paused:
             if held and self.rx.hold_running_until:
@@ -118,9 +139,6 @@ class _Planner:
             elif not any(d.verdict is Verdict.PAUSE for d in decisions):
                 decisions.append(rules.paused_session())
             return self.replace_run(day, checkin, decisions)
-        if state.week_runs.get(_monday(day), 0) >= protocol.runs_per_week:
-            return self.replace_run(day, checkin, [*decisions, rules.weekly_runs_reached(
-                protocol.runs_per_week)], replaced=False)
         level = self.levels[state.level]
         if level.is_running and not rules.enough_rest(level, state.last_run, day):
             state.pending = decisions  # the news waits for the next run
@@ -135,12 +153,19 @@ class _Planner:
         if chosen_level.kind is LevelKind.LOW_IMPACT:
             decisions.append(rules.low_impact_level(chosen_level))
             session = low_impact_session(
-                self.slot(day, "run", checkin), protocol, self.library, self.next_low_impact(),
-                chosen_level.total_seconds(nth) // 60, tuple(decisions), title_level=chosen_level.name,
-                level_id=chosen_level.id)
+                self.slot(day, "run", checkin),
+                protocol,
+                self.library,
+                self.next_low_impact(),
+                chosen_level.total_seconds(nth) // 60,
+                tuple(decisions),
+                title_level=chosen_level.name,
+                level_id=chosen_level.id,
+            )
         else:
-            session = level_session(self.slot(day, "run", checkin), protocol, self.library,
-                                    chosen_level, nth, tuple(decisions))
+            session = level_session(
+                self.slot(day, "run", checkin), protocol, self.library, chosen_level, nth, tuple(decisions)
+            )
         monday = _monday(day)
         state.week_runs[monday] = state.week_runs.get(monday, 0) + 1
         state.week_seconds[monday] = state.week_seconds.get(monday, 0) + session.running_seconds
@@ -158,14 +183,24 @@ class _Planner:
             self.apply_checkin(day, checkin)
         return session
 
-    def replace_run(self, day: dt.date, checkin: CheckIn | None, decisions: list[Decision], *,
-                    replaced: bool = True) -> Session:
+    def replace_run(
+        self, day: dt.date, checkin: CheckIn | None, decisions: list[Decision], *, replaced: bool = True
+    ) -> Session:
         """Low-impact cardio of about the run's length in place of the run."""
         level = self.levels[self.state.level]
         minutes = max(15, -(-level.total_seconds(self.state.attempts) // 60))
-        session = low_impact_session(self.slot(day, "run", checkin, replaced=replaced), self.protocol,
-                                     self.library, self.next_low_impact(), minutes, tuple(decisions))
-        self.apply_checkin(day, checkin if checkin is not None else CheckIn(day, **ASSUMED_WELL))
+        session = low_impact_session(
+            self.slot(day, "run", checkin, replaced=replaced),
+            self.protocol,
+            self.library,
+            self.next_low_impact(),
+            minutes,
+            tuple(decisions),
+        )
+        if checkin is not None:
+            self.apply_checkin(day, checkin)
+        elif day >= self.today:  # only the projected future is assumed to go well: resuming a
+            self.apply_checkin(day, _assumed_well(day))  # past pause needs a real report
         return session
 
     def maybe_advance(self, day: dt.date, decisions: list[Decision]) -> None:
@@ -173,8 +208,10 @@ class _Planner:
         level = self.levels[state.level]
         if state.level + 1 >= len(self.levels) or state.attempts < level.min_sessions or not state.ready:
             return
-        if state.last_painful or rules.rises_in_window(state.rise_days, day) >= \
-                self.protocol.max_level_rises_per_week:
+        if (
+            state.last_painful
+            or rules.rises_in_window(state.rise_days, day) >= self.protocol.max_level_rises_per_week
+        ):
             decisions.append(rules.rise_limit(self.protocol.max_level_rises_per_week))
             return
         state.level += 1
@@ -185,9 +222,14 @@ class _Planner:
         """The progression level, or a lighter one when the weekly growth cap or rise limit bites."""
         state, protocol = self.state, self.protocol
         monday = _monday(day)
-        allowance = rules.weekly_allowance(protocol.max_weekly_growth, self.floor_seconds, (
-            state.week_seconds.get(monday - dt.timedelta(days=7), 0),
-            state.week_seconds.get(monday - dt.timedelta(days=14), 0)))
+        allowance = rules.weekly_allowance(
+            protocol.max_weekly_growth,
+            self.floor_seconds,
+            (
+                state.week_seconds.get(monday - dt.timedelta(days=7), 0),
+                state.week_seconds.get(monday - dt.timedelta(days=14), 0),
+            ),
+        )
         so_far, later = state.week_seconds.get(monday, 0), self.remaining_run_slots(day)
         chosen = 0
         for candidate in range(state.level, -1, -1):
@@ -198,9 +240,13 @@ class _Planner:
         if chosen < state.level:
             decisions.append(rules.growth_cap(protocol.max_weekly_growth, self.levels[chosen]))
         last = state.last_session_level
-        if last is not None and chosen > last and (
-            state.last_painful
-            or rules.rises_in_window(state.rise_days, day) >= protocol.max_level_rises_per_week
+        if (
+            last is not None
+            and chosen > last
+            and (
+                state.last_painful
+                or rules.rises_in_window(state.rise_days, day) >= protocol.max_level_rises_per_week
+            )
         ):
             chosen = last
             decisions.append(rules.rise_limit(protocol.max_level_rises_per_week))
@@ -209,7 +255,7 @@ class _Planner:
     # -- check-ins ----------------------------------------------------------------------------
     def after_run(self, day: dt.date, checkin: CheckIn | None, *, at_progression_level: bool) -> None:
         state = self.state
-        checkin = checkin if checkin is not None else CheckIn(day, **ASSUMED_WELL)
+        checkin = checkin if checkin is not None else _assumed_well(day)
         counted = checkin.done and at_progression_level
         if counted:
             state.attempts += 1
@@ -256,11 +302,13 @@ class _Planner:
         if weekday in self.rx.strength_days:
             easier = self.state.paused
             decision = rules.strength_while_paused() if easier else rules.strength_day()
-            session = strength_session(self.slot(day, "strength", checkin), self.protocol, self.library,
-                                       (decision,), easier=easier)
+            session = strength_session(
+                self.slot(day, "strength", checkin), self.protocol, self.library, (decision,), easier=easier
+            )
         elif weekday == self.mobility_day:
-            session = mobility_session(self.slot(day, "mobility", checkin), self.protocol, self.library,
-                                       (rules.mobility_day(),))
+            session = mobility_session(
+                self.slot(day, "mobility", checkin), self.protocol, self.library, (rules.mobility_day(),)
+            )
         else:
             session = rest_session(self.slot(day, "rest", checkin), (rules.rest_day(),))
         if checkin is not None:
@@ -288,15 +336,21 @@ class _Planner:
             self.sessions.append(session)
             if checkin is not None and checkin.red_flags:
                 decision = rules.red_flag_referral(checkin.red_flags)
-                self.sessions.append(referral_session(self.slot(day, "referral", None),
-                                                      checkin.red_flags, (decision,)))
+                self.sessions.append(
+                    referral_session(self.slot(day, "referral", None), checkin.red_flags, (decision,))
+                )
                 return self.sessions, True
             day += dt.timedelta(days=1)
         return self.sessions, False
 
 
-def build(prescription: Prescription, protocol: Protocol, library: Library,
-          checkins: Iterable[CheckIn], today: dt.date) -> Plan:
+def build(
+    prescription: Prescription,
+    protocol: Protocol,
+    library: Library,
+    checkins: Iterable[CheckIn],
+    today: dt.date,
+) -> Plan:
     """The plan as of `today`: check-ins after it are ignored; later ones override earlier ones."""
     rx_checks.check(prescription)
     by_date = {c.date: c for c in checkins if prescription.start <= c.date <= today}

@@ -66,8 +66,12 @@ def checkin_from_dict(data: dict[str, Any]) -> CheckIn:
 
 
 def decision_to_dict(decision: Decision) -> dict[str, str]:
-    return {"rule": decision.rule, "verdict": decision.verdict.value, "text": decision.text,
-            "source": decision.source}
+    return {
+        "rule": decision.rule,
+        "verdict": decision.verdict.value,
+        "text": decision.text,
+        "source": decision.source,
+    }
 
 
 def session_to_dict(session: Session) -> dict[str, Any]:
@@ -83,8 +87,11 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "projected": session.projected,
         "slot": session.slot,
         "blocks": [
-            {"name": b.name, "minutes": b.minutes,
-             "items": [{"text": i.text, "exercise": i.exercise_id, "dose": i.dose} for i in b.items]}
+            {
+                "name": b.name,
+                "minutes": b.minutes,
+                "items": [{"text": i.text, "exercise": i.exercise_id, "dose": i.dose} for i in b.items],
+            }
             for b in session.blocks
         ],
         "decisions": [decision_to_dict(d) for d in session.decisions],

@@ -33,8 +33,14 @@ def plan_as_of(store: Store, catalog: Catalog, plan_id: str, today: dt.date) -> 
     return stored, plan
 
 
-def create_plan(store: Store, catalog: Catalog, protocol_id: str, rx: Prescription, now: dt.datetime,
-                roster_key: str | None = None) -> str:
+def create_plan(
+    store: Store,
+    catalog: Catalog,
+    protocol_id: str,
+    rx: Prescription,
+    now: dt.datetime,
+    roster_key: str | None = None,
+) -> str:
     """Check everything by building the plan once before anything is stored."""
     build(rx, catalog.protocol(protocol_id), catalog.library, (), rx.start)
     return store.create_plan(protocol_id, rx, now, roster_key)

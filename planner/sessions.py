@@ -74,16 +74,22 @@ def _warm_up(protocol: Protocol, library: Library, gentle: bool) -> Block:
     drills = protocol.warm_up_drills
     if gentle:  # no jumping while running is off the table
         drills = tuple(d for d in drills if library.exercise(d).impact.value in ("none", "low"))
-    walk = Item(f"Brisk walk, {protocol.warm_up_walk_minutes} min", "brisk-walk-warm-up",
-                f"{protocol.warm_up_walk_minutes} min")
+    walk = Item(
+        f"Brisk walk, {protocol.warm_up_walk_minutes} min",
+        "brisk-walk-warm-up",
+        f"{protocol.warm_up_walk_minutes} min",
+    )
     items = ((walk,) if protocol.warm_up_walk_minutes else ()) + _exercise_items(library, drills)
     return Block("warm-up", protocol.warm_up_walk_minutes + _minutes(library, drills), items)
 
 
 def _cool_down(protocol: Protocol, library: Library) -> Block:
     stretches = protocol.cool_down_stretches
-    walk = Item(f"Easy walk, {protocol.cool_down_walk_minutes} min", "cool-down-walk",
-                f"{protocol.cool_down_walk_minutes} min")
+    walk = Item(
+        f"Easy walk, {protocol.cool_down_walk_minutes} min",
+        "cool-down-walk",
+        f"{protocol.cool_down_walk_minutes} min",
+    )
     items = ((walk,) if protocol.cool_down_walk_minutes else ()) + _exercise_items(library, stretches)
     return Block("cool-down", protocol.cool_down_walk_minutes + _minutes(library, stretches), items)
 
@@ -95,17 +101,34 @@ def _advice(protocol: Protocol, level: Level | None) -> Block:
     return Block("advice", 0, tuple(Item(line) for line in lines))
 
 
-def _session(slot: Slot, kind: SessionKind, title: str, level: str, blocks: tuple[Block, ...],
-             decisions: tuple[Decision, ...], running_seconds: int = 0) -> Session:
+def _session(
+    slot: Slot,
+    kind: SessionKind,
+    title: str,
+    level: str,
+    blocks: tuple[Block, ...],
+    decisions: tuple[Decision, ...],
+    running_seconds: int = 0,
+) -> Session:
     return Session(
-        date=slot.day, start=slot.start, minutes=sum(b.minutes for b in blocks), kind=kind, title=title,
-        level=level, blocks=blocks, status=slot.status, decisions=decisions, projected=slot.projected,
-        slot=slot.key, running_seconds=running_seconds,
+        date=slot.day,
+        start=slot.start,
+        minutes=sum(b.minutes for b in blocks),
+        kind=kind,
+        title=title,
+        level=level,
+        blocks=blocks,
+        status=slot.status,
+        decisions=decisions,
+        projected=slot.projected,
+        slot=slot.key,
+        running_seconds=running_seconds,
     )
 
 
-def level_session(slot: Slot, protocol: Protocol, library: Library, level: Level, nth: int,
-                  decisions: tuple[Decision, ...]) -> Session:
+def level_session(
+    slot: Slot, protocol: Protocol, library: Library, level: Level, nth: int, decisions: tuple[Decision, ...]
+) -> Session:
     """A session at a walking or running level (low-impact levels use low_impact_session)."""
     segments = level.session_segments(nth)
     main_minutes = math.ceil(level.total_seconds(nth) / 60)
@@ -115,8 +138,12 @@ def level_session(slot: Slot, protocol: Protocol, library: Library, level: Level
     if level.effort:
         items.append(Item(f"Effort: {level.effort}"))
     main = Block("main set", main_minutes, tuple(items))
-    blocks = (_warm_up(protocol, library, gentle=False), main, _cool_down(protocol, library),
-              _advice(protocol, level))
+    blocks = (
+        _warm_up(protocol, library, gentle=False),
+        main,
+        _cool_down(protocol, library),
+        _advice(protocol, level),
+    )
     if level.is_running:
         continuous = len(segments) == 1
         kind = SessionKind.RUN if continuous else SessionKind.RUN_WALK
@@ -125,33 +152,49 @@ def level_session(slot: Slot, protocol: Protocol, library: Library, level: Level
     return _session(slot, SessionKind.WALK, f"Walk · {level.name}", level.id, blocks, decisions)
 
 
-def low_impact_session(slot: Slot, protocol: Protocol, library: Library, exercise_id: str, minutes: int,
-                       decisions: tuple[Decision, ...], *, title_level: str = "", level_id: str = ""
-                       ) -> Session:
+def low_impact_session(
+    slot: Slot,
+    protocol: Protocol,
+    library: Library,
+    exercise_id: str,
+    minutes: int,
+    decisions: tuple[Decision, ...],
+    *,
+    title_level: str = "",
+    level_id: str = "",
+) -> Session:
     """Low-impact cardio of a given length, in place of a run or as a level of its own."""
     exercise = library.exercise(exercise_id)
-    main = Block("main set", minutes, (Item(f"{exercise.name}, easy and steady", exercise.id,
-                                            f"{minutes} min"),))
-    blocks = (_warm_up(protocol, library, gentle=True), main, _cool_down(protocol, library),
-              _advice(protocol, None))
+    main = Block(
+        "main set", minutes, (Item(f"{exercise.name}, easy and steady", exercise.id, f"{minutes} min"),)
+    )
+    blocks = (
+        _warm_up(protocol, library, gentle=True),
+        main,
+        _cool_down(protocol, library),
+        _advice(protocol, None),
+    )
     title = f"{exercise.name} {minutes} min" + (f" · {title_level}" if title_level else "")
     return _session(slot, SessionKind.CROSS_TRAINING, title, level_id, blocks, decisions)
 
 
-def strength_session(slot: Slot, protocol: Protocol, library: Library, decisions: tuple[Decision, ...],
-                     *, easier: bool) -> Session:
+def strength_session(
+    slot: Slot, protocol: Protocol, library: Library, decisions: tuple[Decision, ...], *, easier: bool
+) -> Session:
     ids = protocol.strength_exercises
     if easier:
-        ids = tuple(dict.fromkeys(library.exercise(i).easier[0] if library.exercise(i).easier else i
-                                  for i in ids))
+        ids = tuple(
+            dict.fromkeys(library.exercise(i).easier[0] if library.exercise(i).easier else i for i in ids)
+        )
     gentle_warm_up = Block("warm-up", 5, (Item("March on the spot and move gently, 5 min"),))
     main = Block("exercises", _minutes(library, ids), _exercise_items(library, ids))
     title = "Strength · core and legs" + (" (easier)" if easier else "")
     return _session(slot, SessionKind.STRENGTH, title, "", (gentle_warm_up, main), decisions)
 
 
-def mobility_session(slot: Slot, protocol: Protocol, library: Library,
-                     decisions: tuple[Decision, ...]) -> Session:
+def mobility_session(
+    slot: Slot, protocol: Protocol, library: Library, decisions: tuple[Decision, ...]
+) -> Session:
     ids = protocol.mobility_exercises
     main = Block("exercises", _minutes(library, ids), _exercise_items(library, ids))
     return _session(slot, SessionKind.MOBILITY, "Mobility and foam rolling", "", (main,), decisions)
@@ -164,8 +207,11 @@ def rest_session(slot: Slot, decisions: tuple[Decision, ...]) -> Session:
 
 def referral_session(slot: Slot, flags: tuple[str, ...], decisions: tuple[Decision, ...]) -> Session:
     flag = redflags.most_urgent(flags)
-    urgency = {redflags.Urgency.EMERGENCY: "Emergency", redflags.Urgency.URGENT: "Urgent",
-               redflags.Urgency.SOON: "Soon"}[flag.urgency]
+    urgency = {
+        redflags.Urgency.EMERGENCY: "Emergency",
+        redflags.Urgency.URGENT: "Urgent",
+        redflags.Urgency.SOON: "Soon",
+    }[flag.urgency]
     items = [Item(redflags.ADVICE[flag.urgency])]
     items += [Item(f"You reported: {redflags.red_flag(f).question}") for f in flags]
     items.append(Item("Stop all training in this programme until a clinician has seen you."))

@@ -30,10 +30,15 @@ SCHEMA_VERSION = 2
 CANCELLED_GRACE = dt.timedelta(days=30)
 
 metadata = sa.MetaData()
-meta = sa.Table("meta", metadata, sa.Column("key", sa.String(40), primary_key=True),
-                sa.Column("value", sa.String(200), nullable=False))
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+)
 plans = sa.Table(
-    "plans", metadata,
+    "plans",
+    metadata,
     sa.Column("id", sa.String(32), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("protocol_id", sa.String(100), nullable=False),
@@ -43,7 +48,8 @@ plans = sa.Table(
     sa.Column("roster_key", sa.String(200), unique=True),
 )
 checkins = sa.Table(
-    "checkins", metadata,
+    "checkins",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), nullable=False, index=True),
     sa.Column("recorded_at", sa.String(32), nullable=False),
@@ -51,14 +57,16 @@ checkins = sa.Table(
     sa.Column("data", sa.Text, nullable=False),
 )
 feed_tokens = sa.Table(
-    "feed_tokens", metadata,
+    "feed_tokens",
+    metadata,
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), nullable=False, index=True),
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("revoked_at", sa.String(32)),
 )
 event_sequences = sa.Table(
-    "event_sequences", metadata,
+    "event_sequences",
+    metadata,
     sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), primary_key=True),
     sa.Column("uid", sa.String(200), primary_key=True),
     sa.Column("sequence", sa.Integer, nullable=False),
@@ -100,7 +108,9 @@ def _upgrade(connection: Connection) -> None:
     inspector = sa.inspect(connection)
     columns = {c["name"] for c in inspector.get_columns("event_sequences")}
     if "snapshot" not in columns:  # version 1 -> 2: cancelled events keep their last content
-        connection.execute(sa.text("ALTER TABLE event_sequences ADD COLUMN snapshot TEXT NOT NULL DEFAULT ''"))
+        connection.execute(
+            sa.text("ALTER TABLE event_sequences ADD COLUMN snapshot TEXT NOT NULL DEFAULT ''")
+        )
 
 
 class Store:
@@ -114,6 +124,7 @@ class Store:
         is_sqlite = url.startswith("sqlite")
         engine = sa.create_engine(url, connect_args={"timeout": 30} if is_sqlite else {})
         if is_sqlite:
+
             @sa.event.listens_for(engine, "connect")
             def _pragmas(dbapi_connection: Any, _record: Any) -> None:
                 cursor = dbapi_connection.cursor()
@@ -121,6 +132,7 @@ class Store:
                 cursor.execute("PRAGMA busy_timeout=30000")
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.close()
+
         store = cls(engine)
         store._migrate()
         return store
@@ -133,24 +145,35 @@ class Store:
                 connection.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
             elif int(row.value) < SCHEMA_VERSION:
                 _upgrade(connection)
-                connection.execute(meta.update().where(meta.c.key == "schema_version")
-                                   .values(value=str(SCHEMA_VERSION)))
+                connection.execute(
+                    meta.update().where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
+                )
             elif int(row.value) > SCHEMA_VERSION:
                 raise InputError(f"the database has schema version {row.value}, newer than this program")
 
     def schema_version(self) -> int:
         with self.engine.connect() as connection:
-            return int(connection.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar_one())
+            return int(
+                connection.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar_one()
+            )
 
     # -- plans --------------------------------------------------------------------------------
-    def create_plan(self, protocol_id: str, rx: Prescription, now: dt.datetime,
-                    roster_key: str | None = None) -> str:
+    def create_plan(
+        self, protocol_id: str, rx: Prescription, now: dt.datetime, roster_key: str | None = None
+    ) -> str:
         plan_id = secrets.token_hex(4)
         with self.engine.begin() as connection:
-            connection.execute(plans.insert().values(
-                id=plan_id, name=rx.name, protocol_id=protocol_id,
-                prescription=json.dumps(prescription_to_dict(rx)), created_at=_now_text(now),
-                revised_at=_now_text(now), roster_key=roster_key))
+            connection.execute(
+                plans.insert().values(
+                    id=plan_id,
+                    name=rx.name,
+                    protocol_id=protocol_id,
+                    prescription=json.dumps(prescription_to_dict(rx)),
+                    created_at=_now_text(now),
+                    revised_at=_now_text(now),
+                    roster_key=roster_key,
+                )
+            )
         return plan_id
 
     def update_plan(self, plan_id: str, protocol_id: str, rx: Prescription, now: dt.datetime) -> bool:
@@ -159,15 +182,27 @@ class Store:
         if current.protocol_id == protocol_id and current.prescription == rx:
             return False
         with self.engine.begin() as connection:
-            connection.execute(plans.update().where(plans.c.id == plan_id).values(
-                name=rx.name, protocol_id=protocol_id, prescription=json.dumps(prescription_to_dict(rx)),
-                revised_at=_now_text(now)))
+            connection.execute(
+                plans.update()
+                .where(plans.c.id == plan_id)
+                .values(
+                    name=rx.name,
+                    protocol_id=protocol_id,
+                    prescription=json.dumps(prescription_to_dict(rx)),
+                    revised_at=_now_text(now),
+                )
+            )
         return True
 
     def _row_to_plan(self, row: Any) -> StoredPlan:
-        return StoredPlan(row.id, row.protocol_id, prescription_from_dict(json.loads(row.prescription)),
-                          dt.datetime.fromisoformat(row.created_at), dt.datetime.fromisoformat(row.revised_at),
-                          row.roster_key)
+        return StoredPlan(
+            row.id,
+            row.protocol_id,
+            prescription_from_dict(json.loads(row.prescription)),
+            dt.datetime.fromisoformat(row.created_at),
+            dt.datetime.fromisoformat(row.revised_at),
+            row.roster_key,
+        )
 
     def plan(self, plan_id: str) -> StoredPlan:
         with self.engine.connect() as connection:
@@ -190,71 +225,112 @@ class Store:
     def add_checkin(self, plan_id: str, checkin: CheckIn, now: dt.datetime) -> None:
         self.plan(plan_id)
         with self.engine.begin() as connection:
-            connection.execute(checkins.insert().values(
-                plan_id=plan_id, recorded_at=_now_text(now), date=checkin.date.isoformat(),
-                data=json.dumps(checkin_to_dict(checkin))))
+            connection.execute(
+                checkins.insert().values(
+                    plan_id=plan_id,
+                    recorded_at=_now_text(now),
+                    date=checkin.date.isoformat(),
+                    data=json.dumps(checkin_to_dict(checkin)),
+                )
+            )
             connection.execute(plans.update().where(plans.c.id == plan_id).values(revised_at=_now_text(now)))
 
     def checkins(self, plan_id: str) -> list[CheckIn]:
         """In the order recorded: a later check-in for the same date corrects an earlier one."""
         with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(checkins.c.data).where(checkins.c.plan_id == plan_id)
-                                      .order_by(checkins.c.id)).all()
+            rows = connection.execute(
+                sa.select(checkins.c.data).where(checkins.c.plan_id == plan_id).order_by(checkins.c.id)
+            ).all()
         return [checkin_from_dict(json.loads(row.data)) for row in rows]
 
     # -- feed tokens --------------------------------------------------------------------------
     def add_token(self, plan_id: str, token: str, now: dt.datetime) -> None:
         with self.engine.begin() as connection:
-            connection.execute(feed_tokens.update().where(feed_tokens.c.plan_id == plan_id)
-                               .where(feed_tokens.c.revoked_at.is_(None)).values(revoked_at=_now_text(now)))
-            connection.execute(feed_tokens.insert().values(token_hash=token_hash(token), plan_id=plan_id,
-                                                           created_at=_now_text(now)))
+            connection.execute(
+                feed_tokens.update()
+                .where(feed_tokens.c.plan_id == plan_id)
+                .where(feed_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=_now_text(now))
+            )
+            connection.execute(
+                feed_tokens.insert().values(
+                    token_hash=token_hash(token), plan_id=plan_id, created_at=_now_text(now)
+                )
+            )
 
     def active_token_count(self, plan_id: str) -> int:
         with self.engine.connect() as connection:
-            return len(connection.execute(sa.select(feed_tokens.c.token_hash).where(
-                feed_tokens.c.plan_id == plan_id, feed_tokens.c.revoked_at.is_(None))).all())
+            return len(
+                connection.execute(
+                    sa.select(feed_tokens.c.token_hash).where(
+                        feed_tokens.c.plan_id == plan_id, feed_tokens.c.revoked_at.is_(None)
+                    )
+                ).all()
+            )
 
     def token_generation(self, plan_id: str) -> int:
         with self.engine.connect() as connection:
-            return len(connection.execute(sa.select(feed_tokens.c.token_hash).where(
-                feed_tokens.c.plan_id == plan_id)).all())
+            return len(
+                connection.execute(
+                    sa.select(feed_tokens.c.token_hash).where(feed_tokens.c.plan_id == plan_id)
+                ).all()
+            )
 
     def revoke_tokens(self, plan_id: str, now: dt.datetime) -> int:
         with self.engine.begin() as connection:
-            result = connection.execute(feed_tokens.update().where(feed_tokens.c.plan_id == plan_id)
-                                        .where(feed_tokens.c.revoked_at.is_(None))
-                                        .values(revoked_at=_now_text(now)))
+            result = connection.execute(
+                feed_tokens.update()
+                .where(feed_tokens.c.plan_id == plan_id)
+                .where(feed_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=_now_text(now))
+            )
         return result.rowcount
 
     def plan_for_token(self, token: str) -> str | None:
         with self.engine.connect() as connection:
-            row = connection.execute(sa.select(feed_tokens.c.plan_id).where(
-                feed_tokens.c.token_hash == token_hash(token), feed_tokens.c.revoked_at.is_(None))).first()
+            row = connection.execute(
+                sa.select(feed_tokens.c.plan_id).where(
+                    feed_tokens.c.token_hash == token_hash(token), feed_tokens.c.revoked_at.is_(None)
+                )
+            ).first()
         return None if row is None else str(row.plan_id)
 
     # -- calendar event sequences ---------------------------------------------------------------
-    def sync_events(self, plan_id: str, fingerprints: Mapping[str, tuple[str, str]], now: dt.datetime
-                    ) -> dict[str, EventState]:
+    def sync_events(
+        self, plan_id: str, fingerprints: Mapping[str, tuple[str, str]], now: dt.datetime
+    ) -> dict[str, EventState]:
         """Record what each event looks like now; raise SEQUENCE for every change.
 
         `fingerprints` maps uid -> (fingerprint, snapshot). Events that left the plan become
         cancelled (SEQUENCE + 1) and are dropped after CANCELLED_GRACE."""
         states: dict[str, EventState] = {}
         with self.engine.begin() as connection:
-            rows = {r.uid: r for r in connection.execute(
-                sa.select(event_sequences).where(event_sequences.c.plan_id == plan_id))}
+            rows = {
+                r.uid: r
+                for r in connection.execute(
+                    sa.select(event_sequences).where(event_sequences.c.plan_id == plan_id)
+                )
+            }
             for uid, (fingerprint, snapshot) in fingerprints.items():
                 row = rows.get(uid)
                 if row is None:
-                    connection.execute(event_sequences.insert().values(
-                        plan_id=plan_id, uid=uid, sequence=0, fingerprint=fingerprint, snapshot=snapshot))
+                    connection.execute(
+                        event_sequences.insert().values(
+                            plan_id=plan_id, uid=uid, sequence=0, fingerprint=fingerprint, snapshot=snapshot
+                        )
+                    )
                     states[uid] = EventState(0, None, snapshot)
                 elif row.fingerprint != fingerprint or row.cancelled_at is not None:
-                    connection.execute(event_sequences.update().where(
-                        event_sequences.c.plan_id == plan_id, event_sequences.c.uid == uid).values(
-                        sequence=row.sequence + 1, fingerprint=fingerprint, cancelled_at=None,
-                        snapshot=snapshot))
+                    connection.execute(
+                        event_sequences.update()
+                        .where(event_sequences.c.plan_id == plan_id, event_sequences.c.uid == uid)
+                        .values(
+                            sequence=row.sequence + 1,
+                            fingerprint=fingerprint,
+                            cancelled_at=None,
+                            snapshot=snapshot,
+                        )
+                    )
                     states[uid] = EventState(row.sequence + 1, None, snapshot)
                 else:
                     states[uid] = EventState(row.sequence, None, snapshot)
@@ -262,12 +338,14 @@ class Store:
                 if uid in fingerprints:
                     continue
                 if row.cancelled_at is None:
-                    connection.execute(event_sequences.update().where(
-                        event_sequences.c.plan_id == plan_id, event_sequences.c.uid == uid).values(
-                        sequence=row.sequence + 1, cancelled_at=_now_text(now)))
+                    connection.execute(
+                        event_sequences.update()
+                        .where(event_sequences.c.plan_id == plan_id, event_sequences.c.uid == uid)
+                        .values(sequence=row.sequence + 1, cancelled_at=_now_text(now))
+                    )
                     states[uid] = EventState(row.sequence + 1, now, row.snapshot)
                 elif now - dt.datetime.fromisoformat(row.cancelled_at) < CANCELLED_GRACE:
-                    states[uid] = EventState(row.sequence, dt.datetime.fromisoformat(row.cancelled_at),
-                                             row.snapshot)
+                    states[uid] = EventState(
+                        row.sequence, dt.datetime.fromisoformat(row.cancelled_at), row.snapshot
+                    )
         return states
-

@@ -1,0 +1,105 @@
+"""plan create / list / show / checkin against a real SQLite file, and the store underneath."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import sqlalchemy as sa
+
+from planner.catalog import builtin_catalog
+from planner.store import Store
+from tests.invariants import check_plan
+
+CREATE = [
+    "plan",
+    "create",
+    "--protocol",
+    "lbp-return-to-run",
+    "--start",
+    "2026-03-02",
+    "--name",
+    "Zoë Ødegård",
+    "--tz",
+    "Europe/Oslo",
+    "--run-days",
+    "mon,wed,sat",
+    "--time",
+    "18:00",
+]
+
+
+def create(run) -> str:
+    result = run(*CREATE)
+    assert result.code == 0, result.err
+    return result.out.strip().splitlines()[-1]
+
+
+def test_create_show_checkin(run) -> None:
+    plan_id = create(run)
+    assert plan_id in run("plan", "list").out
+    shown = json.loads(run("plan", "show", plan_id, "--format", "json", "--as-of", "2026-03-20").out)
+    assert shown["prescription"]["name"] == "Zoë Ødegård" and shown["protocol"] == "lbp-return-to-run"
+    first = shown["sessions"][0]
+    assert set(first) >= {"date", "start", "minutes", "kind", "level", "blocks", "status", "decisions"}
+    assert first["start"] == "18:00" and first["decisions"][0]["source"]
+    assert run("checkin", plan_id, "--date", "2026-03-11", "--flare-up", "--pain-during", "6").code == 0
+    assert run("checkin", plan_id, "--date", "2026-03-14", "--red-flag", "saddle-numbness").code == 0
+    after = json.loads(run("plan", "show", plan_id, "--format", "json", "--as-of", "2026-03-20").out)
+    kinds = [s["kind"] for s in after["sessions"] if s["date"] > "2026-03-11"]
+    assert "cross-training" in kinds and kinds[-1] == "referral" and "run-walk" not in kinds
+    check_plan(
+        after,
+        builtin_catalog().protocol("lbp-return-to-run"),
+        [{"date": "2026-03-11", "flare_up": True, "pain_during": 6}],
+    )
+    table = run("plan", "show", plan_id, "--as-of", "2026-03-20").out
+    assert "Week 1" in table and "why:" in table and "Not medical advice" in table
+
+
+def test_rejected_input_stores_nothing(run, db_url) -> None:
+    plan_id = create(run)
+    bad = [
+        [*CREATE[:5], "2026-02-30"],
+        [*CREATE, "--pain", "11"],
+        [*CREATE[:-4], "--run-days", ""],
+        [*CREATE[:-4], "--run-days", "mon,tue"],
+        [*CREATE, "--red-flag", "tired"],
+        [*CREATE[:-6], "--tz", "Nowhere/Land"],
+        ["checkin", plan_id, "--date", "2026-03-04", "--pain-during", "11"],
+        ["checkin", plan_id, "--date", "2026-02-01"],
+        ["checkin", plan_id, "--date", "2099-01-01"],
+        ["checkin", "nope", "--date", "2026-03-04"],
+        ["plan", "show", "nope"],
+    ]
+    store = Store.open(db_url)
+    before = (len(store.plans()), len(store.checkins(plan_id)))
+    for args in bad:
+        result = run(*args)
+        assert result.code == 2 and result.err.count("\n") == 1, (args, result)
+    assert (len(store.plans()), len(store.checkins(plan_id))) == before
+
+
+def test_two_processes_checking_in_at_once_keep_both(run, db_url, tmp_path) -> None:
+    plan_id = create(run)
+    env = {**os.environ, "REHAB_PLANNER_DB": db_url}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "planner", "checkin", plan_id, "--date", day, "--pain-during", "2"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for day in ("2026-03-02", "2026-03-04", "2026-03-07", "2026-03-09")
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=60) == 0, proc.stderr.read() if proc.stderr else ""
+    assert len(Store.open(db_url).checkins(plan_id)) == 4
+
+
+def test_sqlite_runs_in_wal_mode(db_url, run) -> None:
+    create(run)
+    with Store.open(db_url).engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"

@@ -1,0 +1,98 @@
+"""One example per rule: the decision it makes and the source it cites."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from planner import rules
+from planner.model import CheckIn, Soreness, Verdict
+
+DAY = dt.date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("during", "morning", "verdict", "painful"),
+    [
+        (2, 1, Verdict.ADVANCE, False),
+        (5, 2, Verdict.REPEAT, False),
+        (6, 2, Verdict.REGRESS, True),
+        (3, 6, Verdict.REGRESS, True),
+        (2, 4, Verdict.REGRESS, True),  # rose overnight
+        (5, 4, Verdict.REPEAT, False),  # not settled
+    ],
+)
+def test_pain_monitoring(during, morning, verdict, painful) -> None:
+    response = rules.pain_monitoring(CheckIn(DAY, pain_during=during, pain_next_morning=morning))
+    assert response is not None
+    assert (response.verdict, response.too_painful) == (verdict, painful)
+    assert response.decision.source == rules.PAIN_MONITORING and "Silbernagel" in response.decision.source
+
+
+@pytest.mark.parametrize(
+    ("soreness", "verdict", "days_off", "source"),
+    [
+        (Soreness.WARM_UP_GONE, Verdict.REPEAT, 0, rules.SORENESS),
+        (Soreness.WARM_UP_STAYS, Verdict.REGRESS, 2, rules.SORENESS),
+        (Soreness.AFTER, Verdict.REPEAT, 1, rules.SORENESS),
+        (Soreness.RETURNED_DURING, Verdict.REGRESS, 2, rules.SORENESS_VARIANT),
+    ],
+)
+def test_soreness_rules(soreness, verdict, days_off, source) -> None:
+    response = rules.soreness(CheckIn(DAY, soreness=soreness))
+    assert response is not None
+    assert (response.verdict, response.days_off, response.decision.source) == (verdict, days_off, source)
+    assert rules.soreness(CheckIn(DAY)) is None
+
+
+@pytest.mark.parametrize(
+    ("during", "morning", "verdict"),
+    [(3, 0, Verdict.ADVANCE), (5, 2, Verdict.ADVANCE), (5, 5, Verdict.REPEAT), (7, 1, Verdict.REGRESS)],
+)
+def test_traffic_light(during, morning, verdict) -> None:
+    response = rules.traffic_light(CheckIn(DAY, pain_during=during, pain_next_morning=morning))
+    assert response is not None and response.verdict is verdict
+    assert response.decision.source == rules.TRAFFIC_LIGHT
+
+
+def test_most_cautious_verdict_wins() -> None:
+    combined = rules.evaluate(
+        CheckIn(DAY, pain_during=1, pain_next_morning=0, soreness=Soreness.AFTER), "pain-monitoring"
+    )
+    assert combined.verdict is Verdict.REPEAT and combined.days_off == 1
+    assert {d.rule for d in combined.decisions} == {"pain-monitoring", "soreness"}
+
+
+def test_pause_after_two_painful_or_a_flare_up() -> None:
+    assert rules.pause_for_pain(1, CheckIn(DAY)) is None
+    two = rules.pause_for_pain(2, CheckIn(DAY))
+    flare = rules.pause_for_pain(0, CheckIn(DAY, flare_up=True))
+    assert two is not None and flare is not None
+    assert two.verdict is Verdict.PAUSE and flare.source == rules.FLARE_UP
+
+
+def test_red_flag_urgency() -> None:
+    emergency = rules.red_flag_referral(("over-50-new-pain", "saddle-numbness"))
+    assert emergency.verdict is Verdict.STOP and "emergency" in emergency.text
+    assert "NBK52120" in emergency.source
+    soon = rules.red_flag_referral(("new-lump",))
+    assert "within the next few days" in soon.text
+
+
+def test_severe_pain_at_start() -> None:
+    assert rules.severe_pain_at_start(5) is None
+    decision = rules.severe_pain_at_start(7)
+    assert decision is not None and decision.verdict is Verdict.PAUSE and "7/10" in decision.text
+
+
+def test_weekly_allowance_uses_the_busier_of_two_weeks() -> None:
+    assert rules.weekly_allowance(0.3, 600, (0, 0)) == 600
+    assert rules.weekly_allowance(0.3, 600, (1000, 2000)) == 2600
+    assert "Nielsen" in rules.WEEKLY_GROWTH
+
+
+def test_rises_in_window() -> None:
+    days = [DAY, DAY + dt.timedelta(days=3)]
+    assert rules.rises_in_window(days, DAY + dt.timedelta(days=6)) == 2
+    assert rules.rises_in_window(days, DAY + dt.timedelta(days=7)) == 1
