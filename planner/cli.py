@@ -56,6 +56,12 @@ class PlannerGroup(click.Group):
             fail("aborted", 1)
         except BrokenPipeError:
             sys.exit(1)
+        except OSError as error:
+            fail(f"{error.strerror or error}: {error.filename or ''}", 1)
+        except Exception as error:
+            if type(error).__module__.startswith("sqlalchemy"):  # no import: keeps --help fast
+                fail(f"database error: {getattr(error, 'orig', None) or error}", 1)
+            raise
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -74,13 +80,19 @@ class PlannerGroup(click.Group):
     type=click.Path(path_type=Path, file_okay=False),
     help=f"A clinic folder with exercises/ and protocols/ to add or override (env {CLINIC_DATA_ENV}).",
 )
+@click.option(
+    "--base-url",
+    default="",
+    metavar="URL",
+    help="Public address of the feed server (env REHAB_PLANNER_BASE_URL).",
+)
 @click.pass_context
-def cli(ctx: click.Context, db: str, clinic_data: tuple[Path, ...]) -> None:
+def cli(ctx: click.Context, db: str, clinic_data: tuple[Path, ...], base_url: str) -> None:
     """Graded return-to-run plans for runners with back pain: calendar feed and printed handout.
 
     Not medical advice: follow your clinician, and stop and seek help on any red flag.
     """
-    ctx.obj = Settings(db=db, clinic_dirs=clinic_dirs(clinic_data))
+    ctx.obj = Settings(db=db, clinic_dirs=clinic_dirs(clinic_data), base_url=base_url)
 
 
 def settings(ctx: click.Context) -> Settings:
@@ -428,6 +440,123 @@ def checkin(
     moment = now()
     record_checkin(store, plan_id, entry, local_today(stored.prescription.timezone, moment), moment)
     click.echo(f"Recorded check-in for {entry.date} on plan {plan_id}.")
+
+
+def write_output(data: bytes, output: str) -> None:
+    from planner.files import write_atomic
+
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(Path(output), data)
+        click.echo(output)
+
+
+@cli.group()
+def export() -> None:
+    """Write a plan as a calendar file or a printed handout."""
+
+
+@export.command("ics")
+@click.argument("plan_id")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE|-")
+@click.option("--rest-days", is_flag=True, help="Include rest days as all-day, free-time events.")
+@click.option(
+    "--reminder",
+    type=click.IntRange(1, 1440),
+    default=None,
+    metavar="MINUTES",
+    help="Add a reminder this many minutes before each session.",
+)
+@click.pass_context
+def export_ics(ctx: click.Context, plan_id: str, output: str, rest_days: bool, reminder: int | None) -> None:
+    """Export the plan as an iCalendar file."""
+    from planner.service import current_token, export_calendar, settings_feed_key
+
+    config, store = settings(ctx), open_store(ctx)
+    store.plan(plan_id)
+    token = current_token(store, plan_id, settings_feed_key(config))
+    exported = export_calendar(
+        store,
+        catalog(ctx),
+        plan_id,
+        now(),
+        token=token,
+        base_url=config.public_url,
+        include_rest=rest_days,
+        reminder_minutes=reminder,
+    )
+    write_output(exported.body, output)
+
+
+@cli.group()
+def feed() -> None:
+    """The plan's secret calendar subscription address."""
+
+
+def print_addresses(token: str, base_url: str) -> None:
+    from planner.service import feed_addresses
+
+    addresses = feed_addresses(base_url, token)
+    click.echo(f"https:  {addresses.https}")
+    click.echo(f"webcal: {addresses.webcal}")
+    click.echo(f"google: {addresses.google}")
+    click.echo(f"page:   {addresses.page}")
+
+
+def feed_command(ctx: click.Context, plan_id: str, *, rotate: bool) -> None:
+    from planner.service import ensure_feed, settings_feed_key
+
+    config, store = settings(ctx), open_store(ctx)
+    store.plan(plan_id)
+    print_addresses(
+        ensure_feed(store, plan_id, settings_feed_key(config), now(), rotate=rotate), config.public_url
+    )
+
+
+@feed.command("url")
+@click.argument("plan_id")
+@click.pass_context
+def feed_url(ctx: click.Context, plan_id: str) -> None:
+    """Print the subscription addresses, creating the feed the first time."""
+    feed_command(ctx, plan_id, rotate=False)
+
+
+@feed.command("rotate")
+@click.argument("plan_id")
+@click.pass_context
+def feed_rotate(ctx: click.Context, plan_id: str) -> None:
+    """Replace the address: the old one stops working at once."""
+    feed_command(ctx, plan_id, rotate=True)
+
+
+@feed.command("revoke")
+@click.argument("plan_id")
+@click.pass_context
+def feed_revoke(ctx: click.Context, plan_id: str) -> None:
+    """Stop the feed: its address answers 404 from now on."""
+    store = open_store(ctx)
+    store.plan(plan_id)
+    count = store.revoke_tokens(plan_id, now())
+    click.echo(f"Revoked {count} feed address{'es' if count != 1 else ''} for plan {plan_id}.")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve calendar feeds and the check-in pages (waitress)."""
+    import waitress
+
+    from planner.web import create_app
+
+    config = settings(ctx)
+    app = create_app(config)
+    click.echo(f"Serving feeds on http://{host}:{port} (public address {config.public_url})", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="rehab-planner")
 
 
 def main() -> None:

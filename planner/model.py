@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 
 import attrs
 
@@ -307,3 +308,21 @@ class Plan:
     @property
     def end(self) -> dt.date:
         return self.sessions[-1].date if self.sessions else self.prescription.start
+
+
+@attrs.frozen
+class EventState:
+    """What calendars have been told about one event: its SEQUENCE, whether it is cancelled, and
+    a snapshot of its last content (so a cancelled copy can still name and place it)."""
+
+    sequence: int
+    cancelled_at: dt.datetime | None
+    snapshot: str
+
+
+@attrs.frozen
+class CalendarSync:
+    """The store's answer to a calendar export: per-UID states and when the content last changed."""
+
+    states: Mapping[str, EventState]
+    changed_at: dt.datetime

@@ -14,6 +14,7 @@ import os
 import secrets
 import urllib.parse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -22,6 +23,9 @@ from planner.exceptions import InputError
 from planner.model import CheckIn, Plan, Prescription
 from planner.schedule import build
 from planner.store import Store, StoredPlan
+
+if TYPE_CHECKING:
+    from planner.settings import Settings
 
 FEED_KEY_ENV = "REHAB_PLANNER_FEED_KEY"
 
@@ -107,3 +111,53 @@ def ensure_feed(store: Store, plan_id: str, key: bytes, now: dt.datetime, *, rot
         store.add_token(plan_id, token, now)
         return token
     return derive_token(key, plan_id, generation)
+
+
+def current_token(store: Store, plan_id: str, key: bytes) -> str | None:
+    """The live feed token, re-derived from the key; None when the feed is revoked or never made."""
+    if store.active_token_count(plan_id) == 0:
+        return None
+    return derive_token(key, plan_id, store.token_generation(plan_id))
+
+
+@attrs.frozen
+class CalendarExport:
+    body: bytes
+    changed_at: dt.datetime
+
+
+def export_calendar(
+    store: Store,
+    catalog: Catalog,
+    plan_id: str,
+    now: dt.datetime,
+    *,
+    token: str | None,
+    base_url: str,
+    include_rest: bool = False,
+    reminder_minutes: int | None = None,
+) -> CalendarExport:
+    """Build the plan as of today in its own zone, sync SEQUENCE numbers, and render the calendar."""
+    from planner.export import ical
+
+    stored = store.plan(plan_id)
+    _, plan = plan_as_of(store, catalog, plan_id, local_today(stored.prescription.timezone, now))
+    addresses = feed_addresses(base_url, token) if token else None
+    events = ical.events_for(
+        plan, plan_id, include_rest=include_rest, checkin_url=addresses.page if addresses else ""
+    )
+    sync = store.sync_events(plan_id, ical.fingerprints(events), now)
+    body = ical.render(
+        plan,
+        plan_id,
+        events,
+        sync.states,
+        sync.changed_at,
+        feed_url=addresses.https if addresses else "",
+        reminder_minutes=reminder_minutes,
+    )
+    return CalendarExport(body, sync.changed_at)
+
+
+def settings_feed_key(settings: Settings) -> bytes:
+    return feed_key(settings.feed_key_file)

@@ -8,13 +8,31 @@ from pathlib import Path
 import attrs
 
 DB_ENV = "REHAB_PLANNER_DB"
+BASE_URL_ENV = "REHAB_PLANNER_BASE_URL"
+
+
+def data_dir() -> Path:
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir("rehab-planner", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @attrs.frozen
 class Settings:
     db: str = ""
     clinic_dirs: tuple[Path, ...] = ()
-    base_url: str = "http://127.0.0.1:8080"
+    base_url: str = ""
+
+    @property
+    def public_url(self) -> str:
+        """Where the feed is reachable: --base-url, else the environment, else the local server."""
+        return (self.base_url or os.environ.get(BASE_URL_ENV, "") or "http://127.0.0.1:8080").rstrip("/")
+
+    @property
+    def feed_key_file(self) -> Path:
+        return data_dir() / "feed.key"
 
     @property
     def database_url(self) -> str:
@@ -23,9 +41,5 @@ class Settings:
         if "://" in value:
             return value
         if not value:
-            import platformdirs
-
-            folder = Path(platformdirs.user_data_dir("rehab-planner", appauthor=False))
-            folder.mkdir(parents=True, exist_ok=True)
-            value = str(folder / "plans.db")
+            value = str(data_dir() / "plans.db")
         return f"sqlite:///{Path(value).expanduser().resolve()}"

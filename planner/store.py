@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from planner.exceptions import InputError, NotFound
-from planner.model import CheckIn, Prescription
+from planner.model import CalendarSync, CheckIn, EventState, Prescription
 from planner.serialize import (
     checkin_from_dict,
     checkin_to_dict,
@@ -46,6 +46,7 @@ plans = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("revised_at", sa.String(32), nullable=False),
     sa.Column("roster_key", sa.String(200), unique=True),
+    sa.Column("calendar_changed_at", sa.String(32)),
 )
 checkins = sa.Table(
     "checkins",
@@ -84,15 +85,6 @@ class StoredPlan:
     created_at: dt.datetime
     revised_at: dt.datetime
     roster_key: str | None
-
-
-@attrs.frozen
-class EventState:
-    """What a calendar has been told about one event: its SEQUENCE, and whether it is cancelled."""
-
-    sequence: int
-    cancelled_at: dt.datetime | None
-    snapshot: str
 
 
 def _now_text(now: dt.datetime) -> str:
@@ -298,12 +290,14 @@ class Store:
     # -- calendar event sequences ---------------------------------------------------------------
     def sync_events(
         self, plan_id: str, fingerprints: Mapping[str, tuple[str, str]], now: dt.datetime
-    ) -> dict[str, EventState]:
-        """Record what each event looks like now; raise SEQUENCE for every change.
+    ) -> CalendarSync:
+        """Record what each event looks like now and raise SEQUENCE for every change.
 
-        `fingerprints` maps uid -> (fingerprint, snapshot). Events that left the plan become
-        cancelled (SEQUENCE + 1) and are dropped after CANCELLED_GRACE."""
+        `fingerprints` maps uid -> (fingerprint, snapshot). Events that left the plan are published
+        as cancelled (SEQUENCE + 1) for CANCELLED_GRACE, then dropped. `changed_at` moves only when
+        something changed, so an unchanged plan exports identical bytes."""
         states: dict[str, EventState] = {}
+        changed = False
         with self.engine.begin() as connection:
             rows = {
                 r.uid: r
@@ -311,6 +305,7 @@ class Store:
                     sa.select(event_sequences).where(event_sequences.c.plan_id == plan_id)
                 )
             }
+            key = (event_sequences.c.plan_id == plan_id,)
             for uid, (fingerprint, snapshot) in fingerprints.items():
                 row = rows.get(uid)
                 if row is None:
@@ -319,11 +314,11 @@ class Store:
                             plan_id=plan_id, uid=uid, sequence=0, fingerprint=fingerprint, snapshot=snapshot
                         )
                     )
-                    states[uid] = EventState(0, None, snapshot)
+                    states[uid], changed = EventState(0, None, snapshot), True
                 elif row.fingerprint != fingerprint or row.cancelled_at is not None:
                     connection.execute(
                         event_sequences.update()
-                        .where(event_sequences.c.plan_id == plan_id, event_sequences.c.uid == uid)
+                        .where(*key, event_sequences.c.uid == uid)
                         .values(
                             sequence=row.sequence + 1,
                             fingerprint=fingerprint,
@@ -331,7 +326,7 @@ class Store:
                             snapshot=snapshot,
                         )
                     )
-                    states[uid] = EventState(row.sequence + 1, None, snapshot)
+                    states[uid], changed = EventState(row.sequence + 1, None, snapshot), True
                 else:
                     states[uid] = EventState(row.sequence, None, snapshot)
             for uid, row in rows.items():
@@ -340,12 +335,19 @@ class Store:
                 if row.cancelled_at is None:
                     connection.execute(
                         event_sequences.update()
-                        .where(event_sequences.c.plan_id == plan_id, event_sequences.c.uid == uid)
+                        .where(*key, event_sequences.c.uid == uid)
                         .values(sequence=row.sequence + 1, cancelled_at=_now_text(now))
                     )
-                    states[uid] = EventState(row.sequence + 1, now, row.snapshot)
+                    states[uid], changed = EventState(row.sequence + 1, now, row.snapshot), True
                 elif now - dt.datetime.fromisoformat(row.cancelled_at) < CANCELLED_GRACE:
-                    states[uid] = EventState(
-                        row.sequence, dt.datetime.fromisoformat(row.cancelled_at), row.snapshot
-                    )
-        return states
+                    cancelled_at = dt.datetime.fromisoformat(row.cancelled_at)
+                    states[uid] = EventState(row.sequence, cancelled_at, row.snapshot)
+            current = connection.execute(
+                sa.select(plans.c.calendar_changed_at).where(plans.c.id == plan_id)
+            ).scalar_one()
+            if changed or current is None:
+                current = _now_text(now)
+                connection.execute(
+                    plans.update().where(plans.c.id == plan_id).values(calendar_changed_at=current)
+                )
+        return CalendarSync(states, dt.datetime.fromisoformat(current))

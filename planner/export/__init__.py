@@ -1,0 +1,1 @@
+"""Exporters: a Plan in, bytes out; they format, they never decide."""

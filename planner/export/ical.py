@@ -1,0 +1,208 @@
+"""Plan -> iCalendar bytes. Formats only: every choice was made by the planner.
+
+Two steps, so the store can keep SEQUENCE numbers between them:
+`events_for(plan, ...)` describes each event and its fingerprint; the store answers with each UID's
+SEQUENCE (raised on change) and the events that left the plan; `render(...)` writes the calendar.
+Identical inputs give identical bytes: DTSTAMP is the plan's revision time, never the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+import zoneinfo
+from collections.abc import Mapping
+
+import attrs
+from icalendar import Alarm, Calendar, Event
+from icalendar.prop import vDuration
+
+from planner.model import EventState, Plan, Session, SessionKind, Status
+from planner.sessions import PAIN_RULE_LINE
+
+UID_NAMESPACE = uuid.UUID("6f1c7c52-5b55-4d7e-9a56-0b7c3a4f2e10")
+REFRESH = dt.timedelta(hours=6)
+PRODID = "-//Rehab Planner//rehab-planner//EN"
+COLOUR = "teal"
+DISCLAIMER = "Not medical advice: follow your clinician. On any red flag, stop and seek help."
+CATEGORY = {
+    SessionKind.RUN: "Running",
+    SessionKind.RUN_WALK: "Running",
+    SessionKind.WALK: "Walking",
+    SessionKind.STRENGTH: "Strength",
+    SessionKind.MOBILITY: "Mobility",
+    SessionKind.CROSS_TRAINING: "Cross-training",
+    SessionKind.REST: "Rest",
+    SessionKind.REFERRAL: "See a clinician",
+}
+
+
+@attrs.frozen
+class CalendarEvent:
+    """One event as it will be published, before its SEQUENCE is known."""
+
+    uid: str
+    summary: str
+    description: str
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    all_day: bool
+    category: str
+
+    @property
+    def snapshot(self) -> str:
+        """What a cancelled copy needs later: enough to name and place the event."""
+        return json.dumps(
+            {
+                "summary": self.summary,
+                "start": self.start.isoformat(),
+                "end": self.end.isoformat(),
+                "all_day": self.all_day,
+            }
+        )
+
+    @property
+    def fingerprint(self) -> str:
+        text = "\n".join((self.summary, self.description, self.start.isoformat(), self.end.isoformat()))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def event_uid(plan_id: str, slot: str) -> str:
+    return f"{uuid.uuid5(UID_NAMESPACE, f'{plan_id}/{slot}')}@rehab-planner"
+
+
+def describe_session(session: Session, checkin_url: str = "") -> str:
+    """The whole session as plain text: blocks, doses, the pain rule, and why it is scheduled."""
+    lines: list[str] = []
+    for block in session.blocks:
+        if block.name == "advice":
+            lines += [item.text for item in block.items if item.text != PAIN_RULE_LINE]
+            continue
+        heading = block.name.capitalize() + (f" ({block.minutes} min)" if block.minutes else "")
+        lines.append(heading)
+        lines += [
+            f"- {item.text}" + (f": {item.dose}" if item.dose and item.dose not in item.text else "")
+            for item in block.items
+        ]
+    if session.kind.is_active:
+        lines.append(PAIN_RULE_LINE)
+    lines.append("Why: " + " ".join(d.text for d in session.decisions))
+    lines.append("Sources: " + "; ".join(dict.fromkeys(d.source for d in session.decisions)))
+    if checkin_url:
+        lines.append(f"Check in after the session: {checkin_url}")
+    lines.append(DISCLAIMER)
+    return "\n".join(lines)
+
+
+def events_for(
+    plan: Plan, plan_id: str, *, include_rest: bool = False, checkin_url: str = ""
+) -> list[CalendarEvent]:
+    zone = zoneinfo.ZoneInfo(plan.prescription.timezone)
+    events = []
+    for session in plan.sessions:
+        if session.kind is SessionKind.REST and not include_rest:
+            continue
+        all_day = session.kind in (SessionKind.REST, SessionKind.REFERRAL)
+        start: dt.date | dt.datetime
+        if all_day:
+            start, end = session.date, session.date + dt.timedelta(days=1)
+        else:
+            start = dt.datetime.combine(session.date, session.start, tzinfo=zone)
+            end = start + dt.timedelta(minutes=max(session.minutes, 15))
+        summary = session.title + (" (skipped)" if session.status is Status.SKIPPED else "")
+        events.append(
+            CalendarEvent(
+                event_uid(plan_id, session.slot),
+                summary,
+                describe_session(session, checkin_url),
+                start,
+                end,
+                all_day,
+                CATEGORY[session.kind],
+            )
+        )
+    return events
+
+
+def fingerprints(events: list[CalendarEvent]) -> dict[str, tuple[str, str]]:
+    return {e.uid: (e.fingerprint, e.snapshot) for e in events}
+
+
+def _cancelled_event(uid: str, state: EventState) -> CalendarEvent:
+    data = json.loads(state.snapshot)
+    parse = dt.date.fromisoformat if data["all_day"] else dt.datetime.fromisoformat
+    return CalendarEvent(
+        uid,
+        data["summary"],
+        "This session is no longer part of your plan.",
+        parse(data["start"]),
+        parse(data["end"]),
+        data["all_day"],
+        "Cancelled",
+    )
+
+
+def render(
+    plan: Plan,
+    plan_id: str,
+    events: list[CalendarEvent],
+    states: Mapping[str, EventState],
+    stamp: dt.datetime,
+    *,
+    feed_url: str = "",
+    reminder_minutes: int | None = None,
+) -> bytes:
+    """The calendar file. `states` comes from Store.sync_events; `stamp` is the plan's revision time."""
+    rx = plan.prescription
+    stamp = stamp.astimezone(dt.UTC)
+    calendar = Calendar.new(
+        prodid=PRODID,
+        uid=uuid.uuid5(UID_NAMESPACE, plan_id),
+        name=f"Rehab plan: {rx.name}",
+        description=f"{plan.protocol_title}. {DISCLAIMER}",
+        color=COLOUR,
+        **({"url": feed_url, "source": feed_url} if feed_url else {}),
+    )
+    calendar.add("X-WR-TIMEZONE", rx.timezone)
+    calendar.add("REFRESH-INTERVAL", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    published = {e.uid for e in events}
+    cancelled = [
+        _cancelled_event(uid, s)
+        for uid, s in sorted(states.items())
+        if s.cancelled_at is not None and uid not in published and s.snapshot
+    ]
+    for item in [*events, *cancelled]:
+        is_cancelled = item in cancelled
+        event = Event.new(
+            uid=item.uid,
+            summary=item.summary,
+            description=item.description,
+            start=item.start,
+            end=item.end,
+            stamp=stamp,
+            sequence=states[item.uid].sequence if item.uid in states else 0,
+            categories=[item.category],
+        )
+        if is_cancelled:
+            event.add("STATUS", "CANCELLED")
+        else:
+            event.add("STATUS", "CONFIRMED")
+        if item.all_day:
+            event.add("TRANSP", "TRANSPARENT")
+        elif reminder_minutes and not is_cancelled:
+            event.add_component(
+                Alarm.new_display(
+                    trigger=-dt.timedelta(minutes=reminder_minutes),
+                    description=item.summary,
+                    uid=item.uid.replace("@", "-alarm@"),
+                )
+            )
+        calendar.add_component(event)
+    if plan.sessions:
+        calendar.add_missing_timezones(
+            first_date=plan.sessions[0].date - dt.timedelta(days=1), last_date=plan.end + dt.timedelta(days=1)
+        )
+    return calendar.to_ical()
