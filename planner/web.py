@@ -15,7 +15,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from flask import Flask, Response, abort, redirect, render_template_string, request
+from flask import Flask, Response, abort, redirect, render_template, request
 
 from planner import parsing
 from planner.catalog import Catalog, builtin_catalog, load_catalog
@@ -35,64 +35,6 @@ from planner.store import Store
 
 MAX_REQUEST_BYTES = 16 * 1024
 PAGE_DAYS = 14
-
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ plan.prescription.name }}: your plan</title>
-<style>
- body{font-family:system-ui,sans-serif;margin:0 auto;max-width:40rem;padding:1rem;line-height:1.4;color:#1b2a33}
- h1{font-size:1.4rem;margin:.2rem 0} h2{font-size:1.1rem;margin-top:1.6rem;color:#1f6f8b}
- .day{border-left:4px solid #1f6f8b;padding:.4rem .7rem;margin:.5rem 0;background:#f3f8fa}
- .rest{border-color:#b9c7ce;background:#fafafa} .why{font-size:.85rem;color:#4a5d68}
- a.button,button{display:inline-block;padding:.7rem 1rem;margin:.25rem 0;border-radius:.5rem;border:0;
-  background:#1f6f8b;color:#fff;text-decoration:none;font-size:1rem;width:100%;text-align:center;box-sizing:border-box}
- label{display:block;margin:.6rem 0 .2rem;font-weight:600} select,input[type=date],textarea{width:100%;font-size:1rem;padding:.5rem;box-sizing:border-box}
- .check{font-weight:normal} .flags{background:#fff4f2;border:1px solid #e0b4aa;padding:.5rem;border-radius:.4rem}
- .note{background:#fff8e1;padding:.5rem;border-radius:.4rem} .small{font-size:.8rem;color:#4a5d68}
-</style></head><body>
-<h1>{{ plan.prescription.name }}</h1>
-<div>{{ plan.protocol_title }}</div>
-{% if saved %}<p class="note">Thank you: your check-in is saved and your plan has been updated.</p>{% endif %}
-{% if plan.referred %}<p class="flags"><strong>Your programme is stopped.</strong>
- {{ plan.sessions[-1].decisions[0].text }}</p>{% endif %}
-<h2>Next two weeks</h2>
-{% for s in upcoming %}<div class="day {{ 'rest' if s.kind.value == 'rest' else '' }}">
- <strong>{{ s.date.strftime('%a %d %b') }}</strong> · {{ s.title }}{% if s.minutes %} · {{ s.minutes }} min{% endif %}
- <div class="why">{{ s.decisions[0].text }}</div></div>
-{% else %}<p>No sessions in the next two weeks.</p>{% endfor %}
-<h2>Add to your calendar</h2>
-<a class="button" href="{{ links.webcal }}">Apple Calendar / Outlook</a>
-<a class="button" href="{{ links.google }}">Google Calendar</a>
-<a class="button" href="{{ links.https }}">Calendar address (https)</a>
-<h2>Check in</h2>
-<form method="post" action="{{ checkin_path }}">
- <input type="hidden" name="csrf" value="{{ csrf }}">
- <label for="date">Day of the session</label>
- <input type="date" id="date" name="date" value="{{ today }}" max="{{ today }}" min="{{ plan.prescription.start }}" required>
- <label>Did it happen?</label>
- <label class="check"><input type="radio" name="done" value="done" checked> Done</label>
- <label class="check"><input type="radio" name="done" value="skipped"> Skipped</label>
- <label for="pain_during">Pain during (0 none, 10 worst)</label>
- <select id="pain_during" name="pain_during"><option value="">not sure</option>
- {% for n in range(11) %}<option>{{ n }}</option>{% endfor %}</select>
- <label for="pain_next_morning">Pain the next morning</label>
- <select id="pain_next_morning" name="pain_next_morning"><option value="">not yet</option>
- {% for n in range(11) %}<option>{{ n }}</option>{% endfor %}</select>
- <label for="soreness">Soreness</label>
- <select id="soreness" name="soreness">
- {% for value, text in soreness %}<option value="{{ value }}">{{ text }}</option>{% endfor %}</select>
- <label class="check"><input type="checkbox" name="flare_up" value="yes"> My back pain has flared up</label>
- <div class="flags"><strong>Any of these? Tick all that apply.</strong>
- {% for flag in flags %}<label class="check"><input type="checkbox" name="red_flag" value="{{ flag.id }}"> {{ flag.question }}</label>{% endfor %}
- </div>
- <label for="note">Note for your clinician</label>
- <textarea id="note" name="note" rows="3" maxlength="2000"></textarea>
- <button type="submit">Save check-in</button>
-</form>
-<p class="small">Not medical advice. Follow your clinician's guidance; if you have any of the warning signs above,
-stop and seek help.</p>
-</body></html>"""
 
 SORENESS_CHOICES = (
     ("none", "No soreness"),
@@ -129,7 +71,7 @@ def create_app(
     settings: Settings, *, catalog: Catalog | None = None, store: Store | None = None, clock: Any = None
 ) -> Flask:
     """The WSGI app. `clock` (a function returning an aware datetime) is for tests."""
-    app = Flask(__name__)
+    app = Flask(__name__, template_folder="web_pages")
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     data = catalog or (load_catalog(settings.clinic_dirs) if settings.clinic_dirs else builtin_catalog())
     db = store or Store.open(settings.database_url)
@@ -181,8 +123,8 @@ def create_app(
         today = local_today(stored.prescription.timezone, now())
         _, plan = plan_as_of(db, data, plan_id, today)
         upcoming = [s for s in plan.sessions if today <= s.date < today + dt.timedelta(days=PAGE_DAYS)]
-        return render_template_string(
-            PAGE,
+        html: str = render_template(
+            "plan.html",
             plan=plan,
             upcoming=upcoming,
             links=feed_addresses(settings.public_url, token),
@@ -193,6 +135,7 @@ def create_app(
             checkin_path=f"/p/{token}/checkin",
             saved=request.args.get("saved") == "1",
         )
+        return html
 
     @app.post("/p/<token>/checkin")
     def checkin(token: str) -> Any:

@@ -54,12 +54,14 @@ class CalendarEvent:
     @property
     def snapshot(self) -> str:
         """What a cancelled copy needs later: enough to name and place the event."""
+        zone = getattr(self.start, "tzinfo", None)
         return json.dumps(
             {
                 "summary": self.summary,
-                "start": self.start.isoformat(),
-                "end": self.end.isoformat(),
+                "start": _local(self.start),
+                "end": _local(self.end),
                 "all_day": self.all_day,
+                "zone": str(zone) if zone else "",
             }
         )
 
@@ -132,16 +134,27 @@ def fingerprints(events: list[CalendarEvent]) -> dict[str, tuple[str, str]]:
 
 def _cancelled_event(uid: str, state: EventState) -> CalendarEvent:
     data = json.loads(state.snapshot)
-    parse = dt.date.fromisoformat if data["all_day"] else dt.datetime.fromisoformat
-    return CalendarEvent(
-        uid,
-        data["summary"],
-        "This session is no longer part of your plan.",
-        parse(data["start"]),
-        parse(data["end"]),
-        data["all_day"],
-        "Cancelled",
-    )
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    if data["all_day"]:
+        start, end = dt.date.fromisoformat(data["start"]), dt.date.fromisoformat(data["end"])
+    else:
+        zone = zoneinfo.ZoneInfo(data["zone"])
+        start = dt.datetime.fromisoformat(data["start"]).replace(tzinfo=zone)
+        end = dt.datetime.fromisoformat(data["end"]).replace(tzinfo=zone)
+    notice = "This session is no longer part of your plan."
+    return CalendarEvent(uid, data["summary"], notice, start, end, data["all_day"], "Cancelled")
+
+
+def _day(moment: dt.date | dt.datetime) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+def _local(moment: dt.date | dt.datetime) -> str:
+    """Wall-clock time without offset: the zone is kept by name, so daylight-saving rules stay right."""
+    if isinstance(moment, dt.datetime):
+        return moment.replace(tzinfo=None).isoformat()
+    return moment.isoformat()
 
 
 def render(
@@ -163,7 +176,8 @@ def render(
         name=f"Rehab plan: {rx.name}",
         description=f"{plan.protocol_title}. {DISCLAIMER}",
         color=COLOUR,
-        **({"url": feed_url, "source": feed_url} if feed_url else {}),
+        url=feed_url or None,
+        source=feed_url or None,
     )
     calendar.add("X-WR-TIMEZONE", rx.timezone)
     calendar.add("REFRESH-INTERVAL", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
@@ -201,8 +215,10 @@ def render(
                 )
             )
         calendar.add_component(event)
-    if plan.sessions:
+    days = [_day(item.start) for item in [*events, *cancelled]]
+    if days:  # VTIMEZONE rules only for the dates in the file: a long one upsets Google
         calendar.add_missing_timezones(
-            first_date=plan.sessions[0].date - dt.timedelta(days=1), last_date=plan.end + dt.timedelta(days=1)
+            first_date=min(days) - dt.timedelta(days=1), last_date=max(days) + dt.timedelta(days=1)
         )
-    return calendar.to_ical()
+    body: bytes = calendar.to_ical()
+    return body

@@ -1,0 +1,116 @@
+"""iCalendar export: accepted by three parsers, stable, and moving when the plan moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from tests.calendar_checks import parse_everywhere, sequences
+
+CREATE = [
+    "plan",
+    "create",
+    "--protocol",
+    "lbp-return-to-run",
+    "--start",
+    "2026-10-05",
+    "--name",
+    "Małgorzata Żółć",
+    "--tz",
+    "Europe/Warsaw",
+    "--time",
+    "07:30",
+]
+
+
+def create(run) -> str:
+    return run(*CREATE).out.strip().splitlines()[-1]
+
+
+def export(run, plan_id: str, *extra: str) -> bytes:
+    result = run("export", "ics", plan_id, "-o", "-", *extra)
+    assert result.code == 0, result.err
+    return result.out.encode()
+
+
+def test_export_parses_everywhere_and_keeps_local_times_across_dst(run) -> None:
+    plan_id = create(run)
+    calendar = parse_everywhere(export(run, plan_id))
+    assert str(calendar["X-WR-CALNAME"]) == "Rehab plan: Małgorzata Żółć"
+    timed = [e for e in calendar.events if isinstance(e.start, dt.datetime)]
+    assert timed and all(e.start.time() == dt.time(7, 30) for e in timed)
+    offsets = {e.start.utcoffset() for e in timed}
+    assert offsets == {dt.timedelta(hours=2), dt.timedelta(hours=1)}  # CEST then CET on 25 October
+    tzids = [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")]
+    assert tzids == ["Europe/Warsaw"]
+
+
+def test_calendar_properties(run) -> None:
+    body = export(run, create(run)).decode()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H" in body
+    assert "X-PUBLISHED-TTL:PT6H" in body and "COLOR:" in body and "X-WR-TIMEZONE:Europe/Warsaw" in body
+    calendar = parse_everywhere(body.encode())
+    first = calendar.events[0]
+    assert len(str(first["SUMMARY"])) <= 40
+    description = str(first["DESCRIPTION"])
+    for part in ("Warm-up", "Main set", "Cool-down", "Pain rule", "Why:", "Sources:", "Not medical advice"):
+        assert part in description
+
+
+def test_identical_bytes_stable_uids_and_rising_sequence(run) -> None:
+    plan_id = create(run)
+    first = export(run, plan_id)
+    assert export(run, plan_id) == first
+    before = sequences(parse_everywhere(first))
+    assert set(before.values()) == {0}
+    assert run("checkin", plan_id, "--date", "2026-10-12", "--flare-up", "--pain-during", "6").code == 0
+    after_calendar = parse_everywhere(export(run, plan_id))
+    after = sequences(after_calendar)
+    changed = {uid for uid in before if uid in after and after[uid] > before[uid]}
+    assert changed, "a flare-up must change some events"
+    assert all(after.get(uid, 1) >= seq for uid, seq in before.items())
+    assert len(set(before) & set(after)) > len(before) // 2  # same UIDs for the same slots
+    replaced = [e for e in after_calendar.events if str(e["UID"]) in changed and "min" in str(e["SUMMARY"])]
+    assert replaced, "runs are replaced by low-impact sessions with the same UIDs"
+
+
+def test_dropped_sessions_are_published_as_cancelled(run) -> None:
+    plan_id = create(run)
+    before = sequences(parse_everywhere(export(run, plan_id)))
+    run("checkin", plan_id, "--date", "2026-10-07", "--red-flag", "fever")
+    calendar = parse_everywhere(export(run, plan_id))
+    cancelled = [e for e in calendar.events if str(e.get("STATUS")) == "CANCELLED"]
+    assert cancelled and all(int(e["SEQUENCE"]) == before[str(e["UID"])] + 1 for e in cancelled)
+    assert any("See a clinician" in str(e["SUMMARY"]) for e in calendar.events)
+
+
+def test_rest_days_and_reminders_are_optional(run) -> None:
+    plan_id = create(run)
+    calendar = parse_everywhere(export(run, plan_id, "--rest-days", "--reminder", "30"))
+    rest = [e for e in calendar.events if str(e["SUMMARY"]) == "Rest day"]
+    assert rest and all(isinstance(e.start, dt.date) and not isinstance(e.start, dt.datetime) for e in rest)
+    assert all(str(e["TRANSP"]) == "TRANSPARENT" for e in rest)
+    assert all(e.end - e.start == dt.timedelta(days=1) for e in rest)
+    assert calendar.walk("VALARM")
+
+
+def test_feed_commands(run) -> None:
+    plan_id = create(run)
+    urls = run("feed", "url", plan_id).out
+    token = re.search(r"/feeds/([\w-]+)\.ics", urls)
+    assert token and len(token.group(1)) >= 22  # at least 128 bits
+    assert run("feed", "url", plan_id).out == urls  # shown again, though only a hash is stored
+    assert "webcal://" in urls and "calendar.google.com/calendar/r?cid=webcal%3A%2F%2F" in urls
+    rotated = run("feed", "rotate", plan_id).out
+    assert rotated != urls
+    assert "Revoked 1" in run("feed", "revoke", plan_id).out
+    assert run("feed", "url", "nope").code == 2
+
+
+def test_output_file_is_written_whole(run, tmp_path) -> None:
+    plan_id = create(run)
+    target = tmp_path / "plan.ics"
+    assert run("export", "ics", plan_id, "-o", str(target)).code == 0
+    parse_everywhere(target.read_bytes())
+    assert not list(tmp_path.glob(".*tmp"))
+    assert run("export", "ics", plan_id, "-o", str(tmp_path / "missing" / "x.ics")).code == 2

@@ -1,0 +1,202 @@
+"""The real server (waitress) on loopback: feeds, conditional requests, the check-in page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import re
+import threading
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from waitress.server import create_server
+
+from planner.catalog import builtin_catalog
+from planner.model import Prescription
+from planner.service import create_plan, ensure_feed, feed_key
+from planner.settings import Settings
+from planner.store import Store
+from planner.web import create_app
+from tests.calendar_checks import parse_everywhere, sequences
+
+NOW = dt.datetime(2026, 10, 20, 12, 0, tzinfo=dt.UTC)
+
+
+class Server:
+    def __init__(self, db_url: str, tmp_path) -> None:
+        self.settings = Settings(db=db_url, base_url="https://plans.example.org")
+        self.store = Store.open(db_url)
+        self.clock = [NOW]
+        app = create_app(self.settings, store=self.store, clock=lambda: self.clock[0])
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        self.port = self.server.effective_port
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        rx = Prescription(
+            name="Ιωάννα Παπαδοπούλου",
+            start=dt.date(2026, 10, 5),
+            timezone="Europe/Athens",
+            run_days=(1, 3, 6),
+            strength_days=(2, 4),
+            session_time=dt.time(18, 0),
+            pain=1,
+        )
+        self.plan_id = create_plan(self.store, builtin_catalog(), "lbp-return-to-run", rx, NOW)
+        self.token = ensure_feed(self.store, self.plan_id, feed_key(tmp_path / "k"), NOW)
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+
+    def post_form(
+        self, fields: dict[str, str] | list[tuple[str, str]], headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        body = urllib.parse.urlencode(fields).encode()
+        return self.request(
+            "POST",
+            f"/p/{self.token}/checkin",
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})},
+        )
+
+    def csrf(self) -> str:
+        status, _, page = self.request("GET", f"/p/{self.token}")
+        assert status == 200
+        match = re.search(rb'name="csrf" value="([0-9a-f]+)"', page)
+        assert match
+        return match.group(1).decode()
+
+
+@pytest.fixture
+def server(db_url, tmp_path) -> Iterator[Server]:
+    live = Server(db_url, tmp_path)
+    yield live
+    live.server.close()
+
+
+def test_feed_headers_and_body(server) -> None:
+    status, headers, body = server.request("GET", f"/feeds/{server.token}.ics")
+    assert status == 200
+    assert headers["content-type"] == "text/calendar; charset=utf-8"
+    assert headers["etag"].startswith('"') and headers["last-modified"].endswith("GMT")
+    calendar = parse_everywhere(body)
+    assert f"https://plans.example.org/p/{server.token}" in str(calendar.events[0]["DESCRIPTION"])
+    head_status, head_headers, head_body = server.request("HEAD", f"/feeds/{server.token}.ics")
+    assert head_status == 200 and head_body == b"" and head_headers["etag"] == headers["etag"]
+
+
+def test_conditional_requests(server) -> None:
+    path = f"/feeds/{server.token}.ics"
+    _, headers, _ = server.request("GET", path)
+    etag, modified = headers["etag"], headers["last-modified"]
+    assert server.request("GET", path, headers={"If-None-Match": etag})[0] == 304
+    assert server.request("GET", path, headers={"If-None-Match": '"other"'})[0] == 200
+    assert (
+        server.request("GET", path, headers={"If-None-Match": '"other"', "If-Modified-Since": modified})[0]
+        == 200
+    )
+    assert server.request("GET", path, headers={"If-Modified-Since": modified})[0] == 304
+    assert (
+        server.request("GET", path, headers={"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"})[0] == 200
+    )
+    assert server.request("GET", path, headers={"If-Modified-Since": "not a date"})[0] == 200
+    assert server.request("HEAD", path, headers={"If-None-Match": etag})[0] == 304
+
+
+def test_unknown_and_revoked_tokens_say_nothing(server) -> None:
+    status, _, body = server.request("GET", "/feeds/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics")
+    assert status == 404 and body == b"Not found\n"
+    assert server.request("GET", "/p/nope")[0] == 404
+    assert server.request("GET", "/no/such/path")[0] == 404
+    server.store.revoke_tokens(server.plan_id, NOW)
+    assert server.request("GET", f"/feeds/{server.token}.ics")[0] == 404
+
+
+def test_check_in_through_the_page_updates_the_feed(server) -> None:
+    path = f"/feeds/{server.token}.ics"
+    _, first_headers, first = server.request("GET", path)
+    before = sequences(parse_everywhere(first))
+    status, headers, _ = server.post_form(
+        {
+            "csrf": server.csrf(),
+            "date": "2026-10-14",
+            "done": "done",
+            "pain_during": "7",
+            "pain_next_morning": "6",
+            "soreness": "none",
+            "flare_up": "yes",
+            "note": "Sore after the hill",
+        }
+    )
+    assert status == 303 and headers["location"].endswith("?saved=1")
+    status, headers, after_body = server.request(
+        "GET", path, headers={"If-None-Match": first_headers["etag"]}
+    )
+    assert status == 200 and headers["etag"] != first_headers["etag"]
+    after = sequences(parse_everywhere(after_body))
+    raised = [uid for uid in before if after.get(uid, 0) > before[uid]]
+    assert raised and set(raised) <= set(after)
+    assert "saved" in server.request("GET", f"/p/{server.token}?saved=1")[2].decode()
+
+
+def test_form_protection_and_validation(server) -> None:
+    csrf = server.csrf()
+    good = {"csrf": csrf, "date": "2026-10-14", "done": "done"}
+    assert server.post_form({**good, "csrf": "0" * 64})[0] == 403
+    assert server.post_form(good, {"Sec-Fetch-Site": "cross-site"})[0] == 403
+    for field, value in (
+        ("date", "2026-02-30"),
+        ("date", "2026-12-01"),
+        ("pain_during", "11"),
+        ("soreness", "awful"),
+        ("done", "maybe"),
+        ("note", "x" * 2500),
+    ):
+        status, _, body = server.post_form({**good, field: value})
+        assert status == 400 and body.count(b"\n") == 1, (field, value, body)
+    assert server.post_form([*good.items(), ("red_flag", "not-a-flag")])[0] == 400
+    big = server.post_form({**good, "note": "x" * 20000})
+    assert big[0] == 413
+    assert server.store.checkins(server.plan_id) == []
+
+
+field_values = st.one_of(
+    st.text(max_size=30),
+    st.integers(-5, 15).map(str),
+    st.sampled_from(["2026-10-14", "2026-10-05", "done", "skipped", "warm-up-stays", "yes", "fever", ""]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(
+            [
+                "date",
+                "done",
+                "pain_during",
+                "pain_next_morning",
+                "soreness",
+                "flare_up",
+                "red_flag",
+                "note",
+                "extra",
+            ]
+        ),
+        field_values,
+    )
+)
+def test_random_form_posts_never_500(server, fields) -> None:
+    stored = len(server.store.checkins(server.plan_id))
+    status, _, _ = server.post_form({"csrf": server.csrf(), **fields})
+    assert status in (303, 400), (fields, status)
+    assert len(server.store.checkins(server.plan_id)) == stored + (status == 303)
