@@ -490,6 +490,44 @@ def export_ics(ctx: click.Context, plan_id: str, output: str, rest_days: bool, r
     write_output(exported.body, output)
 
 
+@export.command("pdf")
+@click.argument("plan_id")
+@click.option("-o", "--output", required=True, metavar="FILE", help="Where to write the PDF.")
+@click.option(
+    "--clinic",
+    "clinic_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Clinic branding (TOML): name, clinician, address, phone, logo, accent colour.",
+)
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--large-print", is_flag=True, help="Bigger type and fewer exercises a page.")
+@click.pass_context
+def export_pdf(
+    ctx: click.Context, plan_id: str, output: str, clinic_file: Path | None, paper: str, large_print: bool
+) -> None:
+    """Print the plan as a handout: cover, safety, overview, levels, exercises, log."""
+    from planner.clinic import load_clinic
+    from planner.service import current_token, export_handout, settings_feed_key
+
+    clinic = load_clinic(clinic_file) if clinic_file else None
+    config, store = settings(ctx), open_store(ctx)
+    store.plan(plan_id)
+    token = current_token(store, plan_id, settings_feed_key(config))
+    body = export_handout(
+        store,
+        catalog(ctx),
+        plan_id,
+        now(),
+        token=token,
+        base_url=config.public_url,
+        clinic=clinic,
+        paper=paper,
+        large_print=large_print,
+    )
+    write_output(body, output)
+
+
 @cli.group()
 def feed() -> None:
     """The plan's secret calendar subscription address."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from planner.catalog import Catalog
+from planner.clinic import DEFAULT_CLINIC, Clinic
 from planner.exceptions import InputError
 from planner.model import CheckIn, Plan, Prescription
 from planner.schedule import build
@@ -161,3 +162,29 @@ def export_calendar(
 
 def settings_feed_key(settings: Settings) -> bytes:
     return feed_key(settings.feed_key_file)
+
+
+def export_handout(
+    store: Store,
+    catalog: Catalog,
+    plan_id: str,
+    now: dt.datetime,
+    *,
+    token: str | None,
+    base_url: str,
+    clinic: Clinic | None = None,
+    paper: str = "a4",
+    large_print: bool = False,
+) -> bytes:
+    """The printed programme as of today, with a QR code to the feed when the plan has one."""
+    from planner.export import pdf
+
+    stored = store.plan(plan_id)
+    _, plan = plan_as_of(store, catalog, plan_id, local_today(stored.prescription.timezone, now))
+    options = pdf.HandoutOptions(
+        paper=paper,
+        large_print=large_print,
+        feed_url=feed_addresses(base_url, token).https if token else "",
+        clinic=clinic or DEFAULT_CLINIC,
+    )
+    return pdf.render(plan, plan_id, catalog.protocol(stored.protocol_id), catalog.library, options)

@@ -1,0 +1,189 @@
+"""The printed handout: real text and tables out of the PDF, structure and fonts checked by tools."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+
+from planner import build
+from planner.catalog import builtin_catalog
+from planner.clinic import load_clinic
+from planner.export import pdf
+from planner.export.pictograms import pictogram
+from planner.model import CheckIn, Prescription
+from planner.redflags import RED_FLAGS
+from tests.conftest import ROOT
+
+CATALOG = builtin_catalog()
+NAME = "Łucja Żmuda-Παπαδοπούλου Юлия"
+
+
+def handout(
+    paper: str = "a4",
+    large: bool = False,
+    feed: str = "https://plans.example.org/feeds/abc.ics",
+    checkins: tuple[CheckIn, ...] = (),
+) -> tuple[bytes, object]:
+    rx = Prescription(
+        name=NAME,
+        start=dt.date(2026, 3, 2),
+        timezone="Europe/Warsaw",
+        run_days=(1, 3, 6),
+        strength_days=(2, 4),
+        session_time=dt.time(7, 30),
+        pain=2,
+    )
+    protocol = CATALOG.protocol("lbp-return-to-run")
+    plan = build(rx, protocol, CATALOG.library, checkins, dt.date(2026, 3, 20))
+    clinic = load_clinic(ROOT / "templates" / "clinic-example.toml")
+    options = pdf.HandoutOptions(paper=paper, large_print=large, feed_url=feed, clinic=clinic)
+    return pdf.render(plan, "abc", protocol, CATALOG.library, options), plan
+
+
+def text_of(body: bytes) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(body)).pages]
+
+
+def test_every_section_and_the_patient(tmp_path) -> None:
+    body, _plan = handout()
+    pages = text_of(body)
+    everything = "\n".join(pages)
+    assert NAME in pages[0] and "Riverside Physiotherapy" in pages[0] and "Alex Morgan" in pages[0]
+    for heading in (
+        "Safety first",
+        "The pain traffic light",
+        "Soreness rules",
+        "When running is paused",
+        "Your programme at a glance",
+        "The levels",
+        "Your exercises",
+        "Session log",
+    ):
+        assert heading in everything, heading
+    for flag in RED_FLAGS:
+        assert flag.question[:30] in " ".join(everything.split()), flag.id
+    assert f"Page 1 of {len(pages)}" in pages[0]
+    assert all(f"Page {i} of {len(pages)}" in page for i, page in enumerate(pages, 1))
+    assert all(NAME in page for page in pages)  # footer on every page
+    assert "not medical advice" in everything
+
+
+def test_every_planned_exercise_with_its_dose() -> None:
+    body, plan = handout()
+    flat = " ".join(" ".join(text_of(body)).split())
+    used = {
+        item.exercise_id
+        for s in plan.sessions
+        for b in s.blocks
+        for item in b.items
+        if item.exercise_id in CATALOG.library.exercises
+    }
+    assert len(used) > 15
+    for exercise_id in used:
+        exercise = CATALOG.library.exercise(exercise_id)
+        assert exercise.name in flat, exercise.name
+        assert f"Dose: {exercise.dose.describe()}" in flat, exercise.name
+
+
+def test_log_table_header_and_rows() -> None:
+    body, plan = handout()
+    with pdfplumber.open(io.BytesIO(body)) as document:
+        tables = [t for page in document.pages for t in page.extract_tables()]
+    logs = [t for t in tables if t and t[0][:2] == ["Date", "Session"]]
+    assert logs and [c.replace("\n", " ") for c in logs[0][0]] == [
+        "Date",
+        "Session",
+        "Done",
+        "Pain during",
+        "Pain next morning",
+        "Notes",
+    ]
+    rows = sum(len(t) - 1 for t in logs)
+    assert rows == sum(1 for s in plan.sessions if s.kind.is_active)
+
+
+def test_identical_rebuilds_and_metadata() -> None:
+    first = handout()[0]
+    assert handout()[0] == first
+    info = pypdf.PdfReader(io.BytesIO(first)).metadata
+    assert info is not None and NAME in str(info.title) and info.author == "Alex Morgan, MCSP"
+    assert "Return-to-running" in str(info.subject)
+    assert b"/Lang" in first
+
+
+def test_letter_and_large_print() -> None:
+    a4, _ = handout()
+    letter, _ = handout(paper="letter")
+    large, _ = handout(large=True)
+    assert pypdf.PdfReader(io.BytesIO(letter)).pages[0].mediabox.width == 612
+    assert pypdf.PdfReader(io.BytesIO(a4)).pages[0].mediabox.width == pytest.approx(595.27, abs=0.1)
+    assert len(pypdf.PdfReader(io.BytesIO(large)).pages) > len(pypdf.PdfReader(io.BytesIO(a4)).pages)
+
+
+def test_no_qr_without_a_feed() -> None:
+    with_feed, _ = handout()
+    without, _ = handout(feed="")
+    assert "Scan to add" in text_of(with_feed)[0] and "Scan to add" not in text_of(without)[0]
+
+
+def test_a_pictogram_for_every_exercise() -> None:
+    for exercise in CATALOG.library.exercises.values():
+        drawing = pictogram(CATALOG.library.poses[exercise.pose], 120)
+        assert len(drawing.contents) >= 5, exercise.id  # props, trunk, limbs and head
+
+
+needs = pytest.mark.skipif(
+    not (shutil.which("qpdf") and shutil.which("pdffonts") and shutil.which("pdftoppm")),
+    reason="poppler-utils and qpdf not installed (.ci/run installs them)",
+)
+
+
+@needs
+def test_structure_fonts_and_rendering(tmp_path: Path) -> None:
+    body, _ = handout()
+    target = tmp_path / "handout.pdf"
+    target.write_bytes(body)
+    assert subprocess.run(["qpdf", "--check", str(target)], capture_output=True).returncode == 0
+    fonts = subprocess.run(["pdffonts", str(target)], capture_output=True, text=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
+    assert all("DejaVu" in line for line in fonts)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "3", str(target), str(tmp_path / "p")], check=True
+    )
+    from PIL import Image
+
+    for png in sorted(tmp_path.glob("p-*.png")):
+        with Image.open(png) as image:
+            extrema = image.convert("L").getextrema()
+            assert extrema[0] < 100 and extrema[1] > 200, png  # ink on paper, not a blank page
+
+
+def test_cli_export_pdf(run, tmp_path) -> None:
+    plan_id = run(
+        "plan", "create", "--protocol", "flare-up-restart", "--start", "2026-03-02", "--name", NAME
+    ).out.split()[-1]
+    target = tmp_path / "out.pdf"
+    result = run(
+        "export",
+        "pdf",
+        plan_id,
+        "-o",
+        str(target),
+        "--clinic",
+        str(ROOT / "templates" / "clinic-example.toml"),
+        "--paper",
+        "letter",
+    )
+    assert result.code == 0, result.err
+    assert NAME in text_of(target.read_bytes())[0]
+    bad = tmp_path / "clinic.toml"
+    bad.write_text('[clinic]\nname = "X"\naccent = "blue"\n', encoding="utf-8")
+    failed = run("export", "pdf", plan_id, "-o", str(tmp_path / "x.pdf"), "--clinic", str(bad))
+    assert failed.code == 2 and "clinic: accent" in failed.err and not (tmp_path / "x.pdf").exists()
