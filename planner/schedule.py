@@ -132,11 +132,11 @@ class _Planner:
                 day, checkin, [rules.weekly_runs_reached(protocol.runs_per_week)], replaced=False
             )
         decisions = self.take_pending()
-        held = rules.is_held(self.rx, day)
-        if held or state.paused:
-            if held and self.rx.hold_running_until:
-                decisions.append(rules.clinician_hold(self.rx.hold_running_until))
-            elif not any(d.verdict is Verdict.PAUSE for d in decisions):
+        if rules.is_held(self.rx, day) and self.rx.hold_running_until:
+            state.pending = decisions  # other news waits for the first session after the hold
+            return self.replace_run(day, checkin, [rules.clinician_hold(self.rx.hold_running_until)])
+        if state.paused:
+            if not any(d.verdict is Verdict.PAUSE for d in decisions):
                 decisions.append(rules.paused_session())
             return self.replace_run(day, checkin, decisions)
         level = self.levels[state.level]
@@ -200,7 +200,7 @@ class _Planner:
         if checkin is not None:
             self.apply_checkin(day, checkin)
         elif day >= self.today:  # only the projected future is assumed to go well: resuming a
-            self.apply_checkin(day, _assumed_well(day))  # past pause needs a real report
+            self.apply_checkin(day, _assumed_well(day), reported=False)  # past pauses need a real report
         return session
 
     def maybe_advance(self, day: dt.date, decisions: list[Decision]) -> None:
@@ -255,16 +255,20 @@ class _Planner:
     # -- check-ins ----------------------------------------------------------------------------
     def after_run(self, day: dt.date, checkin: CheckIn | None, *, at_progression_level: bool) -> None:
         state = self.state
+        reported = checkin is not None
         checkin = checkin if checkin is not None else _assumed_well(day)
         counted = checkin.done and at_progression_level
         if counted:
             state.attempts += 1
-        self.apply_checkin(day, checkin, counted=counted)
+        self.apply_checkin(day, checkin, counted=counted, reported=reported)
         if state.level == len(self.levels) - 1 and state.attempts >= self.levels[-1].min_sessions:
             state.completed = True
 
-    def apply_checkin(self, day: dt.date, checkin: CheckIn, *, counted: bool = False) -> None:
-        """Pain and soreness verdicts, then pause and resume: any day's check-in can trigger them."""
+    def apply_checkin(
+        self, day: dt.date, checkin: CheckIn, *, counted: bool = False, reported: bool = True
+    ) -> None:
+        """Pain and soreness verdicts, then pause and resume: any day's check-in can trigger them.
+        "Two too-painful check-ins in a row" counts reports only: an assumed session breaks no streak."""
         state = self.state
         verdict = rules.evaluate(checkin, self.protocol.rule_set)
         level_before = state.level
@@ -279,7 +283,8 @@ class _Planner:
             if counted or verdict.verdict is not Verdict.ADVANCE:  # a good rest-day report proves nothing
                 state.ready = verdict.verdict is Verdict.ADVANCE
             state.last_painful = verdict.verdict is not Verdict.ADVANCE
-            state.consecutive_painful = state.consecutive_painful + 1 if verdict.too_painful else 0
+            if reported:
+                state.consecutive_painful = state.consecutive_painful + 1 if verdict.too_painful else 0
         if verdict.days_off:
             state.no_running_until = day + dt.timedelta(days=verdict.days_off)
         if state.paused:
@@ -293,7 +298,8 @@ class _Planner:
             return
         pause = rules.pause_for_pain(state.consecutive_painful, checkin)
         if pause is not None:
-            state.paused, state.paused_level = True, level_before
+            ran = state.last_session_level  # "one level lower" means lower than what was actually run
+            state.paused, state.paused_level = True, level_before if ran is None else min(level_before, ran)
             state.pending.append(pause)
 
     # -- the other days -----------------------------------------------------------------------

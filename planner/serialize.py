@@ -83,6 +83,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "title": session.title,
         "level": session.level,
         "running_minutes": round(session.running_seconds / 60, 2),
+        "running_seconds": session.running_seconds,
         "status": session.status.value,
         "projected": session.projected,
         "slot": session.slot,

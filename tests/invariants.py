@@ -71,7 +71,9 @@ def check_plan(plan: dict[str, Any], protocol: Protocol, checkins: list[dict[str
         days = {s["date"] for s in week}
         if len(days) < 7 or monday < start:
             continue
-        rest_days = [d for d in days if all(s["kind"] == "rest" for s in week if s["date"] == d)]
+        rest_days = [
+            d for d in days if all(s["kind"] in ("rest", "referral") for s in week if s["date"] == d)
+        ]
         assert rest_days, f"no rest day in the week of {monday}"
         strength = sum(1 for s in week if s["kind"] == "strength")
         assert 2 <= strength <= 3, f"{strength} strength sessions in the week of {monday}"
@@ -97,13 +99,13 @@ def check_plan(plan: dict[str, Any], protocol: Protocol, checkins: list[dict[str
 
     # weekly running minutes within the growth cap (or the entry load)
     first = next(level for level in protocol.levels if level.is_running)
-    floor = protocol.runs_per_week * max(first.running_seconds(i) for i in range(len(first.sessions))) / 60
-    minutes: dict[dt.date, float] = defaultdict(float)
+    floor = protocol.runs_per_week * max(first.running_seconds(i) for i in range(len(first.sessions)))
+    seconds: dict[dt.date, int] = defaultdict(int)
     for s in runs:
-        minutes[_monday(_date(s["date"]))] += s["running_minutes"]
-    for monday, total in minutes.items():
+        seconds[_monday(_date(s["date"]))] += s["running_seconds"]
+    for monday, total in seconds.items():
         previous = max(
-            minutes.get(monday - dt.timedelta(days=7), 0.0), minutes.get(monday - dt.timedelta(days=14), 0.0)
+            seconds.get(monday - dt.timedelta(days=7), 0), seconds.get(monday - dt.timedelta(days=14), 0)
         )
         allowed = max(floor, (1 + protocol.max_weekly_growth) * previous)
-        assert total <= allowed + 0.01, f"week of {monday}: {total} running minutes, cap {allowed}"
+        assert total <= allowed + 1, f"week of {monday}: {total} s running, cap {allowed}"

@@ -150,7 +150,7 @@ checkin_strategy = st.builds(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     protocol_id=st.sampled_from(sorted(CATALOG.protocols)),
     run_days=st.sampled_from(RUN_DAY_SETS),
