@@ -597,5 +597,97 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     waitress.serve(app, host=host, port=port, threads=threads, ident="rehab-planner")
 
 
+@cli.command("issue")
+@click.option(
+    "--roster",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV: name,start,protocol,run_days,strength_days,time,tz,pain[,patient_id,...].",
+)
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--clinic", "clinic_file", type=click.Path(path_type=Path, dir_okay=False), default=None)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=None, help="Processes for handouts (all cores)."
+)
+@click.pass_context
+def issue_command(
+    ctx: click.Context, roster: Path, out_dir: Path, clinic_file: Path | None, workers: int | None
+) -> None:
+    """Issue a plan, calendar and handout for every roster row; exit 1 if any row failed."""
+    from planner.batch import INDEX_NAME, issue
+    from planner.clinic import load_clinic
+    from planner.exceptions import DataError
+    from planner.roster import parse_roster
+    from planner.service import settings_feed_key
+
+    config, cat = settings(ctx), catalog(ctx)
+    clinic = load_clinic(clinic_file) if clinic_file else None
+    try:
+        text = roster.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DataError(str(roster), "", "", f"cannot be read ({error})") from None
+    rows, problems = parse_roster(text, str(roster), cat.protocols)
+
+    def progress(items: Any, length: int) -> Any:
+        if not sys.stderr.isatty():
+            yield from items
+            return
+        with click.progressbar(items, length=length, label="Handouts", file=sys.stderr) as bar:
+            yield from bar
+
+    outcomes = issue(
+        open_store(ctx),
+        cat,
+        rows,
+        problems,
+        out_dir,
+        key=settings_feed_key(config),
+        base_url=config.public_url,
+        now=now(),
+        clinic=clinic,
+        clinic_dirs=config.clinic_dirs,
+        workers=workers,
+        progress=progress,
+    )
+    failed = [o for o in outcomes if o.status == "failed"]
+    for outcome in failed:
+        click.echo(f"{roster}: line {outcome.line}: {outcome.reason}", err=True)
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("created", "updated", "unchanged")}
+    click.echo(
+        f"Issued {len(outcomes) - len(failed)} of {len(outcomes)} rows "
+        f"({counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged); "
+        f"{len(failed)} failed. Index: {out_dir / INDEX_NAME}"
+    )
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    default="rehab-planner-demo",
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+)
+@click.pass_context
+def demo(ctx: click.Context, out_dir: Path) -> None:
+    """Write a sample plan's calendar (.ics) and handout (.pdf), and print their paths."""
+    from planner.demo import run_demo
+    from planner.service import settings_feed_key
+
+    config = settings(ctx)
+    paths = run_demo(
+        open_store(ctx),
+        catalog(ctx),
+        out_dir,
+        key=settings_feed_key(config),
+        base_url=config.public_url,
+        now=now(),
+    )
+    for path in paths:
+        click.echo(path)
+
+
 def main() -> None:
     cli.main(prog_name=PROG)

@@ -51,6 +51,14 @@ def create_plan(
     return store.create_plan(protocol_id, rx, now, roster_key)
 
 
+def update_plan(
+    store: Store, catalog: Catalog, plan_id: str, protocol_id: str, rx: Prescription, now: dt.datetime
+) -> bool:
+    """Replace a plan's prescription (a re-issued roster row), checked first; True if it changed."""
+    build(rx, catalog.protocol(protocol_id), catalog.library, (), rx.start)
+    return store.update_plan(plan_id, protocol_id, rx, now)
+
+
 def record_checkin(store: Store, plan_id: str, checkin: CheckIn, today: dt.date, now: dt.datetime) -> None:
     stored = store.plan(plan_id)
     if checkin.date < stored.prescription.start:

@@ -1,0 +1,152 @@
+"""Clinic day: rosters with good and bad rows, idempotent re-issue, the index, and the demo."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pypdf
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.catalog import builtin_catalog
+from planner.exceptions import DataError
+from planner.roster import REQUIRED, parse_roster
+from planner.store import Store
+from tests.calendar_checks import parse_everywhere
+from tests.conftest import ROOT
+
+HEADER = (
+    "name,start,protocol,run_days,strength_days,time,tz,pain,patient_id,hold_running_until,red_flags,notes\n"
+)
+NAMES = [
+    "Zofia Wójcik",
+    "Liam O'Connor",
+    "Αθηνά Παππά",
+    "Иван Петров",
+    "María José García",
+    "Chen Wei",
+    "Ana Lima",
+    "Ola Nordmann",
+    "Jan Novák",
+    "Aiko Tanaka",
+    "Kofi Mensah",
+    "Sara Cohen",
+    "Emma Müller",
+    "Lars Berg",
+    "Nina Rossi",
+    "Omar Haddad",
+    "Priya Nair",
+    "Tom Evans",
+    "Eva Kovács",
+    "Leo Martin",
+]
+
+
+def good_row(i: int, name: str) -> str:
+    protocol = ["lbp-return-to-run", "beginner-walk-run", "flare-up-restart", "barefoot-transition"][i % 4]
+    return f"{name},2026-03-{2 + i % 20:02d},{protocol},mon;wed;sat,tue;thu,07:30,Europe/London,{i % 4},P{i},,,\n"
+
+
+BAD = [
+    "Bad Date,2026-02-30,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,2,,,,\n",
+    "Bad Pain,2026-03-02,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,11,,,,\n",
+    "Bad Zone,2026-03-02,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Mars/Olympus,2,,,,\n",
+]
+
+
+def roster_text() -> str:
+    rows = [good_row(i, name) for i, name in enumerate(NAMES)]
+    return HEADER + "".join(rows[:5]) + BAD[0] + "".join(rows[5:12]) + BAD[1] + "".join(rows[12:]) + BAD[2]
+
+
+def test_twenty_good_three_bad_and_a_second_run(run, tmp_path, db_url) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(roster_text(), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(
+        "issue",
+        "--roster",
+        str(roster),
+        "--out",
+        str(out),
+        "--clinic",
+        str(ROOT / "templates" / "clinic-example.toml"),
+        "--workers",
+        "2",
+    )
+    assert result.code == 1
+    errors = result.err.strip().splitlines()
+    assert errors == [
+        f"{roster}: line 7: start: '2026-02-30' is not a real date",
+        f"{roster}: line 15: pain: '11' must be a whole number from 0 to 10",
+        f"{roster}: line 24: tz: unknown time zone 'Mars/Olympus' (use a name like Europe/London)",
+    ]
+    assert len(list(out.glob("*.pdf"))) == 20 and len(list(out.glob("*.ics"))) == 20
+    index = list(csv.DictReader(io.StringIO((out / "index.csv").read_text(encoding="utf-8"))))
+    assert len(index) == 23 and sum(r["status"] == "created" for r in index) == 20
+    good = next(r for r in index if r["name"] == "Αθηνά Παππά")
+    assert good["feed_url"].endswith(".ics") and (out / good["pdf"]).exists()
+    assert "Αθηνά Παππά" in pypdf.PdfReader(out / good["pdf"]).pages[0].extract_text()
+    parse_everywhere((out / good["ics"]).read_bytes())
+    plans_before = len(Store.open(db_url).plans())
+    again = run("issue", "--roster", str(roster), "--out", str(out))
+    assert again.code == 1 and "0 new" in again.out and "20 unchanged" in again.out
+    assert len(Store.open(db_url).plans()) == plans_before == 20
+    second = list(csv.DictReader(io.StringIO((out / "index.csv").read_text(encoding="utf-8"))))
+    assert [r["plan_id"] for r in second] == [r["plan_id"] for r in index]
+
+
+def test_changed_row_updates_the_same_plan(run, tmp_path, db_url) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(HEADER + good_row(0, "Ana Lima"), encoding="utf-8")
+    assert run("issue", "--roster", str(roster), "--out", str(tmp_path / "o")).code == 0
+    roster.write_text(HEADER + good_row(0, "Ana Lima").replace("07:30", "18:00"), encoding="utf-8")
+    result = run("issue", "--roster", str(roster), "--out", str(tmp_path / "o"))
+    assert "1 updated" in result.out
+    (plan,) = Store.open(db_url).plans()
+    assert plan.prescription.session_time.hour == 18
+
+
+def test_roster_level_errors_stop_before_anything(run, tmp_path, db_url) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,start\nAna,2026-03-02\n", encoding="utf-8")
+    result = run("issue", "--roster", str(roster), "--out", str(tmp_path / "o"))
+    assert result.code == 2 and "header: protocol: missing column" in result.err
+    assert not (tmp_path / "o").exists()
+    assert run("issue", "--roster", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "o")).code == 2
+
+
+def test_sample_roster_in_templates_is_valid() -> None:
+    text = (ROOT / "templates" / "roster-example.csv").read_text(encoding="utf-8")
+    rows, problems = parse_roster(text, "roster-example.csv", builtin_catalog().protocols)
+    assert problems == [] and len(rows) >= 5
+
+
+cells = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(cells, min_size=len(REQUIRED), max_size=len(REQUIRED) + 1), max_size=5))
+def test_any_roster_rows_are_reported_never_crash(rows) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(REQUIRED)
+    writer.writerows(rows)
+    try:
+        good, problems = parse_roster(buffer.getvalue(), "fuzz.csv", builtin_catalog().protocols)
+    except DataError as error:
+        assert "fuzz.csv" in str(error)
+        return
+    assert len(good) + len(problems) <= len(rows)
+    assert all(p.line >= 2 and p.reason for p in problems)
+
+
+def test_demo_writes_an_ics_and_a_pdf(run, tmp_path) -> None:
+    result = run("demo", "--out", str(tmp_path / "demo"))
+    assert result.code == 0
+    paths = result.out.strip().splitlines()
+    assert [p.rsplit(".", 1)[-1] for p in paths] == ["ics", "pdf"]
+    parse_everywhere(open(paths[0], "rb").read())
+    assert "Zofia Wójcik" in pypdf.PdfReader(paths[1]).pages[0].extract_text()
+    assert run("demo", "--out", str(tmp_path / "demo")).out == result.out  # same plan, updated in place
