@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pypdf
 from hypothesis import given, settings
@@ -147,6 +148,6 @@ def test_demo_writes_an_ics_and_a_pdf(run, tmp_path) -> None:
     assert result.code == 0
     paths = result.out.strip().splitlines()
     assert [p.rsplit(".", 1)[-1] for p in paths] == ["ics", "pdf"]
-    parse_everywhere(open(paths[0], "rb").read())
+    parse_everywhere(Path(paths[0]).read_bytes())
     assert "Zofia Wójcik" in pypdf.PdfReader(paths[1]).pages[0].extract_text()
     assert run("demo", "--out", str(tmp_path / "demo")).out == result.out  # same plan, updated in place
