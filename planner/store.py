@@ -96,13 +96,15 @@ def token_hash(token: str) -> str:
 
 
 def _upgrade(connection: Connection) -> None:
-    """Bring an older database up to SCHEMA_VERSION without losing data."""
+    """Bring an older database up to SCHEMA_VERSION without losing data (idempotent)."""
     inspector = sa.inspect(connection)
-    columns = {c["name"] for c in inspector.get_columns("event_sequences")}
-    if "snapshot" not in columns:  # version 1 -> 2: cancelled events keep their last content
+    # version 1 -> 2: cancelled events keep their last content; calendars know when content changed
+    if "snapshot" not in {c["name"] for c in inspector.get_columns("event_sequences")}:
         connection.execute(
             sa.text("ALTER TABLE event_sequences ADD COLUMN snapshot TEXT NOT NULL DEFAULT ''")
         )
+    if "calendar_changed_at" not in {c["name"] for c in inspector.get_columns("plans")}:
+        connection.execute(sa.text("ALTER TABLE plans ADD COLUMN calendar_changed_at VARCHAR(32)"))
 
 
 class Store:
@@ -119,11 +121,18 @@ class Store:
 
             @sa.event.listens_for(engine, "connect")
             def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+                dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA busy_timeout=30000")
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.close()
+
+            @sa.event.listens_for(engine, "begin")
+            def _begin(connection: Any) -> None:
+                # Take the write lock up front: a read that later writes can then wait for another
+                # writer (busy_timeout) instead of failing with SQLITE_BUSY halfway through.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         store = cls(engine)
         store._migrate()
@@ -296,6 +305,17 @@ class Store:
         `fingerprints` maps uid -> (fingerprint, snapshot). Events that left the plan are published
         as cancelled (SEQUENCE + 1) for CANCELLED_GRACE, then dropped. `changed_at` moves only when
         something changed, so an unchanged plan exports identical bytes."""
+        for attempt in range(3):
+            try:
+                return self._sync_events(plan_id, fingerprints, now)
+            except sa.exc.IntegrityError:  # a concurrent first fetch inserted the same events
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _sync_events(
+        self, plan_id: str, fingerprints: Mapping[str, tuple[str, str]], now: dt.datetime
+    ) -> CalendarSync:
         states: dict[str, EventState] = {}
         changed = False
         with self.engine.begin() as connection:

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from planner.catalog import Catalog, builtin_catalog
@@ -27,9 +30,27 @@ def catalog() -> Catalog:
     return builtin_catalog()
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'plans.db'}"
+PG_ENV = "REHAB_PLANNER_TEST_PG"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Every storage test runs on SQLite and, when REHAB_PLANNER_TEST_PG names a server, PostgreSQL
+    (a fresh database per test). .ci/run starts a real server and sets it."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'plans.db'}"
+        return
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url:
+        pytest.skip(f"set {PG_ENV} to a PostgreSQL URL to run this against PostgreSQL")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield admin_url.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.client
 import re
@@ -33,7 +34,7 @@ class Server:
         app = create_app(self.settings, store=self.store, clock=lambda: self.clock[0])
         self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
         self.port = self.server.effective_port
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
         rx = Prescription(
             name="Ιωάννα Παπαδοπούλου",
@@ -46,6 +47,15 @@ class Server:
         )
         self.plan_id = create_plan(self.store, builtin_catalog(), "lbp-return-to-run", rx, NOW)
         self.token = ensure_feed(self.store, self.plan_id, feed_key(tmp_path / "k"), NOW)
+
+    def serve(self) -> None:
+        with contextlib.suppress(OSError):  # stop() closed the listening socket: the server is done
+            self.server.run()
+
+    def stop(self) -> None:
+        self.server.task_dispatcher.shutdown()
+        self.server.close()
+        self.thread.join(timeout=10)
 
     def request(
         self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
@@ -80,7 +90,7 @@ class Server:
 def server(db_url, tmp_path) -> Iterator[Server]:
     live = Server(db_url, tmp_path)
     yield live
-    live.server.close()
+    live.stop()
 
 
 def test_feed_headers_and_body(server) -> None:
@@ -200,3 +210,17 @@ def test_random_form_posts_never_500(server, fields) -> None:
     status, _, _ = server.post_form({"csrf": server.csrf(), **fields})
     assert status in (303, 400), (fields, status)
     assert len(server.store.checkins(server.plan_id)) == stored + (status == 303)
+
+
+def test_concurrent_first_fetches_all_succeed(server) -> None:
+    results: list[int] = []
+
+    def fetch() -> None:
+        results.append(server.request("GET", f"/feeds/{server.token}.ics")[0])
+
+    threads = [threading.Thread(target=fetch) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == [200] * 8
