@@ -28,7 +28,8 @@ VERSION_1 = [
     "CREATE TABLE event_sequences (plan_id VARCHAR(32) NOT NULL, uid VARCHAR(200) NOT NULL, sequence INTEGER "
     "NOT NULL, fingerprint VARCHAR(64) NOT NULL, cancelled_at VARCHAR(32), PRIMARY KEY (plan_id, uid))",
     """INSERT INTO plans VALUES ('0ld91an5', 'Ana', 'lbp-return-to-run',
-    '{"name": "Ana", "start": "2026-03-02", "timezone": "Europe/Lisbon", "run_days": [1, 3, 6], "strength_days": [2, 4], "session_time": "07:30",
+    '{"name": "Ana", "start": "2026-03-02", "timezone": "Europe/Lisbon", "run_days": [1, 3, 6],
+    "strength_days": [2, 4], "session_time": "07:30",
     "pain": 2, "red_flags": [], "hold_running_until": null, "goal": ""}', '2026-03-01T10:00:00+00:00',
     '2026-03-01T10:00:00+00:00', NULL)""",
     "INSERT INTO event_sequences VALUES ('0ld91an5', 'x@rehab-planner', 4, 'abc', NULL)",
