@@ -222,6 +222,21 @@ class Store:
             rows = connection.execute(sa.select(plans).order_by(plans.c.created_at, plans.c.id)).all()
         return [self._row_to_plan(row) for row in rows]
 
+    def revision(self, plan_id: str) -> str:
+        """Changes whenever anything the plan is built from changes (prescription, protocol,
+        check-ins); cheap enough to ask on every feed request."""
+        latest = sa.select(sa.func.max(checkins.c.id)).where(checkins.c.plan_id == plan_id).scalar_subquery()
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(plans.c.protocol_id, plans.c.prescription, latest.label("latest")).where(
+                    plans.c.id == plan_id
+                )
+            ).first()
+        if row is None:
+            raise NotFound(f"unknown plan {plan_id!r}")
+        basis = f"{row.protocol_id}|{row.prescription}|{row.latest}"
+        return hashlib.sha256(basis.encode()).hexdigest()
+
     # -- check-ins ----------------------------------------------------------------------------
     def add_checkin(self, plan_id: str, checkin: CheckIn, now: dt.datetime) -> None:
         self.plan(plan_id)

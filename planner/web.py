@@ -13,6 +13,8 @@ import datetime as dt
 import email.utils
 import hashlib
 import hmac
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from flask import Flask, Response, abort, redirect, render_template, request
@@ -23,6 +25,7 @@ from planner.exceptions import PlannerError
 from planner.model import CheckIn, Soreness
 from planner.redflags import RED_FLAGS, red_flag
 from planner.service import (
+    CalendarExport,
     export_calendar,
     feed_addresses,
     local_today,
@@ -43,6 +46,29 @@ SORENESS_CHOICES = (
     ("returned-during", "Went in the warm-up, came back during"),
     ("after", "Sore an hour or more after, or the next day"),
 )
+
+
+class FeedCache:
+    """Rendered feeds by (plan, token, store revision, local day): a plan can change only when one of
+    those does, so repeated fetches skip planning and rendering. Bounded; safe across threads."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[object, ...], CalendarExport] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> CalendarExport | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[object, ...], value: CalendarExport) -> None:
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
 
 
 def _http_date(moment: dt.datetime) -> str:
@@ -102,10 +128,18 @@ def create_app(
     def not_allowed(_: Exception) -> Response:
         return Response("Method not allowed\n", 405, mimetype="text/plain")
 
+    feeds = FeedCache()
+
     @app.route("/feeds/<token>.ics", methods=["GET", "HEAD"])
     def feed(token: str) -> Response:
         plan_id = plan_id_for(token)
-        exported = export_calendar(db, data, plan_id, now(), token=token, base_url=settings.public_url)
+        moment = now()
+        stored = db.plan(plan_id)
+        key = (plan_id, token, db.revision(plan_id), local_today(stored.prescription.timezone, moment))
+        exported = feeds.get(key)
+        if exported is None:
+            exported = export_calendar(db, data, plan_id, moment, token=token, base_url=settings.public_url)
+            feeds.put(key, exported)
         etag = '"' + hashlib.sha256(exported.body).hexdigest()[:32] + '"'
         headers = {
             "ETag": etag,
