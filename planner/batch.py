@@ -27,8 +27,7 @@ from planner.service import (
     ensure_feed,
     export_calendar,
     feed_addresses,
-    local_today,
-    plan_as_of,
+    plan_today,
     update_plan,
 )
 from planner.store import Store
@@ -97,7 +96,7 @@ def _issue_row(
     stem = file_stem(row.prescription.name, plan_id)
     exported = export_calendar(store, catalog, plan_id, now, token=token, base_url=base_url)
     write_atomic(out / f"{stem}.ics", exported.body)
-    _, plan = plan_as_of(store, catalog, plan_id, local_today(row.prescription.timezone, now))
+    plan = plan_today(store, catalog, plan_id, now)
     outcome = Outcome(
         row.line, row.prescription.name, status, plan_id, f"{stem}.ics", f"{stem}.pdf", addresses.https
     )

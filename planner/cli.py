@@ -453,6 +453,15 @@ def write_output(data: bytes, output: str) -> None:
         click.echo(output)
 
 
+def store_and_token(ctx: click.Context, plan_id: str) -> tuple[Settings, Store, str | None]:
+    """The store, after checking the plan exists, and the plan's live feed token if it has one."""
+    from planner.service import current_token, settings_feed_key
+
+    config, store = settings(ctx), open_store(ctx)
+    store.plan(plan_id)
+    return config, store, current_token(store, plan_id, settings_feed_key(config))
+
+
 @cli.group()
 def export() -> None:
     """Write a plan as a calendar file or a printed handout."""
@@ -472,11 +481,9 @@ def export() -> None:
 @click.pass_context
 def export_ics(ctx: click.Context, plan_id: str, output: str, rest_days: bool, reminder: int | None) -> None:
     """Export the plan as an iCalendar file."""
-    from planner.service import current_token, export_calendar, settings_feed_key
+    from planner.service import export_calendar
 
-    config, store = settings(ctx), open_store(ctx)
-    store.plan(plan_id)
-    token = current_token(store, plan_id, settings_feed_key(config))
+    config, store, token = store_and_token(ctx, plan_id)
     exported = export_calendar(
         store,
         catalog(ctx),
@@ -508,12 +515,10 @@ def export_pdf(
 ) -> None:
     """Print the plan as a handout: cover, safety, overview, levels, exercises, log."""
     from planner.clinic import load_clinic
-    from planner.service import current_token, export_handout, settings_feed_key
+    from planner.service import export_handout
 
     clinic = load_clinic(clinic_file) if clinic_file else None
-    config, store = settings(ctx), open_store(ctx)
-    store.plan(plan_id)
-    token = current_token(store, plan_id, settings_feed_key(config))
+    config, store, token = store_and_token(ctx, plan_id)
     body = export_handout(
         store,
         catalog(ctx),

@@ -5,8 +5,10 @@ Columns: name, start, protocol, run_days, strength_days, time, tz, pain (require
 hold_running_until, red_flags, notes (optional). Lists inside a cell are separated by ';'.
 
 Example:
-    >>> rows, problems = parse_roster("name,start,protocol,run_days,strength_days,time,tz,pain\\n"
-    ...     "Ana,2026-03-02,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/Lisbon,2\\n", "r.csv")
+    >>> from planner.catalog import builtin_catalog
+    >>> text = ("name,start,protocol,run_days,strength_days,time,tz,pain\\n"
+    ...         "Ana,2026-03-02,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/Lisbon,2\\n")
+    >>> rows, problems = parse_roster(text, "r.csv", builtin_catalog().protocols)
     >>> rows[0].prescription.run_days, problems
     ((1, 3, 6), [])
 """

@@ -38,6 +38,12 @@ def plan_as_of(store: Store, catalog: Catalog, plan_id: str, today: dt.date) -> 
     return stored, plan
 
 
+def plan_today(store: Store, catalog: Catalog, plan_id: str, now: dt.datetime) -> Plan:
+    """The plan as of today in the person's own time zone: what every export shows."""
+    stored = store.plan(plan_id)
+    return plan_as_of(store, catalog, plan_id, local_today(stored.prescription.timezone, now))[1]
+
+
 def create_plan(
     store: Store,
     catalog: Catalog,
@@ -149,8 +155,7 @@ def export_calendar(
     """Build the plan as of today in its own zone, sync SEQUENCE numbers, and render the calendar."""
     from planner.export import ical
 
-    stored = store.plan(plan_id)
-    _, plan = plan_as_of(store, catalog, plan_id, local_today(stored.prescription.timezone, now))
+    plan = plan_today(store, catalog, plan_id, now)
     addresses = feed_addresses(base_url, token) if token else None
     events = ical.events_for(
         plan, plan_id, include_rest=include_rest, checkin_url=addresses.page if addresses else ""
@@ -187,12 +192,11 @@ def export_handout(
     """The printed programme as of today, with a QR code to the feed when the plan has one."""
     from planner.export import pdf
 
-    stored = store.plan(plan_id)
-    _, plan = plan_as_of(store, catalog, plan_id, local_today(stored.prescription.timezone, now))
+    plan = plan_today(store, catalog, plan_id, now)
     options = pdf.HandoutOptions(
         paper=paper,
         large_print=large_print,
         feed_url=feed_addresses(base_url, token).https if token else "",
         clinic=clinic or DEFAULT_CLINIC,
     )
-    return pdf.render(plan, plan_id, catalog.protocol(stored.protocol_id), catalog.library, options)
+    return pdf.render(plan, plan_id, catalog.protocol(plan.protocol_id), catalog.library, options)
