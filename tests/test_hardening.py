@@ -87,6 +87,19 @@ def test_interrupted_cli_export_keeps_old_pdf(run, tmp_path, monkeypatch) -> Non
     assert target.read_bytes() == b"%PDF old" and not list(tmp_path.glob(".handout.pdf.*"))
 
 
+def test_written_files_get_normal_permissions(tmp_path) -> None:
+    fresh = tmp_path / "new.ics"
+    write_atomic(fresh, b"x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+    kept = tmp_path / "kept.pdf"
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    write_atomic(kept, b"new")
+    assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_bytes() == b"new"
+
+
 def test_check_in_rejected_changes_nothing(run, db_url) -> None:
     plan_id = run("plan", "create", "--protocol", "lbp-return-to-run", "--start", "2026-03-02").out.split()[
         -1
