@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Install and start a PostgreSQL server on 127.0.0.1 for the storage and feed tests; print its URL.
+# Install and start a PostgreSQL server on 127.0.0.1 for the storage and feed tests; print its URL
+# (the only line on stdout: everything else goes to stderr).
 set -euo pipefail
+exec 3>&1 1>&2
 export DEBIAN_FRONTEND=noninteractive
 if ! command -v pg_ctlcluster >/dev/null; then
   apt-get install -y -qq postgresql >/dev/null
@@ -18,4 +20,4 @@ su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='rehab'\"" | g
   su postgres -c "psql -qc \"CREATE ROLE rehab LOGIN PASSWORD 'rehab' CREATEDB\""
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='rehab'\"" | grep -q 1 ||
   su postgres -c "createdb -O rehab rehab"
-echo "postgresql+psycopg://rehab:rehab@127.0.0.1:5432/rehab"
+echo "postgresql+psycopg://rehab:rehab@127.0.0.1:5432/rehab" >&3
