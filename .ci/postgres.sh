@@ -9,9 +9,9 @@ if ! command -v pg_ctlcluster >/dev/null; then
 fi
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h | grep -q "^$version main"; then
-  pg_createcluster "$version" main >/dev/null
+  pg_createcluster "$version" main >/dev/null 3>&-
 fi
-pg_ctlcluster "$version" main start 2>/dev/null || true
+pg_ctlcluster "$version" main start 3>&- 2>/dev/null || true  # the server must not hold our stdout pipe
 for _ in $(seq 1 30); do
   pg_isready -h 127.0.0.1 -q && break
   sleep 1
