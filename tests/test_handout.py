@@ -15,6 +15,7 @@ import pytest
 from planner import build
 from planner.catalog import builtin_catalog
 from planner.clinic import load_clinic
+from planner.exceptions import DataError
 from planner.export import pdf
 from planner.export.pictograms import pictogram
 from planner.model import CheckIn, Prescription
@@ -187,3 +188,37 @@ def test_cli_export_pdf(run, tmp_path) -> None:
     bad.write_text('[clinic]\nname = "X"\naccent = "blue"\n', encoding="utf-8")
     failed = run("export", "pdf", plan_id, "-o", str(tmp_path / "x.pdf"), "--clinic", str(bad))
     assert failed.code == 2 and "clinic: accent" in failed.err and not (tmp_path / "x.pdf").exists()
+
+
+def test_an_exercise_may_bring_its_own_image(tmp_path) -> None:
+    from planner.catalog import load_catalog
+
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    (folder / "bird-dog.png").write_bytes((ROOT / "templates" / "clinic-logo.png").read_bytes())
+    source = (ROOT / "exercises" / "core.toml").read_text(encoding="utf-8")
+    start = source.index('[[exercise]]\nid = "bird-dog"')
+    entry = source[start : source.index("[[exercise]]", start + 10)]
+    (folder / "clinic.toml").write_text(
+        entry.replace('pose = "bird-dog"', 'pose = "bird-dog"\nimage = "bird-dog.png"'), encoding="utf-8"
+    )
+    catalog = load_catalog((tmp_path,))
+    assert catalog.library.exercise("bird-dog").image == "bird-dog.png"
+    rx = Prescription(
+        name="Ana",
+        start=dt.date(2026, 3, 2),
+        timezone="Europe/Lisbon",
+        run_days=(1, 3, 6),
+        strength_days=(2, 4),
+        session_time=dt.time(7, 30),
+        pain=2,
+    )
+    protocol = catalog.protocol("lbp-return-to-run")
+    plan = build(rx, protocol, catalog.library, (), rx.start)
+    body = pdf.render(plan, "abc", protocol, catalog.library, pdf.HandoutOptions())
+    images = [name for page in pypdf.PdfReader(io.BytesIO(body)).pages for name in page.images]
+    assert images, "the clinic's own picture is placed on the bird dog card"
+    broken = entry.replace('pose = "bird-dog"', 'pose = "bird-dog"\nimage = "missing.png"')
+    (folder / "clinic.toml").write_text(broken, encoding="utf-8")
+    with pytest.raises(DataError, match=r"bird-dog: image: no image file 'missing\.png'"):
+        load_catalog((tmp_path,))
