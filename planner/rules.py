@@ -46,6 +46,10 @@ SEVERE_PAIN_AT_START = "Pain traffic light: 6-10 is too much (physiotherapy clin
 SAFE_PAIN = 3  # 0-3: safe
 ACCEPTABLE_PAIN = 5  # 4-5: acceptable; above 5: too much
 SEVERE_REST_PAIN = 6  # pain at rest this high at the start: no running yet
+PAIN_RULE_LINE = (
+    f"Pain rule: 0-{SAFE_PAIN}/10 is fine, {SAFE_PAIN + 1}-{ACCEPTABLE_PAIN}/10 is acceptable if it "
+    f"settles by the next morning; above {ACCEPTABLE_PAIN}/10, stop and walk home."
+)
 
 
 class Severity:

@@ -322,9 +322,9 @@ class _Planner:
         return session
 
     # -- the walk -----------------------------------------------------------------------------
-    def run(self) -> tuple[list[Session], bool]:
+    def run(self, start_pain: Decision | None) -> tuple[list[Session], bool]:
+        """Walk the days; `start_pain` (too much pain at rest) starts the plan paused."""
         rx = self.rx
-        start_pain = rules.severe_pain_at_start(rx.pain)
         if start_pain is not None:
             self.state.paused, self.state.paused_level = True, 0
             self.state.pending.append(start_pain)
@@ -371,5 +371,5 @@ def build(
     severe = rules.severe_pain_at_start(prescription.pain)
     if severe is not None:
         notes.append(severe)
-    sessions, referred = _Planner(prescription, protocol, library, by_date, today).run()
+    sessions, referred = _Planner(prescription, protocol, library, by_date, today).run(severe)
     return Plan(prescription, protocol.id, protocol.title, today, tuple(sessions), referred, tuple(notes))

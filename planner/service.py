@@ -13,6 +13,7 @@ import hmac
 import os
 import secrets
 import urllib.parse
+import zoneinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,8 +76,6 @@ def record_checkin(store: Store, plan_id: str, checkin: CheckIn, today: dt.date,
 
 
 def local_today(zone: str, now: dt.datetime) -> dt.date:
-    import zoneinfo
-
     return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
 
 

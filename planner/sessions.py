@@ -10,7 +10,7 @@ import math
 
 import attrs
 
-from planner import intervals, redflags
+from planner import intervals, redflags, rules
 from planner.library import Library
 from planner.model import (
     Block,
@@ -24,10 +24,6 @@ from planner.model import (
     Status,
 )
 
-PAIN_RULE_LINE = (
-    "Pain rule: 0-3/10 is fine, 4-5/10 is acceptable if it settles by the next morning; "
-    "above 5/10, stop and walk home."
-)
 REST_BETWEEN_SETS_SECONDS = 30
 SECONDS_PER_REP = 3
 
@@ -95,7 +91,7 @@ def _cool_down(protocol: Protocol, library: Library) -> Block:
 
 
 def _advice(protocol: Protocol, level: Level | None) -> Block:
-    lines = [protocol.surface_advice, PAIN_RULE_LINE]
+    lines = [protocol.surface_advice, rules.PAIN_RULE_LINE]
     if level is not None and level.advice:
         lines.insert(0, level.advice)
     return Block("advice", 0, tuple(Item(line) for line in lines))

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 
 from planner.catalog import builtin_catalog
@@ -101,7 +102,7 @@ def test_two_processes_checking_in_at_once_keep_both(run, db_url, tmp_path) -> N
 
 def test_sqlite_runs_in_wal_mode(db_url, run) -> None:
     if not db_url.startswith("sqlite"):
-        return
+        pytest.skip("WAL is a SQLite setting")
     create(run)
     with Store.open(db_url).engine.connect() as connection:
         assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"

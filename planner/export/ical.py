@@ -20,7 +20,7 @@ from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vDuration
 
 from planner.model import EventState, Plan, Session, SessionKind, Status
-from planner.sessions import PAIN_RULE_LINE
+from planner.rules import PAIN_RULE_LINE
 
 UID_NAMESPACE = uuid.UUID("6f1c7c52-5b55-4d7e-9a56-0b7c3a4f2e10")
 REFRESH = dt.timedelta(hours=6)

@@ -253,14 +253,18 @@ class _Document:
         story.append(_p("The pain traffic light", s.h2))
         light = [
             [_p("Pain (0-10)", s.cell_bold), _p("Meaning", s.cell_bold), _p("What to do", s.cell_bold)],
-            [_p("0-3 green", s.cell), _p("Safe", s.cell), _p("Carry on with the plan.", s.cell)],
             [
-                _p("4-5 amber", s.cell),
+                _p(f"0-{rules.SAFE_PAIN} green", s.cell),
+                _p("Safe", s.cell),
+                _p("Carry on with the plan.", s.cell),
+            ],
+            [
+                _p(f"{rules.SAFE_PAIN + 1}-{rules.ACCEPTABLE_PAIN} amber", s.cell),
                 _p("Acceptable", s.cell),
                 _p("Fine if it has settled by the next morning; otherwise repeat the level.", s.cell),
             ],
             [
-                _p("6-10 red", s.cell),
+                _p(f"{rules.ACCEPTABLE_PAIN + 1}-10 red", s.cell),
                 _p("Too much", s.cell),
                 _p(
                     "Stop the session. Next time go one level easier. Pain that stays bad for several days: "
@@ -293,9 +297,9 @@ class _Document:
             _p(
                 "After a flare-up, or two sessions in a row that were too painful, running pauses. Keep your "
                 "strength and mobility work, and do low-impact exercise of a similar length instead "
-                f"({options}). "
-                "Running starts again one level lower once your pain during a session is 5 or less and has "
-                "settled by the next morning. If your clinician has put a hold on running, follow it.",
+                f"({options}). Running starts again one level lower once your pain during a session is "
+                f"{rules.ACCEPTABLE_PAIN} or less and has settled by the next morning. If your clinician has "
+                "put a hold on running, follow it.",
                 s.body,
             )
         )
