@@ -1,0 +1,109 @@
+"""Golden outputs: plan JSON, terminal text, .ics and .pdf bytes for fixed plans and a fixed clock.
+
+They pin what users see while the code underneath moves. A deliberate change to an output is made by
+running `REHAB_PLANNER_UPDATE_GOLDEN=1 pytest tests/test_golden.py` and reviewing the diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from planner import build
+from planner.catalog import builtin_catalog
+from planner.clinic import load_clinic
+from planner.export import ical, pdf
+from planner.model import CheckIn, EventState, Prescription, Soreness
+from planner.render_text import plan_table
+from planner.serialize import plan_to_dict
+from tests.conftest import ROOT
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("REHAB_PLANNER_UPDATE_GOLDEN") == "1"
+CATALOG = builtin_catalog()
+START = dt.date(2026, 3, 2)
+STAMP = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+FEED = "https://plans.example.org/feeds/golden-token.ics"
+
+
+def day(n: int) -> dt.date:
+    return START + dt.timedelta(days=n)
+
+
+def prescription(**changes: object) -> Prescription:
+    base: dict[str, object] = dict(
+        name="Zofia Wójcik",
+        start=START,
+        timezone="Europe/Warsaw",
+        run_days=(1, 3, 6),
+        strength_days=(2, 4),
+        session_time=dt.time(7, 30),
+        pain=2,
+        goal="Back to 30 minutes of easy running",
+    )
+    base.update(changes)
+    return Prescription(**base)  # type: ignore[arg-type]
+
+
+SCENARIOS: dict[str, tuple[str, Prescription, tuple[CheckIn, ...], dt.date]] = {
+    "reports": (
+        "lbp-return-to-run",
+        prescription(),
+        (
+            CheckIn(day(0), pain_during=2, pain_next_morning=1),
+            CheckIn(day(5), pain_during=4, pain_next_morning=4),
+            CheckIn(day(7), soreness=Soreness.AFTER, pain_during=3, pain_next_morning=2),
+            CheckIn(day(9), done=False),
+            CheckIn(day(12), flare_up=True, pain_during=6),
+            CheckIn(day(14), pain_during=2, pain_next_morning=1),
+            CheckIn(day(19), soreness=Soreness.WARM_UP_STAYS, pain_during=3),
+            CheckIn(day(21), pain_during=1, pain_next_morning=0, note="Felt good"),
+        ),
+        day(22),
+    ),
+    "held": (
+        "flare-up-restart",
+        prescription(name="Ana", timezone="America/New_York", pain=6, hold_running_until=day(10)),
+        (CheckIn(day(12), pain_during=3, pain_next_morning=2),),
+        day(13),
+    ),
+    "referred": (
+        "beginner-walk-run",
+        prescription(run_days=(2, 4, 7), strength_days=(1, 5), session_time=dt.time(18, 0)),
+        (CheckIn(day(1), pain_during=1), CheckIn(day(3), red_flags=("fever", "saddle-numbness"))),
+        day(4),
+    ),
+    "barefoot": ("barefoot-transition", prescription(timezone="Australia/Sydney"), (), START),
+}
+
+
+def outputs(name: str) -> dict[str, bytes]:
+    protocol_id, rx, checkins, today = SCENARIOS[name]
+    protocol = CATALOG.protocol(protocol_id)
+    plan = build(rx, protocol, CATALOG.library, checkins, today)
+    plan_id = f"golden-{name}"
+    events = ical.events_for(plan, plan_id, checkin_url="https://plans.example.org/p/golden-token")
+    states = {e.uid: EventState(0, None, e.snapshot) for e in events}
+    files = {
+        "json": (json.dumps(plan_to_dict(plan, plan_id), indent=2, ensure_ascii=False) + "\n").encode(),
+        "txt": (plan_table(plan, plan_id) + "\n").encode(),
+        "ics": ical.render(plan, plan_id, events, states, STAMP, feed_url=FEED, reminder_minutes=30),
+    }
+    if name in ("reports", "held"):
+        clinic = load_clinic(ROOT / "templates" / "clinic-example.toml")
+        options = pdf.HandoutOptions(feed_url=FEED, clinic=clinic, large_print=name == "held")
+        files["pdf"] = pdf.render(plan, plan_id, protocol, CATALOG.library, options)
+    return files
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_outputs_match_the_golden_files(name: str) -> None:
+    for suffix, body in outputs(name).items():
+        path = GOLDEN / f"{name}.{suffix}"
+        if UPDATE:
+            path.write_bytes(body)
+        assert path.read_bytes() == body, f"{path.name} changed; see the module docstring"
