@@ -13,9 +13,9 @@ Example:
     'run-walk'
 """
 
-from planner.catalog import Catalog, builtin_catalog, load_catalog
-from planner.exceptions import DataError, InputError, NotFound, PlannerError
-from planner.model import (
+from planner.core.catalog import Catalog
+from planner.core.exceptions import DataError, InputError, NotFound, PlannerError
+from planner.core.model import (
     CheckIn,
     Decision,
     Dose,
@@ -29,7 +29,8 @@ from planner.model import (
     Status,
     Verdict,
 )
-from planner.schedule import build
+from planner.core.scheduler import build
+from planner.data.catalog import builtin_catalog, load_catalog
 
 __version__ = "0.1.0"
 

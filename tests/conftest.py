@@ -11,8 +11,11 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from planner.catalog import Catalog, builtin_catalog
 from planner.cli import cli
+from planner.core.catalog import Catalog
+from planner.core.model import CheckIn
+from planner.data.catalog import builtin_catalog
+from planner.store.database import Store, StoredPlan
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("REHAB_PLANNER_FEED_KEY", "test-feed-key-not-secret")
@@ -69,3 +72,13 @@ def run(db_url: str):
 @pytest.fixture
 def monday() -> dt.date:
     return dt.date(2026, 3, 2)
+
+
+def stored_plans(db_url: str) -> list[StoredPlan]:
+    with Store.open(db_url).read() as records:
+        return records.plans()
+
+
+def stored_checkins(db_url: str, plan_id: str) -> list[CheckIn]:
+    with Store.open(db_url).read() as records:
+        return records.checkins(plan_id)

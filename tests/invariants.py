@@ -8,7 +8,7 @@ import itertools
 from collections import defaultdict
 from typing import Any
 
-from planner.model import Protocol
+from planner.core.model import Protocol
 
 RUNNING = {"run", "run-walk"}
 ACTIVE = {"run", "run-walk", "walk", "strength", "mobility", "cross-training"}

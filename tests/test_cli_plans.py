@@ -10,8 +10,9 @@ import sys
 import pytest
 import sqlalchemy as sa
 
-from planner.catalog import builtin_catalog
-from planner.store import Store
+from planner.data.catalog import builtin_catalog
+from planner.store.database import Store
+from tests.conftest import stored_checkins, stored_plans
 from tests.invariants import check_plan
 
 CREATE = [
@@ -75,12 +76,11 @@ def test_rejected_input_stores_nothing(run, db_url) -> None:
         ["checkin", "nope", "--date", "2026-03-04"],
         ["plan", "show", "nope"],
     ]
-    store = Store.open(db_url)
-    before = (len(store.plans()), len(store.checkins(plan_id)))
+    before = (len(stored_plans(db_url)), len(stored_checkins(db_url, plan_id)))
     for args in bad:
         result = run(*args)
         assert result.code == 2 and result.err.count("\n") == 1, (args, result)
-    assert (len(store.plans()), len(store.checkins(plan_id))) == before
+    assert (len(stored_plans(db_url)), len(stored_checkins(db_url, plan_id))) == before
 
 
 def test_two_processes_checking_in_at_once_keep_both(run, db_url, tmp_path) -> None:
@@ -97,7 +97,7 @@ def test_two_processes_checking_in_at_once_keep_both(run, db_url, tmp_path) -> N
     ]
     for proc in procs:
         assert proc.wait(timeout=60) == 0, proc.stderr.read() if proc.stderr else ""
-    assert len(Store.open(db_url).checkins(plan_id)) == 4
+    assert len(stored_checkins(db_url, plan_id)) == 4
 
 
 def test_sqlite_runs_in_wal_mode(db_url, run) -> None:

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from planner import build
-from planner.catalog import builtin_catalog
-from planner.clinic import load_clinic
-from planner.export import ical, pdf
-from planner.model import CheckIn, EventState, Prescription, Soreness
-from planner.render_text import plan_table
-from planner.serialize import plan_to_dict
+from planner.core.model import CheckIn, Prescription, Soreness
+from planner.data.catalog import builtin_catalog
+from planner.data.clinic import load_clinic
+from planner.export import handout, ical
+from planner.export.plan_json import plan_to_dict
+from planner.export.text import plan_table
+from planner.store.calendar_sync import EventState
 from tests.conftest import ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -95,8 +96,8 @@ def outputs(name: str) -> dict[str, bytes]:
     }
     if name in ("reports", "held"):
         clinic = load_clinic(ROOT / "templates" / "clinic-example.toml")
-        options = pdf.HandoutOptions(feed_url=FEED, clinic=clinic, large_print=name == "held")
-        files["pdf"] = pdf.render(plan, plan_id, protocol, CATALOG.library, options)
+        options = handout.HandoutOptions(feed_url=FEED, clinic=clinic, large_print=name == "held")
+        files["pdf"] = handout.render(plan, plan_id, protocol, CATALOG.library, options)
     return files
 
 

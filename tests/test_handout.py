@@ -13,20 +13,20 @@ import pypdf
 import pytest
 
 from planner import build
-from planner.catalog import builtin_catalog
-from planner.clinic import load_clinic
-from planner.exceptions import DataError
-from planner.export import pdf
+from planner.core.exceptions import DataError
+from planner.core.model import CheckIn, Prescription
+from planner.core.redflags import RED_FLAGS
+from planner.data.catalog import builtin_catalog
+from planner.data.clinic import load_clinic
+from planner.export import handout
 from planner.export.pictograms import pictogram
-from planner.model import CheckIn, Prescription
-from planner.redflags import RED_FLAGS
 from tests.conftest import ROOT
 
 CATALOG = builtin_catalog()
 NAME = "Łucja Żmuda-Παπαδοπούλου Юлия"
 
 
-def handout(
+def make_handout(
     paper: str = "a4",
     large: bool = False,
     feed: str = "https://plans.example.org/feeds/abc.ics",
@@ -44,8 +44,8 @@ def handout(
     protocol = CATALOG.protocol("lbp-return-to-run")
     plan = build(rx, protocol, CATALOG.library, checkins, dt.date(2026, 3, 20))
     clinic = load_clinic(ROOT / "templates" / "clinic-example.toml")
-    options = pdf.HandoutOptions(paper=paper, large_print=large, feed_url=feed, clinic=clinic)
-    return pdf.render(plan, "abc", protocol, CATALOG.library, options), plan
+    options = handout.HandoutOptions(paper=paper, large_print=large, feed_url=feed, clinic=clinic)
+    return handout.render(plan, "abc", protocol, CATALOG.library, options), plan
 
 
 def text_of(body: bytes) -> list[str]:
@@ -53,7 +53,7 @@ def text_of(body: bytes) -> list[str]:
 
 
 def test_every_section_and_the_patient(tmp_path) -> None:
-    body, _plan = handout()
+    body, _plan = make_handout()
     pages = text_of(body)
     everything = "\n".join(pages)
     assert NAME in pages[0] and "Riverside Physiotherapy" in pages[0] and "Alex Morgan" in pages[0]
@@ -77,7 +77,7 @@ def test_every_section_and_the_patient(tmp_path) -> None:
 
 
 def test_every_planned_exercise_with_its_dose() -> None:
-    body, plan = handout()
+    body, plan = make_handout()
     flat = " ".join(" ".join(text_of(body)).split())
     used = {
         item.exercise_id
@@ -94,7 +94,7 @@ def test_every_planned_exercise_with_its_dose() -> None:
 
 
 def test_log_table_header_and_rows() -> None:
-    body, plan = handout()
+    body, plan = make_handout()
     with pdfplumber.open(io.BytesIO(body)) as document:
         tables = [t for page in document.pages for t in page.extract_tables()]
     logs = [t for t in tables if t and t[0][:2] == ["Date", "Session"]]
@@ -111,8 +111,8 @@ def test_log_table_header_and_rows() -> None:
 
 
 def test_identical_rebuilds_and_metadata() -> None:
-    first = handout()[0]
-    assert handout()[0] == first
+    first = make_handout()[0]
+    assert make_handout()[0] == first
     info = pypdf.PdfReader(io.BytesIO(first)).metadata
     assert info is not None and NAME in str(info.title) and info.author == "Alex Morgan, MCSP"
     assert "Return-to-running" in str(info.subject)
@@ -120,17 +120,17 @@ def test_identical_rebuilds_and_metadata() -> None:
 
 
 def test_letter_and_large_print() -> None:
-    a4, _ = handout()
-    letter, _ = handout(paper="letter")
-    large, _ = handout(large=True)
+    a4, _ = make_handout()
+    letter, _ = make_handout(paper="letter")
+    large, _ = make_handout(large=True)
     assert pypdf.PdfReader(io.BytesIO(letter)).pages[0].mediabox.width == 612
     assert pypdf.PdfReader(io.BytesIO(a4)).pages[0].mediabox.width == pytest.approx(595.27, abs=0.1)
     assert len(pypdf.PdfReader(io.BytesIO(large)).pages) > len(pypdf.PdfReader(io.BytesIO(a4)).pages)
 
 
 def test_no_qr_without_a_feed() -> None:
-    with_feed, _ = handout()
-    without, _ = handout(feed="")
+    with_feed, _ = make_handout()
+    without, _ = make_handout(feed="")
     assert "Scan to add" in text_of(with_feed)[0] and "Scan to add" not in text_of(without)[0]
 
 
@@ -148,7 +148,7 @@ needs = pytest.mark.skipif(
 
 @needs
 def test_structure_fonts_and_rendering(tmp_path: Path) -> None:
-    body, _ = handout()
+    body, _ = make_handout()
     target = tmp_path / "handout.pdf"
     target.write_bytes(body)
     assert subprocess.run(["qpdf", "--check", str(target)], capture_output=True).returncode == 0
@@ -191,7 +191,7 @@ def test_cli_export_pdf(run, tmp_path) -> None:
 
 
 def test_an_exercise_may_bring_its_own_image(tmp_path) -> None:
-    from planner.catalog import load_catalog
+    from planner.data.catalog import load_catalog
 
     folder = tmp_path / "exercises"
     folder.mkdir()
@@ -215,7 +215,7 @@ def test_an_exercise_may_bring_its_own_image(tmp_path) -> None:
     )
     protocol = catalog.protocol("lbp-return-to-run")
     plan = build(rx, protocol, catalog.library, (), rx.start)
-    body = pdf.render(plan, "abc", protocol, catalog.library, pdf.HandoutOptions())
+    body = handout.render(plan, "abc", protocol, catalog.library, handout.HandoutOptions())
     images = [name for page in pypdf.PdfReader(io.BytesIO(body)).pages for name in page.images]
     assert images, "the clinic's own picture is placed on the bird dog card"
     broken = entry.replace('pose = "bird-dog"', 'pose = "bird-dog"\nimage = "missing.png"')

@@ -8,57 +8,15 @@ import os
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.clinic import load_clinic
-from planner.exceptions import DataError
-from planner.files import write_atomic
-from planner.model import Prescription
-from planner.store import SCHEMA_VERSION, Store
-from tests.conftest import ROOT
-
-VERSION_1 = [
-    "CREATE TABLE meta (key VARCHAR(40) PRIMARY KEY, value VARCHAR(200) NOT NULL)",
-    "INSERT INTO meta VALUES ('schema_version', '1')",
-    "CREATE TABLE plans (id VARCHAR(32) PRIMARY KEY, name VARCHAR(200) NOT NULL, "
-    "protocol_id VARCHAR(100) NOT NULL, prescription TEXT NOT NULL, created_at VARCHAR(32) NOT NULL, "
-    "revised_at VARCHAR(32) NOT NULL, roster_key VARCHAR(200) UNIQUE)",
-    "CREATE TABLE event_sequences (plan_id VARCHAR(32) NOT NULL, uid VARCHAR(200) NOT NULL, sequence INTEGER "
-    "NOT NULL, fingerprint VARCHAR(64) NOT NULL, cancelled_at VARCHAR(32), PRIMARY KEY (plan_id, uid))",
-    """INSERT INTO plans VALUES ('0ld91an5', 'Ana', 'lbp-return-to-run',
-    '{"name": "Ana", "start": "2026-03-02", "timezone": "Europe/Lisbon", "run_days": [1, 3, 6],
-    "strength_days": [2, 4], "session_time": "07:30",
-    "pain": 2, "red_flags": [], "hold_running_until": null, "goal": ""}', '2026-03-01T10:00:00+00:00',
-    '2026-03-01T10:00:00+00:00', NULL)""",
-    "INSERT INTO event_sequences VALUES ('0ld91an5', 'x@rehab-planner', 4, 'abc', NULL)",
-]
-
-
-def test_version_1_database_is_upgraded_without_loss(db_url) -> None:
-    engine = sa.create_engine(db_url)
-    with engine.begin() as connection:
-        for statement in VERSION_1:
-            connection.execute(sa.text(statement))
-    engine.dispose()
-    store = Store.open(db_url)
-    assert store.schema_version() == SCHEMA_VERSION
-    plan = store.plan("0ld91an5")
-    assert plan.prescription.name == "Ana" and plan.prescription.run_days == (1, 3, 6)
-    sync = store.sync_events("0ld91an5", {}, dt.datetime(2026, 3, 5, tzinfo=dt.UTC))
-    assert sync.states["x@rehab-planner"].sequence == 5  # the counter continued, now cancelled
-    assert Store.open(db_url).schema_version() == SCHEMA_VERSION  # opening again changes nothing
-
-
-def test_newer_database_is_refused(db_url) -> None:
-    Store.open(db_url)
-    engine = sa.create_engine(db_url)
-    with engine.begin() as connection:
-        connection.execute(sa.text("UPDATE meta SET value = '99' WHERE key = 'schema_version'"))
-    engine.dispose()
-    with pytest.raises(Exception, match="newer than this program"):
-        Store.open(db_url)
+from planner.app.atomic_files import write_atomic
+from planner.core.exceptions import DataError
+from planner.core.model import Prescription
+from planner.data.clinic import load_clinic
+from planner.store.database import Store
+from tests.conftest import ROOT, stored_checkins, stored_plans
 
 
 def test_interrupted_write_leaves_the_previous_file(tmp_path, monkeypatch) -> None:
@@ -104,10 +62,9 @@ def test_check_in_rejected_changes_nothing(run, db_url) -> None:
     plan_id = run("plan", "create", "--protocol", "lbp-return-to-run", "--start", "2026-03-02").out.split()[
         -1
     ]
-    store = Store.open(db_url)
-    before = (store.plan(plan_id), store.checkins(plan_id))
+    before = (stored_plans(db_url), stored_checkins(db_url, plan_id))
     assert run("checkin", plan_id, "--date", "2026-03-04", "--red-flag", "tired").code == 2
-    assert (store.plan(plan_id), store.checkins(plan_id)) == before
+    assert (stored_plans(db_url), stored_checkins(db_url, plan_id)) == before
 
 
 CLINIC_FIELDS = ["name", "clinician", "address", "phone", "email", "website", "logo", "accent", "colour"]
@@ -147,5 +104,7 @@ def test_prescription_round_trip_through_the_store(db_url) -> None:
         hold_running_until=dt.date(2026, 3, 20),
         goal="Parkrun",
     )
-    plan_id = store.create_plan("lbp-return-to-run", rx, dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
-    assert store.plan(plan_id).prescription == rx
+    with store.write() as records:
+        plan_id = records.create_plan("lbp-return-to-run", rx, dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    with store.read() as records:
+        assert records.plan(plan_id).prescription == rx

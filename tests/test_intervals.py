@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.intervals import NotationError, describe, parse
-from planner.model import Segment
+from planner.core.intervals import NotationError, describe, parse
+from planner.core.model import Segment
 
 
 def test_examples() -> None:

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.catalog import load_catalog
-from planner.datafiles import builtin_dir
-from planner.exceptions import DataError
-from planner.library import load_library
-from planner.model import Category
-from planner.validate import validate_path
+from planner.core.exceptions import DataError
+from planner.core.model import Category
+from planner.data.catalog import load_catalog
+from planner.data.exercises import load_library
+from planner.data.paths import builtin_dir
+from planner.data.validate import validate_path
 
 NAMED = [
     "abdominal-crunch",

@@ -1,26 +1,35 @@
-"""The tree stays clean: ruff and mypy run as part of the test command."""
+"""The architecture's guard bites: an upward import (the core reaching for the command line) breaks
+the import-linter contracts that CI runs on every build."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT
 
 
-def run_tool(*args: str) -> subprocess.CompletedProcess[str]:
+def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
+    tool = Path(sys.executable).with_name("lint-imports")
     return subprocess.run(
-        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=600
+        [str(tool), "--config", str(tree / "pyproject.toml"), "--no-cache"],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
-def test_ruff_lint_and_format() -> None:
-    lint = run_tool("ruff", "check", ".")
-    assert lint.returncode == 0, lint.stdout
-    formatted = run_tool("ruff", "format", "--check", ".")
-    assert formatted.returncode == 0, formatted.stdout
-
-
-def test_mypy_strict() -> None:
-    result = run_tool("mypy")
-    assert result.returncode == 0, result.stdout
+def test_an_upward_import_breaks_the_layers_contract(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "planner", tmp_path / "planner", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    assert lint_imports(tmp_path).returncode == 0
+    model = tmp_path / "planner" / "core" / "model.py"
+    model.write_text(model.read_text() + "\nimport planner.cli.root  # an upward import\n")
+    broken = lint_imports(tmp_path)
+    assert broken.returncode != 0
+    assert "planner.core.model -> planner.cli.root" in broken.stdout

@@ -10,12 +10,11 @@ import pypdf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.catalog import builtin_catalog
-from planner.exceptions import DataError
-from planner.roster import REQUIRED, parse_roster
-from planner.store import Store
+from planner.core.exceptions import DataError
+from planner.data.catalog import builtin_catalog
+from planner.data.roster import REQUIRED, parse_roster
 from tests.calendar_checks import parse_everywhere
-from tests.conftest import ROOT
+from tests.conftest import ROOT, stored_plans
 
 HEADER = (
     "name,start,protocol,run_days,strength_days,time,tz,pain,patient_id,hold_running_until,red_flags,notes\n"
@@ -91,10 +90,10 @@ def test_twenty_good_three_bad_and_a_second_run(run, tmp_path, db_url) -> None:
     assert good["feed_url"].endswith(".ics") and (out / good["pdf"]).exists()
     assert "Αθηνά Παππά" in pypdf.PdfReader(out / good["pdf"]).pages[0].extract_text()
     parse_everywhere((out / good["ics"]).read_bytes())
-    plans_before = len(Store.open(db_url).plans())
+    plans_before = len(stored_plans(db_url))
     again = run("issue", "--roster", str(roster), "--out", str(out))
     assert again.code == 1 and "0 new" in again.out and "20 unchanged" in again.out
-    assert len(Store.open(db_url).plans()) == plans_before == 20
+    assert len(stored_plans(db_url)) == plans_before == 20
     second = list(csv.DictReader(io.StringIO((out / "index.csv").read_text(encoding="utf-8"))))
     assert [r["plan_id"] for r in second] == [r["plan_id"] for r in index]
 
@@ -106,7 +105,7 @@ def test_changed_row_updates_the_same_plan(run, tmp_path, db_url) -> None:
     roster.write_text(HEADER + good_row(0, "Ana Lima").replace("07:30", "18:00"), encoding="utf-8")
     result = run("issue", "--roster", str(roster), "--out", str(tmp_path / "o"))
     assert "1 updated" in result.out
-    (plan,) = Store.open(db_url).plans()
+    (plan,) = stored_plans(db_url)
     assert plan.prescription.session_time.hour == 18
 
 

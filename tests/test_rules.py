@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from planner import rules
-from planner.model import CheckIn, Soreness, Verdict
+from planner.core import rules
+from planner.core.model import CheckIn, Soreness, Verdict
 
 DAY = dt.date(2026, 3, 2)
 

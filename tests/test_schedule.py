@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner import build
-from planner.catalog import builtin_catalog
-from planner.model import CheckIn, Prescription, SessionKind, Soreness, Verdict
-from planner.prescription import adjacent, default_strength_days
-from planner.serialize import checkin_to_dict, plan_to_dict
+from planner.core.model import CheckIn, Prescription, SessionKind, Soreness, Verdict
+from planner.core.plain_data import checkin_to_dict
+from planner.core.prescription_checks import adjacent, default_strength_days
+from planner.data.catalog import builtin_catalog
+from planner.export.plan_json import plan_to_dict
 from tests.invariants import check_plan
 
 CATALOG = builtin_catalog()

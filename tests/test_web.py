@@ -15,11 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from waitress.server import create_server
 
-from planner.catalog import builtin_catalog
-from planner.model import Prescription
-from planner.service import create_plan, ensure_feed, feed_key
-from planner.settings import Settings
-from planner.store import Store
+from planner.app.application import App
+from planner.app.settings import Settings
+from planner.core.model import Prescription
 from planner.web import create_app
 from tests.calendar_checks import parse_everywhere, sequences
 
@@ -28,11 +26,12 @@ NOW = dt.datetime(2026, 10, 20, 12, 0, tzinfo=dt.UTC)
 
 class Server:
     def __init__(self, db_url: str, tmp_path) -> None:
-        self.settings = Settings(db=db_url, base_url="https://plans.example.org")
-        self.store = Store.open(db_url)
         self.clock = [NOW]
-        app = create_app(self.settings, store=self.store, clock=lambda: self.clock[0])
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        self.app = App.open(
+            Settings(db=db_url, base_url="https://plans.example.org"), clock=lambda: self.clock[0]
+        )
+        self.store = self.app.store
+        self.server = create_server(create_app(self.app), host="127.0.0.1", port=0, threads=4)
         self.port = self.server.effective_port
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
@@ -45,8 +44,12 @@ class Server:
             session_time=dt.time(18, 0),
             pain=1,
         )
-        self.plan_id = create_plan(self.store, builtin_catalog(), "lbp-return-to-run", rx, NOW)
-        self.token = ensure_feed(self.store, self.plan_id, feed_key(tmp_path / "k"), NOW)
+        self.plan_id = self.app.create_plan("lbp-return-to-run", rx)
+        self.token = self.app.feed_token(self.plan_id)
+
+    def checkins(self) -> list:
+        with self.store.read() as records:
+            return records.checkins(self.plan_id)
 
     def serve(self) -> None:
         with contextlib.suppress(OSError):  # stop() closed the listening socket: the server is done
@@ -127,7 +130,7 @@ def test_unknown_and_revoked_tokens_say_nothing(server) -> None:
     assert status == 404 and body == b"Not found\n"
     assert server.request("GET", "/p/nope")[0] == 404
     assert server.request("GET", "/no/such/path")[0] == 404
-    server.store.revoke_tokens(server.plan_id, NOW)
+    server.app.revoke_feed(server.plan_id)
     assert server.request("GET", f"/feeds/{server.token}.ics")[0] == 404
 
 
@@ -176,7 +179,7 @@ def test_form_protection_and_validation(server) -> None:
     assert server.post_form([*good.items(), ("red_flag", "not-a-flag")])[0] == 400
     big = server.post_form({**good, "note": "x" * 20000})
     assert big[0] == 413
-    assert server.store.checkins(server.plan_id) == []
+    assert server.checkins() == []
 
 
 field_values = st.one_of(
@@ -206,10 +209,10 @@ field_values = st.one_of(
     )
 )
 def test_random_form_posts_never_500(server, fields) -> None:
-    stored = len(server.store.checkins(server.plan_id))
+    stored = len(server.checkins())
     status, _, _ = server.post_form({"csrf": server.csrf(), **fields})
     assert status in (303, 400), (fields, status)
-    assert len(server.store.checkins(server.plan_id)) == stored + (status == 303)
+    assert len(server.checkins()) == stored + (status == 303)
 
 
 def test_concurrent_first_fetches_all_succeed(server) -> None:

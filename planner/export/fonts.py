@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parent / "font_files"
 FAMILY = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 FACES = {

@@ -14,13 +14,14 @@ import json
 import uuid
 import zoneinfo
 from collections.abc import Mapping
+from typing import Protocol
 
 import attrs
 from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vDuration
 
-from planner.model import EventState, Plan, Session, SessionKind, Status
-from planner.rules import PAIN_RULE_LINE
+from planner.core.model import Plan, Session, SessionKind, Status
+from planner.core.rules import PAIN_RULE_LINE
 
 UID_NAMESPACE = uuid.UUID("6f1c7c52-5b55-4d7e-9a56-0b7c3a4f2e10")
 REFRESH = dt.timedelta(hours=6)
@@ -37,6 +38,19 @@ CATEGORY = {
     SessionKind.REST: "Rest",
     SessionKind.REFERRAL: "See a clinician",
 }
+
+
+class EventState(Protocol):
+    """What the store remembers of a published event (planner.store.calendar_sync.EventState)."""
+
+    @property
+    def sequence(self) -> int: ...
+
+    @property
+    def cancelled_at(self) -> dt.datetime | None: ...
+
+    @property
+    def snapshot(self) -> str: ...
 
 
 @attrs.frozen

@@ -1,7 +1,7 @@
 """Vector pictograms: a stick figure per exercise, drawn from the pose data in exercises/poses.toml.
 
 Example:
-    >>> from planner.catalog import builtin_catalog
+    >>> from planner.data.catalog import builtin_catalog
     >>> drawing = pictogram(builtin_catalog().library.poses["plank"], width=120)
     >>> round(drawing.height)
     72
@@ -12,7 +12,7 @@ from __future__ import annotations
 from reportlab.graphics.shapes import Circle, Drawing, Ellipse, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
-from planner.model import Pose
+from planner.core.model import Pose
 
 GRID_W, GRID_H = 10.0, 6.0
 NEAR = ("neck", "hip", "knee", "foot")

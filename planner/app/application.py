@@ -1,0 +1,221 @@
+"""The application object: one per command-line call and one per web app.
+
+It holds what every use case needs (settings, store, catalog, clock, feed key) and its methods are
+the use cases, so the edges only parse, call one method and present. Planning itself stays pure
+in planner.core; this layer decides *when* it runs (today in the person's own time zone) and
+keeps each multi-step change in one transaction.
+
+Example:
+    >>> import datetime as dt
+    >>> from planner.app.settings import Settings
+    >>> app = App.open(Settings(db="sqlite://"), clock=lambda: dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    >>> app.plans()
+    []
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable
+
+import attrs
+
+from planner.app.feeds import FeedAddresses, derive_token, feed_addresses, load_feed_key
+from planner.app.settings import Settings
+from planner.core.catalog import Catalog
+from planner.core.exceptions import InputError
+from planner.core.model import CheckIn, Plan, Prescription
+from planner.core.scheduler import build
+from planner.data.catalog import builtin_catalog, load_catalog
+from planner.data.clinic import DEFAULT_CLINIC, Clinic
+from planner.store.database import Records, Store, StoredPlan
+
+Clock = Callable[[], dt.datetime]
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def local_today(zone: str, now: dt.datetime) -> dt.date:
+    return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+
+
+@attrs.frozen
+class PlanView:
+    """A stored plan built as of a day: what a command, a page or an export shows."""
+
+    stored: StoredPlan
+    plan: Plan
+    today: dt.date
+
+    @property
+    def id(self) -> str:
+        return self.stored.id
+
+
+@attrs.frozen
+class CalendarExport:
+    body: bytes
+    changed_at: dt.datetime
+
+
+@attrs.define
+class App:
+    settings: Settings
+    store: Store
+    catalog: Catalog
+    clock: Clock = system_clock
+    _feed_key: bytes | None = None
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        clock: Clock = system_clock,
+        catalog: Catalog | None = None,
+        store: Store | None = None,
+    ) -> App:
+        if catalog is None:
+            catalog = load_catalog(settings.clinic_dirs) if settings.clinic_dirs else builtin_catalog()
+        return cls(settings, store or Store.open(settings.database_url), catalog, clock)
+
+    @property
+    def feed_key(self) -> bytes:
+        """Read (or made) on first use only: most commands never need it."""
+        if self._feed_key is None:
+            self._feed_key = load_feed_key(self.settings.feed_key_file)
+        return self._feed_key
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    # -- plans --------------------------------------------------------------------------------
+    def check(self, protocol_id: str, rx: Prescription) -> None:
+        """Everything a plan needs, checked by building it once; raises before anything is stored."""
+        build(rx, self.catalog.protocol(protocol_id), self.catalog.library, (), rx.start)
+
+    def create_plan(self, protocol_id: str, rx: Prescription) -> str:
+        self.check(protocol_id, rx)
+        with self.store.write() as records:
+            return records.create_plan(protocol_id, rx, self.now())
+
+    def plans(self) -> list[StoredPlan]:
+        with self.store.read() as records:
+            return records.plans()
+
+    def plan(self, plan_id: str, as_of: dt.date | None = None) -> PlanView:
+        """The plan as of `as_of`, by default today in the person's own time zone."""
+        with self.store.read() as records:
+            stored = records.plan(plan_id)
+            checkins = records.checkins(plan_id)
+        today = as_of or local_today(stored.prescription.timezone, self.now())
+        protocol = self.catalog.protocol(stored.protocol_id)
+        return PlanView(
+            stored, build(stored.prescription, protocol, self.catalog.library, checkins, today), today
+        )
+
+    def record_checkin(self, plan_id: str, checkin: CheckIn) -> None:
+        now = self.now()
+        with self.store.write() as records:
+            start = records.plan(plan_id).prescription
+            if checkin.date < start.start:
+                raise InputError(f"date: {checkin.date} is before the plan starts ({start.start})")
+            if checkin.date > local_today(start.timezone, now):
+                raise InputError(f"date: {checkin.date} is in the future; check in on or after the day")
+            records.add_checkin(plan_id, checkin, now)
+
+    # -- feeds --------------------------------------------------------------------------------
+    def issue_token(self, records: Records, plan_id: str, *, rotate: bool = False) -> str:
+        """The plan's live feed token inside the caller's transaction: the first one on first use,
+        a new one on rotate (the old one stops at once)."""
+        records.plan(plan_id)
+        generation = records.token_generation(plan_id)
+        if rotate or records.active_token_count(plan_id) == 0:
+            token = derive_token(self.feed_key, plan_id, generation + 1)
+            records.add_token(plan_id, token, self.now())
+            return token
+        return derive_token(self.feed_key, plan_id, generation)
+
+    def feed_token(self, plan_id: str, *, rotate: bool = False) -> str:
+        with self.store.write() as records:
+            return self.issue_token(records, plan_id, rotate=rotate)
+
+    def current_token(self, plan_id: str) -> str | None:
+        """The live feed token, re-derived from the key; None when revoked or never made."""
+        with self.store.read() as records:
+            records.plan(plan_id)
+            if records.active_token_count(plan_id) == 0:
+                return None
+            generation = records.token_generation(plan_id)
+        return derive_token(self.feed_key, plan_id, generation)
+
+    def revoke_feed(self, plan_id: str) -> int:
+        with self.store.write() as records:
+            records.plan(plan_id)
+            return records.revoke_tokens(plan_id, self.now())
+
+    def plan_for_token(self, token: str) -> str | None:
+        with self.store.read() as records:
+            return records.plan_for_token(token)
+
+    def content_version(self, plan_id: str) -> tuple[str, dt.date]:
+        """What a plan's calendar depends on: the store's revision of its inputs and the person's
+        local day. While both stay the same, so does the calendar."""
+        with self.store.read() as records:
+            revision, zone = records.revision(plan_id), records.plan(plan_id).prescription.timezone
+        return revision, local_today(zone, self.now())
+
+    def addresses(self, token: str) -> FeedAddresses:
+        return feed_addresses(self.settings.public_url, token)
+
+    # -- exports ------------------------------------------------------------------------------
+    def calendar(
+        self,
+        view: PlanView,
+        *,
+        token: str | None,
+        include_rest: bool = False,
+        reminder_minutes: int | None = None,
+    ) -> CalendarExport:
+        """Sync SEQUENCE numbers for the plan's events, then render the calendar."""
+        from planner.export import ical
+
+        addresses = self.addresses(token) if token else None
+        events = ical.events_for(
+            view.plan, view.id, include_rest=include_rest, checkin_url=addresses.page if addresses else ""
+        )
+        sync = self.store.sync_events(view.id, ical.fingerprints(events), self.now())
+        body = ical.render(
+            view.plan,
+            view.id,
+            events,
+            sync.states,
+            sync.changed_at,
+            feed_url=addresses.https if addresses else "",
+            reminder_minutes=reminder_minutes,
+        )
+        return CalendarExport(body, sync.changed_at)
+
+    def handout(
+        self,
+        view: PlanView,
+        *,
+        token: str | None,
+        clinic: Clinic | None = None,
+        paper: str = "a4",
+        large_print: bool = False,
+    ) -> bytes:
+        """The printed programme, with a QR code to the feed when the plan has one."""
+        from planner.export import handout
+
+        options = handout.HandoutOptions(
+            paper=paper,
+            large_print=large_print,
+            feed_url=self.addresses(token).https if token else "",
+            clinic=clinic or DEFAULT_CLINIC,
+        )
+        protocol = self.catalog.protocol(view.plan.protocol_id)
+        return handout.render(view.plan, view.id, protocol, self.catalog.library, options)

@@ -1,0 +1,156 @@
+"""Issue a whole clinic list: a plan, a calendar and a handout per roster row, and an index CSV.
+
+Plans and calendars are made in this process (they touch the store); the handouts, the slow part,
+are rendered on all cores. Issuing the same roster again updates the plans it made before.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import os
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import attrs
+
+from planner.app.application import App, PlanView
+from planner.app.atomic_files import write_atomic
+from planner.core.model import Plan
+from planner.data.catalog import builtin_catalog, load_catalog
+from planner.data.clinic import DEFAULT_CLINIC, Clinic
+from planner.data.roster import RosterRow, RowProblem
+
+INDEX_NAME = "index.csv"
+INDEX_COLUMNS = ("line", "name", "status", "plan_id", "ics", "pdf", "feed_url", "reason")
+
+
+class RowStatus(enum.StrEnum):
+    """What issuing did with one roster row."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@attrs.frozen
+class Outcome:
+    line: int
+    name: str
+    status: RowStatus
+    plan_id: str = ""
+    ics: str = ""
+    pdf: str = ""
+    feed_url: str = ""
+    reason: str = ""
+
+
+@attrs.frozen
+class HandoutJob:
+    plan: Plan
+    plan_id: str
+    protocol_id: str
+    clinic: Clinic
+    feed_url: str
+    target: Path
+    clinic_dirs: tuple[Path, ...]
+
+
+def file_stem(name: str, plan_id: str) -> str:
+    """A readable, safe file name: letters kept (accents too), everything else a hyphen."""
+    words = re.sub(r"[^\w]+", "-", name, flags=re.UNICODE).strip("-_").lower()[:60]
+    return f"{words or 'patient'}-{plan_id}"
+
+
+def render_handout(job: HandoutJob) -> str:
+    """Runs in a worker process: render one handout and write it atomically."""
+    from planner.export import handout
+
+    catalog = load_catalog(job.clinic_dirs) if job.clinic_dirs else builtin_catalog()
+    options = handout.HandoutOptions(feed_url=job.feed_url, clinic=job.clinic)
+    body = handout.render(job.plan, job.plan_id, catalog.protocol(job.protocol_id), catalog.library, options)
+    write_atomic(job.target, body)
+    return str(job.target)
+
+
+def _issue_row(app: App, row: RosterRow, out: Path) -> tuple[Outcome, PlanView]:
+    """The plan and its feed token in one transaction, then the calendar file."""
+    app.check(row.protocol_id, row.prescription)
+    with app.store.write() as records:
+        existing = records.plan_by_roster_key(row.key)
+        if existing is None:
+            plan_id = records.create_plan(row.protocol_id, row.prescription, app.now(), roster_key=row.key)
+            status = RowStatus.CREATED
+        else:
+            plan_id = existing.id
+            changed = records.update_plan(plan_id, row.protocol_id, row.prescription, app.now())
+            status = RowStatus.UPDATED if changed else RowStatus.UNCHANGED
+        token = app.issue_token(records, plan_id)
+    view = app.plan(plan_id)
+    stem = file_stem(row.prescription.name, plan_id)
+    write_atomic(out / f"{stem}.ics", app.calendar(view, token=token).body)
+    outcome = Outcome(
+        row.line,
+        row.prescription.name,
+        status,
+        plan_id,
+        f"{stem}.ics",
+        f"{stem}.pdf",
+        app.addresses(token).https,
+    )
+    return outcome, view
+
+
+def issue(
+    app: App,
+    rows: list[RosterRow],
+    problems: list[RowProblem],
+    out: Path,
+    *,
+    clinic: Clinic | None = None,
+    workers: int | None = None,
+    progress: Callable[[Iterator[str], int], Iterator[str]] = lambda items, _: items,
+) -> list[Outcome]:
+    """Issue every good row; failed rows are reported in the index and never stop the others."""
+    out.mkdir(parents=True, exist_ok=True)
+    outcomes = [Outcome(p.line, p.name, RowStatus.FAILED, reason=p.reason) for p in problems]
+    jobs: list[HandoutJob] = []
+    for row in rows:
+        try:
+            outcome, view = _issue_row(app, row, out)
+        except Exception as error:  # one row's failure must not stop the clinic list
+            outcomes.append(Outcome(row.line, row.prescription.name, RowStatus.FAILED, reason=str(error)))
+            continue
+        outcomes.append(outcome)
+        jobs.append(
+            HandoutJob(
+                view.plan,
+                outcome.plan_id,
+                row.protocol_id,
+                clinic or DEFAULT_CLINIC,
+                outcome.feed_url,
+                out / outcome.pdf,
+                app.settings.clinic_dirs,
+            )
+        )
+    count = workers or os.cpu_count() or 1
+    if jobs:
+        with ProcessPoolExecutor(max_workers=min(count, len(jobs))) as pool:
+            for _ in progress(pool.map(render_handout, jobs), len(jobs)):
+                pass
+    outcomes.sort(key=lambda o: o.line)
+    write_atomic(out / INDEX_NAME, index_csv(outcomes))
+    return outcomes
+
+
+def index_csv(outcomes: list[Outcome]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(INDEX_COLUMNS)
+    for o in outcomes:
+        writer.writerow([o.line, o.name, o.status.value, o.plan_id, o.ics, o.pdf, o.feed_url, o.reason])
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,29 @@
+"""The command line: click commands by group, thin. Each parses (planner.cli.params), calls one
+method of the application object, and prints; bad input ends in one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+from planner.cli import catalog, clinic, exports, feeds, plans, server
+from planner.cli.root import PROG, cli
+
+for command in (
+    catalog.exercises,
+    catalog.protocols,
+    catalog.validate,
+    plans.plan,
+    plans.checkin,
+    exports.export,
+    feeds.feed,
+    server.serve,
+    server.db,
+    clinic.issue_command,
+    clinic.demo,
+):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli.main(prog_name=PROG)
+
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,79 @@
+"""A clinic's batch work: issuing a whole roster, and the demo that issues one sample runner."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from planner.cli.root import Context, pass_context
+
+
+@click.command("issue")
+@click.option(
+    "--roster",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV: name,start,protocol,run_days,strength_days,time,tz,pain[,patient_id,...].",
+)
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--clinic", "clinic_file", type=click.Path(path_type=Path, dir_okay=False), default=None)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=None, help="Processes for handouts (all cores)."
+)
+@pass_context
+def issue_command(
+    context: Context, roster: Path, out_dir: Path, clinic_file: Path | None, workers: int | None
+) -> None:
+    """Issue a plan, calendar and handout for every roster row; exit 1 if any row failed."""
+    from planner.app.roster_issue import INDEX_NAME, RowStatus, issue
+    from planner.core.exceptions import DataError
+    from planner.data.clinic import load_clinic
+    from planner.data.roster import parse_roster
+
+    clinic = load_clinic(clinic_file) if clinic_file else None
+    try:
+        text = roster.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DataError(str(roster), "", "", f"cannot be read ({error})") from None
+    app = context.app()
+    rows, problems = parse_roster(text, str(roster), app.catalog.protocols)
+
+    def progress(items: Any, length: int) -> Any:
+        if not sys.stderr.isatty():
+            yield from items
+            return
+        with click.progressbar(items, length=length, label="Handouts", file=sys.stderr) as bar:
+            yield from bar
+
+    outcomes = issue(app, rows, problems, out_dir, clinic=clinic, workers=workers, progress=progress)
+    failed = [o for o in outcomes if o.status is RowStatus.FAILED]
+    for outcome in failed:
+        click.echo(f"{roster}: line {outcome.line}: {outcome.reason}", err=True)
+    counts = {s: sum(1 for o in outcomes if o.status is s) for s in RowStatus}
+    click.echo(
+        f"Issued {len(outcomes) - len(failed)} of {len(outcomes)} rows "
+        f"({counts[RowStatus.CREATED]} new, {counts[RowStatus.UPDATED]} updated, "
+        f"{counts[RowStatus.UNCHANGED]} unchanged); {len(failed)} failed. Index: {out_dir / INDEX_NAME}"
+    )
+    if failed:
+        sys.exit(1)
+
+
+@click.command()
+@click.option(
+    "--out",
+    "out_dir",
+    default="rehab-planner-demo",
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+)
+@pass_context
+def demo(context: Context, out_dir: Path) -> None:
+    """Write a sample plan's calendar (.ics) and handout (.pdf), and print their paths."""
+    from planner.app.demo import run_demo
+
+    for path in run_demo(context.app(), out_dir):
+        click.echo(path)

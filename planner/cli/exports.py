@@ -1,0 +1,65 @@
+"""Writing a plan as a calendar file or a printed handout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planner.cli.output import write_output
+from planner.cli.root import Context, pass_context
+
+
+@click.group()
+def export() -> None:
+    """Write a plan as a calendar file or a printed handout."""
+
+
+@export.command("ics")
+@click.argument("plan_id")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE|-")
+@click.option("--rest-days", is_flag=True, help="Include rest days as all-day, free-time events.")
+@click.option(
+    "--reminder",
+    type=click.IntRange(1, 1440),
+    default=None,
+    metavar="MINUTES",
+    help="Add a reminder this many minutes before each session.",
+)
+@pass_context
+def export_ics(context: Context, plan_id: str, output: str, rest_days: bool, reminder: int | None) -> None:
+    """Export the plan as an iCalendar file."""
+    app = context.app()
+    view = app.plan(plan_id)
+    exported = app.calendar(
+        view, token=app.current_token(plan_id), include_rest=rest_days, reminder_minutes=reminder
+    )
+    write_output(exported.body, output)
+
+
+@export.command("pdf")
+@click.argument("plan_id")
+@click.option("-o", "--output", required=True, metavar="FILE", help="Where to write the PDF.")
+@click.option(
+    "--clinic",
+    "clinic_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Clinic branding (TOML): name, clinician, address, phone, logo, accent colour.",
+)
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--large-print", is_flag=True, help="Bigger type and fewer exercises a page.")
+@pass_context
+def export_pdf(
+    context: Context, plan_id: str, output: str, clinic_file: Path | None, paper: str, large_print: bool
+) -> None:
+    """Print the plan as a handout: cover, safety, overview, levels, exercises, log."""
+    from planner.data.clinic import load_clinic
+
+    clinic = load_clinic(clinic_file) if clinic_file else None
+    app = context.app()
+    view = app.plan(plan_id)
+    body = app.handout(
+        view, token=app.current_token(plan_id), clinic=clinic, paper=paper, large_print=large_print
+    )
+    write_output(body, output)

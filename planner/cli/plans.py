@@ -1,0 +1,194 @@
+"""Making, listing and showing plans, and recording how a session went."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from planner.cli.output import FORMAT, echo_json, table
+from planner.cli.params import (
+    DateParam,
+    PainParam,
+    RedFlagParam,
+    TextParam,
+    TimeParam,
+    WeekdaysParam,
+    ZoneParam,
+)
+from planner.cli.root import Context, pass_context
+from planner.core import parsing
+from planner.core.model import CheckIn, Prescription, Soreness
+
+
+@click.group()
+def plan() -> None:
+    """Create, list and show plans."""
+
+
+@plan.command("create")
+@click.option("--protocol", "protocol_id", required=True, help="Protocol id (see 'protocols list').")
+@click.option("--start", required=True, type=DateParam("start"), metavar="YYYY-MM-DD", help="First day.")
+@click.option(
+    "--name",
+    default="Runner",
+    show_default=True,
+    type=TextParam("name", limit=parsing.MAX_NAME, required=True),
+    help="The person's name.",
+)
+@click.option(
+    "--tz", default="Europe/London", show_default=True, type=ZoneParam("time zone"), metavar="Area/City"
+)
+@click.option(
+    "--run-days",
+    default="mon,wed,sat",
+    show_default=True,
+    type=WeekdaysParam("run days"),
+    help="Weekdays for runs, apart.",
+)
+@click.option(
+    "--strength-days",
+    default=None,
+    type=WeekdaysParam("strength days"),
+    help="Weekdays for strength work (default: chosen for you).",
+)
+@click.option("--time", "time_", default="07:30", show_default=True, type=TimeParam("time"), metavar="HH:MM")
+@click.option(
+    "--pain",
+    default="0",
+    show_default=True,
+    type=PainParam("pain"),
+    metavar="0-10",
+    help="Pain at rest today.",
+)
+@click.option(
+    "--red-flag",
+    "red_flags",
+    multiple=True,
+    type=RedFlagParam("red flag"),
+    metavar="FLAG",
+    help="A red flag.",
+)
+@click.option(
+    "--hold-running-until",
+    "hold",
+    default=None,
+    type=DateParam("hold running until"),
+    metavar="YYYY-MM-DD",
+    help="Clinician's hold: no running before this date.",
+)
+@pass_context
+def plan_create(
+    context: Context,
+    protocol_id: str,
+    start: dt.date,
+    name: str,
+    tz: str,
+    run_days: tuple[int, ...],
+    strength_days: tuple[int, ...] | None,
+    time_: dt.time,
+    pain: int,
+    red_flags: tuple[str, ...],
+    hold: dt.date | None,
+) -> None:
+    """Create a plan and print its id on the last line."""
+    from planner.core.prescription_checks import default_strength_days
+
+    app = context.app()
+    protocol = app.catalog.protocol(protocol_id)
+    rx = Prescription(
+        name=name,
+        start=start,
+        timezone=tz,
+        run_days=run_days,
+        strength_days=strength_days or default_strength_days(run_days, protocol.strength_per_week),
+        session_time=time_,
+        pain=pain,
+        red_flags=red_flags,
+        hold_running_until=hold,
+    )
+    click.echo(app.create_plan(protocol_id, rx))
+
+
+@plan.command("list")
+@pass_context
+def plan_list(context: Context) -> None:
+    """List stored plans."""
+    rows = [
+        (p.id, p.prescription.name, p.protocol_id, p.prescription.start.isoformat(), p.revised_at.isoformat())
+        for p in context.app().plans()
+    ]
+    if not rows:
+        click.echo("No plans yet: create one with 'rehab-planner plan create'.")
+        return
+    click.echo(table(rows, ("id", "name", "protocol", "start", "last change")))
+
+
+@plan.command("show")
+@click.argument("plan_id")
+@FORMAT
+@click.option(
+    "--as-of",
+    default=None,
+    type=DateParam("as of"),
+    metavar="YYYY-MM-DD",
+    help="The plan as it stood that day.",
+)
+@pass_context
+def plan_show(context: Context, plan_id: str, fmt: str, as_of: dt.date | None) -> None:
+    """Show a plan: weeks, days, what to do and why."""
+    view = context.app().plan(plan_id, as_of)
+    if fmt == "json":
+        from planner.export.plan_json import plan_to_dict
+
+        echo_json(plan_to_dict(view.plan, plan_id))
+    else:
+        from planner.export.text import plan_table
+
+        click.echo(plan_table(view.plan, plan_id))
+
+
+@click.command()
+@click.argument("plan_id")
+@click.option("--date", "date_", required=True, type=DateParam("date"), metavar="YYYY-MM-DD", help="The day.")
+@click.option("--done/--skipped", default=True, help="Did the session happen?")
+@click.option("--pain-during", default=None, type=PainParam("pain during"), metavar="0-10")
+@click.option("--pain-next-morning", default=None, type=PainParam("pain next morning"), metavar="0-10")
+@click.option(
+    "--soreness",
+    type=click.Choice([s.value for s in Soreness]),
+    default="none",
+    show_default=True,
+    help="When soreness showed up, if at all.",
+)
+@click.option("--red-flag", "red_flags", multiple=True, type=RedFlagParam("red flag"), metavar="FLAG")
+@click.option("--flare-up", is_flag=True, help="Report a flare-up of back pain.")
+@click.option(
+    "--note", default="", type=TextParam("note", limit=parsing.MAX_NOTE), help="A note for your clinician."
+)
+@pass_context
+def checkin(
+    context: Context,
+    plan_id: str,
+    date_: dt.date,
+    done: bool,
+    pain_during: int | None,
+    pain_next_morning: int | None,
+    soreness: str,
+    red_flags: tuple[str, ...],
+    flare_up: bool,
+    note: str,
+) -> None:
+    """Record how a session went; the plan adapts."""
+    entry = CheckIn(
+        date=date_,
+        done=done,
+        pain_during=pain_during,
+        pain_next_morning=pain_next_morning,
+        soreness=Soreness(soreness),
+        red_flags=red_flags,
+        flare_up=flare_up,
+        note=note,
+    )
+    context.app().record_checkin(plan_id, entry)
+    click.echo(f"Recorded check-in for {entry.date} on plan {plan_id}.")

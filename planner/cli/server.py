@@ -1,0 +1,44 @@
+"""Running the web edge, and looking after the database it shares with the command line."""
+
+from __future__ import annotations
+
+import click
+
+from planner.cli.root import Context, pass_context
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@pass_context
+def serve(context: Context, host: str, port: int, threads: int) -> None:
+    """Serve calendar feeds and the check-in pages (waitress)."""
+    import waitress
+
+    from planner.web import create_app
+
+    app = context.app()
+    click.echo(f"Serving feeds on http://{host}:{port} (public address {app.settings.public_url})", err=True)
+    waitress.serve(create_app(app), host=host, port=port, threads=threads, ident="rehab-planner")
+
+
+@click.group()
+def db() -> None:
+    """The database's schema."""
+
+
+@db.command("upgrade")
+@pass_context
+def db_upgrade(context: Context) -> None:
+    """Bring the database to this program's schema (opening it does so too); print the revision."""
+    from planner.store import migrate
+    from planner.store.database import Store
+
+    url = context.settings.database_url
+    store = Store.open(url, upgrade=False)
+    started = migrate.upgrade(store.engine)
+    if started == migrate.HEAD:
+        click.echo(f"The database is up to date (schema {migrate.HEAD}).")
+    else:
+        click.echo(f"Upgraded the database from {started or 'an empty database'} to schema {migrate.HEAD}.")

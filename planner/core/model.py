@@ -1,0 +1,309 @@
+"""The domain types: values are frozen attrs classes, so a plan can be compared, hashed and cached.
+
+Example:
+    >>> Dose(sets=2, reps=10, hold_seconds=4).describe()
+    '2 x 10, hold 4 s'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+
+class Category(enum.StrEnum):
+    CORE = "core-strength"
+    LOWER_BODY = "lower-body-strength"
+    MOBILITY = "mobility-stretch"
+    FOAM_ROLLING = "foam-rolling"
+    LOW_IMPACT = "low-impact-cardio"
+    WARM_UP = "warm-up"
+    COOL_DOWN = "cool-down"
+    WALK_RUN = "walking-running"
+
+
+class Impact(enum.StrEnum):
+    NONE = "none"
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+
+
+class SessionKind(enum.StrEnum):
+    RUN_WALK = "run-walk"
+    RUN = "run"
+    WALK = "walk"
+    STRENGTH = "strength"
+    MOBILITY = "mobility"
+    CROSS_TRAINING = "cross-training"
+    REST = "rest"
+    REFERRAL = "referral"
+
+    @property
+    def is_running(self) -> bool:
+        return self in (SessionKind.RUN, SessionKind.RUN_WALK)
+
+    @property
+    def is_active(self) -> bool:
+        return self not in (SessionKind.REST, SessionKind.REFERRAL)
+
+
+class Status(enum.StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+    REPLACED = "replaced"
+
+
+class Verdict(enum.StrEnum):
+    """What a rule decided. `schedule` and `rest` cover routine placement, the rest change the course."""
+
+    ADVANCE = "advance"
+    REPEAT = "repeat"
+    REGRESS = "regress"
+    PAUSE = "pause"
+    RESUME = "resume"
+    STOP = "stop"
+    SCHEDULE = "schedule"
+    REST = "rest"
+
+
+class Soreness(enum.StrEnum):
+    """When soreness showed up, in the terms of the soreness rules (Fees et al. 1998)."""
+
+    NONE = "none"
+    WARM_UP_GONE = "warm-up-gone"
+    WARM_UP_STAYS = "warm-up-stays"
+    RETURNED_DURING = "returned-during"
+    AFTER = "after"
+
+
+class LevelKind(enum.StrEnum):
+    RUNNING = "running"
+    WALKING = "walking"
+    LOW_IMPACT = "low-impact"
+
+
+@attrs.frozen
+class Dose:
+    """A prescribed amount of one exercise; any field may be absent."""
+
+    sets: int | None = None
+    reps: int | None = None
+    hold_seconds: int | None = None
+    minutes: int | None = None
+    per_side: bool = False
+    note: str = ""
+
+    def describe(self) -> str:
+        parts: list[str] = []
+        if self.sets and self.reps:
+            parts.append(f"{self.sets} x {self.reps}")
+        elif self.reps:
+            parts.append(f"{self.reps} reps")
+        elif self.sets:
+            parts.append(f"{self.sets} sets")
+        if self.hold_seconds:
+            parts.append(f"hold {self.hold_seconds} s")
+        if self.minutes:
+            parts.append(f"{self.minutes} min")
+        text = ", ".join(parts)
+        if self.per_side:
+            text += " each side"
+        if self.note:
+            text = f"{text} ({self.note})" if text else self.note
+        return text
+
+
+@attrs.frozen
+class Source:
+    """Where a rule or a figure comes from; `verified` is False for second-hand facts."""
+
+    label: str
+    url: str = ""
+    verified: bool = True
+
+    def __str__(self) -> str:
+        return self.label if self.verified else f"{self.label} (unverified)"
+
+
+@attrs.frozen
+class Exercise:
+    id: str
+    name: str
+    category: Category
+    body_areas: tuple[str, ...]
+    equipment: tuple[str, ...]
+    impact: Impact
+    dose: Dose
+    steps: tuple[str, ...]
+    cues: tuple[str, ...]
+    cautions: tuple[str, ...]
+    easier: tuple[str, ...]
+    harder: tuple[str, ...]
+    pose: str
+    sources: tuple[str, ...]
+    image: str = ""
+    origin: str = ""
+
+
+@attrs.frozen
+class Pose:
+    """A stick figure on a unit grid: joint name -> (x, y), plus props drawn around it."""
+
+    id: str
+    joints: tuple[tuple[str, float, float], ...]
+    props: tuple[str, ...] = ()
+
+    def joint(self, name: str) -> tuple[float, float] | None:
+        for joint, x, y in self.joints:
+            if joint == name:
+                return (x, y)
+        return None
+
+
+@attrs.frozen
+class Segment:
+    """One stretch of a main set: run or walk for a number of seconds."""
+
+    action: str  # "run" or "walk"
+    seconds: int
+
+
+@attrs.frozen
+class Level:
+    id: str
+    name: str
+    kind: LevelKind
+    sessions: tuple[tuple[Segment, ...], ...]
+    patterns: tuple[str, ...]
+    effort: str
+    min_sessions: int
+    min_rest_days: int
+    exercise: str
+    advice: str = ""
+
+    @property
+    def is_running(self) -> bool:
+        return self.kind is LevelKind.RUNNING
+
+    def session_segments(self, nth: int) -> tuple[Segment, ...]:
+        """The nth attempt at this level (0-based) cycles through the level's sessions."""
+        return self.sessions[nth % len(self.sessions)]
+
+    def running_seconds(self, nth: int) -> int:
+        return sum(s.seconds for s in self.session_segments(nth) if s.action == "run")
+
+    def total_seconds(self, nth: int) -> int:
+        return sum(s.seconds for s in self.session_segments(nth))
+
+
+@attrs.frozen
+class Protocol:
+    id: str
+    title: str
+    for_whom: str
+    goal: str
+    entry_criteria: tuple[str, ...]
+    rule_set: str
+    runs_per_week: int
+    strength_per_week: int
+    max_level_rises_per_week: int
+    max_weekly_growth: float
+    warm_up_walk_minutes: int
+    warm_up_drills: tuple[str, ...]
+    cool_down_walk_minutes: int
+    cool_down_stretches: tuple[str, ...]
+    strength_exercises: tuple[str, ...]
+    mobility_exercises: tuple[str, ...]
+    low_impact: tuple[str, ...]
+    surface_advice: str
+    levels: tuple[Level, ...]
+    sources: tuple[str, ...]
+    origin: str = ""
+
+
+@attrs.frozen
+class Prescription:
+    """What the clinician or runner asked for. Days are ISO weekday numbers, Monday = 1."""
+
+    name: str
+    start: dt.date
+    timezone: str
+    run_days: tuple[int, ...]
+    strength_days: tuple[int, ...]
+    session_time: dt.time
+    pain: int
+    red_flags: tuple[str, ...] = ()
+    hold_running_until: dt.date | None = None
+    goal: str = ""
+
+
+@attrs.frozen
+class CheckIn:
+    date: dt.date
+    done: bool = True
+    pain_during: int | None = None
+    pain_next_morning: int | None = None
+    soreness: Soreness = Soreness.NONE
+    red_flags: tuple[str, ...] = ()
+    flare_up: bool = False
+    note: str = ""
+
+
+@attrs.frozen
+class Decision:
+    rule: str
+    verdict: Verdict
+    text: str
+    source: str
+
+
+@attrs.frozen
+class Item:
+    """One thing to do inside a block: an exercise with its dose, or a plain instruction."""
+
+    text: str
+    exercise_id: str = ""
+    dose: str = ""
+
+
+@attrs.frozen
+class Block:
+    name: str  # warm-up, main set, cool-down, exercises, advice
+    minutes: int
+    items: tuple[Item, ...]
+
+
+@attrs.frozen
+class Session:
+    date: dt.date
+    start: dt.time
+    minutes: int
+    kind: SessionKind
+    title: str
+    level: str
+    blocks: tuple[Block, ...]
+    status: Status
+    decisions: tuple[Decision, ...]
+    projected: bool
+    slot: str
+    running_seconds: int = 0
+
+
+@attrs.frozen
+class Plan:
+    prescription: Prescription
+    protocol_id: str
+    protocol_title: str
+    as_of: dt.date
+    sessions: tuple[Session, ...]
+    referred: bool
+    notes: tuple[Decision, ...]
+
+    @property
+    def end(self) -> dt.date:
+        return self.sessions[-1].date if self.sessions else self.prescription.start

@@ -1,0 +1,82 @@
+"""Parse what a person types (command line, form, roster cell) into typed values.
+
+Every function raises InputError with a message that names the field, so the CLI, the web form
+and the roster can all report it in one line.
+
+Example:
+    >>> parse_days("mon, wed,SAT", "run days")
+    (1, 3, 6)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+from planner.core.exceptions import InputError
+from planner.core.prescription_checks import DAY_NAMES
+
+FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MAX_NOTE = 2000
+MAX_NAME = 120
+
+
+def parse_date(text: str, field: str) -> dt.date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise InputError(f"{field}: {text!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{field}: {text!r} is not a real date") from None
+
+
+def parse_time(text: str, field: str = "time") -> dt.time:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise InputError(f"{field}: {text!r} is not a time in the form HH:MM")
+    return dt.time(int(match[1]), int(match[2]))
+
+
+def parse_days(text: str, field: str, *, separator: str = ",") -> tuple[int, ...]:
+    days = []
+    for part in text.split(separator):
+        name = part.strip().lower()
+        if not name:
+            continue
+        if name not in DAY_NAMES and name not in FULL_DAY_NAMES:
+            raise InputError(f"{field}: {part.strip()!r} is not a weekday (mon, tue, ... sun)")
+        day = DAY_NAMES.index(name[:3]) + 1
+        if day in days:
+            raise InputError(f"{field}: {part.strip()!r} is given twice")
+        days.append(day)
+    return tuple(sorted(days))
+
+
+def parse_pain(value: str | int, field: str) -> int:
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{1,2}", text) or not 0 <= int(text) <= 10:
+        raise InputError(f"{field}: {text!r} must be a whole number from 0 to 10")
+    return int(text)
+
+
+def parse_zone(text: str, field: str = "time zone") -> str:
+    name = text.strip()
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*", name) or name.lower() == "localtime":
+        raise InputError(f"{field}: {text!r} is not a time zone name like Europe/London")
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"{field}: unknown time zone {text!r} (use a name like Europe/London)") from None
+    return name
+
+
+def parse_text(text: str, field: str, *, limit: int, required: bool = False) -> str:
+    cleaned = " ".join(text.split())
+    if required and not cleaned:
+        raise InputError(f"{field}: must not be empty")
+    if len(cleaned) > limit:
+        raise InputError(f"{field}: longer than {limit} characters")
+    if any(ord(c) < 32 for c in cleaned):
+        raise InputError(f"{field}: contains control characters")
+    return cleaned

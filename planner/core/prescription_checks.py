@@ -1,0 +1,68 @@
+"""Checks on a prescription's week shape, and a sensible default for strength days.
+
+Example:
+    >>> default_strength_days((1, 3, 6), 2)
+    (2, 4)
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from planner.core import redflags
+from planner.core.exceptions import InputError
+from planner.core.model import Prescription
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def day_names(days: tuple[int, ...]) -> str:
+    return ",".join(DAY_NAMES[d - 1] for d in days)
+
+
+def adjacent(a: int, b: int) -> bool:
+    """Weekdays next to each other, Sunday and Monday included (the week wraps)."""
+    return (a - b) % 7 in (1, 6)
+
+
+def _first_adjacent_pair(days: tuple[int, ...]) -> tuple[int, int] | None:
+    return next(((a, b) for a, b in itertools.combinations(sorted(days), 2) if adjacent(a, b)), None)
+
+
+def check(prescription: Prescription) -> None:
+    """Raise InputError naming what is wrong; the rules' sources are in planner.core.rules."""
+    rx = prescription
+    if not rx.name.strip():
+        raise InputError("the person's name is empty")
+    if not rx.run_days:
+        raise InputError("no run days given; choose two or three days apart, e.g. mon,wed,sat")
+    for field, days in (("run days", rx.run_days), ("strength days", rx.strength_days)):
+        if len(set(days)) != len(days) or not all(1 <= d <= 7 for d in days):
+            raise InputError(f"{field} must be distinct weekdays")
+    pair = _first_adjacent_pair(rx.run_days)
+    if pair:
+        raise InputError(f"run days {day_names(pair)} are consecutive; runs need a rest day between them")
+    if not 2 <= len(rx.strength_days) <= 3:
+        raise InputError("strength work needs two or three days a week")
+    pair = _first_adjacent_pair(rx.strength_days)
+    if pair:
+        raise InputError(f"strength days {day_names(pair)} are consecutive; leave a day between them")
+    both = sorted(set(rx.run_days) & set(rx.strength_days))
+    if both:
+        raise InputError(f"{day_names(tuple(both))} is both a run day and a strength day; choose other days")
+    if len(rx.run_days) + len(rx.strength_days) >= 7:
+        raise InputError("run days and strength days leave no rest day in the week")
+    if not 0 <= rx.pain <= 10:
+        raise InputError(f"pain must be 0-10, not {rx.pain}")
+    for flag in rx.red_flags:
+        redflags.red_flag(flag)
+
+
+def default_strength_days(run_days: tuple[int, ...], count: int) -> tuple[int, ...]:
+    """The first `count` non-consecutive weekdays that are not run days and leave a rest day."""
+    free = [d for d in range(1, 8) if d not in run_days]
+    for wanted in (count, 2):
+        for days in itertools.combinations(free, wanted):
+            if not _first_adjacent_pair(days) and len(run_days) + wanted < 7:
+                return days
+    raise InputError(f"no room for strength days beside run days {day_names(run_days)}")

@@ -1,0 +1,215 @@
+"""Turn a scheduling choice into a concrete Session: blocks, exercises, doses and minutes.
+
+The scheduler decides *what* happens on a day; this module knows *what it consists of*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import attrs
+
+from planner.core import intervals, redflags, rules
+from planner.core.catalog import Library
+from planner.core.model import (
+    Block,
+    Decision,
+    Dose,
+    Item,
+    Level,
+    Protocol,
+    Session,
+    SessionKind,
+    Status,
+)
+
+REST_BETWEEN_SETS_SECONDS = 30
+SECONDS_PER_REP = 3
+
+
+@attrs.frozen
+class Slot:
+    """When a session happens and how the plan names it (the name keeps calendar UIDs stable)."""
+
+    day: dt.date
+    start: dt.time
+    name: str
+    status: Status = Status.PLANNED
+    projected: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.day.isoformat()}/{self.name}"
+
+
+def dose_minutes(dose: Dose) -> int:
+    """Rough time an exercise takes, rest between sets included: for session lengths only."""
+    if dose.minutes:
+        return dose.minutes
+    sets, reps = dose.sets or 1, dose.reps or 1
+    seconds = sets * reps * (dose.hold_seconds or SECONDS_PER_REP) + (sets - 1) * REST_BETWEEN_SETS_SECONDS
+    if dose.per_side:
+        seconds *= 2
+    return max(1, math.ceil(seconds / 60))
+
+
+def _exercise_items(library: Library, ids: tuple[str, ...]) -> tuple[Item, ...]:
+    items = []
+    for exercise_id in ids:
+        exercise = library.exercise(exercise_id)
+        items.append(Item(exercise.name, exercise.id, exercise.dose.describe()))
+    return tuple(items)
+
+
+def _minutes(library: Library, ids: tuple[str, ...]) -> int:
+    return sum(dose_minutes(library.exercise(i).dose) for i in ids)
+
+
+def _warm_up(protocol: Protocol, library: Library, gentle: bool) -> Block:
+    drills = protocol.warm_up_drills
+    if gentle:  # no jumping while running is off the table
+        drills = tuple(d for d in drills if library.exercise(d).impact.value in ("none", "low"))
+    walk = Item(
+        f"Brisk walk, {protocol.warm_up_walk_minutes} min",
+        "brisk-walk-warm-up",
+        f"{protocol.warm_up_walk_minutes} min",
+    )
+    items = ((walk,) if protocol.warm_up_walk_minutes else ()) + _exercise_items(library, drills)
+    return Block("warm-up", protocol.warm_up_walk_minutes + _minutes(library, drills), items)
+
+
+def _cool_down(protocol: Protocol, library: Library) -> Block:
+    stretches = protocol.cool_down_stretches
+    walk = Item(
+        f"Easy walk, {protocol.cool_down_walk_minutes} min",
+        "cool-down-walk",
+        f"{protocol.cool_down_walk_minutes} min",
+    )
+    items = ((walk,) if protocol.cool_down_walk_minutes else ()) + _exercise_items(library, stretches)
+    return Block("cool-down", protocol.cool_down_walk_minutes + _minutes(library, stretches), items)
+
+
+def _advice(protocol: Protocol, level: Level | None) -> Block:
+    lines = [protocol.surface_advice, rules.PAIN_RULE_LINE]
+    if level is not None and level.advice:
+        lines.insert(0, level.advice)
+    return Block("advice", 0, tuple(Item(line) for line in lines))
+
+
+def _session(
+    slot: Slot,
+    kind: SessionKind,
+    title: str,
+    level: str,
+    blocks: tuple[Block, ...],
+    decisions: tuple[Decision, ...],
+    running_seconds: int = 0,
+) -> Session:
+    return Session(
+        date=slot.day,
+        start=slot.start,
+        minutes=sum(b.minutes for b in blocks),
+        kind=kind,
+        title=title,
+        level=level,
+        blocks=blocks,
+        status=slot.status,
+        decisions=decisions,
+        projected=slot.projected,
+        slot=slot.key,
+        running_seconds=running_seconds,
+    )
+
+
+def level_session(
+    slot: Slot, protocol: Protocol, library: Library, level: Level, nth: int, decisions: tuple[Decision, ...]
+) -> Session:
+    """A session at a walking or running level (low-impact levels use low_impact_session)."""
+    segments = level.session_segments(nth)
+    main_minutes = math.ceil(level.total_seconds(nth) / 60)
+    exercise = library.exercise(level.exercise)
+    pattern = intervals.describe(segments)
+    items = [Item(f"{exercise.name}: {pattern}", exercise.id, f"{main_minutes} min")]
+    if level.effort:
+        items.append(Item(f"Effort: {level.effort}"))
+    main = Block("main set", main_minutes, tuple(items))
+    blocks = (
+        _warm_up(protocol, library, gentle=False),
+        main,
+        _cool_down(protocol, library),
+        _advice(protocol, level),
+    )
+    if level.is_running:
+        continuous = len(segments) == 1
+        kind = SessionKind.RUN if continuous else SessionKind.RUN_WALK
+        title = f"{'Run' if continuous else 'Run-walk'} · {level.name}"
+        return _session(slot, kind, title, level.id, blocks, decisions, level.running_seconds(nth))
+    return _session(slot, SessionKind.WALK, f"Walk · {level.name}", level.id, blocks, decisions)
+
+
+def low_impact_session(
+    slot: Slot,
+    protocol: Protocol,
+    library: Library,
+    exercise_id: str,
+    minutes: int,
+    decisions: tuple[Decision, ...],
+    *,
+    title_level: str = "",
+    level_id: str = "",
+) -> Session:
+    """Low-impact cardio of a given length, in place of a run or as a level of its own."""
+    exercise = library.exercise(exercise_id)
+    main = Block(
+        "main set", minutes, (Item(f"{exercise.name}, easy and steady", exercise.id, f"{minutes} min"),)
+    )
+    blocks = (
+        _warm_up(protocol, library, gentle=True),
+        main,
+        _cool_down(protocol, library),
+        _advice(protocol, None),
+    )
+    title = f"{exercise.name} {minutes} min" + (f" · {title_level}" if title_level else "")
+    return _session(slot, SessionKind.CROSS_TRAINING, title, level_id, blocks, decisions)
+
+
+def strength_session(
+    slot: Slot, protocol: Protocol, library: Library, decisions: tuple[Decision, ...], *, easier: bool
+) -> Session:
+    ids = protocol.strength_exercises
+    if easier:
+        ids = tuple(
+            dict.fromkeys(library.exercise(i).easier[0] if library.exercise(i).easier else i for i in ids)
+        )
+    gentle_warm_up = Block("warm-up", 5, (Item("March on the spot and move gently, 5 min"),))
+    main = Block("exercises", _minutes(library, ids), _exercise_items(library, ids))
+    title = "Strength · core and legs" + (" (easier)" if easier else "")
+    return _session(slot, SessionKind.STRENGTH, title, "", (gentle_warm_up, main), decisions)
+
+
+def mobility_session(
+    slot: Slot, protocol: Protocol, library: Library, decisions: tuple[Decision, ...]
+) -> Session:
+    ids = protocol.mobility_exercises
+    main = Block("exercises", _minutes(library, ids), _exercise_items(library, ids))
+    return _session(slot, SessionKind.MOBILITY, "Mobility and foam rolling", "", (main,), decisions)
+
+
+def rest_session(slot: Slot, decisions: tuple[Decision, ...]) -> Session:
+    block = Block("rest", 0, (Item("No training today. Easy everyday walking is fine."),))
+    return _session(slot, SessionKind.REST, "Rest day", "", (block,), decisions)
+
+
+def referral_session(slot: Slot, flags: tuple[str, ...], decisions: tuple[Decision, ...]) -> Session:
+    flag = redflags.most_urgent(flags)
+    urgency = {
+        redflags.Urgency.EMERGENCY: "Emergency",
+        redflags.Urgency.URGENT: "Urgent",
+        redflags.Urgency.SOON: "Soon",
+    }[flag.urgency]
+    items = [Item(redflags.ADVICE[flag.urgency])]
+    items += [Item(f"You reported: {redflags.red_flag(f).question}") for f in flags]
+    items.append(Item("Stop all training in this programme until a clinician has seen you."))
+    block = Block("referral", 0, tuple(items))
+    return _session(slot, SessionKind.REFERRAL, f"See a clinician · {urgency}", "", (block,), decisions)

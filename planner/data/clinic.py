@@ -1,0 +1,66 @@
+"""Clinic branding for the handout, from a validated TOML file.
+
+Example file (templates/clinic-example.toml):
+    [clinic]
+    name = "Riverside Physiotherapy"
+    clinician = "Alex Morgan, MCSP"
+    accent = "#1f6f8b"
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import attrs
+
+from planner.data.fields import Fields, read_toml
+
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+@attrs.frozen
+class Clinic:
+    name: str
+    clinician: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    logo: Path | None = None
+    accent: str = "#1f6f8b"
+
+
+DEFAULT_CLINIC = Clinic(name="Rehab Planner")
+
+
+def load_clinic(path: Path) -> Clinic:
+    data = read_toml(path)
+    top = Fields(data, file=str(path), entry="")
+    fields = top.sub("clinic")
+    top.done()
+    fields.entry = "clinic"
+    logo_name = fields.text("logo", "")
+    logo = None
+    if logo_name:
+        logo = (path.parent / logo_name).resolve()
+        if logo.suffix.lower() not in IMAGE_SUFFIXES:
+            raise fields.error("logo", f"{logo_name!r} must be a PNG or JPEG image")
+        if not logo.is_file():
+            raise fields.error("logo", f"no image file {logo_name!r} next to the clinic file")
+    accent = fields.text("accent", "#1f6f8b")
+    if not HEX_COLOUR.match(accent):
+        raise fields.error("accent", f"{accent!r} must be a colour like #1f6f8b")
+    clinic = Clinic(
+        name=fields.text("name"),
+        clinician=fields.text("clinician", ""),
+        address=fields.text("address", ""),
+        phone=fields.text("phone", ""),
+        email=fields.text("email", ""),
+        website=fields.text("website", ""),
+        logo=logo,
+        accent=accent,
+    )
+    fields.done()
+    return clinic

@@ -1,0 +1,536 @@
+"""Plan -> the printed handout (reportlab). Formats only: every choice was made by the planner.
+
+Pages: cover, safety, overview grid, levels, exercise cards, log sheets; header with clinic and
+programme, footer with the patient and "Page X of Y". Same input, same bytes (invariant=1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+from xml.sax.saxutils import escape
+
+import attrs
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from planner.core import intervals, redflags, rules
+from planner.core.catalog import Library
+from planner.core.model import Exercise, Plan, Protocol, Session, SessionKind
+from planner.core.prescription_checks import day_names
+from planner.data.clinic import DEFAULT_CLINIC, Clinic
+from planner.export import fonts
+from planner.export.pictograms import pictogram
+
+DISCLAIMER = (
+    "This programme is not medical advice and does not replace your clinician. Follow their guidance, "
+    "and stop and seek help at once if you notice any warning sign on the safety page."
+)
+PAPERS = {"a4": A4, "letter": LETTER}
+CELL_TINT = {
+    SessionKind.RUN: "#d9ecf2",
+    SessionKind.RUN_WALK: "#d9ecf2",
+    SessionKind.WALK: "#d9ecf2",
+    SessionKind.STRENGTH: "#e3f1e0",
+    SessionKind.MOBILITY: "#ece6f4",
+    SessionKind.CROSS_TRAINING: "#f6ecd9",
+    SessionKind.REST: "#f1f1f1",
+    SessionKind.REFERRAL: "#fdecea",
+}
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+SHORT = {
+    SessionKind.STRENGTH: "Strength",
+    SessionKind.MOBILITY: "Mobility",
+    SessionKind.REST: "Rest",
+    SessionKind.REFERRAL: "See clinician",
+}
+
+
+@attrs.frozen
+class HandoutOptions:
+    paper: str = "a4"
+    large_print: bool = False
+    feed_url: str = ""
+    clinic: Clinic = DEFAULT_CLINIC
+
+
+@attrs.frozen
+class Styles:
+    body: ParagraphStyle
+    small: ParagraphStyle
+    title: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    scale: float
+
+
+def _styles(accent: str, large: bool) -> Styles:
+    scale = 1.35 if large else 1.0
+    font = fonts.register()
+
+    def style(name: str, size: float, **extra: Any) -> ParagraphStyle:
+        extra.setdefault("leading", size * scale * 1.3)
+        return ParagraphStyle(name, fontName=extra.pop("fontName", font), fontSize=size * scale, **extra)
+
+    ink = colors.HexColor(accent)
+    return Styles(
+        body=style("body", 10, spaceAfter=4),
+        small=style("small", 8, textColor=colors.HexColor("#4a5d68")),
+        title=style("title", 24, fontName=fonts.BOLD, textColor=ink, spaceAfter=10, leading=30 * scale),
+        h1=style("h1", 16, fontName=fonts.BOLD, textColor=ink, spaceBefore=4, spaceAfter=8, keepWithNext=1),
+        h2=style("h2", 12, fontName=fonts.BOLD, textColor=ink, spaceBefore=8, spaceAfter=4, keepWithNext=1),
+        cell=style("cell", 8.5),
+        cell_bold=style("cellbold", 8.5, fontName=fonts.BOLD),
+        scale=scale,
+    )
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def _table(
+    rows: list[list[Any]],
+    widths: list[float],
+    *,
+    header: bool = True,
+    repeat: bool = False,
+    extra: Iterable[tuple[Any, ...]] = (),
+) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if repeat else 0)
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.FAMILY),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#b9c7ce")),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        commands += [
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e3eef2")),
+            ("FONTNAME", (0, 0), (-1, 0), fonts.BOLD),
+        ]
+    table.setStyle(TableStyle([*commands, *extra]))
+    return table
+
+
+def _qr(url: str, size: float) -> Drawing:
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def _short_label(session: Session) -> str:
+    if session.kind in SHORT:
+        return SHORT[session.kind]
+    if session.kind is SessionKind.CROSS_TRAINING:
+        return session.title.split(" · ")[0]
+    return session.title.split(" · ")[-1]
+
+
+class _Document:
+    """Collects the story for one handout."""
+
+    def __init__(
+        self, plan: Plan, plan_id: str, protocol: Protocol, library: Library, options: HandoutOptions
+    ) -> None:
+        self.plan, self.plan_id, self.protocol, self.library, self.options = (
+            plan,
+            plan_id,
+            protocol,
+            library,
+            options,
+        )
+        self.styles = _styles(options.clinic.accent, options.large_print)
+        self.width = PAPERS[options.paper][0] - 36 * mm
+
+    # -- pages ------------------------------------------------------------------------------------
+    def cover(self) -> list[Flowable]:
+        s, rx, clinic = self.styles, self.plan.prescription, self.options.clinic
+        story: list[Flowable] = []
+        if clinic.logo:
+            logo = Image(str(clinic.logo))
+            ratio = 22 * mm / logo.imageHeight
+            logo.drawHeight, logo.drawWidth = 22 * mm, logo.imageWidth * ratio
+            logo.hAlign = "LEFT"
+            story += [logo, Spacer(1, 4 * mm)]
+        story += [_p(self.plan.protocol_title, s.title), _p(f"Prepared for {rx.name}", s.h1)]
+        details = [
+            ["Clinic", clinic.name],
+            ["Clinician", clinic.clinician or "-"],
+            ["Contact", ", ".join(x for x in (clinic.phone, clinic.email, clinic.website) if x) or "-"],
+            ["Address", clinic.address or "-"],
+            ["Starts", f"{rx.start:%A %d %B %Y}"],
+            ["Expected end", f"{self.plan.end:%A %d %B %Y} (if sessions go well)"],
+            ["Goal", rx.goal or self.protocol.goal],
+            [
+                "Your week",
+                f"runs {day_names(rx.run_days)}; strength {day_names(rx.strength_days)}; "
+                f"at {rx.session_time:%H:%M}",
+            ],
+        ]
+        rows = [[_p(k, s.cell_bold), _p(v, s.cell)] for k, v in details]
+        story += [_table(rows, [32 * mm, self.width - 32 * mm], header=False), Spacer(1, 5 * mm)]
+        story.append(_p("How to use this programme", s.h2))
+        for line in (
+            "Each week page shows what to do on each day. Do the sessions on the days given; a rest day "
+            "is part of the plan, not a day off from it.",
+            "After each session, note in the log how it went: your pain during it and the next morning. "
+            "The pain rules on the next page tell you when to move on, repeat or ease off.",
+            "If your clinician gave you a calendar link, the plan in your calendar adapts as you check in.",
+        ):
+            story.append(_p(f"• {line}", s.body))
+        if self.options.feed_url:
+            qr_size = 34 * mm * s.scale
+            text = [
+                _p("Scan to add the plan to your phone's calendar", s.cell_bold),
+                _p(self.options.feed_url, s.small),
+            ]
+            story += [
+                Spacer(1, 4 * mm),
+                _table(
+                    [[_qr(self.options.feed_url, qr_size), text]],
+                    [qr_size + 6 * mm, self.width - qr_size - 6 * mm],
+                    header=False,
+                    extra=[
+                        ("GRID", (0, 0), (-1, -1), 0, colors.white),
+                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ],
+                ),
+            ]
+        for note in self.plan.notes:
+            story.append(_p(note.text, s.body))
+        story += [Spacer(1, 5 * mm), _p(DISCLAIMER, s.small), PageBreak()]
+        return story
+
+    def safety(self) -> list[Flowable]:
+        s = self.styles
+        story: list[Flowable] = [
+            _p("Safety first", s.h1),
+            _p("Stop and get help: warning signs", s.h2),
+            _p("If you notice any of these, stop the programme and get help as shown.", s.body),
+        ]
+        rows: list[list[Any]] = [[_p("If you notice", s.cell_bold), _p("Do this", s.cell_bold)]]
+        tints = {
+            redflags.Urgency.EMERGENCY: "#fdecea",
+            redflags.Urgency.URGENT: "#fff3cd",
+            redflags.Urgency.SOON: "#eef4f7",
+        }
+        extra = []
+        for urgency in sorted(redflags.Urgency, reverse=True):
+            signs = [_p(f"• {f.question}", s.cell) for f in redflags.RED_FLAGS if f.urgency is urgency]
+            extra.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), colors.HexColor(tints[urgency])))
+            rows.append([signs, _p(redflags.ADVICE[urgency], s.cell_bold)])
+        story += [
+            _table(rows, [self.width * 0.62, self.width * 0.38], extra=extra),
+            _p(f"Source: {redflags.SOURCE}", s.small),
+        ]
+        story.append(_p("The pain traffic light", s.h2))
+        light = [
+            [_p("Pain (0-10)", s.cell_bold), _p("Meaning", s.cell_bold), _p("What to do", s.cell_bold)],
+            [
+                _p(f"0-{rules.SAFE_PAIN} green", s.cell),
+                _p("Safe", s.cell),
+                _p("Carry on with the plan.", s.cell),
+            ],
+            [
+                _p(f"{rules.SAFE_PAIN + 1}-{rules.ACCEPTABLE_PAIN} amber", s.cell),
+                _p("Acceptable", s.cell),
+                _p("Fine if it has settled by the next morning; otherwise repeat the level.", s.cell),
+            ],
+            [
+                _p(f"{rules.ACCEPTABLE_PAIN + 1}-10 red", s.cell),
+                _p("Too much", s.cell),
+                _p(
+                    "Stop the session. Next time go one level easier. Pain that stays bad for several days: "
+                    "see your clinician.",
+                    s.cell,
+                ),
+            ],
+        ]
+        light_tints = [
+            ("BACKGROUND", (0, 1), (0, 1), colors.HexColor("#dff3e4")),
+            ("BACKGROUND", (0, 2), (0, 2), colors.HexColor("#fff3cd")),
+            ("BACKGROUND", (0, 3), (0, 3), colors.HexColor("#fdecea")),
+        ]
+        story += [
+            _table(light, [28 * mm, 28 * mm, self.width - 56 * mm], extra=light_tints),
+            _p(f"Sources: {rules.PAIN_MONITORING}; {rules.TRAFFIC_LIGHT}", s.small),
+        ]
+        story.append(_p("Soreness rules", s.h2))
+        for line in (
+            "No soreness: move on to the next session.",
+            "Sore in the warm-up but it goes away: repeat the same session next time.",
+            "Sore in the warm-up and it stays: stop, take two days off running, then go back one level.",
+            "Sore more than an hour after, or the next day: one day off running, then repeat the session.",
+        ):
+            story.append(_p(f"• {line}", s.body))
+        story.append(_p(f"Source: {rules.SORENESS}", s.small))
+        story.append(_p("When running is paused", s.h2))
+        options = ", ".join(self.library.exercise(i).name.lower() for i in self.protocol.low_impact)
+        story.append(
+            _p(
+                "After a flare-up, or two sessions in a row that were too painful, running pauses. Keep your "
+                "strength and mobility work, and do low-impact exercise of a similar length instead "
+                f"({options}). Running starts again one level lower once your pain during a session is "
+                f"{rules.ACCEPTABLE_PAIN} or less and has settled by the next morning. If your clinician has "
+                "put a hold on running, follow it.",
+                s.body,
+            )
+        )
+        story.append(PageBreak())
+        return story
+
+    def overview(self) -> list[Flowable]:
+        s = self.styles
+        start = self.plan.prescription.start
+        monday = start - dt.timedelta(days=start.weekday())
+        by_day: dict[dt.date, list[Session]] = defaultdict(list)
+        for session in self.plan.sessions:
+            by_day[session.date].append(session)
+        rows: list[list[Any]] = [[_p("Week", s.cell_bold), *[_p(d, s.cell_bold) for d in WEEKDAYS]]]
+        extra: list[tuple[Any, ...]] = []
+        week = 0
+        while monday <= self.plan.end:
+            cells = []
+            for offset in range(7):
+                sessions = by_day.get(monday + dt.timedelta(days=offset), [])
+                cells.append(_p(" / ".join(_short_label(x) for x in sessions), s.cell))
+                tint = next((CELL_TINT[x.kind] for x in sessions if x.kind in CELL_TINT), None)
+                if tint:
+                    extra.append(
+                        ("BACKGROUND", (offset + 1, week + 1), (offset + 1, week + 1), colors.HexColor(tint))
+                    )
+            rows.append([[_p(f"Week {week + 1}", s.cell_bold), _p(f"{monday:%d %b}", s.small)], *cells])
+            monday += dt.timedelta(days=7)
+            week += 1
+        first = 17 * mm
+        story: list[Flowable] = [
+            _p("Your programme at a glance", s.h1),
+            _p(
+                "Sessions after today are projected as if they go well; your check-ins can change them.",
+                s.small,
+            ),
+            Spacer(1, 2 * mm),
+            _table(rows, [first] + [(self.width - first) / 7] * 7, repeat=True, extra=extra),
+            _p(
+                "Blue: running or walking; green: strength; lilac: mobility; "
+                "sand: low-impact cardio; grey: rest.",
+                s.small,
+            ),
+            PageBreak(),
+        ]
+        return story
+
+    def levels(self) -> list[Flowable]:
+        s = self.styles
+        rows: list[list[Any]] = [
+            [_p(h, s.cell_bold) for h in ("Level", "Main set", "Effort", "Move on after")]
+        ]
+        for level in self.protocol.levels:
+            main = " | ".join(
+                intervals.describe(seg) if level.kind.value != "low-impact" else p
+                for seg, p in zip(level.sessions, level.patterns, strict=True)
+            )
+            rows.append(
+                [
+                    _p(level.name, s.cell_bold),
+                    _p(main, s.cell),
+                    _p(level.effort or "Easy", s.cell),
+                    _p(f"{level.min_sessions} sessions with pain under control", s.cell),
+                ]
+            )
+        warm = (
+            f"Every run starts with a {self.protocol.warm_up_walk_minutes}-minute brisk walk and "
+            "gentle drills, and ends with an easy walk and stretches."
+        )
+        return [
+            _p("The levels", s.h1),
+            _p(warm, s.body),
+            _p(self.protocol.surface_advice, s.body),
+            _table(rows, [30 * mm, self.width - 100 * mm, 35 * mm, 35 * mm], repeat=True),
+            _p(
+                f"You move up at most {self.protocol.max_level_rises_per_week} levels in any seven days, "
+                f"and your weekly running time grows by no more than {self.protocol.max_weekly_growth:.0%}.",
+                s.body,
+            ),
+            _p("Sources: " + "; ".join(self.protocol.sources), s.small),
+            PageBreak(),
+        ]
+
+    def exercises_in_plan(self) -> list[Exercise]:
+        seen: dict[str, Exercise] = {}
+        for session in self.plan.sessions:
+            for block in session.blocks:
+                for item in block.items:
+                    if item.exercise_id in self.library.exercises and item.exercise_id not in seen:
+                        seen[item.exercise_id] = self.library.exercise(item.exercise_id)
+        return list(seen.values())
+
+    def card(self, exercise: Exercise) -> Flowable:
+        s = self.styles
+        picture_width = 48 * mm * s.scale
+        if exercise.image:
+            from pathlib import Path
+
+            picture: Flowable = Image(
+                str(Path(exercise.origin).parent / exercise.image),
+                width=picture_width,
+                height=picture_width * 0.6,
+            )
+        else:
+            picture = pictogram(self.library.poses[exercise.pose], picture_width, self.options.clinic.accent)
+        text: list[Flowable] = [_p(exercise.name, s.h2), _p(f"Dose: {exercise.dose.describe()}", s.cell_bold)]
+        text += [_p(f"{i}. {step}", s.cell) for i, step in enumerate(exercise.steps, 1)]
+        if exercise.cues:
+            text.append(_p("Tips: " + " ".join(exercise.cues), s.cell))
+        if exercise.cautions:
+            text.append(_p("Take care: " + " ".join(exercise.cautions), s.cell))
+        for label, ids in (("Easier", exercise.easier), ("Harder", exercise.harder)):
+            if ids:
+                text.append(_p(f"{label}: " + ", ".join(self.library.exercise(i).name for i in ids), s.cell))
+        table = _table(
+            [[picture, text]],
+            [picture_width + 4 * mm, self.width - picture_width - 4 * mm],
+            header=False,
+            extra=[
+                ("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor(self.options.clinic.accent)),
+                ("INNERGRID", (0, 0), (-1, -1), 0, colors.white),
+            ],
+        )
+        return KeepTogether([table, Spacer(1, 3 * mm)])
+
+    def cards(self) -> list[Flowable]:
+        story: list[Flowable] = [_p("Your exercises", self.styles.h1)]
+        story += [self.card(e) for e in self.exercises_in_plan()]
+        return [*story, PageBreak()]
+
+    def log(self) -> list[Flowable]:
+        s = self.styles
+        header = ["Date", "Session", "Done", "Pain during", "Pain next morning", "Notes"]
+        rows: list[list[Any]] = [[_p(h, s.cell_bold) for h in header]]
+        for session in self.plan.sessions:
+            if session.kind.is_active:
+                rows.append(
+                    [_p(f"{session.date:%a %d %b}", s.cell), _p(session.title, s.cell), "", "", "", ""]
+                )
+        widths = [
+            24 * mm,
+            self.width - 24 * mm - 14 * mm - 2 * 20 * mm - 40 * mm,
+            14 * mm,
+            20 * mm,
+            20 * mm,
+            40 * mm,
+        ]
+        pad = 7 * s.scale
+        return [
+            _p("Session log", s.h1),
+            _p(
+                "Tick each session and write your pain scores (0 none, 10 worst). Bring this log to "
+                "your appointments.",
+                s.body,
+            ),
+            _table(
+                rows,
+                widths,
+                repeat=True,
+                extra=[("TOPPADDING", (0, 1), (-1, -1), pad), ("BOTTOMPADDING", (0, 1), (-1, -1), pad)],
+            ),
+        ]
+
+    # -- assembly ---------------------------------------------------------------------------------
+    def build(self) -> bytes:
+        s, clinic, rx = self.styles, self.options.clinic, self.plan.prescription
+        pagesize = PAPERS[self.options.paper]
+        buffer = io.BytesIO()
+        header = f"{clinic.name} · {self.plan.protocol_title}"
+        footer = f"{rx.name} · not medical advice"
+        accent = colors.HexColor(clinic.accent)
+
+        def decorate(canvas: pdfcanvas.Canvas, doc: BaseDocTemplate) -> None:
+            canvas.saveState()
+            width, height = pagesize
+            canvas.setStrokeColor(accent)
+            canvas.setLineWidth(1.2)
+            canvas.line(18 * mm, height - 14 * mm, width - 18 * mm, height - 14 * mm)
+            canvas.setFont(fonts.FAMILY, 8 * s.scale)
+            canvas.setFillColor(colors.HexColor("#1b2a33"))
+            canvas.drawString(18 * mm, height - 12 * mm, header)
+            canvas.drawString(18 * mm, 10 * mm, footer)
+            canvas.restoreState()
+
+        page_label_size = 8 * s.scale
+
+        class NumberedCanvas(pdfcanvas.Canvas):  # type: ignore[misc]
+            """Holds pages until the end, so each can say 'Page X of Y'."""
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self.pages: list[dict[str, Any]] = []
+
+            def showPage(self) -> None:
+                self.pages.append(dict(self.__dict__))
+                self._startPage()
+
+            def save(self) -> None:
+                total = len(self.pages)
+                for number, state in enumerate(self.pages, 1):
+                    self.__dict__.update(state)
+                    self.setFont(fonts.FAMILY, page_label_size)
+                    self.drawRightString(pagesize[0] - 18 * mm, 10 * mm, f"Page {number} of {total}")
+                    super().showPage()
+                super().save()
+
+        doc = BaseDocTemplate(
+            buffer,
+            pagesize=pagesize,
+            leftMargin=18 * mm,
+            rightMargin=18 * mm,
+            topMargin=20 * mm,
+            bottomMargin=18 * mm,
+            title=f"{self.plan.protocol_title}: {rx.name}",
+            author=clinic.clinician or clinic.name,
+            subject="Return-to-running programme",
+            keywords="rehabilitation, running, back pain, exercise programme",
+            creator="Rehab Planner",
+            lang="en",
+            displayDocTitle=True,
+            invariant=1,
+            initialFontName=fonts.FAMILY,
+            initialFontSize=10 * s.scale,
+        )
+        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
+        story = [*self.cover(), *self.safety(), *self.overview(), *self.levels(), *self.cards(), *self.log()]
+        doc.build(story, canvasmaker=NumberedCanvas)
+        return buffer.getvalue()
+
+
+def render(plan: Plan, plan_id: str, protocol: Protocol, library: Library, options: HandoutOptions) -> bytes:
+    """The handout as PDF bytes."""
+    return _Document(plan, plan_id, protocol, library, options).build()

@@ -1,0 +1,256 @@
+"""The store: plans, an append-only check-in history, feed tokens (as hashes) and calendar sync
+state, in SQLite (the default) or PostgreSQL, through SQLAlchemy Core.
+
+Work happens in transactions: `with store.read() as records:` for reads, `with store.write() as
+records:` for changes, so a multi-step change (a plan and its feed token) is all or nothing.
+Rejected input never reaches this module.
+
+Example:
+    >>> store = Store.open("sqlite://")
+    >>> with store.read() as records:
+    ...     records.plans()
+    []
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from planner.core.exceptions import NotFound
+from planner.core.model import CheckIn, Prescription
+from planner.core.plain_data import (
+    checkin_from_dict,
+    checkin_to_dict,
+    prescription_from_dict,
+    prescription_to_dict,
+)
+from planner.store import calendar_sync, migrate
+from planner.store.calendar_sync import CalendarSync, utc_text
+from planner.store.migrate import WRITE
+from planner.store.schema import checkins, feed_tokens, plans
+
+
+@attrs.frozen
+class StoredPlan:
+    id: str
+    protocol_id: str
+    prescription: Prescription
+    created_at: dt.datetime
+    revised_at: dt.datetime
+    roster_key: str | None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _stored_plan(row: Any) -> StoredPlan:
+    return StoredPlan(
+        row.id,
+        row.protocol_id,
+        prescription_from_dict(json.loads(row.prescription)),
+        dt.datetime.fromisoformat(row.created_at),
+        dt.datetime.fromisoformat(row.revised_at),
+        row.roster_key,
+    )
+
+
+class Records:
+    """The store's operations inside one open transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    # -- plans --------------------------------------------------------------------------------
+    def create_plan(
+        self, protocol_id: str, rx: Prescription, now: dt.datetime, roster_key: str | None = None
+    ) -> str:
+        plan_id = secrets.token_hex(4)
+        self.connection.execute(
+            plans.insert().values(
+                id=plan_id,
+                name=rx.name,
+                protocol_id=protocol_id,
+                prescription=json.dumps(prescription_to_dict(rx)),
+                created_at=utc_text(now),
+                revised_at=utc_text(now),
+                roster_key=roster_key,
+            )
+        )
+        return plan_id
+
+    def update_plan(self, plan_id: str, protocol_id: str, rx: Prescription, now: dt.datetime) -> bool:
+        """Replace a plan's prescription (a re-issued roster row); True when anything changed."""
+        current = self.plan(plan_id)
+        if current.protocol_id == protocol_id and current.prescription == rx:
+            return False
+        self.connection.execute(
+            plans.update()
+            .where(plans.c.id == plan_id)
+            .values(
+                name=rx.name,
+                protocol_id=protocol_id,
+                prescription=json.dumps(prescription_to_dict(rx)),
+                revised_at=utc_text(now),
+            )
+        )
+        return True
+
+    def plan(self, plan_id: str) -> StoredPlan:
+        row = self.connection.execute(sa.select(plans).where(plans.c.id == plan_id)).first()
+        if row is None:
+            raise NotFound(f"unknown plan {plan_id!r} (see 'rehab-planner plan list')")
+        return _stored_plan(row)
+
+    def plan_by_roster_key(self, key: str) -> StoredPlan | None:
+        row = self.connection.execute(sa.select(plans).where(plans.c.roster_key == key)).first()
+        return None if row is None else _stored_plan(row)
+
+    def plans(self) -> list[StoredPlan]:
+        rows = self.connection.execute(sa.select(plans).order_by(plans.c.created_at, plans.c.id)).all()
+        return [_stored_plan(row) for row in rows]
+
+    def revision(self, plan_id: str) -> str:
+        """Changes whenever anything the plan is built from changes (prescription, protocol,
+        check-ins); cheap enough to ask on every feed request."""
+        latest = sa.select(sa.func.max(checkins.c.id)).where(checkins.c.plan_id == plan_id).scalar_subquery()
+        row = self.connection.execute(
+            sa.select(plans.c.protocol_id, plans.c.prescription, latest.label("latest")).where(
+                plans.c.id == plan_id
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"unknown plan {plan_id!r}")
+        basis = f"{row.protocol_id}|{row.prescription}|{row.latest}"
+        return hashlib.sha256(basis.encode()).hexdigest()
+
+    # -- check-ins ----------------------------------------------------------------------------
+    def add_checkin(self, plan_id: str, checkin: CheckIn, now: dt.datetime) -> None:
+        self.plan(plan_id)
+        self.connection.execute(
+            checkins.insert().values(
+                plan_id=plan_id,
+                recorded_at=utc_text(now),
+                date=checkin.date.isoformat(),
+                data=json.dumps(checkin_to_dict(checkin)),
+            )
+        )
+        self.connection.execute(plans.update().where(plans.c.id == plan_id).values(revised_at=utc_text(now)))
+
+    def checkins(self, plan_id: str) -> list[CheckIn]:
+        """In the order recorded: a later check-in for the same date corrects an earlier one."""
+        rows = self.connection.execute(
+            sa.select(checkins.c.data).where(checkins.c.plan_id == plan_id).order_by(checkins.c.id)
+        ).all()
+        return [checkin_from_dict(json.loads(row.data)) for row in rows]
+
+    # -- feed tokens --------------------------------------------------------------------------
+    def add_token(self, plan_id: str, token: str, now: dt.datetime) -> None:
+        """The plan's new feed token; any live one is revoked in the same transaction."""
+        self.revoke_tokens(plan_id, now)
+        self.connection.execute(
+            feed_tokens.insert().values(
+                token_hash=token_hash(token), plan_id=plan_id, created_at=utc_text(now)
+            )
+        )
+
+    def active_token_count(self, plan_id: str) -> int:
+        query = sa.select(sa.func.count()).where(
+            feed_tokens.c.plan_id == plan_id, feed_tokens.c.revoked_at.is_(None)
+        )
+        return int(self.connection.execute(query).scalar_one())
+
+    def token_generation(self, plan_id: str) -> int:
+        query = sa.select(sa.func.count()).where(feed_tokens.c.plan_id == plan_id)
+        return int(self.connection.execute(query).scalar_one())
+
+    def revoke_tokens(self, plan_id: str, now: dt.datetime) -> int:
+        result = self.connection.execute(
+            feed_tokens.update()
+            .where(feed_tokens.c.plan_id == plan_id)
+            .where(feed_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=utc_text(now))
+        )
+        return result.rowcount
+
+    def plan_for_token(self, token: str) -> str | None:
+        row = self.connection.execute(
+            sa.select(feed_tokens.c.plan_id).where(
+                feed_tokens.c.token_hash == token_hash(token), feed_tokens.c.revoked_at.is_(None)
+            )
+        ).first()
+        return None if row is None else str(row.plan_id)
+
+    # -- calendar sync ------------------------------------------------------------------------
+    def sync_events(
+        self, plan_id: str, fingerprints: Mapping[str, tuple[str, str]], now: dt.datetime
+    ) -> CalendarSync:
+        return calendar_sync.sync_events(self.connection, plan_id, fingerprints, now)
+
+
+class Store:
+    """One database. Create with `Store.open(url)`, which brings the schema up to date."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str, *, upgrade: bool = True) -> Store:
+        is_sqlite = url.startswith("sqlite")
+        engine = sa.create_engine(url, connect_args={"timeout": 30} if is_sqlite else {})
+        if is_sqlite:
+
+            @sa.event.listens_for(engine, "connect")
+            def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+                dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA busy_timeout=30000")
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.close()
+
+            @sa.event.listens_for(engine, "begin")
+            def _begin(connection: Connection) -> None:
+                # A writer takes the lock up front, so it waits for another writer (busy_timeout)
+                # instead of failing with SQLITE_BUSY halfway through; readers never lock.
+                write = connection.get_execution_options().get(WRITE, False)
+                connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        if upgrade:
+            migrate.upgrade(engine)
+        return cls(engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Records]:
+        with self.engine.connect() as connection, connection.begin():
+            yield Records(connection)
+
+    @contextmanager
+    def write(self) -> Iterator[Records]:
+        with self.engine.connect() as connection:
+            connection = connection.execution_options(**{WRITE: True})
+            with connection.begin():
+                yield Records(connection)
+
+    def sync_events(
+        self, plan_id: str, fingerprints: Mapping[str, tuple[str, str]], now: dt.datetime
+    ) -> CalendarSync:
+        """Its own write transaction, retried when a concurrent first fetch inserted the same events."""
+        for attempt in range(3):
+            try:
+                with self.write() as records:
+                    return records.sync_events(plan_id, fingerprints, now)
+            except sa.exc.IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")

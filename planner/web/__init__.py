@@ -1,0 +1,41 @@
+"""The web edge (Flask, served by waitress): one blueprint per audience, all on one application
+object. Today: the calendar feed and the phone page; the clinician portal will be a third.
+
+Unknown or revoked tokens get a bare 404. Bad input gets a 4xx with a short message, never a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, Response
+
+from planner.app.application import App
+from planner.web import feed, phone_page
+from planner.web.context import EXTENSION
+
+MAX_REQUEST_BYTES = 16 * 1024
+
+
+def create_app(app: App) -> Flask:
+    """The WSGI app around one application object (its clock included, for tests)."""
+    web = Flask(__name__)
+    web.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    web.extensions[EXTENSION] = app
+    web.extensions[feed.CACHE] = feed.FeedCache()
+    web.register_blueprint(feed.blueprint)
+    web.register_blueprint(phone_page.blueprint)
+
+    for status, text in ((404, "Not found"), (405, "Method not allowed"), (413, "Request too large")):
+        web.register_error_handler(status, _plain(status, text))
+    return web
+
+
+def _plain(status: int, text: str) -> Callable[[Exception], Response]:
+    def handler(_: Exception) -> Response:
+        return Response(f"{text}\n", status, mimetype="text/plain")
+
+    return handler
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,30 @@
+"""HTTP conditional requests for the feed: ETag and Last-Modified, RFC 9110 section 13."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+
+from flask import Request
+
+
+def http_date(moment: dt.datetime) -> str:
+    return email.utils.format_datetime(moment.astimezone(dt.UTC), usegmt=True)
+
+
+def not_modified(request: Request, etag: str, changed_at: dt.datetime) -> bool:
+    """If-None-Match first; only without it, a real If-Modified-Since comparison."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        candidates = {tag.strip() for tag in if_none_match.split(",")}
+        return etag in candidates or "*" in candidates
+    since = request.headers.get("If-Modified-Since")
+    if not since:
+        return False
+    try:
+        parsed = email.utils.parsedate_to_datetime(since)
+    except (TypeError, ValueError, IndexError):
+        return False
+    if parsed.tzinfo is None:
+        return False
+    return changed_at.replace(microsecond=0) <= parsed

@@ -1,0 +1,24 @@
+"""How a request reaches the application object, and the lookups every page shares."""
+
+from __future__ import annotations
+
+from flask import abort, current_app
+
+from planner.app.application import App
+
+EXTENSION = "rehab_planner"
+
+
+def application() -> App:
+    app: App = current_app.extensions[EXTENSION]
+    return app
+
+
+def plan_id_for(token: str) -> str:
+    """The plan behind a live feed token; anything else is a bare 404."""
+    if len(token) > 100:
+        abort(404)
+    plan_id = application().plan_for_token(token)
+    if plan_id is None:
+        abort(404)
+    return plan_id
