@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+import planner
 from planner.cli import cli
 from planner.core.catalog import Catalog
 from planner.core.model import CheckIn
@@ -19,6 +20,8 @@ from planner.store.database import Store, StoredPlan
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("REHAB_PLANNER_FEED_KEY", "test-feed-key-not-secret")
+if os.environ.get("REHAB_PLANNER_TEST_INSTALLED") == "1":  # tests/run.sh: the wheel, not the checkout
+    assert Path(planner.__file__).resolve().parent != ROOT / "planner", "testing the checkout, not the wheel"
 
 
 @attrs.frozen

@@ -1,0 +1,146 @@
+"""What a person types or a clinic edits, refused with a message that names the problem: the
+prescription's week shape, typed values, TOML fields, `validate` on each kind of file; and the
+settings and feed key every command starts from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from pathlib import Path
+
+import attrs
+import pytest
+
+from planner.app.feeds import FEED_KEY_ENV, load_feed_key
+from planner.app.settings import Settings
+from planner.core import parsing
+from planner.core.exceptions import DataError, InputError
+from planner.core.model import Prescription
+from planner.core.prescription_checks import check, default_strength_days
+from planner.data.fields import Fields, read_toml
+from planner.data.validate import validate_path
+from tests.conftest import ROOT
+
+GOOD = Prescription(
+    name="Ana",
+    start=dt.date(2026, 3, 2),
+    timezone="Europe/Lisbon",
+    run_days=(1, 3, 6),
+    strength_days=(2, 4),
+    session_time=dt.time(7, 30),
+    pain=2,
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": " "}, "name is empty"),
+        ({"run_days": ()}, "no run days"),
+        ({"run_days": (1, 1)}, "run days must be distinct"),
+        ({"strength_days": (2, 9)}, "strength days must be distinct"),
+        ({"run_days": (1, 2)}, "run days mon,tue are consecutive"),
+        ({"run_days": (1, 7), "strength_days": (3, 5)}, "run days mon,sun are consecutive"),
+        ({"strength_days": (2,)}, "two or three days"),
+        ({"strength_days": (2, 3), "run_days": (1, 5)}, "strength days tue,wed are consecutive"),
+        ({"strength_days": (2, 6)}, "sat is both a run day and a strength day"),
+        ({"pain": 11}, "pain must be 0-10"),
+        ({"red_flags": ("tired",)}, "unknown red flag 'tired'"),
+    ],
+)
+def test_prescription_checks_name_the_problem(changes: dict[str, object], message: str) -> None:
+    check(GOOD)
+    with pytest.raises(InputError, match=message):
+        check(attrs.evolve(GOOD, **changes))  # type: ignore[arg-type]
+
+
+def test_no_room_for_strength_days() -> None:
+    with pytest.raises(InputError, match="no room for strength days"):
+        default_strength_days((1, 2, 3, 4, 5), 2)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "message"),
+    [
+        (lambda t: parsing.parse_time(t), "24:00", "not a time"),
+        (lambda t: parsing.parse_time(t), "7.30", "not a time"),
+        (lambda t: parsing.parse_days(t, "run days"), "mon,funday", "'funday' is not a weekday"),
+        (lambda t: parsing.parse_days(t, "run days"), "mon,Monday", "'Monday' is given twice"),
+        (lambda t: parsing.parse_zone(t), "../etc/passwd", "not a time zone name"),
+        (lambda t: parsing.parse_zone(t), "localtime", "not a time zone name"),
+        (lambda t: parsing.parse_zone(t), "Mars/Olympus", "unknown time zone"),
+        (lambda t: parsing.parse_text(t, "note", limit=5), "far too long", "longer than 5"),
+        (lambda t: parsing.parse_text(t, "note", limit=50), "bell\x07", "control characters"),
+        (lambda t: parsing.parse_text(t, "name", limit=50, required=True), "  ", "must not be empty"),
+        (lambda t: parsing.parse_date(t, "start"), "2026-02-30", "not a real date"),
+    ],
+)
+def test_typed_values_are_refused_with_the_field(parse, text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        parse(text)
+
+
+def test_days_parse_full_names_and_skip_blanks() -> None:
+    assert parsing.parse_days("Saturday, , monday", "run days") == (1, 6)
+
+
+@pytest.mark.parametrize(
+    ("read", "value", "message"),
+    [
+        (lambda f: f.text("x"), 3, "must be text"),
+        (lambda f: f.text("x", choices=("a", "b")), "c", "unknown value 'c'"),
+        (lambda f: f.number("x", low=0, high=1), "1", "must be a number"),
+        (lambda f: f.number("x", low=0, high=1), 2.5, "2.5 is outside 0-1"),
+        (lambda f: f.flag("x"), "yes", "must be true or false"),
+        (lambda f: f.texts("x"), ["a", ""], "list of non-empty texts"),
+        (lambda f: f.texts("x"), [], "must not be empty"),
+        (lambda f: f.tables("x"), [], "non-empty list of tables"),
+    ],
+)
+def test_toml_fields_name_file_entry_and_field(read, value: object, message: str) -> None:
+    fields = Fields({"x": value}, file="clinic.toml", entry="clinic")
+    with pytest.raises(DataError, match=f"clinic.toml: clinic: x: .*{message}"):
+        read(fields)
+
+
+def test_unreadable_and_non_utf8_toml(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('name = "Jos\xe9"\n'.encode("latin-1"))
+    with pytest.raises(DataError, match="not UTF-8 text"):
+        read_toml(latin)
+    with pytest.raises(DataError, match="cannot be read"):
+        read_toml(tmp_path / "missing.toml")
+
+
+def test_validate_each_kind_of_file(tmp_path: Path) -> None:
+    assert "exercises" in validate_path(ROOT / "exercises" / "core.toml")
+    assert "valid (" in validate_path(ROOT / "templates" / "protocols" / "lbp-return-to-run.toml")
+    assert "Riverside" in validate_path(ROOT / "templates" / "clinic-example.toml")
+    assert "protocols in all" in validate_path(ROOT / "templates")
+    other = tmp_path / "other.toml"
+    other.write_text('title = "not ours"\n')
+    with pytest.raises(DataError, match="not an exercise, pose, protocol or clinic file"):
+        validate_path(other)
+    with pytest.raises(DataError, match="no such file or folder"):
+        validate_path(tmp_path / "nope.toml")
+
+
+def test_feed_key_is_made_once_private_and_reused(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv(FEED_KEY_ENV)
+    key_file = tmp_path / "keys" / "feed.key"
+    first = load_feed_key(key_file)
+    assert len(first) >= 32 and stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert load_feed_key(key_file) == first
+    monkeypatch.setenv(FEED_KEY_ENV, "from-the-environment")
+    assert load_feed_key(key_file) == b"from-the-environment"
+
+
+def test_default_database_lives_in_the_user_data_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.delenv("REHAB_PLANNER_DB", raising=False)
+    settings = Settings()
+    assert settings.database_url == f"sqlite:///{tmp_path / 'rehab-planner' / 'plans.db'}"
+    assert settings.feed_key_file == tmp_path / "rehab-planner" / "feed.key"
+    assert Settings(db="~/x.db").database_url == f"sqlite:///{Path(os.path.expanduser('~/x.db'))}"
+    assert Settings(db="postgresql+psycopg://h/db").database_url == "postgresql+psycopg://h/db"
