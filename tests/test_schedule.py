@@ -11,7 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner import build
-from planner.core.model import CheckIn, Prescription, SessionKind, Soreness, Verdict
+from planner.core.model import (
+    BlockKind,
+    CheckIn,
+    ItemRole,
+    Prescription,
+    SegmentAction,
+    SessionKind,
+    Soreness,
+    Verdict,
+)
 from planner.core.plain_data import checkin_to_dict
 from planner.core.prescription_checks import adjacent, default_strength_days
 from planner.data.catalog import builtin_catalog
@@ -56,7 +65,7 @@ def test_default_plan_reaches_the_goal(monday) -> None:
     last = [s for s in plan.sessions if s.kind.is_running][-1]
     assert last.level == "phase-8" and last.title == "Run · Phase 8"
     run = plan.sessions[0]
-    assert [b.name for b in run.blocks] == ["warm-up", "main set", "cool-down", "advice"]
+    assert [b.kind for b in run.blocks] == ["warm-up", "main set", "cool-down", "advice"]
     assert "level ground" in " ".join(i.text for i in run.blocks[3].items)
 
 
@@ -187,3 +196,20 @@ def test_invariants_hold_for_any_history(
     check_plan(as_json, protocol, [checkin_to_dict(c) for c in effective.values()])
     again = build(prescription, protocol, CATALOG.library, list(checkins), today)
     assert again == plan and plan_to_dict(again) == plan_to_dict(plan)
+
+
+def test_sessions_carry_a_typed_contract_for_the_exporters(monday) -> None:
+    """Exporters read kinds, roles and labels, never titles or sentences."""
+    checkins = [CheckIn(monday + dt.timedelta(days=9), flare_up=True, pain_during=5)]
+    plan = plan_for(rx(monday), checkins, protocol="flare-up-restart")
+    for session in plan.sessions:
+        assert session.label and " · " not in session.label and len(session.label) <= 30
+        assert session.slot.endswith("/" + session.slot.split("/")[1]) and session.blocks
+        for block in session.blocks:
+            assert isinstance(block.kind, BlockKind)
+            if block.kind is BlockKind.ADVICE:
+                assert [i.role for i in block.items].count(ItemRole.PAIN_RULE) == 1
+    levels = CATALOG.protocol("flare-up-restart").levels
+    low_impact = [seg for level in levels if level.kind.value == "low-impact" for seg in level.sessions[0]]
+    assert low_impact and all(seg.action is SegmentAction.LOW_IMPACT for seg in low_impact)
+    assert {s.label for s in plan.sessions if s.kind is SessionKind.REST} == {"Rest"}

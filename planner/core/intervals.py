@@ -5,7 +5,7 @@ is seconds (`90s`) or minutes (`3min`, `1.5min`). Whitespace is free.
 
 Example:
     >>> segs = parse("2 x (run 90s, walk 90s)")
-    >>> [(s.action, s.seconds) for s in segs]
+    >>> [(s.action.value, s.seconds) for s in segs]
     [('run', 90), ('walk', 90), ('run', 90), ('walk', 90)]
     >>> describe(segs)
     'run 1:30 / walk 1:30, 2 times'
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from planner.core.model import Segment
+from planner.core.model import Segment, SegmentAction
 
 _TOKEN = re.compile(r"\s*(?:(\d+)\s*x\s*\(|(run|walk)\s+(\d+(?:\.\d+)?)\s*(s|min)\b|(\))|(,))")
 MAX_SECONDS = 4 * 3600
@@ -70,7 +70,7 @@ def _parse_list(text: str, position: int, *, nested: bool) -> tuple[list[Segment
             seconds = float(amount) * (60 if unit == "min" else 1)
             if seconds < 10 or seconds != int(seconds):
                 raise NotationError(f"'{match.group(0).strip()}' must be at least 10 whole seconds")
-            segments.append(Segment(action, int(seconds)))
+            segments.append(Segment(SegmentAction(action), int(seconds)))
             position = match.end()
         expect_item = False
 
@@ -79,7 +79,7 @@ def _merge(segments: list[Segment]) -> tuple[Segment, ...]:
     """Join neighbours doing the same thing, so 'walk 1min, walk 1min' reads as 'walk 2:00'."""
     merged: list[Segment] = []
     for segment in segments:
-        if merged and merged[-1].action == segment.action:
+        if merged and merged[-1].action is segment.action:
             merged[-1] = Segment(segment.action, merged[-1].seconds + segment.seconds)
         else:
             merged.append(segment)

@@ -81,6 +81,44 @@ class Soreness(enum.StrEnum):
     AFTER = "after"
 
 
+class SegmentAction(enum.StrEnum):
+    """What one stretch of a main set is: a low-impact stretch is neither a run nor a walk."""
+
+    RUN = "run"
+    WALK = "walk"
+    LOW_IMPACT = "low-impact"
+
+
+class BlockKind(enum.StrEnum):
+    """The parts of a session, in the order a person does them."""
+
+    WARM_UP = "warm-up"
+    MAIN_SET = "main set"
+    COOL_DOWN = "cool-down"
+    EXERCISES = "exercises"
+    ADVICE = "advice"
+    REST = "rest"
+    REFERRAL = "referral"
+
+
+class ItemRole(enum.StrEnum):
+    """What a line in a block is, so an exporter places it without reading its text."""
+
+    STEP = "step"  # an exercise with its dose, or an instruction
+    ADVICE = "advice"  # the level's or the protocol's advice
+    PAIN_RULE = "pain-rule"  # the pain rule, which calendars print once at the end
+
+
+class SlotName(enum.StrEnum):
+    """Which of a day's places a session fills: with the date, it keeps a calendar UID stable."""
+
+    RUN = "run"
+    STRENGTH = "strength"
+    MOBILITY = "mobility"
+    REST = "rest"
+    REFERRAL = "referral"
+
+
 class LevelKind(enum.StrEnum):
     RUNNING = "running"
     WALKING = "walking"
@@ -169,7 +207,7 @@ class Pose:
 class Segment:
     """One stretch of a main set: run or walk for a number of seconds."""
 
-    action: str  # "run" or "walk"
+    action: SegmentAction
     seconds: int
 
 
@@ -195,7 +233,7 @@ class Level:
         return self.sessions[nth % len(self.sessions)]
 
     def running_seconds(self, nth: int) -> int:
-        return sum(s.seconds for s in self.session_segments(nth) if s.action == "run")
+        return sum(s.seconds for s in self.session_segments(nth) if s.action is SegmentAction.RUN)
 
     def total_seconds(self, nth: int) -> int:
         return sum(s.seconds for s in self.session_segments(nth))
@@ -264,16 +302,17 @@ class Decision:
 
 @attrs.frozen
 class Item:
-    """One thing to do inside a block: an exercise with its dose, or a plain instruction."""
+    """One thing to do inside a block: an exercise with its dose, a plain instruction, or advice."""
 
     text: str
     exercise_id: str = ""
     dose: str = ""
+    role: ItemRole = ItemRole.STEP
 
 
 @attrs.frozen
 class Block:
-    name: str  # warm-up, main set, cool-down, exercises, advice
+    kind: BlockKind
     minutes: int
     items: tuple[Item, ...]
 
@@ -291,6 +330,7 @@ class Session:
     decisions: tuple[Decision, ...]
     projected: bool
     slot: str
+    label: str  # a few words for a grid cell: the level, the low-impact choice, or the kind
     running_seconds: int = 0
 
 

@@ -25,6 +25,7 @@ from planner.core.model import (
     Prescription,
     Protocol,
     Session,
+    SlotName,
     Status,
     Verdict,
 )
@@ -101,7 +102,7 @@ class _Planner:
         self.sessions: list[Session] = []
 
     # -- helpers ------------------------------------------------------------------------------
-    def slot(self, day: dt.date, name: str, checkin: CheckIn | None, *, replaced: bool = False) -> Slot:
+    def slot(self, day: dt.date, name: SlotName, checkin: CheckIn | None, *, replaced: bool = False) -> Slot:
         status = Status.REPLACED if replaced else Status.PLANNED
         if checkin is not None:
             status = Status.DONE if checkin.done else Status.SKIPPED
@@ -153,7 +154,7 @@ class _Planner:
         if chosen_level.kind is LevelKind.LOW_IMPACT:
             decisions.append(rules.low_impact_level(chosen_level))
             session = low_impact_session(
-                self.slot(day, "run", checkin),
+                self.slot(day, SlotName.RUN, checkin),
                 protocol,
                 self.library,
                 self.next_low_impact(),
@@ -164,7 +165,12 @@ class _Planner:
             )
         else:
             session = level_session(
-                self.slot(day, "run", checkin), protocol, self.library, chosen_level, nth, tuple(decisions)
+                self.slot(day, SlotName.RUN, checkin),
+                protocol,
+                self.library,
+                chosen_level,
+                nth,
+                tuple(decisions),
             )
         monday = _monday(day)
         state.week_runs[monday] = state.week_runs.get(monday, 0) + 1
@@ -178,7 +184,7 @@ class _Planner:
         return session
 
     def rest_instead(self, day: dt.date, checkin: CheckIn | None, decisions: list[Decision]) -> Session:
-        session = rest_session(self.slot(day, "run", checkin), tuple(decisions))
+        session = rest_session(self.slot(day, SlotName.RUN, checkin), tuple(decisions))
         if checkin is not None:
             self.apply_checkin(day, checkin)
         return session
@@ -190,7 +196,7 @@ class _Planner:
         level = self.levels[self.state.level]
         minutes = max(15, -(-level.total_seconds(self.state.attempts) // 60))
         session = low_impact_session(
-            self.slot(day, "run", checkin, replaced=replaced),
+            self.slot(day, SlotName.RUN, checkin, replaced=replaced),
             self.protocol,
             self.library,
             self.next_low_impact(),
@@ -309,14 +315,21 @@ class _Planner:
             easier = self.state.paused
             decision = rules.strength_while_paused() if easier else rules.strength_day()
             session = strength_session(
-                self.slot(day, "strength", checkin), self.protocol, self.library, (decision,), easier=easier
+                self.slot(day, SlotName.STRENGTH, checkin),
+                self.protocol,
+                self.library,
+                (decision,),
+                easier=easier,
             )
         elif weekday == self.mobility_day:
             session = mobility_session(
-                self.slot(day, "mobility", checkin), self.protocol, self.library, (rules.mobility_day(),)
+                self.slot(day, SlotName.MOBILITY, checkin),
+                self.protocol,
+                self.library,
+                (rules.mobility_day(),),
             )
         else:
-            session = rest_session(self.slot(day, "rest", checkin), (rules.rest_day(),))
+            session = rest_session(self.slot(day, SlotName.REST, checkin), (rules.rest_day(),))
         if checkin is not None:
             self.apply_checkin(day, checkin)
         return session
@@ -343,7 +356,7 @@ class _Planner:
             if checkin is not None and checkin.red_flags:
                 decision = rules.red_flag_referral(checkin.red_flags)
                 self.sessions.append(
-                    referral_session(self.slot(day, "referral", None), checkin.red_flags, (decision,))
+                    referral_session(self.slot(day, SlotName.REFERRAL, None), checkin.red_flags, (decision,))
                 )
                 return self.sessions, True
             day += dt.timedelta(days=1)
@@ -365,7 +378,7 @@ def build(
         notes.append(rules.clinician_hold(prescription.hold_running_until))
     if prescription.red_flags:
         decision = rules.red_flag_referral(prescription.red_flags)
-        slot = Slot(prescription.start, prescription.session_time, "referral")
+        slot = Slot(prescription.start, prescription.session_time, SlotName.REFERRAL)
         sessions = [referral_session(slot, prescription.red_flags, (decision,))]
         return Plan(prescription, protocol.id, protocol.title, today, tuple(sessions), True, (decision,))
     severe = rules.severe_pain_at_start(prescription.pain)

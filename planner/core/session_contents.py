@@ -14,13 +14,16 @@ from planner.core import intervals, redflags, rules
 from planner.core.catalog import Library
 from planner.core.model import (
     Block,
+    BlockKind,
     Decision,
     Dose,
     Item,
+    ItemRole,
     Level,
     Protocol,
     Session,
     SessionKind,
+    SlotName,
     Status,
 )
 
@@ -34,13 +37,13 @@ class Slot:
 
     day: dt.date
     start: dt.time
-    name: str
+    name: SlotName
     status: Status = Status.PLANNED
     projected: bool = False
 
     @property
     def key(self) -> str:
-        return f"{self.day.isoformat()}/{self.name}"
+        return f"{self.day.isoformat()}/{self.name.value}"
 
 
 def dose_minutes(dose: Dose) -> int:
@@ -76,7 +79,7 @@ def _warm_up(protocol: Protocol, library: Library, gentle: bool) -> Block:
         f"{protocol.warm_up_walk_minutes} min",
     )
     items = ((walk,) if protocol.warm_up_walk_minutes else ()) + _exercise_items(library, drills)
-    return Block("warm-up", protocol.warm_up_walk_minutes + _minutes(library, drills), items)
+    return Block(BlockKind.WARM_UP, protocol.warm_up_walk_minutes + _minutes(library, drills), items)
 
 
 def _cool_down(protocol: Protocol, library: Library) -> Block:
@@ -87,20 +90,24 @@ def _cool_down(protocol: Protocol, library: Library) -> Block:
         f"{protocol.cool_down_walk_minutes} min",
     )
     items = ((walk,) if protocol.cool_down_walk_minutes else ()) + _exercise_items(library, stretches)
-    return Block("cool-down", protocol.cool_down_walk_minutes + _minutes(library, stretches), items)
+    return Block(BlockKind.COOL_DOWN, protocol.cool_down_walk_minutes + _minutes(library, stretches), items)
 
 
 def _advice(protocol: Protocol, level: Level | None) -> Block:
-    lines = [protocol.surface_advice, rules.PAIN_RULE_LINE]
+    items = [
+        Item(protocol.surface_advice, role=ItemRole.ADVICE),
+        Item(rules.PAIN_RULE_LINE, role=ItemRole.PAIN_RULE),
+    ]
     if level is not None and level.advice:
-        lines.insert(0, level.advice)
-    return Block("advice", 0, tuple(Item(line) for line in lines))
+        items.insert(0, Item(level.advice, role=ItemRole.ADVICE))
+    return Block(BlockKind.ADVICE, 0, tuple(items))
 
 
 def _session(
     slot: Slot,
     kind: SessionKind,
     title: str,
+    label: str,
     level: str,
     blocks: tuple[Block, ...],
     decisions: tuple[Decision, ...],
@@ -118,6 +125,7 @@ def _session(
         decisions=decisions,
         projected=slot.projected,
         slot=slot.key,
+        label=label,
         running_seconds=running_seconds,
     )
 
@@ -133,7 +141,7 @@ def level_session(
     items = [Item(f"{exercise.name}: {pattern}", exercise.id, f"{main_minutes} min")]
     if level.effort:
         items.append(Item(f"Effort: {level.effort}"))
-    main = Block("main set", main_minutes, tuple(items))
+    main = Block(BlockKind.MAIN_SET, main_minutes, tuple(items))
     blocks = (
         _warm_up(protocol, library, gentle=False),
         main,
@@ -144,8 +152,10 @@ def level_session(
         continuous = len(segments) == 1
         kind = SessionKind.RUN if continuous else SessionKind.RUN_WALK
         title = f"{'Run' if continuous else 'Run-walk'} · {level.name}"
-        return _session(slot, kind, title, level.id, blocks, decisions, level.running_seconds(nth))
-    return _session(slot, SessionKind.WALK, f"Walk · {level.name}", level.id, blocks, decisions)
+        return _session(
+            slot, kind, title, level.name, level.id, blocks, decisions, level.running_seconds(nth)
+        )
+    return _session(slot, SessionKind.WALK, f"Walk · {level.name}", level.name, level.id, blocks, decisions)
 
 
 def low_impact_session(
@@ -162,7 +172,9 @@ def low_impact_session(
     """Low-impact cardio of a given length, in place of a run or as a level of its own."""
     exercise = library.exercise(exercise_id)
     main = Block(
-        "main set", minutes, (Item(f"{exercise.name}, easy and steady", exercise.id, f"{minutes} min"),)
+        BlockKind.MAIN_SET,
+        minutes,
+        (Item(f"{exercise.name}, easy and steady", exercise.id, f"{minutes} min"),),
     )
     blocks = (
         _warm_up(protocol, library, gentle=True),
@@ -170,8 +182,9 @@ def low_impact_session(
         _cool_down(protocol, library),
         _advice(protocol, None),
     )
-    title = f"{exercise.name} {minutes} min" + (f" · {title_level}" if title_level else "")
-    return _session(slot, SessionKind.CROSS_TRAINING, title, level_id, blocks, decisions)
+    label = f"{exercise.name} {minutes} min"
+    title = label + (f" · {title_level}" if title_level else "")
+    return _session(slot, SessionKind.CROSS_TRAINING, title, label, level_id, blocks, decisions)
 
 
 def strength_session(
@@ -182,23 +195,25 @@ def strength_session(
         ids = tuple(
             dict.fromkeys(library.exercise(i).easier[0] if library.exercise(i).easier else i for i in ids)
         )
-    gentle_warm_up = Block("warm-up", 5, (Item("March on the spot and move gently, 5 min"),))
-    main = Block("exercises", _minutes(library, ids), _exercise_items(library, ids))
+    gentle_warm_up = Block(BlockKind.WARM_UP, 5, (Item("March on the spot and move gently, 5 min"),))
+    main = Block(BlockKind.EXERCISES, _minutes(library, ids), _exercise_items(library, ids))
     title = "Strength · core and legs" + (" (easier)" if easier else "")
-    return _session(slot, SessionKind.STRENGTH, title, "", (gentle_warm_up, main), decisions)
+    return _session(slot, SessionKind.STRENGTH, title, "Strength", "", (gentle_warm_up, main), decisions)
 
 
 def mobility_session(
     slot: Slot, protocol: Protocol, library: Library, decisions: tuple[Decision, ...]
 ) -> Session:
     ids = protocol.mobility_exercises
-    main = Block("exercises", _minutes(library, ids), _exercise_items(library, ids))
-    return _session(slot, SessionKind.MOBILITY, "Mobility and foam rolling", "", (main,), decisions)
+    main = Block(BlockKind.EXERCISES, _minutes(library, ids), _exercise_items(library, ids))
+    return _session(
+        slot, SessionKind.MOBILITY, "Mobility and foam rolling", "Mobility", "", (main,), decisions
+    )
 
 
 def rest_session(slot: Slot, decisions: tuple[Decision, ...]) -> Session:
-    block = Block("rest", 0, (Item("No training today. Easy everyday walking is fine."),))
-    return _session(slot, SessionKind.REST, "Rest day", "", (block,), decisions)
+    block = Block(BlockKind.REST, 0, (Item("No training today. Easy everyday walking is fine."),))
+    return _session(slot, SessionKind.REST, "Rest day", "Rest", "", (block,), decisions)
 
 
 def referral_session(slot: Slot, flags: tuple[str, ...], decisions: tuple[Decision, ...]) -> Session:
@@ -211,5 +226,6 @@ def referral_session(slot: Slot, flags: tuple[str, ...], decisions: tuple[Decisi
     items = [Item(redflags.ADVICE[flag.urgency])]
     items += [Item(f"You reported: {redflags.red_flag(f).question}") for f in flags]
     items.append(Item("Stop all training in this programme until a clinician has seen you."))
-    block = Block("referral", 0, tuple(items))
-    return _session(slot, SessionKind.REFERRAL, f"See a clinician · {urgency}", "", (block,), decisions)
+    block = Block(BlockKind.REFERRAL, 0, tuple(items))
+    title = f"See a clinician · {urgency}"
+    return _session(slot, SessionKind.REFERRAL, title, "See clinician", "", (block,), decisions)

@@ -15,7 +15,7 @@ from pathlib import Path
 from planner.core import intervals
 from planner.core.catalog import Library
 from planner.core.exceptions import DataError
-from planner.core.model import Category, Level, LevelKind, Protocol, Segment
+from planner.core.model import Category, Level, LevelKind, Protocol, Segment, SegmentAction
 from planner.data.exercises import check_id
 from planner.data.fields import Fields, read_toml
 
@@ -30,7 +30,7 @@ def _level(table: object, file: str, protocol_id: str, index: int) -> Level:
     kind = LevelKind(fields.text("kind", choices=tuple(LevelKind)))
     if kind is LevelKind.LOW_IMPACT:
         minutes = fields.integer("minutes", low=5, high=120)
-        sessions: tuple[tuple[Segment, ...], ...] = ((Segment("low-impact", minutes * 60),),)
+        sessions: tuple[tuple[Segment, ...], ...] = ((Segment(SegmentAction.LOW_IMPACT, minutes * 60),),)
         patterns: tuple[str, ...] = (f"{minutes} min low-impact",)
     else:
         patterns = fields.texts("main")
@@ -40,7 +40,7 @@ def _level(table: object, file: str, protocol_id: str, index: int) -> Level:
                 segments = intervals.parse(pattern)
             except intervals.NotationError as error:
                 raise fields.error("main", f"{pattern!r}: {error}") from None
-            runs = any(s.action == "run" for s in segments)
+            runs = any(s.action is SegmentAction.RUN for s in segments)
             if runs != (kind is LevelKind.RUNNING):
                 need = "some running" if kind is LevelKind.RUNNING else "no running"
                 raise fields.error("main", f"{pattern!r}: a {kind} level needs {need}")

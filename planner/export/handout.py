@@ -37,7 +37,7 @@ from reportlab.platypus import (
 
 from planner.core import intervals, redflags, rules
 from planner.core.catalog import Library
-from planner.core.model import Exercise, Plan, Protocol, Session, SessionKind
+from planner.core.model import Exercise, LevelKind, Plan, Protocol, Session, SessionKind
 from planner.core.prescription_checks import day_names
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
 from planner.export import fonts
@@ -59,12 +59,6 @@ CELL_TINT = {
     SessionKind.REFERRAL: "#fdecea",
 }
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-SHORT = {
-    SessionKind.STRENGTH: "Strength",
-    SessionKind.MOBILITY: "Mobility",
-    SessionKind.REST: "Rest",
-    SessionKind.REFERRAL: "See clinician",
-}
 
 
 @attrs.frozen
@@ -143,14 +137,6 @@ def _qr(url: str, size: float) -> Drawing:
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
     drawing.add(widget)
     return drawing
-
-
-def _short_label(session: Session) -> str:
-    if session.kind in SHORT:
-        return SHORT[session.kind]
-    if session.kind is SessionKind.CROSS_TRAINING:
-        return session.title.split(" · ")[0]
-    return session.title.split(" · ")[-1]
 
 
 class _Document:
@@ -320,7 +306,7 @@ class _Document:
             cells = []
             for offset in range(7):
                 sessions = by_day.get(monday + dt.timedelta(days=offset), [])
-                cells.append(_p(" / ".join(_short_label(x) for x in sessions), s.cell))
+                cells.append(_p(" / ".join(x.label for x in sessions), s.cell))
                 tint = next((CELL_TINT[x.kind] for x in sessions if x.kind in CELL_TINT), None)
                 if tint:
                     extra.append(
@@ -354,7 +340,7 @@ class _Document:
         ]
         for level in self.protocol.levels:
             main = " | ".join(
-                intervals.describe(seg) if level.kind.value != "low-impact" else p
+                intervals.describe(seg) if level.kind is not LevelKind.LOW_IMPACT else p
                 for seg, p in zip(level.sessions, level.patterns, strict=True)
             )
             rows.append(

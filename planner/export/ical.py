@@ -20,7 +20,7 @@ import attrs
 from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vDuration
 
-from planner.core.model import Plan, Session, SessionKind, Status
+from planner.core.model import BlockKind, ItemRole, Plan, Session, SessionKind, Status
 from planner.core.rules import PAIN_RULE_LINE
 
 UID_NAMESPACE = uuid.UUID("6f1c7c52-5b55-4d7e-9a56-0b7c3a4f2e10")
@@ -93,10 +93,10 @@ def describe_session(session: Session, checkin_url: str = "") -> str:
     """The whole session as plain text: blocks, doses, the pain rule, and why it is scheduled."""
     lines: list[str] = []
     for block in session.blocks:
-        if block.name == "advice":
-            lines += [item.text for item in block.items if item.text != PAIN_RULE_LINE]
+        if block.kind is BlockKind.ADVICE:
+            lines += [item.text for item in block.items if item.role is not ItemRole.PAIN_RULE]
             continue
-        heading = block.name.capitalize() + (f" ({block.minutes} min)" if block.minutes else "")
+        heading = block.kind.capitalize() + (f" ({block.minutes} min)" if block.minutes else "")
         lines.append(heading)
         lines += [
             f"- {item.text}" + (f": {item.dose}" if item.dose and item.dose not in item.text else "")

@@ -33,7 +33,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "slot": session.slot,
         "blocks": [
             {
-                "name": b.name,
+                "name": b.kind.value,
                 "minutes": b.minutes,
                 "items": [{"text": i.text, "exercise": i.exercise_id, "dose": i.dose} for i in b.items],
             }
