@@ -15,7 +15,7 @@ import pytest
 from planner import build
 from planner.core.exceptions import DataError
 from planner.core.model import CheckIn, Prescription
-from planner.core.redflags import RED_FLAGS
+from planner.core.wording import RED_FLAGS
 from planner.data.catalog import builtin_catalog
 from planner.data.clinic import load_clinic
 from planner.export import handout

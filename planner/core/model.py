@@ -71,6 +71,14 @@ class Verdict(enum.StrEnum):
     REST = "rest"
 
 
+class Urgency(enum.IntEnum):
+    """How soon a red flag needs help: the most urgent reported flag decides."""
+
+    SOON = 1
+    URGENT = 2
+    EMERGENCY = 3
+
+
 class Soreness(enum.StrEnum):
     """When soreness showed up, in the terms of the soreness rules (Fees et al. 1998)."""
 

@@ -16,8 +16,9 @@ import datetime as dt
 
 import attrs
 
-from planner.core import redflags
+from planner.core import redflags, wording
 from planner.core.model import CheckIn, Decision, Level, Prescription, Soreness, Verdict
+from planner.core.pain_scale import ACCEPTABLE_PAIN, SAFE_PAIN, SEVERE_REST_PAIN
 
 # --- sources ---------------------------------------------------------------------------------
 PAIN_MONITORING = "Silbernagel et al., Am J Sports Med 2007;35(6):897-906 (pain-monitoring model)"
@@ -41,15 +42,6 @@ STRENGTH = "UK CMO physical activity guidelines 2019; ACSM 2-3 days a week; Blag
 FLEXIBILITY = "ACSM flexibility guidance: 2-3 or more days a week; foam-rolling review PMC8998857"
 REST_DAY = "Seed articles: the body may need up to two days of rest after a big run"
 SEVERE_PAIN_AT_START = "Pain traffic light: 6-10 is too much (physiotherapy clinic pages, unverified)"
-
-# --- thresholds (configurable defaults; the notes mark operating thresholds as second-hand) ----
-SAFE_PAIN = 3  # 0-3: safe
-ACCEPTABLE_PAIN = 5  # 4-5: acceptable; above 5: too much
-SEVERE_REST_PAIN = 6  # pain at rest this high at the start: no running yet
-PAIN_RULE_LINE = (
-    f"Pain rule: 0-{SAFE_PAIN}/10 is fine, {SAFE_PAIN + 1}-{ACCEPTABLE_PAIN}/10 is acceptable if it "
-    f"settles by the next morning; above {ACCEPTABLE_PAIN}/10, stop and walk home."
-)
 
 
 class Severity:
@@ -83,43 +75,16 @@ def pain_monitoring(checkin: CheckIn) -> Response | None:
         return Response(verdict, Decision("pain-monitoring", verdict, text, PAIN_MONITORING), 0, painful)
 
     if d > ACCEPTABLE_PAIN:
-        return respond(
-            Verdict.REGRESS,
-            f"Pain reached {d}/10 during the session, more than the 5/10 the "
-            "pain-monitoring model allows, so the next run is one level easier.",
-            True,
-        )
+        return respond(Verdict.REGRESS, wording.PAIN_DURING_TOO_HIGH.format(pain=d), True)
     if morning is not None and morning > ACCEPTABLE_PAIN:
-        return respond(
-            Verdict.REGRESS,
-            f"Pain was {morning}/10 the next morning, which is too high, "
-            "so the next run is one level easier.",
-            True,
-        )
+        return respond(Verdict.REGRESS, wording.PAIN_MORNING_TOO_HIGH.format(pain=morning), True)
     if morning is not None and morning > SAFE_PAIN and morning > d:
-        return respond(
-            Verdict.REGRESS,
-            f"Pain rose overnight to {morning}/10, a sign the load was too "
-            "much, so the next run is one level easier.",
-            True,
-        )
+        return respond(Verdict.REGRESS, wording.PAIN_ROSE_OVERNIGHT.format(pain=morning), True)
     if morning is not None and morning > SAFE_PAIN:
-        return respond(
-            Verdict.REPEAT,
-            f"Pain had not settled by the next morning ({morning}/10), so "
-            "you repeat this level before moving on.",
-        )
+        return respond(Verdict.REPEAT, wording.PAIN_NOT_SETTLED.format(pain=morning))
     if d > SAFE_PAIN:
-        return respond(
-            Verdict.REPEAT,
-            f"Pain of {d}/10 is acceptable but not yet comfortable, so you "
-            "repeat this level until it stays at 3/10 or less.",
-        )
-    return respond(
-        Verdict.ADVANCE,
-        "Pain stayed at 3/10 or less and settled by the morning, so you "
-        "can move on when you have done this level enough times.",
-    )
+        return respond(Verdict.REPEAT, wording.PAIN_ACCEPTABLE.format(pain=d))
+    return respond(Verdict.ADVANCE, wording.PAIN_FINE)
 
 
 def traffic_light(checkin: CheckIn) -> Response | None:
@@ -134,75 +99,31 @@ def traffic_light(checkin: CheckIn) -> Response | None:
         return Response(verdict, Decision("traffic-light", verdict, text, TRAFFIC_LIGHT), 0, painful)
 
     if worst > ACCEPTABLE_PAIN:
-        return respond(
-            Verdict.REGRESS,
-            f"Pain reached {worst}/10 (red), so the next run is one level "
-            "easier. If pain stays this bad for several days, see a clinician.",
-            True,
-        )
+        return respond(Verdict.REGRESS, wording.LIGHT_RED.format(pain=worst), True)
     if worst > SAFE_PAIN and not settled:
-        return respond(
-            Verdict.REPEAT,
-            f"Pain of {worst}/10 (amber) that has not settled within a day means you repeat this level.",
-        )
-    return respond(Verdict.ADVANCE, "Pain stayed in the green or settled within a day: carry on.")
+        return respond(Verdict.REPEAT, wording.LIGHT_AMBER.format(pain=worst))
+    return respond(Verdict.ADVANCE, wording.LIGHT_GREEN)
 
 
 def soreness(checkin: CheckIn) -> Response | None:
-    """Fees et al. soreness rules, as tabulated in IJSPT 2018 Table 5."""
-    rule = "soreness"
+    """Fees et al. soreness rules, as tabulated in IJSPT 2018 Table 5; the returned-during case is a
+    clinic variant of them."""
+
+    def respond(verdict: Verdict, days: int = 0, painful: bool = False, source: str = SORENESS) -> Response:
+        text = wording.SORENESS[checkin.soreness].decision
+        return Response(verdict, Decision("soreness", verdict, text, source), days, painful)
+
     match checkin.soreness:
         case Soreness.NONE:
             return None
         case Soreness.WARM_UP_GONE:
-            return Response(
-                Verdict.REPEAT,
-                Decision(
-                    rule,
-                    Verdict.REPEAT,
-                    "Soreness in the warm-up that went away means you repeat the same session next time.",
-                    SORENESS,
-                ),
-            )
+            return respond(Verdict.REPEAT)
         case Soreness.WARM_UP_STAYS:
-            return Response(
-                Verdict.REGRESS,
-                Decision(
-                    rule,
-                    Verdict.REGRESS,
-                    "Soreness that stayed through "
-                    "the warm-up means two days off running, then one level easier.",
-                    SORENESS,
-                ),
-                days_off=2,
-                too_painful=True,
-            )
+            return respond(Verdict.REGRESS, days=2, painful=True)
         case Soreness.AFTER:
-            return Response(
-                Verdict.REPEAT,
-                Decision(
-                    rule,
-                    Verdict.REPEAT,
-                    "Soreness more than an hour "
-                    "after, or the next day, means one day off running, then repeat the session.",
-                    SORENESS,
-                ),
-                days_off=1,
-            )
+            return respond(Verdict.REPEAT, days=1)
         case Soreness.RETURNED_DURING:
-            return Response(
-                Verdict.REGRESS,
-                Decision(
-                    rule,
-                    Verdict.REGRESS,
-                    "Soreness that went in the "
-                    "warm-up but came back during the session means two days off running, then "
-                    "one level easier.",
-                    SORENESS_VARIANT,
-                ),
-                days_off=2,
-                too_painful=True,
-            )
+            return respond(Verdict.REGRESS, days=2, painful=True, source=SORENESS_VARIANT)
 
 
 RULE_SETS = {
@@ -239,47 +160,25 @@ def evaluate(checkin: CheckIn, rule_set: str) -> CheckInVerdict:
 def pause_for_pain(consecutive_painful: int, checkin: CheckIn) -> Decision | None:
     """Two too-painful check-ins in a row, or a flare-up: pause running, low-impact instead."""
     if checkin.flare_up:
-        text = (
-            "You reported a flare-up, so running pauses. Low-impact sessions of a similar length "
-            "take its place until a check-in shows pain you can tolerate that settled by the morning."
-        )
+        text = wording.PAUSE_FLARE_UP
     elif consecutive_painful >= 2:
-        text = (
-            "Two sessions in a row were too painful, so running pauses. Low-impact sessions of a "
-            "similar length take its place until your pain is tolerable and settles by the morning."
-        )
+        text = wording.PAUSE_TOO_PAINFUL
     else:
         return None
     return Decision("pause-running", Verdict.PAUSE, text, FLARE_UP)
 
 
 def resume_after_pause(level: Level) -> Decision:
-    return Decision(
-        "resume-running",
-        Verdict.RESUME,
-        f"Your pain was tolerable and settled by the "
-        f"morning, so running starts again one level lower, at {level.name}.",
-        FLARE_UP,
-    )
+    return Decision("resume-running", Verdict.RESUME, wording.RESUME.format(level=level.name), FLARE_UP)
 
 
 def paused_session() -> Decision:
-    return Decision(
-        "pause-running",
-        Verdict.PAUSE,
-        "Running is paused: today is a low-impact session of a similar length instead.",
-        FLARE_UP,
-    )
+    return Decision("pause-running", Verdict.PAUSE, wording.PAUSED_SESSION, FLARE_UP)
 
 
 def clinician_hold(hold_until: dt.date) -> Decision:
-    return Decision(
-        "clinician-hold",
-        Verdict.PAUSE,
-        f"Your clinician has asked for no running until "
-        f"{hold_until:%d %B %Y}; today is a low-impact session instead.",
-        CLINICIAN_HOLD,
-    )
+    text = wording.HOLD.format(until=f"{hold_until:%d %B %Y}")
+    return Decision("clinician-hold", Verdict.PAUSE, text, CLINICIAN_HOLD)
 
 
 def is_held(prescription: Prescription, day: dt.date) -> bool:
@@ -289,26 +188,17 @@ def is_held(prescription: Prescription, day: dt.date) -> bool:
 def severe_pain_at_start(pain: int) -> Decision | None:
     if pain < SEVERE_REST_PAIN:
         return None
-    return Decision(
-        "severe-pain-at-start",
-        Verdict.PAUSE,
-        f"Your pain at rest is {pain}/10, too high to "
-        "start running. You begin with low-impact sessions; running starts when a check-in "
-        "shows pain you can tolerate that settled by the next morning.",
-        SEVERE_PAIN_AT_START,
-    )
+    text = wording.SEVERE_PAIN_AT_START.format(pain=pain)
+    return Decision("severe-pain-at-start", Verdict.PAUSE, text, SEVERE_PAIN_AT_START)
 
 
 def red_flag_referral(flags: tuple[str, ...]) -> Decision:
     """Any red flag stops everything; the most urgent flag sets how soon to get help."""
     flag = redflags.most_urgent(flags)
-    return Decision(
-        "red-flag",
-        Verdict.STOP,
-        f"You reported a warning sign ({flag.question.rstrip('?')}). "
-        f"Stop the programme. {redflags.ADVICE[flag.urgency]}",
-        redflags.SOURCE,
+    text = wording.RED_FLAG_STOP.format(
+        sign=flag.question.rstrip("?"), advice=wording.URGENCY_ADVICE[flag.urgency]
     )
+    return Decision("red-flag", Verdict.STOP, text, redflags.SOURCE)
 
 
 def days_off(days: int) -> Decision:

@@ -10,7 +10,7 @@ import math
 
 import attrs
 
-from planner.core import intervals, redflags, rules
+from planner.core import intervals, redflags, wording
 from planner.core.catalog import Library
 from planner.core.model import (
     Block,
@@ -96,7 +96,7 @@ def _cool_down(protocol: Protocol, library: Library) -> Block:
 def _advice(protocol: Protocol, level: Level | None) -> Block:
     items = [
         Item(protocol.surface_advice, role=ItemRole.ADVICE),
-        Item(rules.PAIN_RULE_LINE, role=ItemRole.PAIN_RULE),
+        Item(wording.PAIN_RULE_LINE, role=ItemRole.PAIN_RULE),
     ]
     if level is not None and level.advice:
         items.insert(0, Item(level.advice, role=ItemRole.ADVICE))
@@ -218,12 +218,8 @@ def rest_session(slot: Slot, decisions: tuple[Decision, ...]) -> Session:
 
 def referral_session(slot: Slot, flags: tuple[str, ...], decisions: tuple[Decision, ...]) -> Session:
     flag = redflags.most_urgent(flags)
-    urgency = {
-        redflags.Urgency.EMERGENCY: "Emergency",
-        redflags.Urgency.URGENT: "Urgent",
-        redflags.Urgency.SOON: "Soon",
-    }[flag.urgency]
-    items = [Item(redflags.ADVICE[flag.urgency])]
+    urgency = wording.URGENCY_LABEL[flag.urgency]
+    items = [Item(wording.URGENCY_ADVICE[flag.urgency])]
     items += [Item(f"You reported: {redflags.red_flag(f).question}") for f in flags]
     items.append(Item("Stop all training in this programme until a clinician has seen you."))
     block = Block(BlockKind.REFERRAL, 0, tuple(items))

@@ -35,9 +35,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from planner.core import intervals, redflags, rules
+from planner.core import intervals, redflags, rules, wording
 from planner.core.catalog import Library
-from planner.core.model import Exercise, LevelKind, Plan, Protocol, Session, SessionKind
+from planner.core.model import Exercise, LevelKind, Plan, Protocol, Session, SessionKind, Urgency
 from planner.core.prescription_checks import day_names
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
 from planner.export import fonts
@@ -58,6 +58,8 @@ CELL_TINT = {
     SessionKind.REST: "#f1f1f1",
     SessionKind.REFERRAL: "#fdecea",
 }
+URGENCY_TINT = {Urgency.EMERGENCY: "#fdecea", Urgency.URGENT: "#fff3cd", Urgency.SOON: "#eef4f7"}
+BAND_TINT = {"green": "#dff3e4", "amber": "#fff3cd", "red": "#fdecea"}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -222,73 +224,38 @@ class _Document:
             _p("If you notice any of these, stop the programme and get help as shown.", s.body),
         ]
         rows: list[list[Any]] = [[_p("If you notice", s.cell_bold), _p("Do this", s.cell_bold)]]
-        tints = {
-            redflags.Urgency.EMERGENCY: "#fdecea",
-            redflags.Urgency.URGENT: "#fff3cd",
-            redflags.Urgency.SOON: "#eef4f7",
-        }
         extra = []
-        for urgency in sorted(redflags.Urgency, reverse=True):
-            signs = [_p(f"• {f.question}", s.cell) for f in redflags.RED_FLAGS if f.urgency is urgency]
-            extra.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), colors.HexColor(tints[urgency])))
-            rows.append([signs, _p(redflags.ADVICE[urgency], s.cell_bold)])
+        for urgency in sorted(Urgency, reverse=True):
+            signs = [_p(f"• {f.question}", s.cell) for f in wording.RED_FLAGS if f.urgency is urgency]
+            extra.append(
+                ("BACKGROUND", (0, len(rows)), (-1, len(rows)), colors.HexColor(URGENCY_TINT[urgency]))
+            )
+            rows.append([signs, _p(wording.URGENCY_ADVICE[urgency], s.cell_bold)])
         story += [
             _table(rows, [self.width * 0.62, self.width * 0.38], extra=extra),
             _p(f"Source: {redflags.SOURCE}", s.small),
         ]
         story.append(_p("The pain traffic light", s.h2))
-        light = [
-            [_p("Pain (0-10)", s.cell_bold), _p("Meaning", s.cell_bold), _p("What to do", s.cell_bold)],
-            [
-                _p(f"0-{rules.SAFE_PAIN} green", s.cell),
-                _p("Safe", s.cell),
-                _p("Carry on with the plan.", s.cell),
-            ],
-            [
-                _p(f"{rules.SAFE_PAIN + 1}-{rules.ACCEPTABLE_PAIN} amber", s.cell),
-                _p("Acceptable", s.cell),
-                _p("Fine if it has settled by the next morning; otherwise repeat the level.", s.cell),
-            ],
-            [
-                _p(f"{rules.ACCEPTABLE_PAIN + 1}-10 red", s.cell),
-                _p("Too much", s.cell),
-                _p(
-                    "Stop the session. Next time go one level easier. Pain that stays bad for several days: "
-                    "see your clinician.",
-                    s.cell,
-                ),
-            ],
+        light: list[list[Any]] = [
+            [_p("Pain (0-10)", s.cell_bold), _p("Meaning", s.cell_bold), _p("What to do", s.cell_bold)]
+        ]
+        light += [
+            [_p(b.scores, s.cell), _p(b.meaning, s.cell), _p(b.action, s.cell)] for b in wording.PAIN_BANDS
         ]
         light_tints = [
-            ("BACKGROUND", (0, 1), (0, 1), colors.HexColor("#dff3e4")),
-            ("BACKGROUND", (0, 2), (0, 2), colors.HexColor("#fff3cd")),
-            ("BACKGROUND", (0, 3), (0, 3), colors.HexColor("#fdecea")),
+            ("BACKGROUND", (0, row), (0, row), colors.HexColor(BAND_TINT[band.colour]))
+            for row, band in enumerate(wording.PAIN_BANDS, 1)
         ]
         story += [
             _table(light, [28 * mm, 28 * mm, self.width - 56 * mm], extra=light_tints),
             _p(f"Sources: {rules.PAIN_MONITORING}; {rules.TRAFFIC_LIGHT}", s.small),
         ]
         story.append(_p("Soreness rules", s.h2))
-        for line in (
-            "No soreness: move on to the next session.",
-            "Sore in the warm-up but it goes away: repeat the same session next time.",
-            "Sore in the warm-up and it stays: stop, take two days off running, then go back one level.",
-            "Sore more than an hour after, or the next day: one day off running, then repeat the session.",
-        ):
-            story.append(_p(f"• {line}", s.body))
-        story.append(_p(f"Source: {rules.SORENESS}", s.small))
+        story += [_p(f"• {case.rule}", s.body) for case in wording.SORENESS.values()]
+        story.append(_p(f"Source: {rules.SORENESS}; the returned-during case is a clinic variant", s.small))
         story.append(_p("When running is paused", s.h2))
         options = ", ".join(self.library.exercise(i).name.lower() for i in self.protocol.low_impact)
-        story.append(
-            _p(
-                "After a flare-up, or two sessions in a row that were too painful, running pauses. Keep your "
-                "strength and mobility work, and do low-impact exercise of a similar length instead "
-                f"({options}). Running starts again one level lower once your pain during a session is "
-                f"{rules.ACCEPTABLE_PAIN} or less and has settled by the next morning. If your clinician has "
-                "put a hold on running, follow it.",
-                s.body,
-            )
-        )
+        story.append(_p(f"{wording.PAUSE_SUMMARY.format(options=options)} {wording.HOLD_SUMMARY}", s.body))
         story.append(PageBreak())
         return story
 

@@ -21,7 +21,7 @@ from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vDuration
 
 from planner.core.model import BlockKind, ItemRole, Plan, Session, SessionKind, Status
-from planner.core.rules import PAIN_RULE_LINE
+from planner.core.wording import PAIN_RULE_LINE
 
 UID_NAMESPACE = uuid.UUID("6f1c7c52-5b55-4d7e-9a56-0b7c3a4f2e10")
 REFRESH = dt.timedelta(hours=6)

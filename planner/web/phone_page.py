@@ -14,20 +14,14 @@ from typing import Any
 from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from planner.core import parsing
+from planner.core import parsing, wording
 from planner.core.exceptions import PlannerError
 from planner.core.model import CheckIn, Soreness
-from planner.core.redflags import RED_FLAGS, red_flag
+from planner.core.redflags import red_flag
 from planner.web.context import application, plan_id_for
 
 PAGE_DAYS = 14
-SORENESS_CHOICES = (
-    ("none", "No soreness"),
-    ("warm-up-gone", "Sore in the warm-up, went away"),
-    ("warm-up-stays", "Sore in the warm-up, stayed"),
-    ("returned-during", "Went in the warm-up, came back during"),
-    ("after", "Sore an hour or more after, or the next day"),
-)
+SORENESS_CHOICES = tuple((case.value, text.choice) for case, text in wording.SORENESS.items())
 
 blueprint = Blueprint("phone_page", __name__)
 
@@ -50,7 +44,8 @@ def page(token: str) -> str:
         links=app.addresses(token),
         csrf=csrf_for(token),
         today=today.isoformat(),
-        flags=RED_FLAGS,
+        flags=wording.RED_FLAGS,
+        pain_rule=wording.PAIN_RULE_LINE,
         soreness=SORENESS_CHOICES,
         checkin_path=f"/p/{token}/checkin",
         saved=request.args.get("saved") == "1",
@@ -82,7 +77,7 @@ def checkin_from_form(form: MultiDict[str, str]) -> CheckIn:
         raise PlannerError("soreness: unknown value")
     during, morning = form.get("pain_during", ""), form.get("pain_next_morning", "")
     flags = form.getlist("red_flag")
-    if len(flags) > len(RED_FLAGS):
+    if len(flags) > len(wording.RED_FLAGS):
         raise PlannerError("red flags: too many values")
     return CheckIn(
         date=parsing.parse_date(form.get("date", ""), "date"),

@@ -1,0 +1,224 @@
+"""Every sentence a patient reads about a rule, in one table.
+
+The rules (planner.core.rules) build their decisions from it; the handout's safety page, the phone
+page, its form's choices and the calendar descriptions print it. Change a sentence here and every
+channel changes with it; tests/test_wording.py renders each channel and checks every case is there.
+The rules themselves, their thresholds and their sources stay in rules.py, redflags.py and
+pain_scale.py.
+
+Example:
+    >>> SORENESS[Soreness.AFTER].choice
+    'Sore an hour or more after, or the next day'
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from planner.core.model import Soreness, Urgency
+from planner.core.pain_scale import ACCEPTABLE_PAIN, SAFE_PAIN
+
+# -- the pain scale ---------------------------------------------------------------------------
+PAIN_RULE_LINE = (
+    f"Pain rule: 0-{SAFE_PAIN}/10 is fine, {SAFE_PAIN + 1}-{ACCEPTABLE_PAIN}/10 is acceptable if it "
+    f"settles by the next morning; above {ACCEPTABLE_PAIN}/10, stop and walk home."
+)
+
+
+@attrs.frozen
+class PainBand:
+    """One colour of the pain traffic light, as the safety page shows it."""
+
+    colour: str
+    low: int
+    high: int
+    meaning: str
+    action: str
+
+    @property
+    def scores(self) -> str:
+        return f"{self.low}-{self.high} {self.colour}"
+
+
+PAIN_BANDS = (
+    PainBand("green", 0, SAFE_PAIN, "Safe", "Carry on with the plan."),
+    PainBand(
+        "amber",
+        SAFE_PAIN + 1,
+        ACCEPTABLE_PAIN,
+        "Acceptable",
+        "Fine if it has settled by the next morning; otherwise repeat the level.",
+    ),
+    PainBand(
+        "red",
+        ACCEPTABLE_PAIN + 1,
+        10,
+        "Too much",
+        "Stop the session. Next time go one level easier. Pain that stays bad for several days: "
+        "see your clinician.",
+    ),
+)
+
+# What a pain report led to: {pain} is the score reported.
+PAIN_DURING_TOO_HIGH = (
+    f"Pain reached {{pain}}/10 during the session, more than the {ACCEPTABLE_PAIN}/10 the "
+    "pain-monitoring model allows, so the next run is one level easier."
+)
+PAIN_MORNING_TOO_HIGH = (
+    "Pain was {pain}/10 the next morning, which is too high, so the next run is one level easier."
+)
+PAIN_ROSE_OVERNIGHT = (
+    "Pain rose overnight to {pain}/10, a sign the load was too much, so the next run is one level easier."
+)
+PAIN_NOT_SETTLED = (
+    "Pain had not settled by the next morning ({pain}/10), so you repeat this level before moving on."
+)
+PAIN_ACCEPTABLE = (
+    f"Pain of {{pain}}/10 is acceptable but not yet comfortable, so you repeat this level until it stays "
+    f"at {SAFE_PAIN}/10 or less."
+)
+PAIN_FINE = (
+    f"Pain stayed at {SAFE_PAIN}/10 or less and settled by the morning, so you can move on when you have "
+    "done this level enough times."
+)
+LIGHT_RED = (
+    "Pain reached {pain}/10 (red), so the next run is one level easier. If pain stays this bad for "
+    "several days, see a clinician."
+)
+LIGHT_AMBER = "Pain of {pain}/10 (amber) that has not settled within a day means you repeat this level."
+LIGHT_GREEN = "Pain stayed in the green or settled within a day: carry on."
+
+
+# -- soreness (Fees et al. 1998, IJSPT 2018 Table 5) ------------------------------------------
+@attrs.frozen
+class SorenessWording:
+    choice: str  # the check-in form's option
+    rule: str  # the safety page's line
+    decision: str  # what the plan says after such a report ("" when nothing changes)
+
+
+SORENESS = {
+    Soreness.NONE: SorenessWording("No soreness", "No soreness: move on to the next session.", ""),
+    Soreness.WARM_UP_GONE: SorenessWording(
+        "Sore in the warm-up, went away",
+        "Sore in the warm-up but it goes away: repeat the same session next time.",
+        "Soreness in the warm-up that went away means you repeat the same session next time.",
+    ),
+    Soreness.WARM_UP_STAYS: SorenessWording(
+        "Sore in the warm-up, stayed",
+        "Sore in the warm-up and it stays: stop, take two days off running, then go back one level.",
+        "Soreness that stayed through the warm-up means two days off running, then one level easier.",
+    ),
+    Soreness.RETURNED_DURING: SorenessWording(
+        "Went in the warm-up, came back during",
+        "Sore in the warm-up, it went, then came back during the session: stop, take two days off "
+        "running, then go back one level.",
+        "Soreness that went in the warm-up but came back during the session means two days off "
+        "running, then one level easier.",
+    ),
+    Soreness.AFTER: SorenessWording(
+        "Sore an hour or more after, or the next day",
+        "Sore more than an hour after, or the next day: one day off running, then repeat the session.",
+        "Soreness more than an hour after, or the next day, means one day off running, then repeat "
+        "the session.",
+    ),
+}
+
+# -- pausing, resuming, holding ------------------------------------------------------------------
+PAUSE_FLARE_UP = (
+    "You reported a flare-up, so running pauses. Low-impact sessions of a similar length "
+    "take its place until a check-in shows pain you can tolerate that settled by the morning."
+)
+PAUSE_TOO_PAINFUL = (
+    "Two sessions in a row were too painful, so running pauses. Low-impact sessions of a "
+    "similar length take its place until your pain is tolerable and settles by the morning."
+)
+PAUSED_SESSION = "Running is paused: today is a low-impact session of a similar length instead."
+RESUME = (
+    "Your pain was tolerable and settled by the morning, so running starts again one level lower, at {level}."
+)
+PAUSE_SUMMARY = (
+    "After a flare-up, or two sessions in a row that were too painful, running pauses. Keep your "
+    "strength and mobility work, and do low-impact exercise of a similar length instead ({options}). "
+    f"Running starts again one level lower once your pain during a session is {ACCEPTABLE_PAIN} or less "
+    "and has settled by the next morning."
+)
+HOLD = "Your clinician has asked for no running until {until}; today is a low-impact session instead."
+HOLD_SUMMARY = "If your clinician has put a hold on running, follow it."
+SEVERE_PAIN_AT_START = (
+    "Your pain at rest is {pain}/10, too high to start running. You begin with low-impact sessions; "
+    "running starts when a check-in shows pain you can tolerate that settled by the next morning."
+)
+
+
+# -- red flags (AHCPR 1994; NHS cauda equina pathway) --------------------------------------------
+@attrs.frozen
+class RedFlag:
+    id: str
+    group: str
+    question: str
+    urgency: Urgency
+
+
+URGENCY_ADVICE = {
+    Urgency.EMERGENCY: (
+        "Go to an emergency department now, or call the emergency number (999 in the UK, 112 in the EU, "
+        "911 in North America). Do not wait to see if it settles."
+    ),
+    Urgency.URGENT: (
+        "Contact your doctor or physiotherapist today, or an urgent care service if they are closed."
+    ),
+    Urgency.SOON: "Book an appointment with your doctor or physiotherapist within the next few days.",
+}
+URGENCY_LABEL = {Urgency.EMERGENCY: "Emergency", Urgency.URGENT: "Urgent", Urgency.SOON: "Soon"}
+RED_FLAG_STOP = "You reported a warning sign ({sign}). Stop the programme. {advice}"
+
+RED_FLAGS: tuple[RedFlag, ...] = (
+    RedFlag(
+        "saddle-numbness",
+        "cauda equina",
+        "Numbness around your bottom, genitals or inner thighs (the saddle area)?",
+        Urgency.EMERGENCY,
+    ),
+    RedFlag(
+        "bladder-change",
+        "cauda equina",
+        "New difficulty passing urine, or loss of bladder control?",
+        Urgency.EMERGENCY,
+    ),
+    RedFlag("bowel-control", "cauda equina", "Loss of bowel control?", Urgency.EMERGENCY),
+    RedFlag(
+        "both-legs-weak",
+        "cauda equina",
+        "New or worsening weakness or numbness in both legs?",
+        Urgency.EMERGENCY,
+    ),
+    RedFlag("sexual-dysfunction", "cauda equina", "New problems with sexual function?", Urgency.EMERGENCY),
+    RedFlag("cancer-history", "cancer", "Have you ever had cancer?", Urgency.URGENT),
+    RedFlag("weight-loss", "cancer", "Weight loss you cannot explain?", Urgency.URGENT),
+    RedFlag(
+        "night-pain",
+        "cancer",
+        "Constant pain at night that does not ease with rest or changing position?",
+        Urgency.URGENT,
+    ),
+    RedFlag("over-50-new-pain", "cancer", "Are you over 50 and is this back pain new?", Urgency.SOON),
+    RedFlag("fever", "infection", "Fever or chills with your back pain?", Urgency.URGENT),
+    RedFlag(
+        "weak-immunity",
+        "infection",
+        "A weakened immune system (for example from medicines or illness)?",
+        Urgency.URGENT,
+    ),
+    RedFlag("recent-infection", "infection", "A recent bacterial infection?", Urgency.URGENT),
+    RedFlag("iv-drug-use", "infection", "Injecting drugs?", Urgency.URGENT),
+    RedFlag(
+        "trauma",
+        "fracture",
+        "Pain after a fall or accident, or a minor knock with osteoporosis or long-term steroids?",
+        Urgency.URGENT,
+    ),
+    RedFlag("leg-pain-spreading", "nerve", "Pain spreading down one or both legs?", Urgency.SOON),
+    RedFlag("back-swelling", "skin", "Swelling or redness on your back?", Urgency.URGENT),
+    RedFlag("new-lump", "skin", "A new lump on your back?", Urgency.SOON),
+)
