@@ -22,12 +22,50 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def check_plan(plan: dict[str, Any], protocol: Protocol, checkins: list[dict[str, Any]]) -> None:
+def merged(checkins: list[dict[str, Any]]) -> dict[dt.date, dict[str, Any]]:
+    """One report a day, the most cautious value of each field standing."""
+    days: dict[dt.date, dict[str, Any]] = {}
+    for c in checkins:
+        day = _date(c["date"])
+        seen = days.setdefault(day, {"date": c["date"], "red_flags": [], "flare_up": False, "done": False})
+        for field in ("pain_during", "pain_next_morning"):
+            values = [v for v in (seen.get(field), c.get(field)) if v is not None]
+            seen[field] = max(values) if values else None
+        seen["red_flags"] += list(c.get("red_flags", []))
+        seen["flare_up"] = seen["flare_up"] or c.get("flare_up", False)
+        seen["done"] = seen["done"] or c.get("done", True)
+        if c.get("soreness", "none") != "none":
+            seen["soreness"] = c["soreness"]
+    return days
+
+
+def anchor_of(start: dt.date, report_days: list[dt.date], today: dt.date) -> dt.date:
+    """The last event: the last report, or a lay-off step (7, 14, 28, 56 silent days) after it."""
+    base = max(report_days, default=start - dt.timedelta(days=1))
+    steps = [base + dt.timedelta(days=n) for n in (7, 14, 28, 56)]
+    return max([base, *(d for d in steps if d <= today)])
+
+
+def floor_seconds(protocol: Protocol) -> int:
+    """A full week at the first running level that runs every other day, or one biggest session."""
+    running = [level for level in protocol.levels if level.is_running]
+    first = next((level for level in running if level.min_rest_days <= 1), running[0])
+    entry = protocol.runs_per_week * max(first.running_seconds(i) for i in range(len(first.sessions)))
+    biggest = max(lv.running_seconds(i) for lv in protocol.levels for i in range(len(lv.sessions)))
+    return max(entry, biggest)
+
+
+def check_plan(
+    plan: dict[str, Any], protocol: Protocol, checkins: list[dict[str, Any]], today: dt.date
+) -> None:
     sessions = plan["sessions"]
     rx = plan["prescription"]
     start = _date(rx["start"])
     runs = [s for s in sessions if s["kind"] in RUNNING]
     run_dates = [_date(s["date"]) for s in runs]
+    reports = merged([c for c in checkins if start <= _date(c["date"]) <= today])
+    checkins = list(reports.values())
+    anchor = anchor_of(start, list(reports), today)
 
     # no runs on consecutive days (nor two on one day)
     for a, b in itertools.pairwise(run_dates):
@@ -97,15 +135,57 @@ def check_plan(plan: dict[str, Any], protocol: Protocol, checkins: list[dict[str
         if painful and before and after:
             assert after[0] <= before[-1], f"level rose right after a painful check-in on {day}"
 
-    # weekly running minutes within the growth cap (or the entry load)
-    first = next(level for level in protocol.levels if level.is_running)
-    floor = protocol.runs_per_week * max(first.running_seconds(i) for i in range(len(first.sessions)))
-    seconds: dict[dt.date, int] = defaultdict(int)
+    # what counts: reported done, or projected after the anchor; unreported and skipped count for nothing
+    def counts(s: dict[str, Any]) -> bool:
+        day = _date(s["date"])
+        return s["status"] == "done" or (day not in reports and day >= anchor)
+
+    for s in sessions:
+        if _date(s["date"]) < anchor and _date(s["date"]) not in reports and s["kind"] in ACTIVE:
+            assert s["status"] == "unreported", f"{s['date']} has no report but says {s['status']}"
+
+    # a level rises only after enough counted sessions at the level below
+    entered: dict[int, dt.date] = {}
+    for (a_day, a_level), (b_day, b_level) in itertools.pairwise(leveled):
+        entered.setdefault(a_level, a_day)
+        if b_level > a_level:
+            done = [
+                s
+                for s in sessions
+                if s["level"] == protocol.levels[a_level].id
+                and entered[a_level] <= _date(s["date"]) < b_day
+                and counts(s)
+            ]
+            assert len(done) >= protocol.levels[a_level].min_sessions, f"rose on {b_day} without the reports"
+            entered[b_level] = b_day
+        elif b_level < a_level:
+            entered[b_level] = b_day
+            why = next(s for s in sessions if _date(s["date"]) == b_day and s["level"])
+            reasons = {(d["verdict"], d["rule"]) for d in why["decisions"]}
+            assert any(v in ("regress", "resume") or r == "lay-off" for v, r in reasons), (
+                f"dropped on {b_day}"
+            )
+
+    # weekly running within the growth cap (or the floor), by calendar week and over any seven days
+    floor = floor_seconds(protocol)
+    per_day: dict[dt.date, int] = defaultdict(int)
     for s in runs:
-        seconds[_monday(_date(s["date"]))] += s["running_seconds"]
+        if counts(s):
+            per_day[_date(s["date"])] += s["running_seconds"]
+    seconds: dict[dt.date, int] = defaultdict(int)
+    for day, value in per_day.items():
+        seconds[_monday(day)] += value
     for monday, total in seconds.items():
         previous = max(
             seconds.get(monday - dt.timedelta(days=7), 0), seconds.get(monday - dt.timedelta(days=14), 0)
         )
         allowed = max(floor, (1 + protocol.max_weekly_growth) * previous)
         assert total <= allowed + 1, f"week of {monday}: {total} s running, cap {allowed}"
+
+    def window(end: dt.date) -> int:
+        return sum(per_day.get(end - dt.timedelta(days=n), 0) for n in range(7))
+
+    for day in per_day:
+        previous = max(window(day - dt.timedelta(days=7)), window(day - dt.timedelta(days=14)))
+        allowed = max(floor, (1 + protocol.max_weekly_growth) * previous)
+        assert window(day) <= allowed + 1, f"seven days to {day}: {window(day)} s running, cap {allowed}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -55,7 +56,11 @@ def test_create_show_checkin(run) -> None:
     check_plan(
         after,
         builtin_catalog().protocol("lbp-return-to-run"),
-        [{"date": "2026-03-11", "flare_up": True, "pain_during": 6}],
+        [
+            {"date": "2026-03-11", "flare_up": True, "pain_during": 6},
+            {"date": "2026-03-14", "red_flags": ["saddle-numbness"]},
+        ],
+        dt.date(2026, 3, 20),
     )
     table = run("plan", "show", plan_id, "--as-of", "2026-03-20").out
     assert "Week 1" in table and "why:" in table and "Not medical advice" in table

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 
 from planner.core import rules
-from planner.core.model import CheckIn, Soreness, Verdict
+from planner.core.model import CheckIn, Prescription, Soreness, Verdict
 
 DAY = dt.date(2026, 3, 2)
 
@@ -80,10 +81,17 @@ def test_red_flag_urgency() -> None:
     assert "within the next few days" in soon.text
 
 
-def test_severe_pain_at_start() -> None:
-    assert rules.severe_pain_at_start(5) is None
-    decision = rules.severe_pain_at_start(7)
-    assert decision is not None and decision.verdict is Verdict.PAUSE and "7/10" in decision.text
+def test_entry_criteria_start_low_impact_or_refuse(catalog) -> None:
+    restart, lbp = catalog.protocol("flare-up-restart"), catalog.protocol("lbp-return-to-run")
+    assert rules.entry_not_met(restart, 4) is None
+    decision = rules.entry_not_met(restart, 6)
+    assert decision is not None and decision.verdict is Verdict.PAUSE and "6/10" in decision.text
+    assert decision.rule == "entry-criteria" and "entry criteria" in decision.source
+    rx = Prescription("Ana", DAY, "Europe/London", (1, 3, 6), (2, 4), dt.time(7), pain=4)
+    refusal = rules.entry_refusal(lbp, rx)
+    assert refusal is not None and "flare-up-restart" in refusal and "4/10" in refusal
+    assert rules.entry_refusal(lbp, attrs.evolve(rx, pain=3)) is None
+    assert rules.entry_refusal(restart, attrs.evolve(rx, pain=8)) is None  # it starts low-impact instead
 
 
 def test_weekly_allowance_uses_the_busier_of_two_weeks() -> None:

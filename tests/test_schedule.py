@@ -50,14 +50,10 @@ def rx(start: dt.date, run_days=(1, 3, 6), **changes) -> Prescription:
     return Prescription(**base)
 
 
-def plan_for(prescription, checkins=(), protocol="lbp-return-to-run", today=None):
-    return build(
-        prescription,
-        CATALOG.protocol(protocol),
-        CATALOG.library,
-        checkins,
-        today or prescription.start + dt.timedelta(days=120),
-    )
+def plan_for(prescription, checkins=(), protocol="lbp-return-to-run", today=None, actions=()):
+    """As of the last report by default: the plan the person sees right after checking in."""
+    last = max([prescription.start, *(c.date for c in checkins)])
+    return build(prescription, CATALOG.protocol(protocol), CATALOG.library, checkins, today or last, actions)
 
 
 def test_default_plan_reaches_the_goal(monday) -> None:
@@ -117,12 +113,21 @@ def test_clinician_hold(monday) -> None:
     assert any(d.rule == "clinician-hold" for s in before for d in s.decisions)
 
 
-def test_red_flag_at_creation_and_severe_pain(monday) -> None:
+def test_red_flag_at_creation_and_pain_above_the_entry_criteria(monday) -> None:
     referred = plan_for(rx(monday, red_flags=("fever",)))
     assert [s.kind for s in referred.sessions] == [SessionKind.REFERRAL]
-    severe = plan_for(rx(monday, pain=8))
-    assert severe.sessions[0].kind is SessionKind.CROSS_TRAINING
-    assert severe.notes[0].rule == "severe-pain-at-start"
+    severe = plan_for(rx(monday, pain=6), protocol="flare-up-restart")
+    assert severe.notes[0].rule == "entry-criteria" and "6/10" in severe.notes[0].text
+    resume = next(d for s in severe.sessions for d in s.decisions if d.verdict is Verdict.RESUME)
+    assert resume.text.startswith("If a check-in shows pain within")  # projected, not claimed
+    report = CheckIn(monday + dt.timedelta(days=2), pain_during=3, pain_next_morning=4)
+    met = plan_for(rx(monday, pain=6), [report], protocol="flare-up-restart")
+    started = next(
+        s
+        for s in met.sessions
+        if any(d.rule == "entry-criteria" and d.verdict is Verdict.RESUME for d in s.decisions)
+    )
+    assert started.date > monday + dt.timedelta(days=2)
 
 
 def test_soreness_days_off(monday) -> None:
@@ -192,8 +197,7 @@ def test_invariants_hold_for_any_history(
     protocol = CATALOG.protocol(protocol_id)
     plan = build(prescription, protocol, CATALOG.library, checkins, today)
     as_json = json.loads(json.dumps(plan_to_dict(plan)))
-    effective = {c.date: c for c in checkins}  # the last report for a day wins, as in the planner
-    check_plan(as_json, protocol, [checkin_to_dict(c) for c in effective.values()])
+    check_plan(as_json, protocol, [checkin_to_dict(c) for c in checkins], today)
     again = build(prescription, protocol, CATALOG.library, list(checkins), today)
     assert again == plan and plan_to_dict(again) == plan_to_dict(plan)
 

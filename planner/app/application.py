@@ -23,6 +23,7 @@ import attrs
 
 from planner.app.feeds import FeedAddresses, derive_token, feed_addresses, load_feed_key
 from planner.app.settings import Settings
+from planner.core import rules
 from planner.core.catalog import Catalog
 from planner.core.exceptions import InputError
 from planner.core.model import CheckIn, Plan, Prescription
@@ -95,7 +96,11 @@ class App:
     # -- plans --------------------------------------------------------------------------------
     def check(self, protocol_id: str, rx: Prescription) -> None:
         """Everything a plan needs, checked by building it once; raises before anything is stored."""
-        build(rx, self.catalog.protocol(protocol_id), self.catalog.library, (), rx.start)
+        protocol = self.catalog.protocol(protocol_id)
+        refusal = rules.entry_refusal(protocol, rx)
+        if refusal is not None:
+            raise InputError(refusal)
+        build(rx, protocol, self.catalog.library, (), rx.start)
 
     def create_plan(self, protocol_id: str, rx: Prescription) -> str:
         self.check(protocol_id, rx)

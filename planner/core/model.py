@@ -56,6 +56,7 @@ class Status(enum.StrEnum):
     SKIPPED = "skipped"
     CANCELLED = "cancelled"
     REPLACED = "replaced"
+    UNREPORTED = "unreported"  # in the past, and nobody said whether it happened
 
 
 class Verdict(enum.StrEnum):
@@ -67,6 +68,7 @@ class Verdict(enum.StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     STOP = "stop"
+    ESCALATE = "escalate"
     SCHEDULE = "schedule"
     REST = "rest"
 
@@ -248,6 +250,17 @@ class Level:
 
 
 @attrs.frozen
+class EntryCriteria:
+    """Who may start a protocol's running, as data: pain at rest at most `max_pain_at_rest`.
+    Otherwise the plan starts with low-impact sessions, or, when `refuse` is set, is not made and
+    the `suggest` protocol is named instead."""
+
+    max_pain_at_rest: int = 5
+    refuse: bool = False
+    suggest: str = ""
+
+
+@attrs.frozen
 class Protocol:
     id: str
     title: str
@@ -270,6 +283,8 @@ class Protocol:
     levels: tuple[Level, ...]
     sources: tuple[str, ...]
     origin: str = ""
+    entry: EntryCriteria = EntryCriteria()
+    lay_off_days: tuple[int, int, int, int] = (7, 14, 28, 56)
 
 
 @attrs.frozen
@@ -298,6 +313,23 @@ class CheckIn:
     red_flags: tuple[str, ...] = ()
     flare_up: bool = False
     note: str = ""
+    stiff_or_swollen: bool = False
+
+
+class ActionKind(enum.StrEnum):
+    """What a clinician did to a plan; each is kept as a record, never deleted."""
+
+    CLEAR_RED_FLAG = "clear-red-flag"
+
+
+@attrs.frozen
+class ClinicianAction:
+    """A clinician's decision about a plan: what, on which day, by whom and why."""
+
+    kind: ActionKind
+    date: dt.date
+    by: str
+    note: str
 
 
 @attrs.frozen

@@ -49,6 +49,7 @@ def checkin_to_dict(checkin: CheckIn) -> dict[str, Any]:
         "red_flags": list(checkin.red_flags),
         "flare_up": checkin.flare_up,
         "note": checkin.note,
+        "stiff_or_swollen": checkin.stiff_or_swollen,
     }
 
 
@@ -62,4 +63,5 @@ def checkin_from_dict(data: dict[str, Any]) -> CheckIn:
         red_flags=tuple(data.get("red_flags", ())),
         flare_up=data.get("flare_up", False),
         note=data.get("note", ""),
+        stiff_or_swollen=data.get("stiff_or_swollen", False),
     )

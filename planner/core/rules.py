@@ -17,8 +17,17 @@ import datetime as dt
 import attrs
 
 from planner.core import redflags, wording
-from planner.core.model import CheckIn, Decision, Level, Prescription, Soreness, Verdict
-from planner.core.pain_scale import ACCEPTABLE_PAIN, SAFE_PAIN, SEVERE_REST_PAIN
+from planner.core.model import (
+    CheckIn,
+    ClinicianAction,
+    Decision,
+    Level,
+    Prescription,
+    Protocol,
+    Soreness,
+    Verdict,
+)
+from planner.core.pain_scale import ACCEPTABLE_PAIN, SAFE_PAIN
 
 # --- sources ---------------------------------------------------------------------------------
 PAIN_MONITORING = "Silbernagel et al., Am J Sports Med 2007;35(6):897-906 (pain-monitoring model)"
@@ -41,7 +50,18 @@ WEEKLY_GROWTH = (
 STRENGTH = "UK CMO physical activity guidelines 2019; ACSM 2-3 days a week; Blagrove et al., Sports Med 2018"
 FLEXIBILITY = "ACSM flexibility guidance: 2-3 or more days a week; foam-rolling review PMC8998857"
 REST_DAY = "Seed articles: the body may need up to two days of rest after a big run"
-SEVERE_PAIN_AT_START = "Pain traffic light: 6-10 is too much (physiotherapy clinic pages, unverified)"
+ENTRY = "The protocol's entry criteria (templates/protocols; clinic protocols, unverified)"
+STIFFNESS = "US Army standard return-to-run, Trials 2023: no progress with swelling, stiffness or more pain"
+LAY_OFF = (
+    "Detraining: Coyle et al., J Appl Physiol 1984; Mujika & Padilla, Sports Med 2000. Lay-off steps "
+    "from coaching practice (unverified), counted from what was reported done"
+)
+ESCALATION = (
+    "Pain traffic light: worse pain lasting several days, see a clinician (clinic pages, unverified); "
+    "Silbernagel et al. 2007: pain must settle by the next morning"
+)
+CLEARANCE = "The treating clinician's assessment, recorded in the plan"
+ESCALATION_DAYS = 14  # two weeks of pain above the safe range, or of a pause, before a clinician is asked
 
 
 class Severity:
@@ -126,9 +146,18 @@ def soreness(checkin: CheckIn) -> Response | None:
             return respond(Verdict.REGRESS, days=2, painful=True, source=SORENESS_VARIANT)
 
 
+def stiffness(checkin: CheckIn) -> Response | None:
+    """Army return-to-run: no progress while a run leaves stiffness or swelling behind."""
+    if not checkin.stiff_or_swollen:
+        return None
+    return Response(
+        Verdict.REPEAT, Decision("stiffness", Verdict.REPEAT, wording.STIFF_OR_SWOLLEN, STIFFNESS)
+    )
+
+
 RULE_SETS = {
-    "pain-monitoring": (pain_monitoring, soreness),
-    "soreness": (soreness, traffic_light),
+    "pain-monitoring": (pain_monitoring, soreness, stiffness),
+    "soreness": (soreness, traffic_light, stiffness),
 }
 
 
@@ -168,8 +197,20 @@ def pause_for_pain(consecutive_painful: int, checkin: CheckIn) -> Decision | Non
     return Decision("pause-running", Verdict.PAUSE, text, FLARE_UP)
 
 
-def resume_after_pause(level: Level) -> Decision:
-    return Decision("resume-running", Verdict.RESUME, wording.RESUME.format(level=level.name), FLARE_UP)
+def resume_after_pause(level: Level, *, reported: bool) -> Decision:
+    template = wording.RESUME if reported else wording.RESUME_PROJECTED
+    return Decision("resume-running", Verdict.RESUME, template.format(level=level.name), FLARE_UP)
+
+
+def entry_met(level: Level, *, reported: bool) -> Decision:
+    template = wording.ENTRY_MET if reported else wording.ENTRY_MET_PROJECTED
+    return Decision("entry-criteria", Verdict.RESUME, template.format(level=level.name), ENTRY)
+
+
+def from_report(decision: Decision, day: dt.date) -> Decision:
+    """A decision a check-in caused, naming that check-in."""
+    text = wording.REPORT_DATE.format(text=decision.text, day=f"{day:%a %d %b}")
+    return attrs.evolve(decision, text=text)
 
 
 def paused_session() -> Decision:
@@ -185,11 +226,29 @@ def is_held(prescription: Prescription, day: dt.date) -> bool:
     return prescription.hold_running_until is not None and day < prescription.hold_running_until
 
 
-def severe_pain_at_start(pain: int) -> Decision | None:
-    if pain < SEVERE_REST_PAIN:
+def entry_not_met(protocol: Protocol, pain: int) -> Decision | None:
+    """Pain at rest above the protocol's entry limit: start with low-impact sessions."""
+    limit = protocol.entry.max_pain_at_rest
+    if pain <= limit:
         return None
-    text = wording.SEVERE_PAIN_AT_START.format(pain=pain)
-    return Decision("severe-pain-at-start", Verdict.PAUSE, text, SEVERE_PAIN_AT_START)
+    text = wording.ENTRY_NOT_MET.format(pain=pain, limit=limit)
+    return Decision("entry-criteria", Verdict.PAUSE, text, ENTRY)
+
+
+def entry_refusal(protocol: Protocol, prescription: Prescription) -> str | None:
+    """Why this protocol must not start for this person at all, when its criteria say so."""
+    entry = protocol.entry
+    if not entry.refuse or prescription.pain <= entry.max_pain_at_rest:
+        return None
+    return wording.ENTRY_REFUSED.format(
+        pain=prescription.pain, limit=entry.max_pain_at_rest, protocol=protocol.id, suggest=entry.suggest
+    )
+
+
+def meets_entry(protocol: Protocol, checkin: CheckIn) -> bool:
+    """A report that shows the entry criteria met: next-morning pain within the entry limit."""
+    morning = checkin.pain_next_morning
+    return morning is not None and morning <= protocol.entry.max_pain_at_rest
 
 
 def red_flag_referral(flags: tuple[str, ...]) -> Decision:
@@ -236,14 +295,11 @@ def weekly_runs_reached(runs_per_week: int) -> Decision:
     )
 
 
-def advance(previous: Level, level: Level, repeats: int) -> Decision:
-    return Decision(
-        "level-advance",
-        Verdict.ADVANCE,
-        f"You completed {previous.name} {repeats} times "
-        f"with pain under control, so you move up to {level.name}.",
-        LEVEL_REPEATS,
-    )
+def advance(previous: Level, level: Level, repeats: int, *, reported: bool) -> Decision:
+    """`reported`: the sessions behind the move were reported; otherwise the move is projected."""
+    template = wording.ADVANCE_REPORTED if reported else wording.ADVANCE_PROJECTED
+    text = template.format(previous=previous.name, level=level.name, repeats=repeats, safe=SAFE_PAIN)
+    return Decision("level-advance", Verdict.ADVANCE, text, LEVEL_REPEATS)
 
 
 def repeat_level(level: Level, done: int) -> Decision:
@@ -268,18 +324,75 @@ def rise_limit(limit: int) -> Decision:
 
 
 def growth_cap(cap: float, level: Level) -> Decision:
-    return Decision(
-        "weekly-growth",
-        Verdict.REPEAT,
-        f"To keep this week's running time within "
-        f"{cap:.0%} more than in the last two weeks, today's session is the lighter {level.name}.",
-        WEEKLY_GROWTH,
-    )
+    text = wording.GROWTH_CAP.format(cap=f"{cap:.0%}", level=level.name)
+    return Decision("weekly-growth", Verdict.SCHEDULE, text, WEEKLY_GROWTH)
+
+
+def growth_hold(cap: float, level: Level, following: Level) -> Decision:
+    """The next level would grow this week's running past the cap: stay, and move up when it fits."""
+    text = wording.GROWTH_HOLD.format(cap=f"{cap:.0%}", level=level.name, following=following.name)
+    return Decision("weekly-growth", Verdict.REPEAT, text, WEEKLY_GROWTH)
+
+
+def lay_off_level(stage: int, last_done: int | None) -> int:
+    """Where a plan restarts after silence: the last level reported done (stage 0), one below it
+    (stage 1), half-way back (stage 2), or the first level (stage 3)."""
+    done = last_done if last_done is not None else 0
+    return max(0, (done, done - 1, done // 2, 0)[stage])
+
+
+WEEKS = ("a week", "two weeks", "three weeks", "four weeks", "five weeks", "six weeks", "seven weeks")
+
+
+def silence(days: int) -> str:
+    """How long nobody has checked in, in words: "two weeks", "9 weeks", "10 days"."""
+    if days % 7:
+        return f"{days} days"
+    weeks = days // 7
+    return WEEKS[weeks - 1] if weeks <= len(WEEKS) else f"{weeks} weeks"
+
+
+def lay_off(stage: int, days: int, level: Level) -> Decision:
+    text = wording.LAY_OFF[stage].format(silence=silence(days), level=level.name)
+    return Decision("lay-off", Verdict.REPEAT if stage == 0 else Verdict.REGRESS, text, LAY_OFF)
+
+
+def persistent_pain() -> Decision:
+    return Decision("escalation", Verdict.ESCALATE, wording.ESCALATE_PERSISTENT_PAIN, ESCALATION)
+
+
+def long_pause() -> Decision:
+    return Decision("escalation", Verdict.ESCALATE, wording.ESCALATE_LONG_PAUSE, ESCALATION)
+
+
+def red_flag_cleared(action: ClinicianAction, level: Level) -> Decision:
+    text = wording.RED_FLAG_CLEARED.format(by=action.by, day=f"{action.date:%d %B %Y}", level=level.name)
+    return Decision("red-flag-cleared", Verdict.RESUME, text, CLEARANCE)
+
+
+def above_safe_range(checkin: CheckIn) -> bool:
+    """A report of pain above the safe band, or a flare-up: what escalation counts."""
+    scores = [p for p in (checkin.pain_during, checkin.pain_next_morning) if p is not None]
+    return checkin.flare_up or any(p > SAFE_PAIN for p in scores)
 
 
 def rises_in_window(rise_days: list[dt.date], day: dt.date) -> int:
     """Level rises in the seven days ending on `day`."""
     return sum(1 for d in rise_days if 0 <= (day - d).days < 7)
+
+
+def entry_load(protocol: Protocol) -> int:
+    """The running a week a protocol itself starts from: its runs a week at its first running level
+    that runs every other day, and never less than one session of any level (so an otherwise empty
+    week can always hold one run, and a plan resuming after a pause is never stuck behind the cap).
+    Below it the growth cap does not bind: these are the protocol's own first weeks."""
+    running = [level for level in protocol.levels if level.is_running]
+    every_other_day = next((level for level in running if level.min_rest_days <= 1), running[0])
+    week = protocol.runs_per_week * max(
+        every_other_day.running_seconds(i) for i in range(len(every_other_day.sessions))
+    )
+    single = max(level.running_seconds(i) for level in protocol.levels for i in range(len(level.sessions)))
+    return max(week, single)
 
 
 def weekly_allowance(cap: float, floor_seconds: int, last_two_weeks: tuple[int, int]) -> int:

@@ -1,9 +1,19 @@
-"""build(prescription, protocol, library, checkins, today) -> Plan: the pure planning core.
+"""build(prescription, protocol, library, checkins, today, actions) -> Plan: the pure planning core.
 
-The plan is simulated day by day from the start date. Check-ins dated on or before `today` steer
-it through planner.core.rules; a session without a check-in is assumed to go well, which is how the
-future is projected. One exception: an unreported past low-impact session does not end a pause,
-because running resumes only on a report that pain was tolerable and settled.
+The plan is walked day by day from the start date by a small state machine (`_Course`) whose
+transitions (record a session, pause, resume, hold, refer, clear, lay off, escalate) each make
+their decisions in one place. What drives it:
+
+- Reports. All check-ins for a day are merged, the most cautious answer winning
+  (planner.core.reports). Only sessions reported done count towards a level's repeats and towards
+  running load; skipped ones count for nothing.
+- The anchor: the last event on or before `today`, that is a report, a clinician's action, or a
+  lay-off date fixed in advance by the last report. Past sessions before the anchor without a report
+  are *unreported* and count for nothing. Sessions from it on are projected as if they go well, so
+  the future stays the same from one day to the next until something happens.
+- Lay-offs: silence of a protocol's lay-off days (7, 14, 28, 56 by default) after the last event
+  restarts the plan from the last level reported done, lower the longer the silence, once per step.
+
 No clock, file or database is touched: the same inputs give the same plan.
 """
 
@@ -14,12 +24,14 @@ from collections.abc import Iterable
 
 import attrs
 
-from planner.core import prescription_checks as rx_checks
-from planner.core import rules
+from planner.core import prescription_checks, rules
 from planner.core.catalog import Library
 from planner.core.model import (
+    ActionKind,
     CheckIn,
+    ClinicianAction,
     Decision,
+    Level,
     LevelKind,
     Plan,
     Prescription,
@@ -29,6 +41,7 @@ from planner.core.model import (
     Status,
     Verdict,
 )
+from planner.core.reports import by_day
 from planner.core.session_contents import (
     Slot,
     level_session,
@@ -40,74 +53,132 @@ from planner.core.session_contents import (
 )
 
 HORIZON_DAYS = 7 * 52
+ONE_DAY = dt.timedelta(days=1)
 
 
 def _assumed_well(day: dt.date) -> CheckIn:
-    """The report a session without a check-in is taken to have given: done, no pain."""
+    """The report a projected session is taken to give: done, no pain."""
     return CheckIn(day, done=True, pain_during=0, pain_next_morning=0)
-
-
-@attrs.define
-class _State:
-    """Where the simulation stands; private to this module and mutated as days pass."""
-
-    level: int = 0
-    attempts: int = 0
-    ready: bool = True
-    last_painful: bool = False
-    paused: bool = False
-    paused_level: int = 0
-    consecutive_painful: int = 0
-    no_running_until: dt.date | None = None
-    last_run: dt.date | None = None
-    last_session_level: int | None = None
-    rise_days: list[dt.date] = attrs.Factory(list)
-    week_seconds: dict[dt.date, int] = attrs.Factory(dict)
-    week_runs: dict[dt.date, int] = attrs.Factory(dict)
-    low_impact_turn: int = 0
-    pending: list[Decision] = attrs.Factory(list)
-    completed: bool = False
 
 
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.isoweekday() - 1)
 
 
-class _Planner:
-    """One build: holds the inputs and the state, and walks the days."""
+@attrs.frozen
+class Timeline:
+    """What `today` means for a plan: the anchor, and the lay-off steps that have fallen due."""
+
+    anchor: dt.date
+    last_event: dt.date
+    lay_offs: dict[dt.date, tuple[int, int]]  # day -> (stage, days of silence)
+
+
+def timeline(
+    rx: Prescription,
+    protocol: Protocol,
+    report_days: Iterable[dt.date],
+    actions: Iterable[ClinicianAction],
+    today: dt.date,
+) -> Timeline:
+    """Lay-off steps fall on the protocol's lay-off days after the last event, then every week of
+    further silence, so a silent plan is restarted from what was reported at least once a week and
+    never runs more than a week's projection ahead of it."""
+    events = [*report_days, *(a.date for a in actions)]
+    base = max(events, default=rx.start - ONE_DAY)
+    first = protocol.lay_off_days[0]
+    steps = sorted({*protocol.lay_off_days, *range(first, max(first, (today - base).days) + 1, 7)})
+    lay_offs = {
+        base + dt.timedelta(days=days): (sum(1 for t in protocol.lay_off_days if t <= days) - 1, days)
+        for days in steps
+        if base + dt.timedelta(days=days) <= today and days <= HORIZON_DAYS
+    }
+    anchor = max([base, *lay_offs])
+    return Timeline(anchor, anchor, lay_offs)
+
+
+@attrs.define
+class _State:
+    """Where the course stands; private to this module and changed only by _Course's transitions."""
+
+    level: int = 0
+    attempts: int = 0
+    ready: bool = True
+    last_painful: bool = False
+    paused: bool = False
+    paused_since: dt.date | None = None
+    resume_level: int = 0
+    entry_pending: bool = False
+    pause_escalated: bool = False
+    consecutive_painful: int = 0
+    pain_since: dt.date | None = None
+    pain_escalated: bool = False
+    no_running_until: dt.date | None = None
+    last_run: dt.date | None = None
+    last_run_level: int | None = None
+    last_done_level: int | None = None
+    last_counted_reported: bool = False
+    rise_days: list[dt.date] = attrs.Factory(list)
+    day_seconds: dict[dt.date, int] = attrs.Factory(dict)
+    week_runs: dict[dt.date, int] = attrs.Factory(dict)
+    low_impact_turn: int = 0
+    pending: list[Decision] = attrs.Factory(list)
+    completed: bool = False
+
+
+class _Course:
+    """One build: the inputs, the state, and the transitions between days."""
 
     def __init__(
         self,
         rx: Prescription,
         protocol: Protocol,
         library: Library,
-        checkins: dict[dt.date, CheckIn],
+        reports: dict[dt.date, CheckIn],
+        actions: tuple[ClinicianAction, ...],
         today: dt.date,
     ) -> None:
-        self.rx, self.protocol, self.library, self.checkins, self.today = (
+        self.rx, self.protocol, self.library, self.reports, self.actions, self.today = (
             rx,
             protocol,
             library,
-            checkins,
+            reports,
+            actions,
             today,
         )
+        self.time = timeline(rx, protocol, reports, actions, today)
         self.state = _State()
         self.levels = protocol.levels
-        first_running = next(lv for lv in self.levels if lv.is_running)
-        self.floor_seconds = protocol.runs_per_week * max(
-            first_running.running_seconds(i) for i in range(len(first_running.sessions))
-        )
+        self.floor_seconds = rules.entry_load(protocol)
         self.free_days = [d for d in range(1, 8) if d not in rx.run_days and d not in rx.strength_days]
         self.mobility_day = self.free_days[0] if len(self.free_days) >= 2 else None
         self.sessions: list[Session] = []
+        self.notes: list[Decision] = []
 
     # -- helpers ------------------------------------------------------------------------------
-    def slot(self, day: dt.date, name: SlotName, checkin: CheckIn | None, *, replaced: bool = False) -> Slot:
-        status = Status.REPLACED if replaced else Status.PLANNED
-        if checkin is not None:
-            status = Status.DONE if checkin.done else Status.SKIPPED
-        projected = checkin is None and day >= self.today
-        return Slot(day, self.rx.session_time, name, status, projected)
+    def slot(
+        self,
+        day: dt.date,
+        name: SlotName,
+        report: CheckIn | None,
+        *,
+        replaced: bool = False,
+        asks_report: bool = True,
+    ) -> Slot:
+        if report is not None:
+            status = Status.DONE if report.done else Status.SKIPPED
+        elif day < self.today and asks_report:
+            status = Status.UNREPORTED
+        else:
+            status = Status.REPLACED if replaced else Status.PLANNED
+        return Slot(day, self.rx.session_time, name, status, report is None and day >= self.today)
+
+    def counted_report(self, day: dt.date, report: CheckIn | None) -> CheckIn | None:
+        """The report a session counts with: the real one, an assumed good one in the projected
+        future, or none for an unreported past session."""
+        if report is not None:
+            return report
+        return _assumed_well(day) if day >= self.time.anchor else None
 
     def take_pending(self) -> list[Decision]:
         pending, self.state.pending = self.state.pending, []
@@ -118,95 +189,131 @@ class _Planner:
         self.state.low_impact_turn += 1
         return choice
 
-    def remaining_run_slots(self, day: dt.date) -> int:
-        later = sum(1 for d in self.rx.run_days if d > day.isoweekday())
-        left = self.protocol.runs_per_week - self.state.week_runs.get(_monday(day), 0) - 1
-        return max(0, min(later, left))
+    def fits(self, day: dt.date, seconds: int, planned: dict[dt.date, int] | None = None) -> bool:
+        """The weekly growth cap over every seven days that contain `day`: running in them at most
+        (1 + cap) x the busier of the two seven-day spans before, or the floor. A calendar week is
+        such a span too, so it is held as well. `planned` adds tentative runs, for looking ahead."""
+        done, extra = self.state.day_seconds, planned or {}
+
+        def total(last: dt.date) -> int:
+            return sum(done.get(d, 0) + extra.get(d, 0) for d in (last - n * ONE_DAY for n in range(7)))
+
+        cap = self.protocol.max_weekly_growth
+        for end in (day + n * ONE_DAY for n in range(7)):
+            before = (total(end - 7 * ONE_DAY), total(end - 14 * ONE_DAY))
+            if total(end) + seconds > rules.weekly_allowance(cap, self.floor_seconds, before):
+                return False
+        return True
+
+    def runs_lost_to_cap(self, day: dt.date, level: Level) -> int:
+        """How many of the runs at `level` that the seven days from `day` have room for (run days,
+        the level's rest days, the protocol's runs a week) the growth cap would turn into low-impact
+        sessions."""
+        seconds, last, lost = level.running_seconds(0), None, 0
+        planned: dict[dt.date, int] = {}
+        week_runs = dict(self.state.week_runs)
+        for candidate in (day + n * ONE_DAY for n in range(7)):
+            monday = _monday(candidate)
+            if (
+                candidate.isoweekday() not in self.rx.run_days
+                or (last is not None and (candidate - last).days - 1 < max(1, level.min_rest_days))
+                or week_runs.get(monday, 0) >= self.protocol.runs_per_week
+            ):
+                continue
+            last = candidate
+            week_runs[monday] = week_runs.get(monday, 0) + 1
+            if self.fits(candidate, seconds, planned):
+                planned[candidate] = seconds
+            else:
+                lost += 1
+        return lost
+
+    def room_to_advance(self, day: dt.date, level: Level, following: Level) -> bool:
+        """Move up only when the rise does not cost the coming week a run to the growth cap: fewer
+        runs is the cap's answer to load, never a rise."""
+        return self.runs_lost_to_cap(day, following) <= self.runs_lost_to_cap(day, level)
 
     # -- the run slot -------------------------------------------------------------------------
-    def run_slot(self, day: dt.date, checkin: CheckIn | None) -> Session:
+    def run_slot(self, day: dt.date, report: CheckIn | None) -> Session:
         state, protocol = self.state, self.protocol
         if state.no_running_until is not None and day <= state.no_running_until:
-            return self.rest_instead(day, checkin, [rules.days_off((state.no_running_until - day).days + 1)])
+            return self.rest_instead(day, report, [rules.days_off((state.no_running_until - day).days + 1)])
         if state.week_runs.get(_monday(day), 0) >= protocol.runs_per_week:
-            return self.replace_run(
-                day, checkin, [rules.weekly_runs_reached(protocol.runs_per_week)], replaced=False
-            )
+            decision = rules.weekly_runs_reached(protocol.runs_per_week)
+            return self.replace_run(day, report, [decision], replaced=False)
         decisions = self.take_pending()
         if rules.is_held(self.rx, day) and self.rx.hold_running_until:
             state.pending = decisions  # other news waits for the first session after the hold
-            return self.replace_run(day, checkin, [rules.clinician_hold(self.rx.hold_running_until)])
+            return self.replace_run(day, report, [rules.clinician_hold(self.rx.hold_running_until)])
         if state.paused:
             if not any(d.verdict is Verdict.PAUSE for d in decisions):
                 decisions.append(rules.paused_session())
-            return self.replace_run(day, checkin, decisions)
+            return self.replace_run(day, report, decisions)
         level = self.levels[state.level]
         if level.is_running and not rules.enough_rest(level, state.last_run, day):
             state.pending = decisions  # the news waits for the next run
-            return self.rest_instead(day, checkin, [rules.rest_between_runs(level)])
+            return self.rest_instead(day, report, [rules.rest_between_runs(level)])
         self.maybe_advance(day, decisions)
         level = self.levels[state.level]
-        chosen = self.choose_session_level(day, decisions)
-        nth = state.attempts if chosen == state.level else 0
-        if chosen == state.level and not any(d.verdict is not Verdict.SCHEDULE for d in decisions):
+        if level.is_running and not self.fits(day, level.running_seconds(state.attempts)):
+            decisions.append(rules.growth_cap(protocol.max_weekly_growth, level))
+            return self.replace_run(day, report, decisions)
+        if not any(d.verdict is not Verdict.SCHEDULE for d in decisions):
             decisions.append(rules.repeat_level(level, state.attempts))
-        chosen_level = self.levels[chosen]
-        if chosen_level.kind is LevelKind.LOW_IMPACT:
-            decisions.append(rules.low_impact_level(chosen_level))
+        if level.kind is LevelKind.LOW_IMPACT:
+            decisions.append(rules.low_impact_level(level))
             session = low_impact_session(
-                self.slot(day, SlotName.RUN, checkin),
+                self.slot(day, SlotName.RUN, report),
                 protocol,
                 self.library,
                 self.next_low_impact(),
-                chosen_level.total_seconds(nth) // 60,
+                level.total_seconds(state.attempts) // 60,
                 tuple(decisions),
-                title_level=chosen_level.name,
-                level_id=chosen_level.id,
+                title_level=level.name,
+                level_id=level.id,
             )
         else:
             session = level_session(
-                self.slot(day, SlotName.RUN, checkin),
+                self.slot(day, SlotName.RUN, report),
                 protocol,
                 self.library,
-                chosen_level,
-                nth,
+                level,
+                state.attempts,
                 tuple(decisions),
             )
         monday = _monday(day)
         state.week_runs[monday] = state.week_runs.get(monday, 0) + 1
-        state.week_seconds[monday] = state.week_seconds.get(monday, 0) + session.running_seconds
         if session.kind.is_running:
             state.last_run = day
-        if state.last_session_level is not None and chosen > state.last_session_level:
+        if state.last_run_level is not None and state.level > state.last_run_level:
             state.rise_days.append(day)
-        state.last_session_level = chosen
-        self.after_run(day, checkin, at_progression_level=chosen == state.level)
+        state.last_run_level = state.level
+        self.record_session(day, report, session)
         return session
 
-    def rest_instead(self, day: dt.date, checkin: CheckIn | None, decisions: list[Decision]) -> Session:
-        session = rest_session(self.slot(day, SlotName.RUN, checkin), tuple(decisions))
-        if checkin is not None:
-            self.apply_checkin(day, checkin)
+    def rest_instead(self, day: dt.date, report: CheckIn | None, decisions: list[Decision]) -> Session:
+        session = rest_session(self.slot(day, SlotName.RUN, report, asks_report=False), tuple(decisions))
+        if report is not None:
+            self.apply_report(day, report, counted=False, reported=True)
         return session
 
     def replace_run(
-        self, day: dt.date, checkin: CheckIn | None, decisions: list[Decision], *, replaced: bool = True
+        self, day: dt.date, report: CheckIn | None, decisions: list[Decision], *, replaced: bool = True
     ) -> Session:
         """Low-impact cardio of about the run's length in place of the run."""
         level = self.levels[self.state.level]
         minutes = max(15, -(-level.total_seconds(self.state.attempts) // 60))
         session = low_impact_session(
-            self.slot(day, SlotName.RUN, checkin, replaced=replaced),
+            self.slot(day, SlotName.RUN, report, replaced=replaced),
             self.protocol,
             self.library,
             self.next_low_impact(),
             minutes,
             tuple(decisions),
         )
-        if checkin is not None:
-            self.apply_checkin(day, checkin)
-        elif day >= self.today:  # only the projected future is assumed to go well: resuming a
-            self.apply_checkin(day, _assumed_well(day), reported=False)  # past pauses need a real report
+        counted = self.counted_report(day, report)
+        if counted is not None:
+            self.apply_report(day, counted, counted=False, reported=report is not None)
         return session
 
     def maybe_advance(self, day: dt.date, decisions: list[Decision]) -> None:
@@ -220,72 +327,50 @@ class _Planner:
         ):
             decisions.append(rules.rise_limit(self.protocol.max_level_rises_per_week))
             return
+        following = self.levels[state.level + 1]
+        if following.is_running and not self.room_to_advance(day, level, following):
+            decisions.append(rules.growth_hold(self.protocol.max_weekly_growth, level, following))
+            return
         state.level += 1
         state.attempts = 0
-        decisions.append(rules.advance(level, self.levels[state.level], level.min_sessions))
-
-    def choose_session_level(self, day: dt.date, decisions: list[Decision]) -> int:
-        """The progression level, or a lighter one when the weekly growth cap or rise limit bites."""
-        state, protocol = self.state, self.protocol
-        monday = _monday(day)
-        allowance = rules.weekly_allowance(
-            protocol.max_weekly_growth,
-            self.floor_seconds,
-            (
-                state.week_seconds.get(monday - dt.timedelta(days=7), 0),
-                state.week_seconds.get(monday - dt.timedelta(days=14), 0),
-            ),
+        reported = state.last_counted_reported
+        decisions.append(
+            rules.advance(level, self.levels[state.level], level.min_sessions, reported=reported)
         )
-        so_far, later = state.week_seconds.get(monday, 0), self.remaining_run_slots(day)
-        chosen = 0
-        for candidate in range(state.level, -1, -1):
-            nth = state.attempts if candidate == state.level else 0
-            if so_far + self.levels[candidate].running_seconds(nth) * (1 + later) <= allowance:
-                chosen = candidate
-                break
-        if chosen < state.level:
-            decisions.append(rules.growth_cap(protocol.max_weekly_growth, self.levels[chosen]))
-        last = state.last_session_level
-        if (
-            last is not None
-            and chosen > last
-            and (
-                state.last_painful
-                or rules.rises_in_window(state.rise_days, day) >= protocol.max_level_rises_per_week
-            )
-        ):
-            chosen = last
-            decisions.append(rules.rise_limit(protocol.max_level_rises_per_week))
-        return chosen
 
-    # -- check-ins ----------------------------------------------------------------------------
-    def after_run(self, day: dt.date, checkin: CheckIn | None, *, at_progression_level: bool) -> None:
+    # -- transitions --------------------------------------------------------------------------
+    def record_session(self, day: dt.date, report: CheckIn | None, session: Session) -> None:
+        """A session at the progression level: it counts only when reported done (or projected)."""
         state = self.state
-        reported = checkin is not None
-        checkin = checkin if checkin is not None else _assumed_well(day)
-        counted = checkin.done and at_progression_level
-        if counted:
+        counted = self.counted_report(day, report)
+        if counted is None:
+            return  # unreported: neither a repeat nor load
+        if counted.done:
             state.attempts += 1
-        self.apply_checkin(day, checkin, counted=counted, reported=reported)
-        if state.level == len(self.levels) - 1 and state.attempts >= self.levels[-1].min_sessions:
-            state.completed = True
+            state.last_counted_reported = report is not None
+            if report is not None:
+                state.last_done_level = state.level
+            state.day_seconds[day] = session.running_seconds
+        self.apply_report(day, counted, counted=counted.done, reported=report is not None)
+        last = len(self.levels) - 1
+        if state.level == last and state.attempts >= self.levels[last].min_sessions and state.ready:
+            state.completed = not state.paused
 
-    def apply_checkin(
-        self, day: dt.date, checkin: CheckIn, *, counted: bool = False, reported: bool = True
-    ) -> None:
-        """Pain and soreness verdicts, then pause and resume: any day's check-in can trigger them.
-        "Two too-painful check-ins in a row" counts reports only: an assumed session breaks no streak."""
+    def apply_report(self, day: dt.date, report: CheckIn, *, counted: bool, reported: bool) -> None:
+        """Pain and soreness verdicts, escalation, then pause and resume: any day's report can
+        trigger them. "Two too-painful reports in a row" counts real reports only."""
         state = self.state
-        verdict = rules.evaluate(checkin, self.protocol.rule_set)
+        verdict = rules.evaluate(report, self.protocol.rule_set)
         level_before = state.level
         if verdict.decisions:
             if verdict.verdict is Verdict.REPEAT and counted:
                 state.attempts -= 1
-            elif verdict.verdict is Verdict.REGRESS and not state.paused and not checkin.flare_up:
+            elif verdict.verdict is Verdict.REGRESS and not state.paused and not report.flare_up:
                 state.level = max(0, state.level - 1)
                 state.attempts = 0
             if verdict.verdict is not Verdict.ADVANCE:
-                state.pending.extend(verdict.decisions)
+                state.pending.extend(rules.from_report(d, day) for d in verdict.decisions)
+                state.completed = False
             if counted or verdict.verdict is not Verdict.ADVANCE:  # a good rest-day report proves nothing
                 state.ready = verdict.verdict is Verdict.ADVANCE
             state.last_painful = verdict.verdict is not Verdict.ADVANCE
@@ -293,74 +378,142 @@ class _Planner:
                 state.consecutive_painful = state.consecutive_painful + 1 if verdict.too_painful else 0
         if verdict.days_off:
             state.no_running_until = day + dt.timedelta(days=verdict.days_off)
+        if reported:
+            self.check_escalation(day, report, settled=verdict.tolerable_and_settled)
         if state.paused:
-            if verdict.tolerable_and_settled and not checkin.flare_up:
-                state.paused = False
-                state.level = max(0, state.paused_level - 1)
-                state.attempts = 0
-                state.consecutive_painful = 0
-                state.last_session_level = min(state.last_session_level or 0, state.level)
-                state.pending.append(rules.resume_after_pause(self.levels[state.level]))
+            ready = verdict.tolerable_and_settled and not report.flare_up
+            if ready and (not state.entry_pending or rules.meets_entry(self.protocol, report)):
+                self.resume(reported=reported)
             return
-        pause = rules.pause_for_pain(state.consecutive_painful, checkin)
+        pause = rules.pause_for_pain(state.consecutive_painful, report)
         if pause is not None:
-            ran = state.last_session_level  # "one level lower" means lower than what was actually run
-            state.paused, state.paused_level = True, level_before if ran is None else min(level_before, ran)
-            state.pending.append(pause)
+            self.pause(day, rules.from_report(pause, day) if reported else pause, level_before)
+
+    def pause(self, day: dt.date, decision: Decision, level_before: int) -> None:
+        """Running stops; low-impact sessions take its place. It resumes one level below what was
+        actually run."""
+        state = self.state
+        ran = state.last_run_level
+        state.paused, state.paused_since, state.pause_escalated = True, day, False
+        state.resume_level = max(0, (level_before if ran is None else min(level_before, ran)) - 1)
+        state.completed = False
+        state.pending.append(decision)
+
+    def resume(self, *, reported: bool) -> None:
+        state = self.state
+        level = self.levels[state.resume_level]
+        decision = (
+            rules.entry_met(level, reported=reported)
+            if state.entry_pending
+            else rules.resume_after_pause(level, reported=reported)
+        )
+        state.paused, state.entry_pending = False, False
+        state.level, state.attempts, state.consecutive_painful = state.resume_level, 0, 0
+        state.last_run_level = min(state.last_run_level or 0, state.level)
+        state.pending.append(decision)
+
+    def check_escalation(self, day: dt.date, report: CheckIn, *, settled: bool) -> None:
+        """Pain that has not settled for two weeks, or a two-week pause without a settled report:
+        the person is asked to contact their clinician, once per episode."""
+        state = self.state
+        if rules.above_safe_range(report):
+            state.pain_since = state.pain_since or day
+            if not state.pain_escalated and (day - state.pain_since).days + 1 >= rules.ESCALATION_DAYS:
+                state.pain_escalated = True
+                self.escalate(day, rules.persistent_pain())
+        elif report.pain_during is not None or report.pain_next_morning is not None:
+            state.pain_since, state.pain_escalated = None, False
+        since = state.paused_since
+        long_pause = since is not None and (day - since).days >= rules.ESCALATION_DAYS
+        if state.paused and long_pause and not state.pause_escalated and not settled:
+            state.pause_escalated = True
+            self.escalate(day, rules.long_pause())
+
+    def escalate(self, day: dt.date, decision: Decision) -> None:
+        self.state.pending.append(decision)
+        self.notes.append(rules.from_report(decision, day))
+
+    def lay_off(self, stage: int, days: int) -> None:
+        """Silence long enough to be a lay-off: restart from what was last reported done."""
+        state = self.state
+        target = rules.lay_off_level(stage, state.last_done_level)
+        state.level, state.attempts, state.ready = target, 0, True
+        state.last_painful, state.consecutive_painful, state.no_running_until = False, 0, None
+        state.last_run_level = None if state.last_run_level is None else min(state.last_run_level, target)
+        state.resume_level = min(state.resume_level, target)
+        state.completed = False
+        state.pending.append(rules.lay_off(stage, days, self.levels[target]))
+
+    def clear_red_flag(self, action: ClinicianAction) -> None:
+        """A clinician's assessment ends a referral: the plan starts again one level below the last
+        level reported done."""
+        state = self.state
+        target = max(0, (state.last_done_level or 0) - 1)
+        state.level, state.attempts, state.ready, state.last_painful = target, 0, True, False
+        state.paused, state.entry_pending, state.no_running_until = False, False, None
+        state.consecutive_painful, state.last_run, state.last_run_level = 0, None, None
+        state.pending = [rules.red_flag_cleared(action, self.levels[target])]
 
     # -- the other days -----------------------------------------------------------------------
-    def other_day(self, day: dt.date, checkin: CheckIn | None) -> Session:
+    def other_day(self, day: dt.date, report: CheckIn | None) -> Session:
         weekday = day.isoweekday()
         if weekday in self.rx.strength_days:
             easier = self.state.paused
             decision = rules.strength_while_paused() if easier else rules.strength_day()
-            session = strength_session(
-                self.slot(day, SlotName.STRENGTH, checkin),
-                self.protocol,
-                self.library,
-                (decision,),
-                easier=easier,
-            )
+            slot = self.slot(day, SlotName.STRENGTH, report)
+            session = strength_session(slot, self.protocol, self.library, (decision,), easier=easier)
         elif weekday == self.mobility_day:
-            session = mobility_session(
-                self.slot(day, SlotName.MOBILITY, checkin),
-                self.protocol,
-                self.library,
-                (rules.mobility_day(),),
-            )
+            slot = self.slot(day, SlotName.MOBILITY, report)
+            session = mobility_session(slot, self.protocol, self.library, (rules.mobility_day(),))
         else:
-            session = rest_session(self.slot(day, SlotName.REST, checkin), (rules.rest_day(),))
-        if checkin is not None:
-            self.apply_checkin(day, checkin)
+            slot = self.slot(day, SlotName.REST, report, asks_report=False)
+            session = rest_session(slot, (rules.rest_day(),))
+        if report is not None:
+            self.apply_report(day, report, counted=False, reported=True)
         return session
 
     # -- the walk -----------------------------------------------------------------------------
-    def run(self, start_pain: Decision | None) -> tuple[list[Session], bool]:
-        """Walk the days; `start_pain` (too much pain at rest) starts the plan paused."""
-        rx = self.rx
-        if start_pain is not None:
-            self.state.paused, self.state.paused_level = True, 0
-            self.state.pending.append(start_pain)
-        last_checkin = max(self.checkins, default=rx.start)
-        horizon = max(rx.start + dt.timedelta(days=HORIZON_DAYS), last_checkin)
-        day = rx.start
+    def clearance_after(self, day: dt.date) -> ClinicianAction | None:
+        return next(
+            (a for a in self.actions if a.kind is ActionKind.CLEAR_RED_FLAG and a.date >= day),
+            None,
+        )
+
+    def walk(self, first_day: dt.date, start_decision: Decision | None) -> tuple[list[Session], bool]:
+        """Walk the days; `start_decision` (entry criteria not met) starts the plan paused."""
+        rx, state = self.rx, self.state
+        if start_decision is not None:
+            state.paused, state.entry_pending, state.resume_level = True, True, 0
+            state.paused_since = rx.start
+            state.pending.append(start_decision)
+        horizon = max(rx.start, self.time.last_event) + dt.timedelta(days=HORIZON_DAYS)
+        day = first_day
         while day <= horizon:
-            if self.state.completed and day > last_checkin:
+            if state.completed and day > self.time.last_event:
                 break
-            checkin = self.checkins.get(day)
+            if day in self.time.lay_offs:
+                self.lay_off(*self.time.lay_offs[day])
+            report = self.reports.get(day)
             if day.isoweekday() in rx.run_days:
-                session = self.run_slot(day, checkin)
+                session = self.run_slot(day, report)
             else:
-                session = self.other_day(day, checkin)
+                session = self.other_day(day, report)
             self.sessions.append(session)
-            if checkin is not None and checkin.red_flags:
-                decision = rules.red_flag_referral(checkin.red_flags)
-                self.sessions.append(
-                    referral_session(self.slot(day, SlotName.REFERRAL, None), checkin.red_flags, (decision,))
-                )
-                return self.sessions, True
-            day += dt.timedelta(days=1)
+            if report is not None and report.red_flags:
+                self.refer(day, report.red_flags)
+                action = self.clearance_after(day)
+                if action is None:
+                    return self.sessions, True
+                self.clear_red_flag(action)
+                day = action.date
+            day += ONE_DAY
         return self.sessions, False
+
+    def refer(self, day: dt.date, flags: tuple[str, ...]) -> None:
+        decision = rules.red_flag_referral(flags)
+        slot = Slot(day, self.rx.session_time, SlotName.REFERRAL)
+        self.sessions.append(referral_session(slot, flags, (decision,)))
+        self.notes.append(decision)
 
 
 def build(
@@ -369,20 +522,28 @@ def build(
     library: Library,
     checkins: Iterable[CheckIn],
     today: dt.date,
+    actions: Iterable[ClinicianAction] = (),
 ) -> Plan:
-    """The plan as of `today`: check-ins after it are ignored; later ones override earlier ones."""
-    rx_checks.check(prescription)
-    by_date = {c.date: c for c in checkins if prescription.start <= c.date <= today}
+    """The plan as of `today`: check-ins and clinicians' actions after it are ignored."""
+    prescription_checks.check(prescription)
+    rx = prescription
+    reports = by_day(checkins, rx.start, today)
+    done = tuple(sorted((a for a in actions if rx.start <= a.date <= today), key=lambda a: a.date))
     notes: list[Decision] = []
-    if prescription.hold_running_until and prescription.hold_running_until > prescription.start:
-        notes.append(rules.clinician_hold(prescription.hold_running_until))
-    if prescription.red_flags:
-        decision = rules.red_flag_referral(prescription.red_flags)
-        slot = Slot(prescription.start, prescription.session_time, SlotName.REFERRAL)
-        sessions = [referral_session(slot, prescription.red_flags, (decision,))]
-        return Plan(prescription, protocol.id, protocol.title, today, tuple(sessions), True, (decision,))
-    severe = rules.severe_pain_at_start(prescription.pain)
-    if severe is not None:
-        notes.append(severe)
-    sessions, referred = _Planner(prescription, protocol, library, by_date, today).run(severe)
-    return Plan(prescription, protocol.id, protocol.title, today, tuple(sessions), referred, tuple(notes))
+    if rx.hold_running_until and rx.hold_running_until > rx.start:
+        notes.append(rules.clinician_hold(rx.hold_running_until))
+    course = _Course(rx, protocol, library, reports, done, today)
+    first_day = rx.start
+    if rx.red_flags:  # the screen at the start found a warning sign: nothing until a clinician clears it
+        course.refer(rx.start, rx.red_flags)
+        action = course.clearance_after(rx.start)
+        if action is None:
+            referral = tuple(course.sessions)
+            return Plan(rx, protocol.id, protocol.title, today, referral, True, tuple(course.notes))
+        course.clear_red_flag(action)
+        first_day = action.date + ONE_DAY
+    entry = rules.entry_not_met(protocol, rx.pain)
+    if entry is not None:
+        notes.append(entry)
+    sessions, referred = course.walk(first_day, entry)
+    return Plan(rx, protocol.id, protocol.title, today, tuple(sessions), referred, (*notes, *course.notes))

@@ -145,10 +145,6 @@ PAUSE_SUMMARY = (
 )
 HOLD = "Your clinician has asked for no running until {until}; today is a low-impact session instead."
 HOLD_SUMMARY = "If your clinician has put a hold on running, follow it."
-SEVERE_PAIN_AT_START = (
-    "Your pain at rest is {pain}/10, too high to start running. You begin with low-impact sessions; "
-    "running starts when a check-in shows pain you can tolerate that settled by the next morning."
-)
 
 
 # -- red flags (AHCPR 1994; NHS cauda equina pathway) --------------------------------------------
@@ -222,3 +218,60 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("back-swelling", "skin", "Swelling or redness on your back?", Urgency.URGENT),
     RedFlag("new-lump", "skin", "A new lump on your back?", Urgency.SOON),
 )
+
+# -- progress, lay-offs and escalation -------------------------------------------------------------
+ADVANCE_REPORTED = (
+    "You completed {previous} {repeats} times with pain under control, so you move up to {level}."
+)
+ADVANCE_PROJECTED = (
+    "If your sessions at {previous} go well ({repeats} of them with pain at {safe}/10 or less), "
+    "you move up to {level} here."
+)
+RESUME_PROJECTED = (
+    "If a check-in shows pain you can tolerate that settled by the morning, running starts again one "
+    "level lower, at {level}."
+)
+GROWTH_CAP = (
+    "Your running this week has reached the limit of {cap} more than in the last two weeks, so today's "
+    "run becomes low-impact cardio; you stay at {level}."
+)
+# A lay-off restarts the plan lower the longer the silence: one sentence per stage.
+GROWTH_HOLD = (
+    "Moving up to {following} today would take this week's running past {cap} more than in the last "
+    "two weeks, so you stay at {level} and move up at the next run that fits."
+)
+LAY_OFF = (
+    "No check-in for {silence}: your plan starts again from {level}, the last level you reported done.",
+    "No check-in for {silence}: your plan starts again one level below what you last reported done, "
+    "at {level}.",
+    "No check-in for {silence}: fitness fades with time off, so your plan starts again half-way back, "
+    "at {level}.",
+    "No check-in for {silence}: your plan starts again from the beginning, at {level}.",
+)
+ESCALATE_PERSISTENT_PAIN = (
+    f"Your pain has stayed above {SAFE_PAIN}/10 in every check-in for two weeks. Please contact your "
+    "clinician or physiotherapist so they can check how you are; the plan carries on gently meanwhile."
+)
+ESCALATE_LONG_PAUSE = (
+    "Running has been paused for two weeks and your pain has not yet settled. Please contact your "
+    "clinician or physiotherapist so they can check how you are."
+)
+STIFF_OR_SWOLLEN = "You reported stiffness or swelling after the session, so you repeat this level."
+ENTRY_NOT_MET = (
+    "Your pain at rest is {pain}/10, above the {limit}/10 this programme starts from. You begin with "
+    "low-impact sessions; running starts when a check-in shows pain of {limit}/10 or less that settled "
+    "by the next morning."
+)
+ENTRY_REFUSED = (
+    "pain at rest {pain}/10 is above the {limit}/10 the {protocol} protocol starts from; "
+    "use the {suggest} protocol instead"
+)
+RED_FLAG_CLEARED = (
+    "{by} checked the warning sign you reported and cleared you to continue on {day}: "
+    "the plan starts again at {level}."
+)
+ENTRY_MET = "A check-in met this programme's entry criteria, so running starts, at {level}."
+ENTRY_MET_PROJECTED = (
+    "If a check-in shows pain within this programme's entry criteria, running starts here, at {level}."
+)
+REPORT_DATE = "{text} (your check-in of {day})"

@@ -15,12 +15,14 @@ from pathlib import Path
 from planner.core import intervals
 from planner.core.catalog import Library
 from planner.core.exceptions import DataError
-from planner.core.model import Category, Level, LevelKind, Protocol, Segment, SegmentAction
+from planner.core.model import Category, EntryCriteria, Level, LevelKind, Protocol, Segment, SegmentAction
 from planner.data.exercises import check_id
 from planner.data.fields import Fields, read_toml
 
 RULE_SETS = ("pain-monitoring", "soreness")
 MAX_RUNS_PER_WEEK = 4  # clinic protocols: run no more than four times a week (unverified)
+# Lay-off steps (coaching practice, unverified; planner.core.rules.LAY_OFF): a week, two, four, eight.
+LAY_OFF_DAYS = (7, 14, 28, 56)
 
 
 def _level(table: object, file: str, protocol_id: str, index: int) -> Level:
@@ -81,6 +83,23 @@ def _exercise_ids(
     return ids
 
 
+def _lay_off_days(fields: Fields) -> tuple[int, int, int, int]:
+    """Days of silence for the four lay-off steps; rising, from a week to a year."""
+    if "lay_off_days" not in fields.table:
+        fields.seen.add("lay_off_days")
+        return LAY_OFF_DAYS
+    value = fields.table["lay_off_days"]
+    fields.seen.add("lay_off_days")
+    if (
+        not isinstance(value, list)
+        or len(value) != 4
+        or not all(isinstance(v, int) and not isinstance(v, bool) and 3 <= v <= 365 for v in value)
+        or value != sorted(set(value))
+    ):
+        raise fields.error("lay_off_days", "must be four rising whole numbers of days from 3 to 365")
+    return (value[0], value[1], value[2], value[3])
+
+
 def read_protocol(path: Path, library: Library) -> Protocol:
     data = read_toml(path)
     fields = Fields(data, file=str(path), entry=str(data.get("id", "")))
@@ -88,6 +107,7 @@ def read_protocol(path: Path, library: Library) -> Protocol:
     warm_up = fields.sub("warm_up")
     cool_down = fields.sub("cool_down")
     exercises = fields.sub("exercises")
+    entry = fields.sub("entry", required=False)
     strength = (Category.CORE, Category.LOWER_BODY)
     stretch = (Category.MOBILITY, Category.FOAM_ROLLING)
     protocol = Protocol(
@@ -112,9 +132,17 @@ def read_protocol(path: Path, library: Library) -> Protocol:
         levels=tuple(_level(t, str(path), protocol_id, i) for i, t in enumerate(fields.tables("level"))),
         sources=fields.texts("sources"),
         origin=str(path),
+        entry=EntryCriteria(
+            max_pain_at_rest=entry.integer("max_pain_at_rest", low=0, high=10, default=5),
+            refuse=entry.flag("refuse"),
+            suggest=entry.text("suggest", ""),
+        ),
+        lay_off_days=_lay_off_days(fields),
     )
-    for sub in (warm_up, cool_down, exercises, fields):
+    for sub in (warm_up, cool_down, exercises, entry, fields):
         sub.done()
+    if protocol.entry.refuse and not protocol.entry.suggest:
+        raise DataError(str(path), f"{protocol_id}.entry", "suggest", "name the protocol to suggest instead")
     for level in protocol.levels:
         if level.exercise and level.exercise not in library.exercises:
             raise DataError(
