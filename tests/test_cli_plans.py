@@ -111,3 +111,33 @@ def test_sqlite_runs_in_wal_mode(db_url, run) -> None:
     create(run)
     with Store.open(db_url).engine.connect() as connection:
         assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_only_a_clinicians_recorded_assessment_clears_a_red_flag(run, db_url) -> None:
+    plan_id = create(run)
+    assert run("checkin", plan_id, "--date", "2026-03-04", "--red-flag", "fever").code == 0
+    assert run("checkin", plan_id, "--date", "2026-03-04", "--pain-during", "0").code == 0
+    shown = json.loads(run("plan", "show", plan_id, "--format", "json", "--as-of", "2026-03-06").out)
+    assert shown["referred"] and shown["sessions"][-1]["kind"] == "referral"
+    refused = run("plan", "clear-red-flag", plan_id, "--by", "Alex Morgan", "--note", " ")
+    assert refused.code == 2 and "note" in refused.err
+    cleared = run("plan", "clear-red-flag", plan_id, "--by", "Alex Morgan", "--note", "Infection ruled out")
+    assert cleared.code == 0, cleared.err
+    again = run("plan", "clear-red-flag", plan_id, "--by", "Alex Morgan", "--note", "twice")
+    assert again.code == 2 and "no red flag waiting" in again.err
+    with Store.open(db_url).read() as records:
+        (action,) = records.actions(plan_id)
+    assert action.by == "Alex Morgan" and action.note == "Infection ruled out"
+    after = json.loads(run("plan", "show", plan_id, "--format", "json").out)
+    assert not after["referred"] and any(
+        d["rule"] == "red-flag-cleared" for s in after["sessions"] for d in s["decisions"]
+    )
+
+
+def test_stiffness_is_reported_from_the_command_line(run) -> None:
+    plan_id = create(run)
+    assert (
+        run("checkin", plan_id, "--date", "2026-03-02", "--pain-during", "1", "--stiff-or-swollen").code == 0
+    )
+    shown = json.loads(run("plan", "show", plan_id, "--format", "json", "--as-of", "2026-03-03").out)
+    assert any(d["rule"] == "stiffness" for s in shown["sessions"] for d in s["decisions"])

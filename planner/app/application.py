@@ -26,7 +26,7 @@ from planner.app.settings import Settings
 from planner.core import rules
 from planner.core.catalog import Catalog
 from planner.core.exceptions import InputError
-from planner.core.model import CheckIn, Plan, Prescription
+from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, Prescription
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog, load_catalog
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
@@ -115,12 +115,11 @@ class App:
         """The plan as of `as_of`, by default today in the person's own time zone."""
         with self.store.read() as records:
             stored = records.plan(plan_id)
-            checkins = records.checkins(plan_id)
+            checkins, actions = records.checkins(plan_id), records.actions(plan_id)
         today = as_of or local_today(stored.prescription.timezone, self.now())
         protocol = self.catalog.protocol(stored.protocol_id)
-        return PlanView(
-            stored, build(stored.prescription, protocol, self.catalog.library, checkins, today), today
-        )
+        built = build(stored.prescription, protocol, self.catalog.library, checkins, today, actions)
+        return PlanView(stored, built, today)
 
     def record_checkin(self, plan_id: str, checkin: CheckIn) -> None:
         now = self.now()
@@ -131,6 +130,16 @@ class App:
             if checkin.date > local_today(start.timezone, now):
                 raise InputError(f"date: {checkin.date} is in the future; check in on or after the day")
             records.add_checkin(plan_id, checkin, now)
+
+    def clear_red_flag(self, plan_id: str, by: str, note: str) -> None:
+        """A clinician's assessment after a red flag, recorded with who and why: the plan starts
+        again the day after. Only this can end a referral; nothing a patient reports does."""
+        view = self.plan(plan_id)
+        if not view.plan.referred:
+            raise InputError(f"plan {plan_id} has no red flag waiting for a clinician's assessment")
+        action = ClinicianAction(ActionKind.CLEAR_RED_FLAG, view.today, by, note)
+        with self.store.write() as records:
+            records.add_action(plan_id, action, self.now())
 
     # -- feeds --------------------------------------------------------------------------------
     def issue_token(self, records: Records, plan_id: str, *, rotate: bool = False) -> str:

@@ -163,6 +163,7 @@ def plan_show(context: Context, plan_id: str, fmt: str, as_of: dt.date | None) -
 )
 @click.option("--red-flag", "red_flags", multiple=True, type=RedFlagParam("red flag"), metavar="FLAG")
 @click.option("--flare-up", is_flag=True, help="Report a flare-up of back pain.")
+@click.option("--stiff-or-swollen", is_flag=True, help="Stiffness or swelling after the session.")
 @click.option(
     "--note", default="", type=TextParam("note", limit=parsing.MAX_NOTE), help="A note for your clinician."
 )
@@ -177,6 +178,7 @@ def checkin(
     soreness: str,
     red_flags: tuple[str, ...],
     flare_up: bool,
+    stiff_or_swollen: bool,
     note: str,
 ) -> None:
     """Record how a session went; the plan adapts."""
@@ -189,6 +191,25 @@ def checkin(
         red_flags=red_flags,
         flare_up=flare_up,
         note=note,
+        stiff_or_swollen=stiff_or_swollen,
     )
     context.app().record_checkin(plan_id, entry)
     click.echo(f"Recorded check-in for {entry.date} on plan {plan_id}.")
+
+
+@plan.command("clear-red-flag")
+@click.argument("plan_id")
+@click.option(
+    "--by", required=True, type=TextParam("by", limit=parsing.MAX_NAME, required=True), help="Clinician."
+)
+@click.option(
+    "--note",
+    required=True,
+    type=TextParam("note", limit=parsing.MAX_NOTE, required=True),
+    help="What the assessment found (kept with the plan).",
+)
+@pass_context
+def plan_clear_red_flag(context: Context, plan_id: str, by: str, note: str) -> None:
+    """Record a clinician's assessment after a red flag; the plan starts again tomorrow."""
+    context.app().clear_red_flag(plan_id, by, note)
+    click.echo(f"Recorded the assessment by {by}; plan {plan_id} starts again tomorrow.")

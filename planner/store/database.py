@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from planner.core.exceptions import NotFound
-from planner.core.model import CheckIn, Prescription
+from planner.core.model import ActionKind, CheckIn, ClinicianAction, Prescription
 from planner.core.plain_data import (
     checkin_from_dict,
     checkin_to_dict,
@@ -37,7 +37,7 @@ from planner.core.plain_data import (
 from planner.store import calendar_sync, migrate
 from planner.store.calendar_sync import CalendarSync, utc_text
 from planner.store.migrate import WRITE
-from planner.store.schema import checkins, feed_tokens, plans
+from planner.store.schema import checkins, clinician_actions, feed_tokens, plans
 
 
 @attrs.frozen
@@ -122,16 +122,21 @@ class Records:
 
     def revision(self, plan_id: str) -> str:
         """Changes whenever anything the plan is built from changes (prescription, protocol,
-        check-ins); cheap enough to ask on every feed request."""
+        check-ins, clinicians' actions); cheap enough to ask on every feed request."""
         latest = sa.select(sa.func.max(checkins.c.id)).where(checkins.c.plan_id == plan_id).scalar_subquery()
+        action = (
+            sa.select(sa.func.max(clinician_actions.c.id))
+            .where(clinician_actions.c.plan_id == plan_id)
+            .scalar_subquery()
+        )
         row = self.connection.execute(
-            sa.select(plans.c.protocol_id, plans.c.prescription, latest.label("latest")).where(
-                plans.c.id == plan_id
-            )
+            sa.select(
+                plans.c.protocol_id, plans.c.prescription, latest.label("latest"), action.label("action")
+            ).where(plans.c.id == plan_id)
         ).first()
         if row is None:
             raise NotFound(f"unknown plan {plan_id!r}")
-        basis = f"{row.protocol_id}|{row.prescription}|{row.latest}"
+        basis = f"{row.protocol_id}|{row.prescription}|{row.latest}|{row.action}"
         return hashlib.sha256(basis.encode()).hexdigest()
 
     # -- check-ins ----------------------------------------------------------------------------
@@ -153,6 +158,30 @@ class Records:
             sa.select(checkins.c.data).where(checkins.c.plan_id == plan_id).order_by(checkins.c.id)
         ).all()
         return [checkin_from_dict(json.loads(row.data)) for row in rows]
+
+    # -- clinicians' actions ------------------------------------------------------------------
+    def add_action(self, plan_id: str, action: ClinicianAction, now: dt.datetime) -> None:
+        self.connection.execute(
+            clinician_actions.insert().values(
+                plan_id=plan_id,
+                kind=action.kind.value,
+                date=action.date.isoformat(),
+                by=action.by,
+                note=action.note,
+                recorded_at=utc_text(now),
+            )
+        )
+        self.connection.execute(plans.update().where(plans.c.id == plan_id).values(revised_at=utc_text(now)))
+
+    def actions(self, plan_id: str) -> list[ClinicianAction]:
+        rows = self.connection.execute(
+            sa.select(clinician_actions)
+            .where(clinician_actions.c.plan_id == plan_id)
+            .order_by(clinician_actions.c.id)
+        ).all()
+        return [
+            ClinicianAction(ActionKind(r.kind), dt.date.fromisoformat(r.date), r.by, r.note) for r in rows
+        ]
 
     # -- feed tokens --------------------------------------------------------------------------
     def add_token(self, plan_id: str, token: str, now: dt.datetime) -> None:

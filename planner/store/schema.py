@@ -1,7 +1,8 @@
 """The tables, as SQLAlchemy Core metadata: what the newest migration leaves in the database.
 
 Plans keep their prescription as JSON (planner.core.plain_data), check-ins are append-only, feed
-tokens are stored only as SHA-256 hashes, and each calendar event keeps its SEQUENCE counter.
+tokens are stored only as SHA-256 hashes, each calendar event keeps its SEQUENCE counter, and
+clinicians' actions are kept as records.
 """
 
 from __future__ import annotations
@@ -47,4 +48,15 @@ event_sequences = sa.Table(
     sa.Column("fingerprint", sa.String(64), nullable=False),
     sa.Column("cancelled_at", sa.String(32)),
     sa.Column("snapshot", sa.Text, nullable=False, server_default=""),
+)
+clinician_actions = sa.Table(
+    "clinician_actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("date", sa.String(10), nullable=False),
+    sa.Column("by", sa.String(200), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False),
 )

@@ -87,5 +87,6 @@ def checkin_from_form(form: MultiDict[str, str]) -> CheckIn:
         soreness=Soreness(soreness),
         red_flags=tuple(dict.fromkeys(red_flag(f).id for f in flags)),
         flare_up=form.get("flare_up") == "yes",
+        stiff_or_swollen=form.get("stiff_or_swollen") == "yes",
         note=parsing.parse_text(form.get("note", ""), "note", limit=parsing.MAX_NOTE),
     )
