@@ -227,3 +227,19 @@ def test_concurrent_first_fetches_all_succeed(server) -> None:
     for thread in threads:
         thread.join(timeout=60)
     assert results == [200] * 8
+
+
+def test_the_page_shows_what_was_reported_this_week(server) -> None:
+    csrf = server.csrf()
+    assert (
+        server.post_form({"csrf": csrf, "date": "2026-10-14", "done": "done", "pain_during": "1"})[0] == 303
+    )
+    assert server.post_form({"csrf": csrf, "date": "2026-10-17", "done": "skipped"})[0] == 303
+    page = server.request("GET", f"/p/{server.token}")[2].decode()
+    recent = page[page.index("The last seven days") : page.index("Add to your calendar")]
+    assert "Wed 14 Oct" in recent and "done" in recent
+    assert "Sat 17 Oct" in recent and "skipped" in recent
+    assert "Thu 15 Oct" in recent and "not reported yet" in recent
+    calendar = parse_everywhere(server.request("GET", f"/feeds/{server.token}.ics")[2])
+    titles = {str(e["SUMMARY"]) for e in calendar.events}
+    assert any(t.endswith("(done)") for t in titles) and any(t.endswith("(skipped)") for t in titles), titles

@@ -28,6 +28,9 @@ REFRESH = dt.timedelta(hours=6)
 PRODID = "-//Rehab Planner//rehab-planner//EN"
 COLOUR = "teal"
 DISCLAIMER = "Not medical advice: follow your clinician. On any red flag, stop and seek help."
+# A session's report shows in its title; an unreported past session is left as it was, so days
+# passing change nothing in a subscribed calendar.
+REPORTED = {Status.DONE: " (done)", Status.SKIPPED: " (skipped)"}
 CATEGORY = {
     SessionKind.RUN: "Running",
     SessionKind.RUN_WALK: "Running",
@@ -127,7 +130,7 @@ def events_for(
         else:
             start = dt.datetime.combine(session.date, session.start, tzinfo=zone)
             end = start + dt.timedelta(minutes=max(session.minutes, 15))
-        summary = session.title + (" (skipped)" if session.status is Status.SKIPPED else "")
+        summary = session.title + (REPORTED.get(session.status, "") if session.kind.is_active else "")
         events.append(
             CalendarEvent(
                 event_uid(plan_id, session.slot),

@@ -16,11 +16,13 @@ from werkzeug.datastructures import MultiDict
 
 from planner.core import parsing, wording
 from planner.core.exceptions import PlannerError
-from planner.core.model import CheckIn, Soreness
+from planner.core.model import CheckIn, Soreness, Status
 from planner.core.redflags import red_flag
 from planner.web.context import application, plan_id_for
 
 PAGE_DAYS = 14
+RECENT_DAYS = 7
+REPORT_WORDS = {Status.DONE: "done", Status.SKIPPED: "skipped", Status.UNREPORTED: "not reported yet"}
 SORENESS_CHOICES = tuple((case.value, text.choice) for case, text in wording.SORENESS.items())
 
 blueprint = Blueprint("phone_page", __name__)
@@ -37,10 +39,19 @@ def page(token: str) -> str:
     view = app.plan(plan_id_for(token))
     today = view.today
     upcoming = [s for s in view.plan.sessions if today <= s.date < today + dt.timedelta(days=PAGE_DAYS)]
+    recent = [
+        s
+        for s in view.plan.sessions
+        if today - dt.timedelta(days=RECENT_DAYS) <= s.date < today
+        and s.kind.is_active
+        and s.status in REPORT_WORDS
+    ]
     html: str = render_template(
         "plan.html",
         plan=view.plan,
         upcoming=upcoming,
+        recent=recent,
+        report_words=REPORT_WORDS,
         links=app.addresses(token),
         csrf=csrf_for(token),
         today=today.isoformat(),
