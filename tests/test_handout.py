@@ -222,3 +222,11 @@ def test_an_exercise_may_bring_its_own_image(tmp_path) -> None:
     (folder / "clinic.toml").write_text(broken, encoding="utf-8")
     with pytest.raises(DataError, match=r"bird-dog: image: no image file 'missing\.png'"):
         load_catalog((tmp_path,))
+
+
+def test_the_goal_matches_the_run_days_chosen() -> None:
+    protocol = CATALOG.protocol("lbp-return-to-run")
+    rx = Prescription("Ana", dt.date(2026, 3, 2), "Europe/Lisbon", (1, 4), (2, 6), dt.time(7), pain=1)
+    plan = build(rx, protocol, CATALOG.library, (), rx.start)
+    cover = text_of(handout.render(plan, "abc", protocol, CATALOG.library, handout.HandoutOptions()))[0]
+    assert "twice a week" in " ".join(cover.split()) and "three times" not in cover

@@ -84,9 +84,19 @@ def test_every_exercise_has_steps_dose_pose_and_source(catalog) -> None:
 
 def test_doses_follow_the_clinical_notes(catalog) -> None:
     lib = catalog.library
-    assert lib.exercise("bird-dog").dose.describe() == "2 x 10, hold 4 s"
+    assert lib.exercise("bird-dog").dose.describe() == "2 x 10, hold 4 s each side"
     assert lib.exercise("hamstring-stretch").dose.hold_seconds == 30
     assert lib.exercise("straight-leg-raise").dose.describe() == "3 x 10 each side"
+    assert lib.exercise("foam-roll-calves").dose.describe() == "1 set, hold 60 s each side"
+    assert not any(" 1 sets" in f" {e.dose.describe()}" for e in lib.exercises.values())
+
+
+def test_clinical_review_of_the_library(catalog) -> None:
+    lib = catalog.library
+    assert "abdominal-crunch" not in lib.exercise("curl-up").harder  # a crunch is no step up for a sore back
+    for exercise_id in ("cat-cow", "childs-pose"):
+        assert any("down a leg" in c for c in lib.exercise(exercise_id).cautions)
+    assert any("swimmer" in c for c in lib.exercise("pool-running").cautions)
 
 
 def test_four_protocols(catalog) -> None:
@@ -160,6 +170,11 @@ def test_protocol_errors(tmp_path, catalog) -> None:
         (source.replace("runs_per_week = 3", "runs_per_week = 6"), "runs_per_week", "outside"),
         (source.replace('rule_set = "pain-monitoring"', 'rule_set = "vibes"'), "rule_set", "unknown value"),
         (source.replace('"cat-cow",', '"plank",'), "mobility", "not mobility-stretch"),
+        (source.replace("max_pain_at_rest = 3", "max_pain_at_rest = 12"), "max_pain_at_rest", "outside"),
+        (source.replace('suggest = "flare-up-restart"\n', ""), "suggest", "name the protocol"),
+        (source.replace("[entry]", "lay_off_days = [7, 7, 28, 56]\n\n[entry]"), "lay_off_days", "rising"),
+        (source.replace("[entry]", "lay_off_days = [7, 14]\n\n[entry]"), "lay_off_days", "four"),
+        (source.replace("refuse = true", "refuse = true\nmood = 1"), "entry", "unknown field"),
     ]
     for text, field, problem in cases:
         path = write(tmp_path, text, "protocol.toml")
@@ -199,3 +214,21 @@ def test_any_corruption_is_a_data_error_never_a_crash(tmp_path_factory, data) ->
         load_library([folder])
     except DataError as error:
         assert "core.toml" in str(error) or "poses.toml" in str(error)
+
+
+def test_a_suggested_protocol_must_exist(tmp_path) -> None:
+    source = (builtin_dir("templates") / "protocols" / "lbp-return-to-run.toml").read_text()
+    (tmp_path / "protocols").mkdir()
+    text = source.replace('id = "lbp-return-to-run"', 'id = "clinic-lbp"').replace(
+        'suggest = "flare-up-restart"', 'suggest = "no-such-protocol"'
+    )
+    (tmp_path / "protocols" / "clinic.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(
+        DataError, match=re.escape("clinic-lbp.entry: suggest: unknown protocol 'no-such-protocol'")
+    ):
+        load_catalog((tmp_path,))
+    custom = text.replace("[entry]", "lay_off_days = [5, 10, 20, 40]\n\n[entry]").replace(
+        "no-such-protocol", "flare-up-restart"
+    )
+    (tmp_path / "protocols" / "clinic.toml").write_text(custom, encoding="utf-8")
+    assert load_catalog((tmp_path,)).protocol("clinic-lbp").lay_off_days == (5, 10, 20, 40)

@@ -74,11 +74,20 @@ def test_pause_after_two_painful_or_a_flare_up() -> None:
 
 
 def test_red_flag_urgency() -> None:
-    emergency = rules.red_flag_referral(("over-50-new-pain", "saddle-numbness"))
-    assert emergency.verdict is Verdict.STOP and "emergency" in emergency.text
+    emergency = rules.red_flag_referral(("over-50-new-pain", "saddle-numbness"), "Europe/London")
+    assert (
+        emergency.verdict is Verdict.STOP and "emergency" in emergency.text and "call 999" in emergency.text
+    )
     assert "NBK52120" in emergency.source
-    soon = rules.red_flag_referral(("new-lump",))
+    soon = rules.red_flag_referral(("new-lump",), "Europe/London")
     assert "within the next few days" in soon.text
+    elsewhere = {
+        zone: rules.red_flag_referral(("bowel-control",), zone).text
+        for zone in ("Europe/Warsaw", "America/Denver", "Australia/Perth", "Pacific/Auckland", "Africa/Lagos")
+    }
+    assert "call 112" in elsewhere["Europe/Warsaw"] and "call 911" in elsewhere["America/Denver"]
+    assert "call 000" in elsewhere["Australia/Perth"] and "call 111" in elsewhere["Pacific/Auckland"]
+    assert "call your local emergency number" in elsewhere["Africa/Lagos"]
 
 
 def test_entry_criteria_start_low_impact_or_refuse(catalog) -> None:

@@ -13,7 +13,7 @@ import pypdf
 
 from planner.app.application import App
 from planner.app.settings import Settings
-from planner.core import wording
+from planner.core import redflags, wording
 from planner.core.model import CheckIn, Prescription, Soreness
 from planner.data.clinic import load_clinic
 from planner.web import create_app
@@ -59,7 +59,8 @@ def test_the_safety_page_states_every_case(tmp_path) -> None:
     body = app.handout(app.plan(plan_id), token=None, clinic=clinic)
     text = flat(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(body)).pages))
     safety = text[text.index("Safety first") : text.index("Your programme at a glance")]
-    expected = [f.question for f in wording.RED_FLAGS] + list(wording.URGENCY_ADVICE.values())
+    expected = [f.question for f in wording.RED_FLAGS]
+    expected += [redflags.advice(urgency, RX.timezone) for urgency in wording.URGENCY_ADVICE]
     expected += [f"{b.scores} {b.meaning} {b.action}" for b in wording.PAIN_BANDS]
     expected += [case.rule for case in wording.SORENESS.values()]
     options = ", ".join(

@@ -6,7 +6,7 @@ looked up, with a NotFound that names the unknown id.
 Example:
     >>> from planner.data.catalog import builtin_catalog
     >>> builtin_catalog().library.exercise("bird-dog").dose.describe()
-    '2 x 10, hold 4 s'
+    '2 x 10, hold 4 s each side'
 """
 
 from __future__ import annotations

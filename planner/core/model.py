@@ -153,7 +153,7 @@ class Dose:
         elif self.reps:
             parts.append(f"{self.reps} reps")
         elif self.sets:
-            parts.append(f"{self.sets} sets")
+            parts.append(f"{self.sets} {'set' if self.sets == 1 else 'sets'}")
         if self.hold_seconds:
             parts.append(f"hold {self.hold_seconds} s")
         if self.minutes:

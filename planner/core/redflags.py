@@ -7,8 +7,10 @@ pathways (GIRFT); the seed articles for the last group. The red-flag rule always
 
 from __future__ import annotations
 
+from planner.core import emergency
 from planner.core.exceptions import InputError
-from planner.core.wording import RED_FLAGS, RedFlag
+from planner.core.model import Urgency
+from planner.core.wording import RED_FLAGS, URGENCY_ADVICE, RedFlag
 
 SOURCE = "AHCPR 1994 acute low back problems guideline (NCBI NBK52120); NHS cauda equina pathway (GIRFT)"
 
@@ -25,3 +27,8 @@ def red_flag(flag_id: str) -> RedFlag:
 
 def most_urgent(flag_ids: tuple[str, ...]) -> RedFlag:
     return max((red_flag(f) for f in flag_ids), key=lambda flag: flag.urgency)
+
+
+def advice(urgency: Urgency, zone: str) -> str:
+    """What to do, and how soon, with the emergency number where the person lives."""
+    return URGENCY_ADVICE[urgency].format(call=emergency.call(zone))

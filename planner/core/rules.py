@@ -251,23 +251,19 @@ def meets_entry(protocol: Protocol, checkin: CheckIn) -> bool:
     return morning is not None and morning <= protocol.entry.max_pain_at_rest
 
 
-def red_flag_referral(flags: tuple[str, ...]) -> Decision:
-    """Any red flag stops everything; the most urgent flag sets how soon to get help."""
+def red_flag_referral(flags: tuple[str, ...], zone: str) -> Decision:
+    """Any red flag stops everything; the most urgent flag sets how soon to get help, and the
+    person's time zone which emergency number to call."""
     flag = redflags.most_urgent(flags)
-    text = wording.RED_FLAG_STOP.format(
-        sign=flag.question.rstrip("?"), advice=wording.URGENCY_ADVICE[flag.urgency]
-    )
+    advice = redflags.advice(flag.urgency, zone)
+    text = wording.RED_FLAG_STOP.format(sign=flag.question.rstrip("?"), advice=advice)
     return Decision("red-flag", Verdict.STOP, text, redflags.SOURCE)
 
 
-def days_off(days: int) -> Decision:
-    return Decision(
-        "soreness-days-off",
-        Verdict.REST,
-        f"After the soreness you reported, today is a day "
-        f"off running ({days} {'day' if days == 1 else 'days'} in all).",
-        SORENESS,
-    )
+def days_off(nth: int, total: int) -> Decision:
+    """Today is the `nth` of `total` days off running that a soreness report set."""
+    text = wording.DAYS_OFF_ONE if total == 1 else wording.DAYS_OFF.format(nth=nth, total=total)
+    return Decision("soreness-days-off", Verdict.REST, text, SORENESS)
 
 
 def rest_between_runs(level: Level) -> Decision:

@@ -114,6 +114,7 @@ class _State:
     pain_since: dt.date | None = None
     pain_escalated: bool = False
     no_running_until: dt.date | None = None
+    days_off_from: dt.date | None = None
     last_run: dt.date | None = None
     last_run_level: int | None = None
     last_done_level: int | None = None
@@ -237,7 +238,9 @@ class _Course:
     def run_slot(self, day: dt.date, report: CheckIn | None) -> Session:
         state, protocol = self.state, self.protocol
         if state.no_running_until is not None and day <= state.no_running_until:
-            return self.rest_instead(day, report, [rules.days_off((state.no_running_until - day).days + 1)])
+            since = state.days_off_from or day
+            decision = rules.days_off((day - since).days, (state.no_running_until - since).days)
+            return self.rest_instead(day, report, [decision])
         if state.week_runs.get(_monday(day), 0) >= protocol.runs_per_week:
             decision = rules.weekly_runs_reached(protocol.runs_per_week)
             return self.replace_run(day, report, [decision], replaced=False)
@@ -378,6 +381,7 @@ class _Course:
                 state.consecutive_painful = state.consecutive_painful + 1 if verdict.too_painful else 0
         if verdict.days_off:
             state.no_running_until = day + dt.timedelta(days=verdict.days_off)
+            state.days_off_from = day
         if reported:
             self.check_escalation(day, report, settled=verdict.tolerable_and_settled)
         if state.paused:
@@ -510,9 +514,9 @@ class _Course:
         return self.sessions, False
 
     def refer(self, day: dt.date, flags: tuple[str, ...]) -> None:
-        decision = rules.red_flag_referral(flags)
+        decision = rules.red_flag_referral(flags, self.rx.timezone)
         slot = Slot(day, self.rx.session_time, SlotName.REFERRAL)
-        self.sessions.append(referral_session(slot, flags, (decision,)))
+        self.sessions.append(referral_session(slot, flags, self.rx.timezone, (decision,)))
         self.notes.append(decision)
 
 

@@ -216,10 +216,12 @@ def rest_session(slot: Slot, decisions: tuple[Decision, ...]) -> Session:
     return _session(slot, SessionKind.REST, "Rest day", "Rest", "", (block,), decisions)
 
 
-def referral_session(slot: Slot, flags: tuple[str, ...], decisions: tuple[Decision, ...]) -> Session:
+def referral_session(
+    slot: Slot, flags: tuple[str, ...], zone: str, decisions: tuple[Decision, ...]
+) -> Session:
     flag = redflags.most_urgent(flags)
     urgency = wording.URGENCY_LABEL[flag.urgency]
-    items = [Item(wording.URGENCY_ADVICE[flag.urgency])]
+    items = [Item(redflags.advice(flag.urgency, zone))]
     items += [Item(f"You reported: {redflags.red_flag(f).question}") for f in flags]
     items.append(Item("Stop all training in this programme until a clinician has seen you."))
     block = Block(BlockKind.REFERRAL, 0, tuple(items))

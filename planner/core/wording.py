@@ -156,11 +156,8 @@ class RedFlag:
     urgency: Urgency
 
 
-URGENCY_ADVICE = {
-    Urgency.EMERGENCY: (
-        "Go to an emergency department now, or call the emergency number (999 in the UK, 112 in the EU, "
-        "911 in North America). Do not wait to see if it settles."
-    ),
+URGENCY_ADVICE = {  # {call} is the emergency number where the person lives (planner.core.emergency)
+    Urgency.EMERGENCY: "Go to an emergency department now, or {call}. Do not wait to see if it settles.",
     Urgency.URGENT: (
         "Contact your doctor or physiotherapist today, or an urgent care service if they are closed."
     ),
@@ -215,6 +212,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         Urgency.URGENT,
     ),
     RedFlag("leg-pain-spreading", "nerve", "Pain spreading down one or both legs?", Urgency.SOON),
+    RedFlag("one-leg-weak", "nerve", "New weakness, numbness or tingling in one leg?", Urgency.SOON),
     RedFlag("back-swelling", "skin", "Swelling or redness on your back?", Urgency.URGENT),
     RedFlag("new-lump", "skin", "A new lump on your back?", Urgency.SOON),
 )
@@ -256,6 +254,8 @@ ESCALATE_LONG_PAUSE = (
     "Running has been paused for two weeks and your pain has not yet settled. Please contact your "
     "clinician or physiotherapist so they can check how you are."
 )
+DAYS_OFF_ONE = "After the soreness you reported, today is your day off running."
+DAYS_OFF = "After the soreness you reported, today is day {nth} of your {total} days off running."
 STIFF_OR_SWOLLEN = "You reported stiffness or swelling after the session, so you repeat this level."
 ENTRY_NOT_MET = (
     "Your pain at rest is {pain}/10, above the {limit}/10 this programme starts from. You begin with "

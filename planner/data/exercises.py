@@ -4,7 +4,7 @@ Example:
     >>> from planner.data.paths import builtin_dir
     >>> library = load_library([builtin_dir("exercises")])
     >>> library.exercise("bird-dog").dose.describe()
-    '2 x 10, hold 4 s'
+    '2 x 10, hold 4 s each side'
 """
 
 from __future__ import annotations

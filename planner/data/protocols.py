@@ -171,4 +171,12 @@ def load_protocols(folders: Iterable[Path], library: Library) -> Mapping[str, Pr
                 raise DataError(str(path), protocol.id, "id", f"already used in {layer[protocol.id].origin}")
             layer[protocol.id] = protocol
         protocols.update(layer)
+    for protocol in protocols.values():
+        if protocol.entry.suggest and protocol.entry.suggest not in protocols:
+            raise DataError(
+                protocol.origin,
+                f"{protocol.id}.entry",
+                "suggest",
+                f"unknown protocol {protocol.entry.suggest!r}",
+            )
     return protocols

@@ -157,6 +157,11 @@ class _Document:
         self.styles = _styles(options.clinic.accent, options.large_print)
         self.width = PAPERS[options.paper][0] - 36 * mm
 
+    def runs_a_week(self) -> str:
+        """The goal's frequency as the person's own week allows it, not the protocol's ideal."""
+        runs = min(self.protocol.runs_per_week, len(self.plan.prescription.run_days))
+        return "once a week" if runs == 1 else f"{('twice', 'three times', 'four times')[runs - 2]} a week"
+
     # -- pages ------------------------------------------------------------------------------------
     def cover(self) -> list[Flowable]:
         s, rx, clinic = self.styles, self.plan.prescription, self.options.clinic
@@ -175,7 +180,7 @@ class _Document:
             ["Address", clinic.address or "-"],
             ["Starts", f"{rx.start:%A %d %B %Y}"],
             ["Expected end", f"{self.plan.end:%A %d %B %Y} (if sessions go well)"],
-            ["Goal", rx.goal or self.protocol.goal],
+            ["Goal", rx.goal or f"{self.protocol.goal}; {self.runs_a_week()}"],
             [
                 "Your week",
                 f"runs {day_names(rx.run_days)}; strength {day_names(rx.strength_days)}; "
@@ -230,7 +235,8 @@ class _Document:
             extra.append(
                 ("BACKGROUND", (0, len(rows)), (-1, len(rows)), colors.HexColor(URGENCY_TINT[urgency]))
             )
-            rows.append([signs, _p(wording.URGENCY_ADVICE[urgency], s.cell_bold)])
+            advice = redflags.advice(urgency, self.plan.prescription.timezone)
+            rows.append([signs, _p(advice, s.cell_bold)])
         story += [
             _table(rows, [self.width * 0.62, self.width * 0.38], extra=extra),
             _p(f"Source: {redflags.SOURCE}", s.small),
