@@ -256,7 +256,9 @@ class _Course:
         if level.is_running and not rules.enough_rest(level, state.last_run, day):
             state.pending = decisions  # the news waits for the next run
             return self.rest_instead(day, report, [rules.rest_between_runs(level)])
-        self.maybe_advance(day, decisions)
+        moved = self.advance(day)
+        if moved is not None:
+            decisions.append(moved)
         level = self.levels[state.level]
         if level.is_running and not self.fits(day, level.running_seconds(state.attempts)):
             decisions.append(rules.growth_cap(protocol.max_weekly_growth, level))
@@ -319,27 +321,23 @@ class _Course:
             self.apply_report(day, counted, counted=False, reported=report is not None)
         return session
 
-    def maybe_advance(self, day: dt.date, decisions: list[Decision]) -> None:
-        state = self.state
+    def advance(self, day: dt.date) -> Decision | None:
+        """Move up a level when its sessions are done, the last report allows it, the rise limit
+        and the growth cap leave room; the decision says which, or None when not yet due."""
+        state, protocol = self.state, self.protocol
         level = self.levels[state.level]
         if state.level + 1 >= len(self.levels) or state.attempts < level.min_sessions or not state.ready:
-            return
+            return None
         if (
             state.last_painful
-            or rules.rises_in_window(state.rise_days, day) >= self.protocol.max_level_rises_per_week
+            or rules.rises_in_window(state.rise_days, day) >= protocol.max_level_rises_per_week
         ):
-            decisions.append(rules.rise_limit(self.protocol.max_level_rises_per_week))
-            return
+            return rules.rise_limit(protocol.max_level_rises_per_week)
         following = self.levels[state.level + 1]
         if following.is_running and not self.room_to_advance(day, level, following):
-            decisions.append(rules.growth_hold(self.protocol.max_weekly_growth, level, following))
-            return
-        state.level += 1
-        state.attempts = 0
-        reported = state.last_counted_reported
-        decisions.append(
-            rules.advance(level, self.levels[state.level], level.min_sessions, reported=reported)
-        )
+            return rules.growth_hold(protocol.max_weekly_growth, level, following)
+        state.level, state.attempts = state.level + 1, 0
+        return rules.advance(level, following, level.min_sessions, reported=state.last_counted_reported)
 
     # -- transitions --------------------------------------------------------------------------
     def record_session(self, day: dt.date, report: CheckIn | None, session: Session) -> None:
