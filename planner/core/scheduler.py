@@ -195,16 +195,18 @@ class _Course:
         (1 + cap) x the busier of the two seven-day spans before, or the floor. A calendar week is
         such a span too, so it is held as well. `planned` adds tentative runs, for looking ahead."""
         done, extra = self.state.day_seconds, planned or {}
-
-        def total(last: dt.date) -> int:
-            return sum(done.get(d, 0) + extra.get(d, 0) for d in (last - n * ONE_DAY for n in range(7)))
-
+        first = day - 20 * ONE_DAY  # the 27 days that the seven windows and their references span
+        running = [done.get(first + n * ONE_DAY, 0) + extra.get(first + n * ONE_DAY, 0) for n in range(27)]
+        running[20] += seconds
         cap = self.protocol.max_weekly_growth
-        for end in (day + n * ONE_DAY for n in range(7)):
-            before = (total(end - 7 * ONE_DAY), total(end - 14 * ONE_DAY))
-            if total(end) + seconds > rules.weekly_allowance(cap, self.floor_seconds, before):
-                return False
-        return True
+
+        def total(last: int) -> int:
+            return sum(running[last - 6 : last + 1])
+
+        return all(
+            total(end) <= rules.weekly_allowance(cap, self.floor_seconds, (total(end - 7), total(end - 14)))
+            for end in range(20, 27)
+        )
 
     def runs_lost_to_cap(self, day: dt.date, level: Level) -> int:
         """How many of the runs at `level` that the seven days from `day` have room for (run days,
