@@ -114,3 +114,24 @@ def test_output_file_is_written_whole(run, tmp_path) -> None:
     parse_everywhere(target.read_bytes())
     assert not list(tmp_path.glob(".*tmp"))
     assert run("export", "ics", plan_id, "-o", str(tmp_path / "missing" / "x.ics")).code == 2
+
+
+def test_an_export_with_rest_days_never_touches_the_feed(run) -> None:
+    plan_id = create(run)
+    plain = export(run, plan_id)
+    with_rest = parse_everywhere(export(run, plan_id, "--rest-days", "--reminder", "15"))
+    assert any(str(e["SUMMARY"]) == "Rest day" for e in with_rest.events)
+    again = export(run, plan_id)
+    assert again == plain  # no rest day cancelled, no SEQUENCE raised, same DTSTAMP
+    assert all(int(e.get("SEQUENCE", 0)) == 0 for e in with_rest.events)
+
+
+def test_referral_is_a_timed_busy_event_on_the_day_it_was_raised(run) -> None:
+    plan_id = create(run)
+    assert run("checkin", plan_id, "--date", "2026-10-07", "--red-flag", "saddle-numbness").code == 0
+    calendar = parse_everywhere(export(run, plan_id))
+    (referral,) = [e for e in calendar.events if str(e["SUMMARY"]).startswith("See a clinician")]
+    assert isinstance(referral.start, dt.datetime) and referral.start.date() == dt.date(2026, 10, 7)
+    assert str(referral.get("TRANSP", "OPAQUE")) == "OPAQUE"
+    assert "Check in after the session" not in str(referral["DESCRIPTION"])
+    assert "call 112" in str(referral["DESCRIPTION"])  # Poland: the EU number

@@ -87,7 +87,7 @@ def outputs(name: str) -> dict[str, bytes]:
     protocol = CATALOG.protocol(protocol_id)
     plan = build(rx, protocol, CATALOG.library, checkins, today)
     plan_id = f"golden-{name}"
-    events = ical.events_for(plan, plan_id, checkin_url="https://plans.example.org/p/golden-token")
+    events = ical.events_for(plan, plan_id, page_url="https://plans.example.org/p/golden-token")
     states = {e.uid: EventState(0, None, e.snapshot) for e in events}
     files = {
         "json": (json.dumps(plan_to_dict(plan, plan_id), indent=2, ensure_ascii=False) + "\n").encode(),

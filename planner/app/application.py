@@ -198,14 +198,13 @@ class App:
         from planner.export import ical
 
         addresses = self.addresses(token) if token else None
-        events = ical.events_for(
-            view.plan, view.id, include_rest=include_rest, checkin_url=addresses.page if addresses else ""
-        )
+        events = ical.events_for(view.plan, view.id, page_url=addresses.page if addresses else "")
         sync = self.store.sync_events(view.id, ical.fingerprints(events), self.now())
+        extra = ical.rest_day_events(view.plan, view.id) if include_rest else []
         body = ical.render(
             view.plan,
             view.id,
-            events,
+            [*events, *extra],
             sync.states,
             sync.changed_at,
             feed_url=addresses.https if addresses else "",

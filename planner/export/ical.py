@@ -27,6 +27,7 @@ UID_NAMESPACE = uuid.UUID("6f1c7c52-5b55-4d7e-9a56-0b7c3a4f2e10")
 REFRESH = dt.timedelta(hours=6)
 PRODID = "-//Rehab Planner//rehab-planner//EN"
 COLOUR = "teal"
+MIN_EVENT_MINUTES = 15
 DISCLAIMER = "Not medical advice: follow your clinician. On any red flag, stop and seek help."
 # A session's report shows in its title; an unreported past session is left as it was, so days
 # passing change nothing in a subscribed calendar.
@@ -67,6 +68,7 @@ class CalendarEvent:
     end: dt.date | dt.datetime
     all_day: bool
     category: str
+    url: str = ""
 
     @property
     def snapshot(self) -> str:
@@ -86,6 +88,19 @@ class CalendarEvent:
     def fingerprint(self) -> str:
         text = "\n".join((self.summary, self.description, self.start.isoformat(), self.end.isoformat()))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def wall_clock_start(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """The session's start where the person lives. A time the clocks skip (02:30 on the spring-forward
+    night) moves to the first time that exists; a time that happens twice takes the first one.
+
+    >>> wall_clock_start(dt.date(2027, 3, 14), dt.time(2, 30), zoneinfo.ZoneInfo("America/New_York"))
+    datetime.datetime(2027, 3, 14, 3, 0, tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))
+    """
+    wall = dt.datetime.combine(day, time, tzinfo=zone)  # fold=0: the first of two occurrences
+    while wall.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        wall += dt.timedelta(minutes=1)  # inside a gap: no such wall time; the gap is at most hours
+    return wall
 
 
 def event_uid(plan_id: str, slot: str) -> str:
@@ -115,34 +130,41 @@ def describe_session(session: Session, checkin_url: str = "") -> str:
     return "\n".join(lines)
 
 
-def events_for(
-    plan: Plan, plan_id: str, *, include_rest: bool = False, checkin_url: str = ""
-) -> list[CalendarEvent]:
+def _event(session: Session, plan_id: str, zone: zoneinfo.ZoneInfo, page_url: str) -> CalendarEvent:
+    all_day = session.kind is SessionKind.REST
+    start: dt.date | dt.datetime
+    if all_day:
+        start, end = session.date, session.date + dt.timedelta(days=1)
+    else:
+        start = wall_clock_start(session.date, session.start, zone)
+        length = dt.timedelta(minutes=max(session.minutes, MIN_EVENT_MINUTES))
+        end = (start.astimezone(dt.UTC) + length).astimezone(zone)  # real minutes, across a DST change
+    active = session.kind.is_active
+    summary = session.title + (REPORTED.get(session.status, "") if active else "")
+    return CalendarEvent(
+        event_uid(plan_id, session.slot),
+        summary,
+        describe_session(session, page_url if active else ""),
+        start,
+        end,
+        all_day,
+        CATEGORY[session.kind],
+        page_url if active else "",
+    )
+
+
+def events_for(plan: Plan, plan_id: str, *, page_url: str = "") -> list[CalendarEvent]:
+    """The plan's sessions as events: what the subscribed feed publishes and the store keeps
+    SEQUENCE numbers for. Rest days are not among them (see rest_day_events)."""
     zone = zoneinfo.ZoneInfo(plan.prescription.timezone)
-    events = []
-    for session in plan.sessions:
-        if session.kind is SessionKind.REST and not include_rest:
-            continue
-        all_day = session.kind in (SessionKind.REST, SessionKind.REFERRAL)
-        start: dt.date | dt.datetime
-        if all_day:
-            start, end = session.date, session.date + dt.timedelta(days=1)
-        else:
-            start = dt.datetime.combine(session.date, session.start, tzinfo=zone)
-            end = start + dt.timedelta(minutes=max(session.minutes, 15))
-        summary = session.title + (REPORTED.get(session.status, "") if session.kind.is_active else "")
-        events.append(
-            CalendarEvent(
-                event_uid(plan_id, session.slot),
-                summary,
-                describe_session(session, checkin_url),
-                start,
-                end,
-                all_day,
-                CATEGORY[session.kind],
-            )
-        )
-    return events
+    return [_event(s, plan_id, zone, page_url) for s in plan.sessions if s.kind is not SessionKind.REST]
+
+
+def rest_day_events(plan: Plan, plan_id: str) -> list[CalendarEvent]:
+    """All-day, free-time rest days for a one-off export: never synced, so an export that asks for
+    them cannot cancel or re-sequence anything in the live feed."""
+    zone = zoneinfo.ZoneInfo(plan.prescription.timezone)
+    return [_event(s, plan_id, zone, "") for s in plan.sessions if s.kind is SessionKind.REST]
 
 
 def fingerprints(events: list[CalendarEvent]) -> dict[str, tuple[str, str]]:
@@ -216,6 +238,7 @@ def render(
             stamp=stamp,
             sequence=states[item.uid].sequence if item.uid in states else 0,
             categories=[item.category],
+            url=item.url or None,
         )
         if is_cancelled:
             event.add("STATUS", "CANCELLED")
