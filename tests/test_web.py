@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gzip
 import http.client
 import re
+import socket
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -18,7 +20,7 @@ from waitress.server import create_server
 from planner.app.application import App
 from planner.app.settings import Settings
 from planner.core.model import Prescription
-from planner.web import create_app
+from planner.web import SERVER_OPTIONS, create_app
 from tests.calendar_checks import parse_everywhere, sequences
 
 NOW = dt.datetime(2026, 10, 20, 12, 0, tzinfo=dt.UTC)
@@ -31,7 +33,9 @@ class Server:
             Settings(db=db_url, base_url="https://plans.example.org"), clock=lambda: self.clock[0]
         )
         self.store = self.app.store
-        self.server = create_server(create_app(self.app), host="127.0.0.1", port=0, threads=4)
+        self.server = create_server(
+            create_app(self.app), host="127.0.0.1", port=0, threads=4, **SERVER_OPTIONS
+        )
         self.port = self.server.effective_port
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
@@ -243,3 +247,51 @@ def test_the_page_shows_what_was_reported_this_week(server) -> None:
     calendar = parse_everywhere(server.request("GET", f"/feeds/{server.token}.ics")[2])
     titles = {str(e["SUMMARY"]) for e in calendar.events}
     assert any(t.endswith("(done)") for t in titles) and any(t.endswith("(skipped)") for t in titles), titles
+
+
+def test_http_semantics(server) -> None:
+    path = f"/feeds/{server.token}.ics"
+    status, headers, plain = server.request("GET", path)
+    assert status == 200 and headers["vary"] == "Accept-Encoding" and "content-encoding" not in headers
+    weak = "W/" + headers["etag"]
+    assert server.request("GET", path, headers={"If-None-Match": weak})[0] == 304  # weak comparison
+    status, zipped_headers, zipped = server.request("GET", path, headers={"Accept-Encoding": "gzip, br"})
+    assert status == 200 and zipped_headers["content-encoding"] == "gzip"
+    assert gzip.decompress(zipped) == plain and len(zipped) < len(plain) / 4
+    assert zipped_headers["etag"] != headers["etag"]  # one tag per representation
+    gz_304 = server.request(
+        "GET", path, headers={"Accept-Encoding": "gzip", "If-None-Match": zipped_headers["etag"]}
+    )
+    assert gz_304[0] == 304
+    refused = server.request("GET", path, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "content-encoding" not in refused[1]
+    status, allow_headers, _ = server.request("POST", path)
+    assert status == 405 and {m.strip() for m in allow_headers["allow"].split(",")} >= {"GET", "HEAD"}
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(server) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(
+            f"POST /p/{server.token}/checkin HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n\r\n".encode()
+        )
+        answer = connection.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413")
+
+
+def test_last_modified_moves_when_cancelled_events_leave_the_feed(server) -> None:
+    path = f"/feeds/{server.token}.ics"
+    assert server.request("GET", path)[0] == 200  # the calendar has seen every session
+    server.clock[0] = NOW + dt.timedelta(hours=1)
+    csrf = server.csrf()
+    assert server.post_form({"csrf": csrf, "date": "2026-10-20", "red_flag": "fever"})[0] == 303
+    _, cancelled_headers, cancelled_body = server.request("GET", path)
+    cancelled = [e for e in parse_everywhere(cancelled_body).events if str(e.get("STATUS")) == "CANCELLED"]
+    assert cancelled
+    server.clock[0] = NOW + dt.timedelta(days=31)
+    status, headers, body = server.request(
+        "GET", path, headers={"If-Modified-Since": cancelled_headers["last-modified"]}
+    )
+    assert status == 200 and headers["last-modified"] != cancelled_headers["last-modified"]
+    assert not [e for e in parse_everywhere(body).events if str(e.get("STATUS")) == "CANCELLED"]
+    assert server.request("GET", path, headers={"If-Modified-Since": headers["last-modified"]})[0] == 304

@@ -16,11 +16,11 @@ def serve(context: Context, host: str, port: int, threads: int) -> None:
     """Serve calendar feeds and the check-in pages (waitress)."""
     import waitress
 
-    from planner.web import create_app
+    from planner.web import SERVER_OPTIONS, create_app
 
     app = context.app()
     click.echo(f"Serving feeds on http://{host}:{port} (public address {app.settings.public_url})", err=True)
-    waitress.serve(create_app(app), host=host, port=port, threads=threads, ident="rehab-planner")
+    waitress.serve(create_app(app), host=host, port=port, threads=threads, **SERVER_OPTIONS)
 
 
 @click.group()

@@ -89,6 +89,11 @@ def sync_events(
         elif now - dt.datetime.fromisoformat(row.cancelled_at) < CANCELLED_GRACE:
             cancelled_at = dt.datetime.fromisoformat(row.cancelled_at)
             states[uid] = EventState(row.sequence, cancelled_at, row.snapshot)
+        elif row.snapshot:  # the grace period is over: the event leaves the feed, once, and that is a change
+            connection.execute(
+                event_sequences.update().where(*key, event_sequences.c.uid == uid).values(snapshot="")
+            )
+            changed = True
     current = connection.execute(
         sa.select(plans.c.calendar_changed_at).where(plans.c.id == plan_id)
     ).scalar_one()

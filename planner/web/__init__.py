@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
 
 from planner.app.application import App
 from planner.web import feed, phone_page
 from planner.web.context import EXTENSION
 
 MAX_REQUEST_BYTES = 16 * 1024
+# waitress refuses a larger body from its Content-Length, before reading it
+SERVER_OPTIONS = {"max_request_body_size": MAX_REQUEST_BYTES, "ident": "rehab-planner"}
 
 
 def create_app(app: App) -> Flask:
@@ -31,9 +34,15 @@ def create_app(app: App) -> Flask:
     return web
 
 
-def _plain(status: int, text: str) -> Callable[[Exception], Response]:
-    def handler(_: Exception) -> Response:
-        return Response(f"{text}\n", status, mimetype="text/plain")
+def _plain(status: int, text: str) -> Callable[[HTTPException], Response]:
+    """A short plain-text answer that keeps what the error must say (a 405's Allow header)."""
+
+    def handler(error: HTTPException) -> Response:
+        response = Response(f"{text}\n", status, mimetype="text/plain")
+        allowed = getattr(error, "valid_methods", None)
+        if allowed:
+            response.headers["Allow"] = ", ".join(allowed)
+        return response
 
     return handler
 

@@ -15,8 +15,8 @@ def http_date(moment: dt.datetime) -> str:
 def not_modified(request: Request, etag: str, changed_at: dt.datetime) -> bool:
     """If-None-Match first; only without it, a real If-Modified-Since comparison."""
     if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        candidates = {tag.strip() for tag in if_none_match.split(",")}
+    if if_none_match is not None:  # weak comparison (RFC 9110 8.8.3.2): W/"x" matches "x"
+        candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
         return etag in candidates or "*" in candidates
     since = request.headers.get("If-Modified-Since")
     if not since:
@@ -28,3 +28,21 @@ def not_modified(request: Request, etag: str, changed_at: dt.datetime) -> bool:
     if parsed.tzinfo is None:
         return False
     return changed_at.replace(microsecond=0) <= parsed
+
+
+def accepts_gzip(request: Request) -> bool:
+    """Whether the client takes gzip (RFC 9110 12.5.3): named with a q above zero, or "*" likewise."""
+    accepted: dict[str, float] = {}
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if name:
+            accepted[name.lower()] = quality
+    return accepted.get("gzip", accepted.get("*", 0.0)) > 0

@@ -6,14 +6,17 @@ one of those does, so repeated fetches skip planning and rendering.
 
 from __future__ import annotations
 
+import datetime as dt
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
 
+import attrs
 from flask import Blueprint, Response, current_app, request
 
 from planner.app.application import CalendarExport
-from planner.web.conditional import http_date, not_modified
+from planner.web.conditional import accepts_gzip, http_date, not_modified
 from planner.web.context import application, plan_id_for
 
 blueprint = Blueprint("feed", __name__)
@@ -25,21 +28,37 @@ class FeedCache:
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
-        self.entries: OrderedDict[tuple[object, ...], CalendarExport] = OrderedDict()
+        self.entries: OrderedDict[tuple[object, ...], Rendered] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple[object, ...]) -> CalendarExport | None:
+    def get(self, key: tuple[object, ...]) -> Rendered | None:
         with self.lock:
             found = self.entries.get(key)
             if found is not None:
                 self.entries.move_to_end(key)
             return found
 
-    def put(self, key: tuple[object, ...], value: CalendarExport) -> None:
+    def put(self, key: tuple[object, ...], value: Rendered) -> None:
         with self.lock:
             self.entries[key] = value
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
+
+
+@attrs.frozen
+class Rendered:
+    """One feed body in both encodings, with the validators for each: computed once per change."""
+
+    body: bytes
+    gzipped: bytes
+    etag: str
+    changed_at: dt.datetime
+
+    @classmethod
+    def of(cls, exported: CalendarExport) -> Rendered:
+        digest = hashlib.sha256(exported.body).hexdigest()[:32]
+        gzipped = gzip.compress(exported.body, compresslevel=6, mtime=0)  # mtime=0: same bytes every time
+        return cls(exported.body, gzipped, digest, exported.changed_at)
 
 
 @blueprint.route("/feeds/<token>.ics", methods=["GET", "HEAD"])
@@ -48,16 +67,21 @@ def feed(token: str) -> Response:
     app = application()
     cache: FeedCache = current_app.extensions[CACHE]
     key = (plan_id, token, *app.content_version(plan_id))
-    exported = cache.get(key)
-    if exported is None:
-        exported = app.calendar(app.plan(plan_id), token=token)
-        cache.put(key, exported)
-    etag = '"' + hashlib.sha256(exported.body).hexdigest()[:32] + '"'
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = Rendered.of(app.calendar(app.plan(plan_id), token=token))
+        cache.put(key, rendered)
+    zipped = accepts_gzip(request)
+    etag = f'"{rendered.etag}-gzip"' if zipped else f'"{rendered.etag}"'  # one tag per representation
     headers = {
         "ETag": etag,
-        "Last-Modified": http_date(exported.changed_at),
+        "Last-Modified": http_date(rendered.changed_at),
         "Cache-Control": "no-cache, private",
+        "Vary": "Accept-Encoding",
     }
-    if not_modified(request, etag, exported.changed_at):
+    if not_modified(request, etag, rendered.changed_at):
         return Response(status=304, headers=headers)
-    return Response(exported.body, 200, headers=headers, content_type="text/calendar; charset=utf-8")
+    if zipped:
+        headers["Content-Encoding"] = "gzip"
+    body = rendered.gzipped if zipped else rendered.body
+    return Response(body, 200, headers=headers, content_type="text/calendar; charset=utf-8")
