@@ -101,10 +101,22 @@ def test_feed_commands(run) -> None:
     assert token and len(token.group(1)) >= 22  # at least 128 bits
     assert run("feed", "url", plan_id).out == urls  # shown again, though only a hash is stored
     assert "webcal://" in urls and "calendar.google.com/calendar/r?cid=webcal%3A%2F%2F" in urls
+    checkin = re.search(r"check-in: (\S+)", urls)
+    assert checkin and "/c/" in checkin.group(1) and token.group(1) not in checkin.group(1)
     rotated = run("feed", "rotate", plan_id).out
-    assert rotated != urls
-    assert "Revoked 1" in run("feed", "revoke", plan_id).out
+    assert rotated != urls and checkin.group(1) in rotated  # the check-in secret stays
+    new_secret = run("feed", "rotate", plan_id, "--checkin").out
+    assert checkin.group(1) not in new_secret and rotated.splitlines()[0] == new_secret.splitlines()[0]
+    assert "Revoked 2 addresses" in run("feed", "revoke", plan_id).out  # the feed and the check-in secret
     assert run("feed", "url", "nope").code == 2
+
+
+def test_a_changed_feed_key_is_an_error_not_a_dead_address(run, monkeypatch) -> None:
+    plan_id = create(run)
+    assert run("feed", "url", plan_id).code == 0
+    monkeypatch.setenv("REHAB_PLANNER_FEED_KEY", "another-key-entirely-another-key-entirely")
+    changed = run("feed", "url", plan_id)
+    assert changed.code == 2 and "feed key does not match" in changed.err and changed.out == ""
 
 
 def test_output_file_is_written_whole(run, tmp_path) -> None:

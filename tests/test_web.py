@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import http.client
 import re
+import secrets
 import socket
 import threading
 import urllib.parse
@@ -49,7 +50,7 @@ class Server:
             pain=1,
         )
         self.plan_id = self.app.create_plan("lbp-return-to-run", rx)
-        self.token = self.app.feed_token(self.plan_id)
+        self.token, self.secret = self.app.secrets_for(self.plan_id)
 
     def checkins(self) -> list:
         with self.store.read() as records:
@@ -77,16 +78,20 @@ class Server:
     def post_form(
         self, fields: dict[str, str] | list[tuple[str, str]], headers: dict[str, str] | None = None
     ) -> tuple[int, dict[str, str], bytes]:
-        body = urllib.parse.urlencode(fields).encode()
+        """Post the check-in form with the check-in secret; a fresh submission id unless given."""
+        pairs = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        if not any(name == "submission" for name, _ in pairs):
+            pairs.append(("submission", secrets.token_urlsafe(12)))
+        body = urllib.parse.urlencode(pairs).encode()
         return self.request(
             "POST",
-            f"/p/{self.token}/checkin",
+            f"/c/{self.secret}/checkin",
             body,
             {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})},
         )
 
     def csrf(self) -> str:
-        status, _, page = self.request("GET", f"/p/{self.token}")
+        status, _, page = self.request("GET", f"/c/{self.secret}")
         assert status == 200
         match = re.search(rb'name="csrf" value="([0-9a-f]+)"', page)
         assert match
@@ -295,3 +300,57 @@ def test_last_modified_moves_when_cancelled_events_leave_the_feed(server) -> Non
     assert status == 200 and headers["last-modified"] != cancelled_headers["last-modified"]
     assert not [e for e in parse_everywhere(body).events if str(e.get("STATUS")) == "CANCELLED"]
     assert server.request("GET", path, headers={"If-Modified-Since": headers["last-modified"]})[0] == 304
+
+
+def test_the_feed_address_cannot_post(server) -> None:
+    page = server.request("GET", f"/p/{server.token}")[2].decode()
+    assert 'name="csrf"' not in page and "open your check-in link" in page
+    body = urllib.parse.urlencode({"date": "2026-10-14", "done": "done"}).encode()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert server.request("POST", f"/p/{server.token}/checkin", body, form)[0] in (404, 405)
+    assert (
+        server.request("POST", f"/c/{server.token}/checkin", body, form)[0] == 404
+    )  # a feed token is no secret
+    assert server.request("GET", f"/c/{server.token}")[0] == 404
+    assert server.checkins() == []
+
+
+def test_the_check_in_link_is_remembered_on_this_phone(server) -> None:
+    status, headers, _ = server.request("GET", f"/c/{server.secret}")
+    cookie = headers["set-cookie"]
+    assert status == 200 and "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" in cookie
+    remembered = server.request("GET", f"/p/{server.token}", headers={"Cookie": cookie.split(";")[0]})[2]
+    assert b'name="csrf"' in remembered and f"/c/{server.secret}/checkin".encode() in remembered
+    other = server.request("GET", f"/p/{server.token}", headers={"Cookie": "rp_checkin=forged"})[2]
+    assert b'name="csrf"' not in other
+
+
+def test_form_hardening(server) -> None:
+    csrf = server.csrf()
+    good = {"csrf": csrf, "date": "2026-10-14", "done": "done"}
+    assert server.post_form(good, {"Origin": "https://evil.example"})[0] == 403
+    assert server.post_form(good, {"Sec-Fetch-Site": "same-site"})[0] == 403
+    for digit in ("３", "٣", "𝟑"):
+        assert server.post_form({**good, "pain_during": digit})[0] == 400
+    assert server.post_form({**good, "flare_up": "maybe"})[0] == 400
+    twice = {**good, "submission": "same-form-twice", "flare_up": "on"}
+    assert server.post_form(twice, {"Origin": f"http://127.0.0.1:{server.port}"})[0] == 303
+    assert server.post_form(twice)[0] == 303  # the double submit is answered, not stored again
+    (stored,) = server.checkins()
+    assert stored.flare_up
+
+
+def test_security_headers_on_pages_feeds_and_errors(server) -> None:
+    for path, method in (
+        (f"/c/{server.secret}", "GET"),
+        (f"/p/{server.token}", "GET"),
+        (f"/feeds/{server.token}.ics", "GET"),
+        ("/feeds/unknown.ics", "GET"),
+        (f"/feeds/{server.token}.ics", "POST"),
+    ):
+        _, headers, _ = server.request(method, path)
+        csp = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src" not in csp and "default-src 'none'" in csp
+        assert headers["referrer-policy"] == "no-referrer" and headers["x-content-type-options"] == "nosniff"
+        if path.startswith(("/c/", "/p/")):
+            assert headers["cache-control"] == "no-store"

@@ -74,8 +74,8 @@ def test_the_safety_page_states_every_case(tmp_path) -> None:
 
 def test_the_phone_page_offers_every_choice_and_sign(tmp_path) -> None:
     app, plan_id = app_with_plan(tmp_path)
-    token = app.feed_token(plan_id)
-    page = html.unescape(create_app(app).test_client().get(f"/p/{token}").get_data(as_text=True))
+    _, secret = app.secrets_for(plan_id)
+    page = html.unescape(create_app(app).test_client().get(f"/c/{secret}").get_data(as_text=True))
     expected = [case.choice for case in wording.SORENESS.values()] + [f.question for f in wording.RED_FLAGS]
     expected.append(wording.PAIN_RULE_LINE)
     assert [line for line in expected if line not in page] == []

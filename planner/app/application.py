@@ -20,6 +20,7 @@ import zoneinfo
 from collections.abc import Callable
 
 import attrs
+import sqlalchemy as sa
 
 from planner.app.feeds import FeedAddresses, derive_token, feed_addresses, load_feed_key
 from planner.app.settings import Settings
@@ -30,7 +31,7 @@ from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, Presc
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog, load_catalog
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
-from planner.store.database import Records, Store, StoredPlan
+from planner.store.database import Records, Store, StoredPlan, TokenKind
 
 Clock = Callable[[], dt.datetime]
 
@@ -121,15 +122,22 @@ class App:
         built = build(stored.prescription, protocol, self.catalog.library, checkins, today, actions)
         return PlanView(stored, built, today)
 
-    def record_checkin(self, plan_id: str, checkin: CheckIn) -> None:
+    def record_checkin(self, plan_id: str, checkin: CheckIn, *, submission: str | None = None) -> bool:
+        """Store a report; False when the same form submission was stored already (a double submit
+        stores one report, even when both arrive at once)."""
         now = self.now()
-        with self.store.write() as records:
-            start = records.plan(plan_id).prescription
-            if checkin.date < start.start:
-                raise InputError(f"date: {checkin.date} is before the plan starts ({start.start})")
-            if checkin.date > local_today(start.timezone, now):
-                raise InputError(f"date: {checkin.date} is in the future; check in on or after the day")
-            records.add_checkin(plan_id, checkin, now)
+        try:
+            with self.store.write() as records:
+                start = records.plan(plan_id).prescription
+                if checkin.date < start.start:
+                    raise InputError(f"date: {checkin.date} is before the plan starts ({start.start})")
+                if checkin.date > local_today(start.timezone, now):
+                    raise InputError(f"date: {checkin.date} is in the future; check in on or after the day")
+                return records.add_checkin(plan_id, checkin, now, submission)
+        except sa.exc.IntegrityError:
+            if submission is None:
+                raise
+            return False
 
     def clear_red_flag(self, plan_id: str, by: str, note: str) -> None:
         """A clinician's assessment after a red flag, recorded with who and why: the plan starts
@@ -141,39 +149,61 @@ class App:
         with self.store.write() as records:
             records.add_action(plan_id, action, self.now())
 
-    # -- feeds --------------------------------------------------------------------------------
-    def issue_token(self, records: Records, plan_id: str, *, rotate: bool = False) -> str:
-        """The plan's live feed token inside the caller's transaction: the first one on first use,
-        a new one on rotate (the old one stops at once)."""
+    # -- secrets: the read-only feed address and the check-in secret -----------------------------
+    def _derive(self, plan_id: str, kind: TokenKind, generation: int) -> str:
+        subject = plan_id if kind is TokenKind.FEED else f"{kind.value}/{plan_id}"
+        return derive_token(self.feed_key, subject, generation)
+
+    def issue_token(
+        self, records: Records, plan_id: str, kind: TokenKind = TokenKind.FEED, *, rotate: bool = False
+    ) -> str:
+        """The plan's live token of `kind` inside the caller's transaction: the first one on first
+        use, a new one on rotate (the old one stops at once)."""
         records.plan(plan_id)
-        generation = records.token_generation(plan_id)
-        if rotate or records.active_token_count(plan_id) == 0:
-            token = derive_token(self.feed_key, plan_id, generation + 1)
-            records.add_token(plan_id, token, self.now())
+        generation = records.token_generation(plan_id, kind)
+        if rotate or records.active_token_count(plan_id, kind) == 0:
+            token = self._derive(plan_id, kind, generation + 1)
+            records.add_token(plan_id, token, self.now(), kind)
             return token
-        return derive_token(self.feed_key, plan_id, generation)
+        return self._checked(records, plan_id, kind, generation)
 
-    def feed_token(self, plan_id: str, *, rotate: bool = False) -> str:
+    def _checked(self, records: Records, plan_id: str, kind: TokenKind, generation: int) -> str:
+        """The live token re-derived from the key, refused when the key no longer makes it (the key
+        file or REHAB_PLANNER_FEED_KEY changed): printing a dead address would be worse."""
+        token = self._derive(plan_id, kind, generation)
+        if records.plan_for_token(token, kind) != plan_id:
+            raise InputError(
+                f"the feed key does not match plan {plan_id}'s stored addresses (was feed.key or "
+                "REHAB_PLANNER_FEED_KEY changed?); restore the key, or rotate to issue new addresses"
+            )
+        return token
+
+    def secrets_for(self, plan_id: str, *, rotate: TokenKind | None = None) -> tuple[str, str]:
+        """The feed token and the check-in secret, made on first use, in one transaction."""
         with self.store.write() as records:
-            return self.issue_token(records, plan_id, rotate=rotate)
+            feed = self.issue_token(records, plan_id, TokenKind.FEED, rotate=rotate is TokenKind.FEED)
+            checkin = self.issue_token(
+                records, plan_id, TokenKind.CHECKIN, rotate=rotate is TokenKind.CHECKIN
+            )
+        return feed, checkin
 
-    def current_token(self, plan_id: str) -> str | None:
-        """The live feed token, re-derived from the key; None when revoked or never made."""
+    def current_token(self, plan_id: str, kind: TokenKind = TokenKind.FEED) -> str | None:
+        """The live token of `kind`; None when revoked or never made."""
         with self.store.read() as records:
             records.plan(plan_id)
-            if records.active_token_count(plan_id) == 0:
+            if records.active_token_count(plan_id, kind) == 0:
                 return None
-            generation = records.token_generation(plan_id)
-        return derive_token(self.feed_key, plan_id, generation)
+            return self._checked(records, plan_id, kind, records.token_generation(plan_id, kind))
 
     def revoke_feed(self, plan_id: str) -> int:
+        """Both secrets stop at once."""
         with self.store.write() as records:
             records.plan(plan_id)
             return records.revoke_tokens(plan_id, self.now())
 
-    def plan_for_token(self, token: str) -> str | None:
+    def plan_for_token(self, token: str, kind: TokenKind = TokenKind.FEED) -> str | None:
         with self.store.read() as records:
-            return records.plan_for_token(token)
+            return records.plan_for_token(token, kind)
 
     def content_version(self, plan_id: str) -> tuple[str, dt.date]:
         """What a plan's calendar depends on: the store's revision of its inputs and the person's
@@ -182,8 +212,8 @@ class App:
             revision, zone = records.revision(plan_id), records.plan(plan_id).prescription.timezone
         return revision, local_today(zone, self.now())
 
-    def addresses(self, token: str) -> FeedAddresses:
-        return feed_addresses(self.settings.public_url, token)
+    def addresses(self, token: str, checkin: str = "") -> FeedAddresses:
+        return feed_addresses(self.settings.public_url, token, checkin)
 
     # -- exports ------------------------------------------------------------------------------
     def calendar(
@@ -217,17 +247,21 @@ class App:
         view: PlanView,
         *,
         token: str | None,
+        checkin: str | None = None,
         clinic: Clinic | None = None,
         paper: str = "a4",
         large_print: bool = False,
     ) -> bytes:
-        """The printed programme, with a QR code to the feed when the plan has one."""
+        """The printed programme, with a QR code to the feed and the check-in address when the plan
+        has them."""
         from planner.export import handout
 
+        addresses = self.addresses(token, checkin or "") if token else None
         options = handout.HandoutOptions(
             paper=paper,
             large_print=large_print,
-            feed_url=self.addresses(token).https if token else "",
+            feed_url=addresses.https if addresses else "",
+            checkin_url=addresses.checkin if addresses else "",
             clinic=clinic or DEFAULT_CLINIC,
         )
         protocol = self.catalog.protocol(view.plan.protocol_id)

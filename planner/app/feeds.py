@@ -44,15 +44,19 @@ def derive_token(key: bytes, plan_id: str, generation: int) -> str:
 
 @attrs.frozen
 class FeedAddresses:
+    """The read-only feed (three ways to subscribe), its page, and the check-in address, which
+    alone can post reports."""
+
     https: str
     webcal: str
     google: str
     page: str
+    checkin: str = ""
 
 
-def feed_addresses(base_url: str, token: str) -> FeedAddresses:
+def feed_addresses(base_url: str, token: str, checkin: str = "") -> FeedAddresses:
     base = base_url.rstrip("/")
     https = f"{base}/feeds/{token}.ics"
     webcal = "webcal://" + https.split("://", 1)[1]
     google = "https://calendar.google.com/calendar/r?cid=" + urllib.parse.quote(webcal, safe="")
-    return FeedAddresses(https, webcal, google, f"{base}/p/{token}")
+    return FeedAddresses(https, webcal, google, f"{base}/p/{token}", f"{base}/c/{checkin}" if checkin else "")

@@ -23,9 +23,10 @@ from planner.core.model import Plan
 from planner.data.catalog import builtin_catalog, load_catalog
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
 from planner.data.roster import RosterRow, RowProblem
+from planner.store.database import TokenKind
 
 INDEX_NAME = "index.csv"
-INDEX_COLUMNS = ("line", "name", "status", "plan_id", "ics", "pdf", "feed_url", "reason")
+INDEX_COLUMNS = ("line", "name", "status", "plan_id", "ics", "pdf", "feed_url", "checkin_url", "reason")
 
 
 class RowStatus(enum.StrEnum):
@@ -47,6 +48,7 @@ class Outcome:
     pdf: str = ""
     feed_url: str = ""
     reason: str = ""
+    checkin_url: str = ""
 
 
 @attrs.frozen
@@ -56,6 +58,7 @@ class HandoutJob:
     protocol_id: str
     clinic: Clinic
     feed_url: str
+    checkin_url: str
     target: Path
     clinic_dirs: tuple[Path, ...]
 
@@ -71,7 +74,7 @@ def render_handout(job: HandoutJob) -> str:
     from planner.export import handout
 
     catalog = load_catalog(job.clinic_dirs) if job.clinic_dirs else builtin_catalog()
-    options = handout.HandoutOptions(feed_url=job.feed_url, clinic=job.clinic)
+    options = handout.HandoutOptions(feed_url=job.feed_url, checkin_url=job.checkin_url, clinic=job.clinic)
     body = handout.render(job.plan, job.plan_id, catalog.protocol(job.protocol_id), catalog.library, options)
     write_atomic(job.target, body)
     return str(job.target)
@@ -90,9 +93,11 @@ def _issue_row(app: App, row: RosterRow, out: Path) -> tuple[Outcome, PlanView]:
             changed = records.update_plan(plan_id, row.protocol_id, row.prescription, app.now())
             status = RowStatus.UPDATED if changed else RowStatus.UNCHANGED
         token = app.issue_token(records, plan_id)
+        checkin = app.issue_token(records, plan_id, TokenKind.CHECKIN)
     view = app.plan(plan_id)
     stem = file_stem(row.prescription.name, plan_id)
     write_atomic(out / f"{stem}.ics", app.calendar(view, token=token).body)
+    addresses = app.addresses(token, checkin)
     outcome = Outcome(
         row.line,
         row.prescription.name,
@@ -100,7 +105,8 @@ def _issue_row(app: App, row: RosterRow, out: Path) -> tuple[Outcome, PlanView]:
         plan_id,
         f"{stem}.ics",
         f"{stem}.pdf",
-        app.addresses(token).https,
+        addresses.https,
+        checkin_url=addresses.checkin,
     )
     return outcome, view
 
@@ -133,6 +139,7 @@ def issue(
                 row.protocol_id,
                 clinic or DEFAULT_CLINIC,
                 outcome.feed_url,
+                outcome.checkin_url,
                 out / outcome.pdf,
                 app.settings.clinic_dirs,
             )
@@ -152,5 +159,6 @@ def index_csv(outcomes: list[Outcome]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(INDEX_COLUMNS)
     for o in outcomes:
-        writer.writerow([o.line, o.name, o.status.value, o.plan_id, o.ics, o.pdf, o.feed_url, o.reason])
+        row = [o.line, o.name, o.status.value, o.plan_id, o.ics, o.pdf, o.feed_url, o.checkin_url, o.reason]
+        writer.writerow(row)
     return buffer.getvalue().encode("utf-8")

@@ -59,7 +59,14 @@ def export_pdf(
     clinic = load_clinic(clinic_file) if clinic_file else None
     app = context.app()
     view = app.plan(plan_id)
+    from planner.store.database import TokenKind
+
     body = app.handout(
-        view, token=app.current_token(plan_id), clinic=clinic, paper=paper, large_print=large_print
+        view,
+        token=app.current_token(plan_id),
+        checkin=app.current_token(plan_id, TokenKind.CHECKIN),
+        clinic=clinic,
+        paper=paper,
+        large_print=large_print,
     )
     write_output(body, output)

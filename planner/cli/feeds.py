@@ -1,4 +1,5 @@
-"""The plan's secret calendar subscription address: show, rotate, revoke."""
+"""The plan's two secrets: the read-only calendar address, and the check-in address that alone can
+post reports. Show, rotate, revoke."""
 
 from __future__ import annotations
 
@@ -9,38 +10,45 @@ from planner.cli.root import Context, pass_context
 
 @click.group()
 def feed() -> None:
-    """The plan's secret calendar subscription address."""
+    """The plan's calendar address and its check-in secret."""
 
 
-def print_addresses(context: Context, plan_id: str, *, rotate: bool) -> None:
+def print_addresses(context: Context, plan_id: str, rotate: str | None) -> None:
+    from planner.store.database import TokenKind
+
     app = context.app()
-    addresses = app.addresses(app.feed_token(plan_id, rotate=rotate))
-    click.echo(f"https:  {addresses.https}")
-    click.echo(f"webcal: {addresses.webcal}")
-    click.echo(f"google: {addresses.google}")
-    click.echo(f"page:   {addresses.page}")
+    token, checkin = app.secrets_for(plan_id, rotate=TokenKind(rotate) if rotate else None)
+    addresses = app.addresses(token, checkin)
+    click.echo(f"https:    {addresses.https}")
+    click.echo(f"webcal:   {addresses.webcal}")
+    click.echo(f"google:   {addresses.google}")
+    click.echo(f"page:     {addresses.page}")
+    click.echo(f"check-in: {addresses.checkin}   (private: whoever has it can report for this person)")
 
 
 @feed.command("url")
 @click.argument("plan_id")
 @pass_context
 def feed_url(context: Context, plan_id: str) -> None:
-    """Print the subscription addresses, creating the feed the first time."""
-    print_addresses(context, plan_id, rotate=False)
+    """Print the addresses, making them the first time."""
+    print_addresses(context, plan_id, None)
 
 
 @feed.command("rotate")
 @click.argument("plan_id")
+@click.option(
+    "--checkin", "which", flag_value="checkin", default="feed", help="Rotate the check-in secret instead."
+)
 @pass_context
-def feed_rotate(context: Context, plan_id: str) -> None:
-    """Replace the address: the old one stops working at once."""
-    print_addresses(context, plan_id, rotate=True)
+def feed_rotate(context: Context, plan_id: str, which: str) -> None:
+    """Replace the calendar address (or, with --checkin, the check-in secret): the old one stops at once."""
+    print_addresses(context, plan_id, which)
 
 
 @feed.command("revoke")
 @click.argument("plan_id")
 @pass_context
 def feed_revoke(context: Context, plan_id: str) -> None:
-    """Stop the feed: its address answers 404 from now on."""
+    """Stop the feed and the check-in address: both answer 404 from now on."""
     count = context.app().revoke_feed(plan_id)
-    click.echo(f"Revoked {count} feed address{'es' if count != 1 else ''} for plan {plan_id}.")
+    click.echo(f"Revoked {count} address{'es' if count != 1 else ''} for plan {plan_id}.")

@@ -1,7 +1,8 @@
 """Parse what a person types (command line, form, roster cell) into typed values.
 
 Every function raises InputError with a message that names the field, so the CLI, the web form
-and the roster can all report it in one line.
+and the roster can all report it in one line. Digits are ASCII digits only: "３" or "٣" is not a pain
+score.
 
 Example:
     >>> parse_days("mon, wed,SAT", "run days")
@@ -23,7 +24,7 @@ MAX_NAME = 120
 
 
 def parse_date(text: str, field: str) -> dt.date:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
         raise InputError(f"{field}: {text!r} is not a date in the form YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text.strip())
@@ -32,7 +33,7 @@ def parse_date(text: str, field: str) -> dt.date:
 
 
 def parse_time(text: str, field: str = "time") -> dt.time:
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    match = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})", text.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise InputError(f"{field}: {text!r} is not a time in the form HH:MM")
     return dt.time(int(match[1]), int(match[2]))
@@ -55,7 +56,7 @@ def parse_days(text: str, field: str, *, separator: str = ",") -> tuple[int, ...
 
 def parse_pain(value: str | int, field: str) -> int:
     text = str(value).strip()
-    if not re.fullmatch(r"\d{1,2}", text) or not 0 <= int(text) <= 10:
+    if not re.fullmatch(r"[0-9]{1,2}", text) or not 0 <= int(text) <= 10:
         raise InputError(f"{field}: {text!r} must be a whole number from 0 to 10")
     return int(text)
 

@@ -68,6 +68,7 @@ class HandoutOptions:
     paper: str = "a4"
     large_print: bool = False
     feed_url: str = ""
+    checkin_url: str = ""
     clinic: Clinic = DEFAULT_CLINIC
 
 
@@ -198,17 +199,30 @@ class _Document:
             "If your clinician gave you a calendar link, the plan in your calendar adapts as you check in.",
         ):
             story.append(_p(f"• {line}", s.body))
-        if self.options.feed_url:
-            qr_size = 34 * mm * s.scale
-            text = [
-                _p("Scan to add the plan to your phone's calendar", s.cell_bold),
-                _p(self.options.feed_url, s.small),
-            ]
+        codes = [
+            (url, title, hint)
+            for url, title, hint in (
+                (self.options.feed_url, "Scan to add the plan to your phone's calendar", ""),
+                (
+                    self.options.checkin_url,
+                    "Scan to check in after each session",
+                    "Keep this one private: whoever has it can report for you.",
+                ),
+            )
+            if url
+        ]
+        if codes:
+            qr_size = 30 * mm * s.scale
+            text_width = (self.width - len(codes) * (qr_size + 4 * mm)) / len(codes)
+            cells: list[Any] = []
+            for url, title, hint in codes:
+                text = [_p(title, s.cell_bold), _p(url, s.small)] + ([_p(hint, s.small)] if hint else [])
+                cells += [_qr(url, qr_size), text]
             story += [
                 Spacer(1, 4 * mm),
                 _table(
-                    [[_qr(self.options.feed_url, qr_size), text]],
-                    [qr_size + 6 * mm, self.width - qr_size - 6 * mm],
+                    [cells],
+                    [qr_size + 4 * mm, text_width] * len(codes),
                     header=False,
                     extra=[
                         ("GRID", (0, 0), (-1, -1), 0, colors.white),

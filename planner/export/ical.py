@@ -85,6 +85,13 @@ class CalendarEvent:
         )
 
     @property
+    def length(self) -> dt.timedelta:
+        """Elapsed time: across a daylight-saving change it differs from the wall-clock difference."""
+        if isinstance(self.start, dt.datetime) and isinstance(self.end, dt.datetime):
+            return self.end.astimezone(dt.UTC) - self.start.astimezone(dt.UTC)
+        return self.end - self.start
+
+    @property
     def fingerprint(self) -> str:
         text = "\n".join((self.summary, self.description, self.start.isoformat(), self.end.isoformat()))
         return hashlib.sha256(text.encode()).hexdigest()
@@ -234,12 +241,14 @@ def render(
             summary=item.summary,
             description=item.description,
             start=item.start,
-            end=item.end,
+            end=item.end if item.all_day else None,
             stamp=stamp,
             sequence=states[item.uid].sequence if item.uid in states else 0,
             categories=[item.category],
             url=item.url or None,
         )
+        if not item.all_day:  # DURATION, not DTEND: an end in a repeated hour (a DST fold) is unambiguous
+            event.add("DURATION", item.length)
         if is_cancelled:
             event.add("STATUS", "CANCELLED")
         else:

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 import json
 import secrets
@@ -38,6 +39,13 @@ from planner.store import calendar_sync, migrate
 from planner.store.calendar_sync import CalendarSync, utc_text
 from planner.store.migrate import WRITE
 from planner.store.schema import checkins, clinician_actions, feed_tokens, plans
+
+
+class TokenKind(enum.StrEnum):
+    """What a secret in a URL opens: the read-only feed and page, or the check-in form."""
+
+    FEED = "feed"
+    CHECKIN = "checkin"
 
 
 @attrs.frozen
@@ -140,17 +148,28 @@ class Records:
         return hashlib.sha256(basis.encode()).hexdigest()
 
     # -- check-ins ----------------------------------------------------------------------------
-    def add_checkin(self, plan_id: str, checkin: CheckIn, now: dt.datetime) -> None:
+    def add_checkin(
+        self, plan_id: str, checkin: CheckIn, now: dt.datetime, submission: str | None = None
+    ) -> bool:
+        """Append a check-in; False when this form submission was stored already (a double submit)."""
         self.plan(plan_id)
+        if submission is not None:
+            seen = sa.select(checkins.c.id).where(
+                checkins.c.plan_id == plan_id, checkins.c.submission == submission
+            )
+            if self.connection.execute(seen).first() is not None:
+                return False
         self.connection.execute(
             checkins.insert().values(
                 plan_id=plan_id,
                 recorded_at=utc_text(now),
                 date=checkin.date.isoformat(),
                 data=json.dumps(checkin_to_dict(checkin)),
+                submission=submission,
             )
         )
         self.connection.execute(plans.update().where(plans.c.id == plan_id).values(revised_at=utc_text(now)))
+        return True
 
     def checkins(self, plan_id: str) -> list[CheckIn]:
         """In the order recorded: a later check-in for the same date corrects an earlier one."""
@@ -183,39 +202,43 @@ class Records:
             ClinicianAction(ActionKind(r.kind), dt.date.fromisoformat(r.date), r.by, r.note) for r in rows
         ]
 
-    # -- feed tokens --------------------------------------------------------------------------
-    def add_token(self, plan_id: str, token: str, now: dt.datetime) -> None:
-        """The plan's new feed token; any live one is revoked in the same transaction."""
-        self.revoke_tokens(plan_id, now)
+    # -- secrets: the feed address and the check-in secret ---------------------------------------
+    def add_token(self, plan_id: str, token: str, now: dt.datetime, kind: TokenKind = TokenKind.FEED) -> None:
+        """The plan's new token of this kind; the live one of the same kind is revoked with it."""
+        self.revoke_tokens(plan_id, now, kind)
         self.connection.execute(
             feed_tokens.insert().values(
-                token_hash=token_hash(token), plan_id=plan_id, created_at=utc_text(now)
+                token_hash=token_hash(token), plan_id=plan_id, created_at=utc_text(now), kind=kind.value
             )
         )
 
-    def active_token_count(self, plan_id: str) -> int:
-        query = sa.select(sa.func.count()).where(
+    def _tokens(self, plan_id: str, kind: TokenKind) -> Any:
+        return sa.select(sa.func.count()).where(
+            feed_tokens.c.plan_id == plan_id, feed_tokens.c.kind == kind.value
+        )
+
+    def active_token_count(self, plan_id: str, kind: TokenKind = TokenKind.FEED) -> int:
+        query = self._tokens(plan_id, kind).where(feed_tokens.c.revoked_at.is_(None))
+        return int(self.connection.execute(query).scalar_one())
+
+    def token_generation(self, plan_id: str, kind: TokenKind = TokenKind.FEED) -> int:
+        return int(self.connection.execute(self._tokens(plan_id, kind)).scalar_one())
+
+    def revoke_tokens(self, plan_id: str, now: dt.datetime, kind: TokenKind | None = None) -> int:
+        """Revoke the live token of `kind`, or of every kind."""
+        query = feed_tokens.update().where(
             feed_tokens.c.plan_id == plan_id, feed_tokens.c.revoked_at.is_(None)
         )
-        return int(self.connection.execute(query).scalar_one())
+        if kind is not None:
+            query = query.where(feed_tokens.c.kind == kind.value)
+        return self.connection.execute(query.values(revoked_at=utc_text(now))).rowcount
 
-    def token_generation(self, plan_id: str) -> int:
-        query = sa.select(sa.func.count()).where(feed_tokens.c.plan_id == plan_id)
-        return int(self.connection.execute(query).scalar_one())
-
-    def revoke_tokens(self, plan_id: str, now: dt.datetime) -> int:
-        result = self.connection.execute(
-            feed_tokens.update()
-            .where(feed_tokens.c.plan_id == plan_id)
-            .where(feed_tokens.c.revoked_at.is_(None))
-            .values(revoked_at=utc_text(now))
-        )
-        return result.rowcount
-
-    def plan_for_token(self, token: str) -> str | None:
+    def plan_for_token(self, token: str, kind: TokenKind = TokenKind.FEED) -> str | None:
         row = self.connection.execute(
             sa.select(feed_tokens.c.plan_id).where(
-                feed_tokens.c.token_hash == token_hash(token), feed_tokens.c.revoked_at.is_(None)
+                feed_tokens.c.token_hash == token_hash(token),
+                feed_tokens.c.revoked_at.is_(None),
+                feed_tokens.c.kind == kind.value,
             )
         ).first()
         return None if row is None else str(row.plan_id)

@@ -30,6 +30,8 @@ checkins = sa.Table(
     sa.Column("recorded_at", sa.String(32), nullable=False),
     sa.Column("date", sa.String(10), nullable=False),
     sa.Column("data", sa.Text, nullable=False),
+    sa.Column("submission", sa.String(64)),
+    sa.UniqueConstraint("plan_id", "submission", name="uq_checkins_submission"),
 )
 feed_tokens = sa.Table(
     "feed_tokens",
@@ -38,6 +40,7 @@ feed_tokens = sa.Table(
     sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), nullable=False, index=True),
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("revoked_at", sa.String(32)),
+    sa.Column("kind", sa.String(10), nullable=False, server_default="feed"),
 )
 event_sequences = sa.Table(
     "event_sequences",

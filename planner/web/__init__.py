@@ -28,10 +28,44 @@ def create_app(app: App) -> Flask:
     web.extensions[feed.CACHE] = feed.FeedCache()
     web.register_blueprint(feed.blueprint)
     web.register_blueprint(phone_page.blueprint)
+    secure_headers(web, https=app.settings.public_url.startswith("https://"))
 
     for status, text in ((404, "Not found"), (405, "Method not allowed"), (413, "Request too large")):
         web.register_error_handler(status, _plain(status, text))
     return web
+
+
+# No script anywhere; styles from our own file; forms post only to us; never framed.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'none'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "form-action": "'self'",
+    "base-uri": "'none'",
+    "frame-ancestors": "'none'",
+}
+
+
+def secure_headers(web: Flask, *, https: bool) -> None:
+    """Security headers on every answer, errors included (flask-talisman), and no caching of pages:
+    tokens are in the URLs, so no Referer leaves the site and no page stays in a shared cache."""
+    from flask_talisman import Talisman
+
+    Talisman(
+        web,
+        force_https=False,  # a personal server on loopback speaks plain http; HSTS when https
+        strict_transport_security=https,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="no-referrer",
+        session_cookie_secure=https,
+    )
+
+    @web.after_request
+    def no_store(response: Response) -> Response:
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
 
 def _plain(status: int, text: str) -> Callable[[HTTPException], Response]:

@@ -1,7 +1,14 @@
-"""The phone page: the plan at a glance, subscribe links, and the check-in form.
+"""The phone page. The calendar's address only shows the plan; reporting needs the check-in secret.
 
-GET  /p/<token>           the next two weeks, subscribe buttons and the form
-POST /p/<token>/checkin   record a check-in (CSRF-protected); the plan and the feed adapt
+GET  /p/<feed token>        the plan at a glance and subscribe buttons; the check-in form too when
+                            this phone keeps the plan's check-in secret (a cookie set by /c/...)
+GET  /c/<check-in secret>   the same page with the form, and this phone remembers the secret
+POST /c/<check-in secret>/checkin
+                            record a check-in: CSRF token, Origin and Sec-Fetch-Site checked, and a
+                            submission id so a double submit stores one report
+
+Knowing the feed address (a person the calendar was shared with, the calendar provider's fetcher)
+is not enough to post anything.
 """
 
 from __future__ import annotations
@@ -9,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import secrets
+import urllib.parse
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request
@@ -18,65 +27,119 @@ from planner.core import parsing, wording
 from planner.core.exceptions import PlannerError
 from planner.core.model import CheckIn, Soreness, Status
 from planner.core.redflags import red_flag
+from planner.store.database import TokenKind
 from planner.web.context import application, plan_id_for
 
 PAGE_DAYS = 14
 RECENT_DAYS = 7
+COOKIE = "rp_checkin"
+COOKIE_DAYS = 365
 REPORT_WORDS = {Status.DONE: "done", Status.SKIPPED: "skipped", Status.UNREPORTED: "not reported yet"}
 SORENESS_CHOICES = tuple((case.value, text.choice) for case, text in wording.SORENESS.items())
+TRUE, FALSE = {"on", "yes", "true", "1"}, {"", "off", "no", "false", "0"}
 
 blueprint = Blueprint("phone_page", __name__)
 
 
-def csrf_for(token: str) -> str:
+def csrf_for(secret: str) -> str:
     key = hmac.new(application().feed_key, b"csrf", hashlib.sha256).digest()
-    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
 
 
-@blueprint.get("/p/<token>")
-def page(token: str) -> str:
+def render_page(plan_id: str, checkin_secret: str | None) -> str:
+    """The plan at a glance; the form only with the check-in secret."""
     app = application()
-    view = app.plan(plan_id_for(token))
+    view = app.plan(plan_id)
     today = view.today
-    upcoming = [s for s in view.plan.sessions if today <= s.date < today + dt.timedelta(days=PAGE_DAYS)]
+    sessions = view.plan.sessions
+    upcoming = [s for s in sessions if today <= s.date < today + dt.timedelta(days=PAGE_DAYS)]
     recent = [
         s
-        for s in view.plan.sessions
+        for s in sessions
         if today - dt.timedelta(days=RECENT_DAYS) <= s.date < today
         and s.kind.is_active
         and s.status in REPORT_WORDS
     ]
+    feed_token = app.current_token(plan_id)
     html: str = render_template(
         "plan.html",
         plan=view.plan,
         upcoming=upcoming,
         recent=recent,
         report_words=REPORT_WORDS,
-        links=app.addresses(token),
-        csrf=csrf_for(token),
+        links=app.addresses(feed_token) if feed_token else None,
+        csrf=csrf_for(checkin_secret) if checkin_secret else "",
+        submission=secrets.token_urlsafe(16),
         today=today.isoformat(),
         flags=wording.RED_FLAGS,
-        pain_rule=wording.PAIN_RULE_LINE,
         soreness=SORENESS_CHOICES,
-        checkin_path=f"/p/{token}/checkin",
+        pain_rule=wording.PAIN_RULE_LINE,
+        checkin_path=f"/c/{checkin_secret}/checkin" if checkin_secret else "",
         saved=request.args.get("saved") == "1",
     )
     return html
 
 
-@blueprint.post("/p/<token>/checkin")
-def checkin(token: str) -> Any:
+@blueprint.get("/p/<token>")
+def page(token: str) -> str:
     plan_id = plan_id_for(token)
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+    kept = request.cookies.get(COOKIE, "")
+    secret = kept if kept and application().plan_for_token(kept, TokenKind.CHECKIN) == plan_id else None
+    return render_page(plan_id, secret)
+
+
+@blueprint.get("/c/<secret>")
+def checkin_page(secret: str) -> Response:
+    plan_id = plan_id_for(secret, TokenKind.CHECKIN)
+    response = Response(render_page(plan_id, secret), mimetype="text/html")
+    response.set_cookie(
+        COOKIE,
+        secret,
+        max_age=COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="Strict",
+        secure=application().settings.public_url.startswith("https://"),
+    )
+    return response
+
+
+def same_origin() -> bool:
+    """Sec-Fetch-Site, then Origin: a form posted from another site is refused."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    public = urllib.parse.urlsplit(application().settings.public_url).netloc
+    return urllib.parse.urlsplit(origin).netloc in (request.host, public)
+
+
+@blueprint.post("/c/<secret>/checkin")
+def checkin(secret: str) -> Any:
+    plan_id = plan_id_for(secret, TokenKind.CHECKIN)
+    if not same_origin():
         return Response("Cross-site form posts are refused\n", 403, mimetype="text/plain")
     form = request.form
-    if not hmac.compare_digest(form.get("csrf", ""), csrf_for(token)):
+    if not hmac.compare_digest(form.get("csrf", ""), csrf_for(secret)):
         return Response("The form has expired: reload the page and try again\n", 403, mimetype="text/plain")
+    submission = form.get("submission", "")
+    if not 8 <= len(submission) <= 64 or not submission.replace("-", "").replace("_", "").isalnum():
+        return Response("submission: missing or malformed\n", 400, mimetype="text/plain")
     try:
-        application().record_checkin(plan_id, checkin_from_form(form))
+        application().record_checkin(plan_id, checkin_from_form(form), submission=submission)
     except PlannerError as error:
         return Response(f"{error}\n", 400, mimetype="text/plain")
-    return redirect(f"/p/{token}?saved=1", code=303)
+    return redirect(f"/c/{secret}?saved=1", code=303)
+
+
+def checkbox(form: MultiDict[str, str], name: str) -> bool:
+    """A ticked box in any of the usual spellings; anything else is an error, never a silent no."""
+    value = form.get(name, "").strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise PlannerError(f"{name.replace('_', ' ')}: {value!r} is not a tick-box value")
 
 
 def checkin_from_form(form: MultiDict[str, str]) -> CheckIn:
@@ -97,7 +160,7 @@ def checkin_from_form(form: MultiDict[str, str]) -> CheckIn:
         pain_next_morning=parsing.parse_pain(morning, "pain next morning") if morning else None,
         soreness=Soreness(soreness),
         red_flags=tuple(dict.fromkeys(red_flag(f).id for f in flags)),
-        flare_up=form.get("flare_up") == "yes",
-        stiff_or_swollen=form.get("stiff_or_swollen") == "yes",
+        flare_up=checkbox(form, "flare_up"),
         note=parsing.parse_text(form.get("note", ""), "note", limit=parsing.MAX_NOTE),
+        stiff_or_swollen=checkbox(form, "stiff_or_swollen"),
     )
