@@ -330,6 +330,7 @@ def test_form_hardening(server) -> None:
     good = {"csrf": csrf, "date": "2026-10-14", "done": "done"}
     assert server.post_form(good, {"Origin": "https://evil.example"})[0] == 403
     assert server.post_form(good, {"Sec-Fetch-Site": "same-site"})[0] == 403
+    assert server.post_form(good, {"Origin": "null"})[0] == 403  # null needs Sec-Fetch-Site: same-origin
     for digit in ("３", "٣", "𝟑"):
         assert server.post_form({**good, "pain_during": digit})[0] == 400
     assert server.post_form({**good, "flare_up": "maybe"})[0] == 400
@@ -354,3 +355,11 @@ def test_security_headers_on_pages_feeds_and_errors(server) -> None:
         assert headers["referrer-policy"] == "no-referrer" and headers["x-content-type-options"] == "nosniff"
         if path.startswith(("/c/", "/p/")):
             assert headers["cache-control"] == "no-store"
+
+
+def test_a_plan_that_starts_later_says_when(tmp_path) -> None:
+    app = App.open(Settings(db=f"sqlite:///{tmp_path / 'later.db'}"), clock=lambda: NOW)
+    rx = Prescription("Ana", dt.date(2026, 11, 2), "Europe/Lisbon", (1, 3, 6), (2, 4), dt.time(7), 1)
+    _, secret = app.secrets_for(app.create_plan("lbp-return-to-run", rx))
+    page = create_app(app).test_client().get(f"/c/{secret}").get_data(as_text=True)
+    assert "starts on Monday 02 November" in page and 'type="date"' not in page

@@ -29,6 +29,7 @@ def create_app(app: App) -> Flask:
     web.register_blueprint(feed.blueprint)
     web.register_blueprint(phone_page.blueprint)
     secure_headers(web, https=app.settings.public_url.startswith("https://"))
+    web.add_url_rule("/favicon.ico", "favicon", lambda: Response(status=204))  # browsers ask; no icon
 
     for status, text in ((404, "Not found"), (405, "Method not allowed"), (413, "Request too large")):
         web.register_error_handler(status, _plain(status, text))

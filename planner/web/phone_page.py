@@ -60,12 +60,20 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         and s.kind.is_active
         and s.status in REPORT_WORDS
     ]
+    # The session to report: today's, else the latest one in the last week that nobody reported.
+    focus = next(
+        (s for s in sessions if s.date == today and s.kind.is_active and s.status is not Status.UNREPORTED),
+        next((s for s in reversed(recent) if s.status is Status.UNREPORTED), None),
+    )
     feed_token = app.current_token(plan_id)
     html: str = render_template(
         "plan.html",
         plan=view.plan,
         upcoming=upcoming,
         recent=recent,
+        focus=focus,
+        report_day=(focus.date if focus else today).isoformat(),
+        not_started=view.plan.prescription.start > today,
         report_words=REPORT_WORDS,
         links=app.addresses(feed_token) if feed_token else None,
         csrf=csrf_for(checkin_secret) if checkin_secret else "",
@@ -104,12 +112,17 @@ def checkin_page(secret: str) -> Response:
 
 
 def same_origin() -> bool:
-    """Sec-Fetch-Site, then Origin: a form posted from another site is refused."""
-    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+    """Sec-Fetch-Site, then Origin: a form posted from another site is refused. Under our
+    Referrer-Policy (no-referrer) a browser sends "Origin: null" even for its own form, so a null
+    Origin passes only with Sec-Fetch-Site: same-origin."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site not in (None, "same-origin", "none"):
         return False
     origin = request.headers.get("Origin")
     if origin is None:
         return True
+    if origin == "null":
+        return fetch_site == "same-origin"
     public = urllib.parse.urlsplit(application().settings.public_url).netloc
     return urllib.parse.urlsplit(origin).netloc in (request.host, public)
 
