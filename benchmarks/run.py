@@ -24,6 +24,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import attrs
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND = str(Path(sys.executable).with_name("rehab-planner"))
 PROTOCOL = "flare-up-restart"  # its plan runs about twelve weeks
@@ -48,6 +50,40 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+@attrs.frozen
+class FeedRates:
+    full: float
+    cached: float
+    size: int
+    gzipped: int
+
+
+def feed_rates(command: list[str], env: dict[str, str], path: str, seconds: float) -> FeedRates:
+    """Start a server process, fetch `path` once, then time 200s and 304s with the same client."""
+    port = free_port()
+    server = subprocess.Popen(
+        [part.replace("{port}", str(port)) for part in command], env=env, stderr=subprocess.DEVNULL
+    )
+    try:
+        for _ in range(100):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", path)
+                response = connection.getresponse()
+                etag, body = response.getheader("ETag") or "", response.read()
+                connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+                gzipped = len(connection.getresponse().read())
+                break
+            except OSError:
+                time.sleep(0.1)
+        full = requests_per_second(port, path, {}, seconds, 4)
+        cached = requests_per_second(port, path, {"If-None-Match": etag}, seconds, 4)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return FeedRates(full, cached, len(body), gzipped)
 
 
 def requests_per_second(port: int, path: str, headers: dict[str, str], seconds: float, clients: int) -> float:
@@ -184,27 +220,32 @@ def main() -> None:
     ).stdout
     token = re.search(r"/feeds/([\w-]+)\.ics", token_lines)
     assert token
-    port = free_port()
-    server = subprocess.Popen([COMMAND, "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
-    try:
-        path = f"/feeds/{token.group(1)}.ics"
-        for _ in range(100):
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", path)
-                response = connection.getresponse()
-                etag = response.getheader("ETag") or ""
-                response.read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        full = requests_per_second(port, path, {}, options.seconds, 4)
-        cached = requests_per_second(port, path, {"If-None-Match": etag}, options.seconds, 4)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    rows.append(("feed GET, 200 answers (4 clients, loopback)", f"{full:.0f} req/s", "measured"))
-    rows.append(("feed GET, 304 answers (If-None-Match)", f"{cached:.0f} req/s", "measured"))
+    ours = feed_rates(
+        [COMMAND, "serve", "--port", "{port}"], env, f"/feeds/{token.group(1)}.ics", options.seconds
+    )
+    bare_command = [sys.executable, str(Path(__file__).with_name("bare_server.py")), "{port}", str(ours.size)]
+    bare = feed_rates(bare_command, env, "/", options.seconds)
+    rows.append(
+        (
+            "feed GET, 200 answers (4 clients, loopback)",
+            f"{ours.full:.0f} req/s = {ours.full / bare.full:.2f} x bare waitress ({bare.full:.0f})",
+            ">= 0.4 x",
+        )
+    )
+    rows.append(
+        (
+            "feed GET, 304 answers (If-None-Match)",
+            f"{ours.cached:.0f} req/s = {ours.cached / bare.cached:.2f} x bare waitress ({bare.cached:.0f})",
+            ">= 0.5 x",
+        )
+    )
+    rows.append(
+        (
+            f"feed size, {weeks}-week plan",
+            f"{ours.size / 1024:.0f} KB, {ours.gzipped / 1024:.1f} KB gzipped",
+            "measured",
+        )
+    )
 
     cpu = platform.processor() or platform.machine()
     print(

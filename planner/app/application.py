@@ -205,12 +205,15 @@ class App:
         with self.store.read() as records:
             return records.plan_for_token(token, kind)
 
-    def content_version(self, plan_id: str) -> tuple[str, dt.date]:
-        """What a plan's calendar depends on: the store's revision of its inputs and the person's
-        local day. While both stay the same, so does the calendar."""
+    def feed_version(self, token: str) -> tuple[str, str, dt.date] | None:
+        """For a live feed token, in one read: the plan, its revision and the person's local day
+        (what the calendar's bytes depend on); None for an unknown or revoked token."""
         with self.store.read() as records:
-            revision, zone = records.revision(plan_id), records.plan(plan_id).prescription.timezone
-        return revision, local_today(zone, self.now())
+            state = records.feed_state(token)
+        if state is None:
+            return None
+        plan_id, revision, zone = state
+        return plan_id, revision, local_today(zone, self.now())
 
     def addresses(self, token: str, checkin: str = "") -> FeedAddresses:
         return feed_addresses(self.settings.public_url, token, checkin)

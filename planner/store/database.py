@@ -73,6 +73,31 @@ def _stored_plan(row: Any) -> StoredPlan:
     )
 
 
+# Asked on every feed request, so built once: correlated subqueries give the latest check-in and
+# clinician action, and the join finds the plan from its live feed token, all in one statement.
+FEED_STATE = (
+    sa.select(
+        plans.c.id,
+        plans.c.protocol_id,
+        plans.c.prescription,
+        sa.select(sa.func.max(checkins.c.id))
+        .where(checkins.c.plan_id == plans.c.id)
+        .scalar_subquery()
+        .label("latest"),
+        sa.select(sa.func.max(clinician_actions.c.id))
+        .where(clinician_actions.c.plan_id == plans.c.id)
+        .scalar_subquery()
+        .label("action"),
+    )
+    .join(feed_tokens, feed_tokens.c.plan_id == plans.c.id)
+    .where(
+        feed_tokens.c.token_hash == sa.bindparam("token_hash"),
+        feed_tokens.c.revoked_at.is_(None),
+        feed_tokens.c.kind == TokenKind.FEED.value,
+    )
+)
+
+
 class Records:
     """The store's operations inside one open transaction."""
 
@@ -128,24 +153,16 @@ class Records:
         rows = self.connection.execute(sa.select(plans).order_by(plans.c.created_at, plans.c.id)).all()
         return [_stored_plan(row) for row in rows]
 
-    def revision(self, plan_id: str) -> str:
-        """Changes whenever anything the plan is built from changes (prescription, protocol,
-        check-ins, clinicians' actions); cheap enough to ask on every feed request."""
-        latest = sa.select(sa.func.max(checkins.c.id)).where(checkins.c.plan_id == plan_id).scalar_subquery()
-        action = (
-            sa.select(sa.func.max(clinician_actions.c.id))
-            .where(clinician_actions.c.plan_id == plan_id)
-            .scalar_subquery()
-        )
-        row = self.connection.execute(
-            sa.select(
-                plans.c.protocol_id, plans.c.prescription, latest.label("latest"), action.label("action")
-            ).where(plans.c.id == plan_id)
-        ).first()
+    def feed_state(self, token: str) -> tuple[str, str, str] | None:
+        """For a live feed token, in one prepared statement: the plan, the revision of everything
+        its calendar is built from (protocol, prescription, latest check-in, latest clinician action)
+        and its time zone; None for an unknown or revoked token."""
+        row = self.connection.execute(FEED_STATE, {"token_hash": token_hash(token)}).first()
         if row is None:
-            raise NotFound(f"unknown plan {plan_id!r}")
+            return None
         basis = f"{row.protocol_id}|{row.prescription}|{row.latest}|{row.action}"
-        return hashlib.sha256(basis.encode()).hexdigest()
+        zone = str(json.loads(row.prescription)["timezone"])
+        return str(row.id), hashlib.sha256(basis.encode()).hexdigest(), zone
 
     # -- check-ins ----------------------------------------------------------------------------
     def add_checkin(

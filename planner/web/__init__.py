@@ -25,10 +25,10 @@ def create_app(app: App) -> Flask:
     web = Flask(__name__)
     web.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     web.extensions[EXTENSION] = app
-    web.extensions[feed.CACHE] = feed.FeedCache()
-    web.register_blueprint(feed.blueprint)
     web.register_blueprint(phone_page.blueprint)
-    secure_headers(web, https=app.settings.public_url.startswith("https://"))
+    https = app.settings.public_url.startswith("https://")
+    secure_headers(web, https=https)
+    web.wsgi_app = feed.FeedRoute(web.wsgi_app, app, security_headers(https))  # type: ignore[method-assign]
     web.add_url_rule("/favicon.ico", "favicon", lambda: Response(status=204))  # browsers ask; no icon
 
     for status, text in ((404, "Not found"), (405, "Method not allowed"), (413, "Request too large")):
@@ -45,6 +45,20 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": "'none'",
     "frame-ancestors": "'none'",
 }
+
+
+def security_headers(https: bool) -> list[tuple[str, str]]:
+    """The headers flask-talisman sets on the pages, for the feed's route outside Flask."""
+    policy = "; ".join(f"{name} {value}" for name, value in CONTENT_SECURITY_POLICY.items())
+    headers = [
+        ("Content-Security-Policy", policy),
+        ("X-Frame-Options", "DENY"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+    ]
+    if https:
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return headers
 
 
 def secure_headers(web: Flask, *, https: bool) -> None:

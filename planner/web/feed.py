@@ -1,7 +1,10 @@
-"""GET/HEAD /feeds/<token>.ics: the calendar, with ETag and Last-Modified for conditional requests.
+"""GET/HEAD /feeds/<token>.ics: the calendar, answered by a small WSGI route in front of Flask.
 
-Rendered feeds are cached by (plan, token, store revision, local day): a plan can change only when
-one of those does, so repeated fetches skip planning and rendering.
+Each request costs one read of the store (the token's plan, its revision and time zone); the rendered
+calendar is kept per (plan, token, revision, local day) in both encodings with its validators, so a
+304 or a repeated 200 does no planning, rendering or compressing. It answers with ETag (one per
+encoding) and Last-Modified, honours If-None-Match (weak comparison) before If-Modified-Since,
+gzips when the client accepts it (with Vary), and sends the same security headers as the pages.
 """
 
 from __future__ import annotations
@@ -9,18 +12,36 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import attrs
-from flask import Blueprint, Response, current_app, request
 
-from planner.app.application import CalendarExport
+from planner.app.application import App, CalendarExport
 from planner.web.conditional import accepts_gzip, http_date, not_modified
-from planner.web.context import application, plan_id_for
 
-blueprint = Blueprint("feed", __name__)
-CACHE = "rehab_planner_feed_cache"
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+ROUTE = re.compile(r"/feeds/([A-Za-z0-9_-]{1,100})\.ics")
+CALENDAR = "text/calendar; charset=utf-8"
+
+
+@attrs.frozen
+class Rendered:
+    """One feed body in both encodings, with the validators for each: computed once per change."""
+
+    body: bytes
+    gzipped: bytes
+    etag: str
+    changed_at: dt.datetime
+
+    @classmethod
+    def of(cls, exported: CalendarExport) -> Rendered:
+        digest = hashlib.sha256(exported.body).hexdigest()[:32]
+        gzipped = gzip.compress(exported.body, compresslevel=6, mtime=0)  # mtime=0: same bytes every time
+        return cls(exported.body, gzipped, digest, exported.changed_at)
 
 
 class FeedCache:
@@ -45,43 +66,63 @@ class FeedCache:
                 self.entries.popitem(last=False)
 
 
-@attrs.frozen
-class Rendered:
-    """One feed body in both encodings, with the validators for each: computed once per change."""
+class FeedRoute:
+    """WSGI middleware: the feed's path is answered here; everything else goes on to Flask."""
 
-    body: bytes
-    gzipped: bytes
-    etag: str
-    changed_at: dt.datetime
+    def __init__(self, following: WSGIApp, app: App, headers: list[tuple[str, str]]) -> None:
+        self.following, self.app, self.headers = following, app, headers
+        self.cache = FeedCache()
 
-    @classmethod
-    def of(cls, exported: CalendarExport) -> Rendered:
-        digest = hashlib.sha256(exported.body).hexdigest()[:32]
-        gzipped = gzip.compress(exported.body, compresslevel=6, mtime=0)  # mtime=0: same bytes every time
-        return cls(exported.body, gzipped, digest, exported.changed_at)
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        match = ROUTE.fullmatch(environ.get("PATH_INFO", ""))
+        if match is None:
+            return self.following(environ, start_response)
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method not in ("GET", "HEAD"):
+            return self.plain(
+                start_response, "405 Method Not Allowed", "Method not allowed", [("Allow", "GET, HEAD")]
+            )
+        token = match.group(1)
+        version = self.app.feed_version(token)
+        if version is None:
+            return self.plain(start_response, "404 Not Found", "Not found")
+        key = (token, *version)
+        rendered = self.cache.get(key)
+        if rendered is None:
+            rendered = Rendered.of(self.app.calendar(self.app.plan(version[0]), token=token))
+            self.cache.put(key, rendered)
+        zipped = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        etag = f'"{rendered.etag}-gzip"' if zipped else f'"{rendered.etag}"'  # one tag per encoding
+        headers = [
+            ("ETag", etag),
+            ("Last-Modified", http_date(rendered.changed_at)),
+            ("Cache-Control", "no-cache, private"),
+            ("Vary", "Accept-Encoding"),
+            *self.headers,
+        ]
+        if not_modified(
+            environ.get("HTTP_IF_NONE_MATCH"),
+            environ.get("HTTP_IF_MODIFIED_SINCE"),
+            etag,
+            rendered.changed_at,
+        ):
+            start_response("304 Not Modified", headers)
+            return [b""]
+        body = rendered.gzipped if zipped else rendered.body
+        headers += [("Content-Type", CALENDAR), ("Content-Length", str(len(body)))]
+        if zipped:
+            headers.append(("Content-Encoding", "gzip"))
+        start_response("200 OK", headers)
+        return [b"" if method == "HEAD" else body]
 
-
-@blueprint.route("/feeds/<token>.ics", methods=["GET", "HEAD"])
-def feed(token: str) -> Response:
-    plan_id = plan_id_for(token)
-    app = application()
-    cache: FeedCache = current_app.extensions[CACHE]
-    key = (plan_id, token, *app.content_version(plan_id))
-    rendered = cache.get(key)
-    if rendered is None:
-        rendered = Rendered.of(app.calendar(app.plan(plan_id), token=token))
-        cache.put(key, rendered)
-    zipped = accepts_gzip(request)
-    etag = f'"{rendered.etag}-gzip"' if zipped else f'"{rendered.etag}"'  # one tag per representation
-    headers = {
-        "ETag": etag,
-        "Last-Modified": http_date(rendered.changed_at),
-        "Cache-Control": "no-cache, private",
-        "Vary": "Accept-Encoding",
-    }
-    if not_modified(request, etag, rendered.changed_at):
-        return Response(status=304, headers=headers)
-    if zipped:
-        headers["Content-Encoding"] = "gzip"
-    body = rendered.gzipped if zipped else rendered.body
-    return Response(body, 200, headers=headers, content_type="text/calendar; charset=utf-8")
+    def plain(
+        self,
+        start_response: Callable[..., Any],
+        status: str,
+        text: str,
+        extra: list[tuple[str, str]] | None = None,
+    ) -> Iterable[bytes]:
+        body = f"{text}\n".encode()
+        headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+        start_response(status, [*headers, *(extra or []), *self.headers])
+        return [body]
