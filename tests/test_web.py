@@ -6,10 +6,14 @@ import contextlib
 import datetime as dt
 import gzip
 import http.client
+import os
 import re
 import secrets
 import socket
+import subprocess
+import sys
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 
@@ -363,3 +367,48 @@ def test_a_plan_that_starts_later_says_when(tmp_path) -> None:
     _, secret = app.secrets_for(app.create_plan("lbp-return-to-run", rx))
     page = create_app(app).test_client().get(f"/c/{secret}").get_data(as_text=True)
     assert "starts on Monday 02 November" in page and 'type="date"' not in page
+
+
+def test_two_serve_processes_on_one_database_give_the_same_etag(db_url, tmp_path) -> None:
+    """Several servers behind one address must agree, or calendars would refetch on every switch."""
+    settings = Settings(db=db_url, base_url="https://plans.example.org")
+    app = App.open(settings)
+    rx = Prescription("Ana", dt.date(2026, 11, 2), "Europe/Lisbon", (1, 3, 6), (2, 4), dt.time(7), 1)
+    token, _ = app.secrets_for(app.create_plan("lbp-return-to-run", rx))
+    env = {**os.environ, "REHAB_PLANNER_DB": db_url, "REHAB_PLANNER_BASE_URL": "https://plans.example.org"}
+    ports = [free_port(), free_port()]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "planner", "serve", "--port", str(port)],
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        tags = [fetch_etag(port, f"/feeds/{token}.ics") for port in ports]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+    assert tags[0] and tags[0] == tags[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def fetch_etag(port: int, path: str) -> str:
+    for _ in range(100):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            return response.getheader("ETag") or ""
+        except OSError:
+            time.sleep(0.1)
+    return ""
