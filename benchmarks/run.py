@@ -155,7 +155,7 @@ def main() -> None:
     env = {
         **os.environ,
         "REHAB_PLANNER_DB": str(work / "bench.db"),
-        "REHAB_PLANNER_FEED_KEY": "benchmark-key",
+        "REHAB_PLANNER_FEED_KEY": "benchmark-key-benchmark-key-benchmark-key",
     }
     rows: list[tuple[str, str, str]] = []
 

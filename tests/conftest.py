@@ -19,7 +19,7 @@ from planner.data.catalog import builtin_catalog
 from planner.store.database import Store, StoredPlan
 
 ROOT = Path(__file__).resolve().parent.parent
-os.environ.setdefault("REHAB_PLANNER_FEED_KEY", "test-feed-key-not-secret")
+os.environ.setdefault("REHAB_PLANNER_FEED_KEY", "test-feed-key-not-secret-test-feed-key")
 if os.environ.get("REHAB_PLANNER_TEST_INSTALLED") == "1":  # tests/run.sh: the wheel, not the checkout
     assert Path(planner.__file__).resolve().parent != ROOT / "planner", "testing the checkout, not the wheel"
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import attrs
@@ -72,7 +74,15 @@ def test_no_room_for_strength_days() -> None:
         (lambda t: parsing.parse_zone(t), "Mars/Olympus", "unknown time zone"),
         (lambda t: parsing.parse_text(t, "note", limit=5), "far too long", "longer than 5"),
         (lambda t: parsing.parse_text(t, "note", limit=50), "bell\x07", "control characters"),
-        (lambda t: parsing.parse_text(t, "name", limit=50, required=True), "  ", "must not be empty"),
+        (lambda t: parsing.parse_text(t, "name", limit=50, required=True), "  ", "visible character"),
+        (
+            lambda t: parsing.parse_text(t, "name", limit=50, required=True),
+            "\u200b\u200b",
+            "visible character",
+        ),
+        (lambda t: parsing.parse_text(t, "name", limit=50), "Ana\udcff", "not valid UTF-8"),
+        (lambda t: parsing.parse_base_url(t), "plans.example.org", "must look like https"),
+        (lambda t: parsing.parse_base_url(t), "https://plans.example.org\r\nSet-Cookie: x", "control"),
         (lambda t: parsing.parse_date(t, "start"), "2026-02-30", "not a real date"),
     ],
 )
@@ -132,8 +142,29 @@ def test_feed_key_is_made_once_private_and_reused(tmp_path: Path, monkeypatch) -
     first = load_feed_key(key_file)
     assert len(first) >= 32 and stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert load_feed_key(key_file) == first
-    monkeypatch.setenv(FEED_KEY_ENV, "from-the-environment")
-    assert load_feed_key(key_file) == b"from-the-environment"
+    monkeypatch.setenv(FEED_KEY_ENV, "from-the-environment-from-the-environment")
+    assert load_feed_key(key_file) == b"from-the-environment-from-the-environment"
+    monkeypatch.setenv(FEED_KEY_ENV, "short")
+    with pytest.raises(InputError, match="at least 32 bytes"):
+        load_feed_key(key_file)
+
+
+def test_many_processes_making_the_feed_key_at_once_agree(tmp_path: Path) -> None:
+    key_file = tmp_path / "feed.key"
+    code = (
+        "import sys; from pathlib import Path; from planner.app.feeds import load_feed_key; "
+        "sys.stdout.write(load_feed_key(Path(sys.argv[1])).decode())"
+    )
+    env = {k: v for k, v in os.environ.items() if k != FEED_KEY_ENV}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(key_file)], env=env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(8)
+    ]
+    keys = {proc.communicate(timeout=60)[0] for proc in procs}
+    assert len(keys) == 1 and len(keys.pop()) >= 32
+    assert [p.name for p in tmp_path.iterdir()] == ["feed.key"]  # no temporary file left behind
 
 
 def test_default_database_lives_in_the_user_data_folder(tmp_path: Path, monkeypatch) -> None:
@@ -144,3 +175,56 @@ def test_default_database_lives_in_the_user_data_folder(tmp_path: Path, monkeypa
     assert settings.feed_key_file == tmp_path / "rehab-planner" / "feed.key"
     assert Settings(db="~/x.db").database_url == f"sqlite:///{Path(os.path.expanduser('~/x.db'))}"
     assert Settings(db="postgresql+psycopg://h/db").database_url == "postgresql+psycopg://h/db"
+
+
+def test_bad_input_at_the_edges_is_one_line_and_exit_2(run, tmp_path: Path) -> None:
+    plan_id = run("plan", "create", "--protocol", "lbp-return-to-run", "--start", "2026-11-23").out.split()[
+        -1
+    ]
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 3000 + "1" + "]" * 3000 + "\n")
+    cases = [
+        ["plan", "create", "--protocol", "lbp-return-to-run", "--start", "0001-01-01"],
+        ["plan", "create", "--protocol", "lbp-return-to-run", "--start", "9999-12-31"],
+        ["plan", "show", plan_id, "--as-of", "9999-12-31"],
+        [
+            "plan",
+            "create",
+            "--protocol",
+            "lbp-return-to-run",
+            "--start",
+            "2026-11-23",
+            "--name",
+            "\u200b\u200b",
+        ],
+        ["--base-url", "plans.example.org", "feed", "url", plan_id],
+        ["--base-url", "https://x.example\r\nX: y", "feed", "url", plan_id],
+        ["--db", "mysql://x/y", "plan", "list"],
+        ["--db", "postgresql://x/y", "plan", "list"],
+        ["validate", str(deep)],
+    ]
+    for args in cases:
+        result = run(*args)
+        assert result.code == 2 and result.err.count("\n") == 1 and "Traceback" not in result.err, (
+            args,
+            result,
+        )
+
+
+def test_serve_on_an_impossible_address_is_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "REHAB_PLANNER_DB": str(tmp_path / "s.db")}
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "serve", "--host", "999.1.1.1", "--port", "8799"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "999.1.1.1" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_long_clinic_text_is_refused_on_load(tmp_path: Path) -> None:
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text('[clinic]\nname = "' + "x" * 20000 + '"\n')
+    with pytest.raises(DataError, match="longer than 1000 characters"):
+        validate_path(clinic)

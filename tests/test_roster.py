@@ -151,3 +151,11 @@ def test_demo_writes_an_ics_and_a_pdf(run, tmp_path) -> None:
     parse_everywhere(Path(paths[0]).read_bytes())
     assert "Zofia Wójcik" in pypdf.PdfReader(paths[1]).pages[0].extract_text()
     assert run("demo", "--out", str(tmp_path / "demo")).out == result.out  # same plan, updated in place
+
+
+def test_the_index_never_carries_a_spreadsheet_formula(run, tmp_path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(HEADER + good_row(0, "=HYPERLINK(1)") + good_row(1, "@Ana"), encoding="utf-8")
+    assert run("issue", "--roster", str(roster), "--out", str(tmp_path / "o")).code == 0
+    index = list(csv.DictReader(io.StringIO((tmp_path / "o" / "index.csv").read_text(encoding="utf-8"))))
+    assert [r["name"] for r in index] == ["'=HYPERLINK(1)", "'@Ana"]

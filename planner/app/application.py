@@ -28,6 +28,7 @@ from planner.core import rules
 from planner.core.catalog import Catalog
 from planner.core.exceptions import InputError
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, Prescription
+from planner.core.prescription_checks import check_dates, within_window
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog, load_catalog
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
@@ -98,6 +99,7 @@ class App:
     def check(self, protocol_id: str, rx: Prescription) -> None:
         """Everything a plan needs, checked by building it once; raises before anything is stored."""
         protocol = self.catalog.protocol(protocol_id)
+        check_dates(rx, local_today(rx.timezone, self.now()))
         refusal = rules.entry_refusal(protocol, rx)
         if refusal is not None:
             raise InputError(refusal)
@@ -117,7 +119,9 @@ class App:
         with self.store.read() as records:
             stored = records.plan(plan_id)
             checkins, actions = records.checkins(plan_id), records.actions(plan_id)
-        today = as_of or local_today(stored.prescription.timezone, self.now())
+        today = local_today(stored.prescription.timezone, self.now())
+        if as_of is not None:
+            today = within_window(as_of, today, "as of")
         protocol = self.catalog.protocol(stored.protocol_id)
         built = build(stored.prescription, protocol, self.catalog.library, checkins, today, actions)
         return PlanView(stored, built, today)

@@ -11,29 +11,50 @@ Example:
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 import urllib.parse
 from pathlib import Path
 
 import attrs
 
+from planner.core.exceptions import InputError
+
 FEED_KEY_ENV = "REHAB_PLANNER_FEED_KEY"
 
 
+MIN_KEY_BYTES = 32
+
+
 def load_feed_key(key_file: Path) -> bytes:
-    """From the environment, else a key file created once (mode 0600)."""
+    """From the environment (at least 32 bytes), else a key file made once, atomically: the key is
+    written to a private temporary file and linked into place, which fails if another process got
+    there first, and then whatever is in place is read back. No process ever sees a partial key."""
     from_env = os.environ.get(FEED_KEY_ENV)
-    if from_env:
+    if from_env is not None:
+        if len(from_env.encode()) < MIN_KEY_BYTES:
+            raise InputError(f"{FEED_KEY_ENV} must be at least {MIN_KEY_BYTES} bytes long")
         return from_env.encode()
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(32))
-    return key_file.read_text().strip().encode()
+        descriptor, temporary = tempfile.mkstemp(prefix=".feed-key.", dir=key_file.parent)  # mode 0600
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(32))
+                handle.flush()
+                os.fsync(handle.fileno())
+            with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+                os.link(temporary, key_file)
+        finally:
+            os.unlink(temporary)
+    key = key_file.read_text().strip().encode()
+    if len(key) < MIN_KEY_BYTES:
+        raise InputError(f"the feed key file {key_file} is shorter than {MIN_KEY_BYTES} bytes")
+    return key
 
 
 def derive_token(key: bytes, plan_id: str, generation: int) -> str:

@@ -154,11 +154,19 @@ def issue(
     return outcomes
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection): a leading quote."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def index_csv(outcomes: list[Outcome]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(INDEX_COLUMNS)
     for o in outcomes:
         row = [o.line, o.name, o.status.value, o.plan_id, o.ics, o.pdf, o.feed_url, o.checkin_url, o.reason]
-        writer.writerow(row)
+        writer.writerow([inert(str(cell)) for cell in row])
     return buffer.getvalue().encode("utf-8")

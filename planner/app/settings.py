@@ -7,6 +7,8 @@ from pathlib import Path
 
 import attrs
 
+from planner.core.parsing import parse_base_url
+
 DB_ENV = "REHAB_PLANNER_DB"
 BASE_URL_ENV = "REHAB_PLANNER_BASE_URL"
 
@@ -28,7 +30,8 @@ class Settings:
     @property
     def public_url(self) -> str:
         """Where the feed is reachable: --base-url, else the environment, else the local server."""
-        return (self.base_url or os.environ.get(BASE_URL_ENV, "") or "http://127.0.0.1:8080").rstrip("/")
+        given = self.base_url or os.environ.get(BASE_URL_ENV, "")
+        return parse_base_url(given) if given else "http://127.0.0.1:8080"
 
     @property
     def feed_key_file(self) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from planner.cli.root import Context, pass_context
+from planner.core.exceptions import InputError
 
 
 @click.command()
@@ -20,7 +21,10 @@ def serve(context: Context, host: str, port: int, threads: int) -> None:
 
     app = context.app()
     click.echo(f"Serving feeds on http://{host}:{port} (public address {app.settings.public_url})", err=True)
-    waitress.serve(create_app(app), host=host, port=port, threads=threads, **SERVER_OPTIONS)
+    try:
+        waitress.serve(create_app(app), host=host, port=port, threads=threads, **SERVER_OPTIONS)
+    except ValueError:  # waitress's word for an address it cannot listen on
+        raise InputError(f"--host {host!r}: not an address this machine can listen on") from None
 
 
 @click.group()

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+import urllib.parse
 import zoneinfo
 
 from planner.core.exceptions import InputError
@@ -73,11 +75,33 @@ def parse_zone(text: str, field: str = "time zone") -> str:
 
 
 def parse_text(text: str, field: str, *, limit: int, required: bool = False) -> str:
+    """Free text: whitespace folded, valid UTF-8, no control characters; a required one needs at
+    least one visible character (a name of zero-width spaces is no name)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{field}: not valid UTF-8 text") from None
     cleaned = " ".join(text.split())
-    if required and not cleaned:
-        raise InputError(f"{field}: must not be empty")
+    if required and not any(unicodedata.category(c)[0] not in "CZ" for c in cleaned):
+        raise InputError(f"{field}: must have a visible character")
     if len(cleaned) > limit:
         raise InputError(f"{field}: longer than {limit} characters")
-    if any(ord(c) < 32 for c in cleaned):
+    if any(unicodedata.category(c) == "Cc" for c in cleaned):
         raise InputError(f"{field}: contains control characters")
     return cleaned
+
+
+def parse_base_url(text: str, field: str = "base URL") -> str:
+    """The public address of the server: http or https, a host, nothing that could split a header.
+
+    >>> parse_base_url("https://plans.example.org/")
+    'https://plans.example.org'
+    """
+    if any(unicodedata.category(c) == "Cc" or c.isspace() for c in text):
+        raise InputError(f"{field}: must not contain spaces or control characters")
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{field}: {text!r} must look like https://plans.example.org")
+    if parts.query or parts.fragment:
+        raise InputError(f"{field}: {text!r} must not have a query or fragment")
+    return text.rstrip("/")

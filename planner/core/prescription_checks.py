@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from planner.core import redflags
@@ -56,6 +57,28 @@ def check(prescription: Prescription) -> None:
         raise InputError(f"pain must be 0-10, not {rx.pain}")
     for flag in rx.red_flags:
         redflags.red_flag(flag)
+
+
+DATE_WINDOW_YEARS = 10  # a plan starts, and is looked at, within ten years of today
+
+
+def check_dates(prescription: Prescription, today: dt.date) -> None:
+    """Dates a person might really mean: the start within ten years of today, and a hold after it."""
+    window = dt.timedelta(days=365 * DATE_WINDOW_YEARS + 2)
+    if not today - window <= prescription.start <= today + window:
+        raise InputError(f"start: {prescription.start} is more than {DATE_WINDOW_YEARS} years from today")
+    hold = prescription.hold_running_until
+    if hold is not None and not prescription.start <= hold <= prescription.start + window:
+        raise InputError(
+            f"hold running until: {hold} must be after the start and within {DATE_WINDOW_YEARS} years"
+        )
+
+
+def within_window(day: dt.date, today: dt.date, field: str) -> dt.date:
+    """A date to look at a plan on (plan show --as-of): within the same window around today."""
+    if abs((day - today).days) > 365 * DATE_WINDOW_YEARS + 2:
+        raise InputError(f"{field}: {day} is more than {DATE_WINDOW_YEARS} years from today")
+    return day
 
 
 def default_strength_days(run_days: tuple[int, ...], count: int) -> tuple[int, ...]:

@@ -18,6 +18,9 @@ from typing import Any
 
 from planner.core.exceptions import DataError
 
+MAX_TEXT = 1000  # a clinic's text must fit a handout's table cell; longer breaks the page layout
+MAX_ITEMS = 50
+
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; syntax errors become a DataError naming the file and the line."""
@@ -30,6 +33,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise DataError(str(path), "", "", "not UTF-8 text") from None
     except OSError as error:
         raise DataError(str(path), "", "", f"cannot be read ({error.strerror})") from None
+    except RecursionError:
+        raise DataError(str(path), "", "", "nested too deeply to be a data file") from None
 
 
 class Fields:
@@ -58,6 +63,8 @@ class Fields:
         value = self._get(field, default, default is None)
         if not isinstance(value, str):
             raise self.error(field, "must be text")
+        if len(value) > MAX_TEXT:
+            raise self.error(field, f"is longer than {MAX_TEXT} characters")
         if default is None and not value.strip():
             raise self.error(field, "must not be empty")
         if choices and value not in choices:
@@ -96,6 +103,10 @@ class Fields:
         value = self._get(field, [], required)
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise self.error(field, "must be a list of non-empty texts")
+        if any(len(v) > MAX_TEXT for v in value) or len(value) > MAX_ITEMS:
+            raise self.error(
+                field, f"holds more than {MAX_ITEMS} items or one longer than {MAX_TEXT} characters"
+            )
         if required and not value:
             raise self.error(field, "must not be empty")
         return tuple(value)

@@ -27,7 +27,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from planner.core.exceptions import NotFound
+from planner.core.exceptions import InputError, NotFound
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Prescription
 from planner.core.plain_data import (
     checkin_from_dict,
@@ -267,6 +267,28 @@ class Records:
         return calendar_sync.sync_events(self.connection, plan_id, fingerprints, now)
 
 
+SUPPORTED = ("sqlite", "postgresql+psycopg")
+
+
+def create_engine(url: str, is_sqlite: bool) -> Engine:
+    """SQLite, or PostgreSQL through psycopg 3; anything else, or a missing driver, is one line."""
+    scheme = url.split("://", 1)[0]
+    if scheme not in SUPPORTED:
+        hint = " (write postgresql+psycopg://...)" if scheme.startswith("postgres") else ""
+        raise InputError(
+            f"database URL: {scheme!r} is not supported; use sqlite:///PATH or postgresql+psycopg://...{hint}"
+        )
+    try:
+        return sa.create_engine(url, connect_args={"timeout": 30} if is_sqlite else {})
+    except (ImportError, sa.exc.NoSuchModuleError):
+        raise InputError(
+            "database URL: PostgreSQL support is not installed; "
+            "install it with pip install 'rehab-planner[postgres]'"
+        ) from None
+    except sa.exc.ArgumentError as error:
+        raise InputError(f"database URL: {error}") from None
+
+
 class Store:
     """One database. Create with `Store.open(url)`, which brings the schema up to date."""
 
@@ -276,7 +298,7 @@ class Store:
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> Store:
         is_sqlite = url.startswith("sqlite")
-        engine = sa.create_engine(url, connect_args={"timeout": 30} if is_sqlite else {})
+        engine = create_engine(url, is_sqlite)
         if is_sqlite:
 
             @sa.event.listens_for(engine, "connect")
