@@ -108,3 +108,21 @@ def test_prescription_round_trip_through_the_store(db_url) -> None:
         plan_id = records.create_plan("lbp-return-to-run", rx, dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
     with store.read() as records:
         assert records.plan(plan_id).prescription == rx
+
+
+def test_a_logo_must_be_a_real_image_of_sensible_size(tmp_path: Path) -> None:
+    from PIL import Image
+
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text('[clinic]\nname = "Riverside"\nlogo = "logo.png"\n')
+    (tmp_path / "logo.png").write_bytes(b"not an image at all")
+    with pytest.raises(DataError, match="not a readable PNG or JPEG"):
+        load_clinic(clinic)
+    Image.new("1", (20000, 20000)).save(tmp_path / "logo.png")  # a few KB on disk, 400 megapixels
+    with pytest.raises(DataError, match="pixels"):
+        load_clinic(clinic)
+    Image.new("RGB", (120, 60), "teal").save(tmp_path / "logo.png")
+    assert load_clinic(clinic).logo == (tmp_path / "logo.png").resolve()
+    clinic.write_text('[clinic]\nname = "Riverside"\nlogo = "lo\\u0000go.png"\n')
+    with pytest.raises(DataError, match="NUL"):
+        load_clinic(clinic)

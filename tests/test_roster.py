@@ -159,3 +159,21 @@ def test_the_index_never_carries_a_spreadsheet_formula(run, tmp_path) -> None:
     assert run("issue", "--roster", str(roster), "--out", str(tmp_path / "o")).code == 0
     index = list(csv.DictReader(io.StringIO((tmp_path / "o" / "index.csv").read_text(encoding="utf-8"))))
     assert [r["name"] for r in index] == ["'=HYPERLINK(1)", "'@Ana"]
+
+
+def test_an_unterminated_quote_fails_its_row_and_spares_the_next(run, tmp_path) -> None:
+    roster = tmp_path / "r.csv"
+    broken = good_row(0, "Ana Lima").replace(",,,\n", ',,,"Sore after\n')  # the note's quote never closes
+    roster.write_text(HEADER + broken + good_row(1, "Bea Costa"), encoding="utf-8")
+    result = run("issue", "--roster", str(roster), "--out", str(tmp_path / "o"))
+    assert result.code == 1 and "line 2: a quote is not closed" in result.err
+    assert "1 new" in result.out  # Bea Costa, on the line after the open quote, is still issued
+
+
+def test_the_index_is_written_beside_a_folder_that_cannot_take_it(run, tmp_path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(HEADER + good_row(0, "Ana Lima"), encoding="utf-8")
+    (tmp_path / "o" / "index.csv").mkdir(parents=True)  # the index's own name is taken by a folder
+    result = run("issue", "--roster", str(roster), "--out", str(tmp_path / "o"))
+    assert result.code == 0 and str(tmp_path / "o-index.csv") in result.out
+    assert "Ana Lima" in (tmp_path / "o-index.csv").read_text(encoding="utf-8")

@@ -33,5 +33,5 @@ def run_demo(app: App, out: Path) -> list[Path]:
     )
     row = RosterRow(line=1, key=DEMO_KEY, protocol_id="lbp-return-to-run", prescription=rx, notes="")
     clinic = load_clinic(builtin_dir("templates") / "clinic-example.toml")
-    (outcome,) = issue(app, [row], [], out, clinic=clinic, workers=1)
+    (outcome,) = issue(app, [row], [], out, clinic=clinic, workers=1).outcomes
     return [out / outcome.ics, out / outcome.pdf]

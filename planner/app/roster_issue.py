@@ -38,7 +38,7 @@ class RowStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-@attrs.frozen
+@attrs.frozen(order=True)
 class Outcome:
     line: int
     name: str
@@ -52,7 +52,16 @@ class Outcome:
 
 
 @attrs.frozen
+class Issued:
+    """What a roster run did, row by row, and where its index was written."""
+
+    outcomes: list[Outcome]
+    index: Path
+
+
+@attrs.frozen
 class HandoutJob:
+    line: int
     plan: Plan
     plan_id: str
     protocol_id: str
@@ -70,14 +79,22 @@ def file_stem(name: str, plan_id: str) -> str:
 
 
 def render_handout(job: HandoutJob) -> str:
-    """Runs in a worker process: render one handout and write it atomically."""
+    """Runs in a worker process: render one handout and write it atomically. Returns "" or why it
+    failed, so one row's full disk or bad image is that row's line in the report, not the run's end."""
     from planner.export import handout
 
-    catalog = load_catalog(job.clinic_dirs) if job.clinic_dirs else builtin_catalog()
-    options = handout.HandoutOptions(feed_url=job.feed_url, checkin_url=job.checkin_url, clinic=job.clinic)
-    body = handout.render(job.plan, job.plan_id, catalog.protocol(job.protocol_id), catalog.library, options)
-    write_atomic(job.target, body)
-    return str(job.target)
+    try:
+        catalog = load_catalog(job.clinic_dirs) if job.clinic_dirs else builtin_catalog()
+        options = handout.HandoutOptions(
+            feed_url=job.feed_url, checkin_url=job.checkin_url, clinic=job.clinic
+        )
+        body = handout.render(
+            job.plan, job.plan_id, catalog.protocol(job.protocol_id), catalog.library, options
+        )
+        write_atomic(job.target, body)
+    except Exception as error:  # reported on the row: the other handouts go on
+        return f"handout: {error}"
+    return ""
 
 
 def _issue_row(app: App, row: RosterRow, out: Path) -> tuple[Outcome, PlanView]:
@@ -120,7 +137,7 @@ def issue(
     clinic: Clinic | None = None,
     workers: int | None = None,
     progress: Callable[[Iterator[str], int], Iterator[str]] = lambda items, _: items,
-) -> list[Outcome]:
+) -> Issued:
     """Issue every good row; failed rows are reported in the index and never stop the others."""
     out.mkdir(parents=True, exist_ok=True)
     outcomes = [Outcome(p.line, p.name, RowStatus.FAILED, reason=p.reason) for p in problems]
@@ -134,6 +151,7 @@ def issue(
         outcomes.append(outcome)
         jobs.append(
             HandoutJob(
+                row.line,
                 view.plan,
                 outcome.plan_id,
                 row.protocol_id,
@@ -145,13 +163,28 @@ def issue(
             )
         )
     count = workers or os.cpu_count() or 1
+    failures: dict[int, str] = {}
     if jobs:
         with ProcessPoolExecutor(max_workers=min(count, len(jobs))) as pool:
-            for _ in progress(pool.map(render_handout, jobs), len(jobs)):
-                pass
-    outcomes.sort(key=lambda o: o.line)
-    write_atomic(out / INDEX_NAME, index_csv(outcomes))
-    return outcomes
+            results = progress(pool.map(render_handout, jobs), len(jobs))
+            failures = {job.line: reason for job, reason in zip(jobs, results, strict=True) if reason}
+    outcomes = sorted(
+        (attrs.evolve(o, status=RowStatus.FAILED, reason=failures[o.line]) if o.line in failures else o)
+        for o in outcomes
+    )
+    return Issued(outcomes, write_index(out, index_csv(outcomes)))
+
+
+def write_index(out: Path, body: bytes) -> Path:
+    """index.csv in the output folder, or beside it when the folder cannot be written: the report of
+    what was issued is never lost, plans having been stored."""
+    try:
+        write_atomic(out / INDEX_NAME, body)
+        return out / INDEX_NAME
+    except OSError:
+        beside = out.parent / f"{out.name}-{INDEX_NAME}"
+        write_atomic(beside, body)
+        return beside
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

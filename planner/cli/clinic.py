@@ -28,7 +28,7 @@ def issue_command(
     context: Context, roster: Path, out_dir: Path, clinic_file: Path | None, workers: int | None
 ) -> None:
     """Issue a plan, calendar and handout for every roster row; exit 1 if any row failed."""
-    from planner.app.roster_issue import INDEX_NAME, RowStatus, issue
+    from planner.app.roster_issue import RowStatus, issue
     from planner.core.exceptions import DataError
     from planner.data.clinic import load_clinic
     from planner.data.roster import parse_roster
@@ -48,7 +48,8 @@ def issue_command(
         with click.progressbar(items, length=length, label="Handouts", file=sys.stderr) as bar:
             yield from bar
 
-    outcomes = issue(app, rows, problems, out_dir, clinic=clinic, workers=workers, progress=progress)
+    issued = issue(app, rows, problems, out_dir, clinic=clinic, workers=workers, progress=progress)
+    outcomes = issued.outcomes
     failed = [o for o in outcomes if o.status is RowStatus.FAILED]
     for outcome in failed:
         click.echo(f"{roster}: line {outcome.line}: {outcome.reason}", err=True)
@@ -56,7 +57,7 @@ def issue_command(
     click.echo(
         f"Issued {len(outcomes) - len(failed)} of {len(outcomes)} rows "
         f"({counts[RowStatus.CREATED]} new, {counts[RowStatus.UPDATED]} updated, "
-        f"{counts[RowStatus.UNCHANGED]} unchanged); {len(failed)} failed. Index: {out_dir / INDEX_NAME}"
+        f"{counts[RowStatus.UNCHANGED]} unchanged); {len(failed)} failed. Index: {issued.index}"
     )
     if failed:
         sys.exit(1)

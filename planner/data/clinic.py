@@ -35,6 +35,33 @@ class Clinic:
 DEFAULT_CLINIC = Clinic(name="Rehab Planner")
 
 
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_IMAGE_PIXELS = 4000 * 4000  # far more than a printed logo needs; a decompression bomb is refused
+
+
+def image_problem(path: Path) -> str:
+    """Why a logo cannot be printed, or "": checked by size on disk, then by its header (width x
+    height, read without decoding the pixels), then by decoding it once."""
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        return f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB"
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            if image.format not in ("PNG", "JPEG"):
+                return "is not a PNG or JPEG image"
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                return (
+                    f"is {image.width} x {image.height} pixels, more than a logo needs (at most 4000 x 4000)"
+                )
+            image.verify()
+    except Image.DecompressionBombError:
+        return "has too many pixels for a logo (at most 4000 x 4000)"
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return "is not a readable PNG or JPEG image"
+    return ""
+
+
 def load_clinic(path: Path) -> Clinic:
     data = read_toml(path)
     top = Fields(data, file=str(path), entry="")
@@ -44,11 +71,16 @@ def load_clinic(path: Path) -> Clinic:
     logo_name = fields.text("logo", "")
     logo = None
     if logo_name:
+        if "\0" in logo_name:
+            raise fields.error("logo", "must not contain a NUL character")
         logo = (path.parent / logo_name).resolve()
         if logo.suffix.lower() not in IMAGE_SUFFIXES:
             raise fields.error("logo", f"{logo_name!r} must be a PNG or JPEG image")
         if not logo.is_file():
             raise fields.error("logo", f"no image file {logo_name!r} next to the clinic file")
+        problem = image_problem(logo)
+        if problem:
+            raise fields.error("logo", f"{logo_name!r} {problem}")
     accent = fields.text("accent", "#1f6f8b")
     if not HEX_COLOUR.match(accent):
         raise fields.error("accent", f"{accent!r} must be a colour like #1f6f8b")

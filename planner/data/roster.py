@@ -18,7 +18,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import attrs
 
@@ -83,11 +84,38 @@ def _row(cells: Mapping[str, str], line: int, protocols: Mapping[str, Protocol])
     return RosterRow(line, row_key(cells, name, start_text), protocol_id, rx, notes)
 
 
+def _records(text: str, header: list[str]) -> Iterator[tuple[int, dict[str | None, Any] | None, str]]:
+    """(line, cells, problem) for each row, numbered as in the file. A row over several lines is a
+    problem: when its quote never closes (it swallowed the rest of the file), reading starts again
+    on the line after it, so the rows that follow are still read."""
+    lines = text.split("\n")  # the csv module's line ends, not str.splitlines' (which splits at \x85)
+    lines = [f"{part}\n" for part in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    start = 1  # the lines before this one are read
+    while start < len(lines):
+        reader = csv.DictReader(io.StringIO("".join(lines[start:]), newline=""), fieldnames=header)
+        previous = 0
+        for cells in reader:
+            line = start + previous + 1
+            breaks = sum(v.count("\n") for v in cells.values() if isinstance(v, str))
+            previous = reader.line_num
+            if not breaks:
+                yield start + previous, cells, ""
+            elif "".join(lines[line - 1 :]).count('"') % 2:  # never closed: read on from the next line
+                yield line, None, "a quote is not closed on this line"
+                start = line
+                break
+            else:
+                yield line, None, f"a cell runs over several lines (to line {start + previous})"
+        else:
+            return
+
+
 def parse_roster(
     text: str, file: str, protocols: Mapping[str, Protocol]
 ) -> tuple[list[RosterRow], list[RowProblem]]:
     """Good rows and bad ones; a missing column or an unreadable file fails the whole roster."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -95,24 +123,27 @@ def parse_roster(
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
     if unknown:
         raise DataError(file, "header", unknown[0], "unknown column")
-    reader.fieldnames = header
     rows: list[RosterRow] = []
     problems: list[RowProblem] = []
     keys: dict[str, int] = {}
+    line = 1
     try:
-        for cells in reader:
-            line = reader.line_num
+        for line, cells, problem in _records(text, header):
             if len(rows) + len(problems) >= MAX_ROWS:
                 raise DataError(file, f"line {line}", "", f"more than {MAX_ROWS} rows")
+            if cells is None:
+                problems.append(RowProblem(line, "", problem))
+                continue
             if None in cells or any(value is None for value in cells.values()):
                 problems.append(RowProblem(line, "", "wrong number of cells"))
                 continue
             if not any(value.strip() for value in cells.values()):
                 continue
+            named = {str(k): str(v) for k, v in cells.items()}
             try:
-                row = _row(cells, line, protocols)
+                row = _row(named, line, protocols)
             except PlannerError as error:
-                problems.append(RowProblem(line, cells.get("name", ""), str(error)))
+                problems.append(RowProblem(line, named.get("name", ""), str(error)))
                 continue
             if row.key in keys:
                 problems.append(
@@ -122,5 +153,5 @@ def parse_roster(
             keys[row.key] = line
             rows.append(row)
     except csv.Error as error:
-        raise DataError(file, f"line {reader.line_num}", "", f"not valid CSV ({error})") from None
+        raise DataError(file, f"line {line}", "", f"not valid CSV ({error})") from None
     return rows, problems
