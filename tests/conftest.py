@@ -79,7 +79,7 @@ def monday() -> dt.date:
 
 def stored_plans(db_url: str) -> list[StoredPlan]:
     with Store.open(db_url).read() as records:
-        return records.plans()
+        return records.plans()[0]
 
 
 def stored_checkins(db_url: str, plan_id: str) -> list[CheckIn]:

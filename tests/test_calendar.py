@@ -147,3 +147,28 @@ def test_referral_is_a_timed_busy_event_on_the_day_it_was_raised(run) -> None:
     assert str(referral.get("TRANSP", "OPAQUE")) == "OPAQUE"
     assert "Check in after the session" not in str(referral["DESCRIPTION"])
     assert "call 112" in str(referral["DESCRIPTION"])  # Poland: the EU number
+
+
+def test_a_failed_export_records_nothing(run, db_url, tmp_path) -> None:
+    import sqlalchemy as sa
+
+    plan_id = create(run)
+    export(run, plan_id)
+    assert run("checkin", plan_id, "--date", "2026-10-07", "--red-flag", "fever").code == 0
+
+    def recorded() -> list[tuple[object, ...]]:
+        engine = sa.create_engine(db_url)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT uid, sequence, cancelled_at FROM event_sequences")
+            ).all()
+            stamp = connection.execute(sa.text("SELECT calendar_changed_at FROM plans")).scalar()
+        engine.dispose()
+        return [*sorted(tuple(r) for r in rows), ("stamp", stamp)]
+
+    before = recorded()
+    failed = run("export", "ics", plan_id, "-o", str(tmp_path / "missing" / "plan.ics"))
+    assert failed.code == 2 and "does not exist" in failed.err
+    assert recorded() == before  # the sync rolled back with the failed write
+    assert run("export", "ics", plan_id, "-o", str(tmp_path / "plan.ics")).code == 0
+    assert recorded() != before

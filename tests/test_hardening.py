@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -126,3 +127,21 @@ def test_a_logo_must_be_a_real_image_of_sensible_size(tmp_path: Path) -> None:
     clinic.write_text('[clinic]\nname = "Riverside"\nlogo = "lo\\u0000go.png"\n')
     with pytest.raises(DataError, match="NUL"):
         load_clinic(clinic)
+
+
+def test_a_damaged_plan_row_fails_alone(run, db_url) -> None:
+    good = run("plan", "create", "--protocol", "lbp-return-to-run", "--start", "2026-11-23").out.split()[-1]
+    bad = run("plan", "create", "--protocol", "lbp-return-to-run", "--start", "2026-11-23").out.split()[-1]
+    engine = sa.create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE plans SET prescription = '{not json' WHERE id = :id"), {"id": bad})
+    engine.dispose()
+    listing = run("plan", "list")
+    assert (
+        listing.code == 0
+        and good in listing.out
+        and f"plan {bad}: its stored record is damaged" in listing.err
+    )
+    shown = run("plan", "show", bad)
+    assert shown.code == 2 and shown.err.count("\n") == 1 and "damaged" in shown.err
+    assert run("plan", "show", good).code == 0 and run("export", "ics", good).code == 0

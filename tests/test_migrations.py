@@ -38,7 +38,7 @@ def test_release_database_upgrades_with_nothing_lost(db_url) -> None:
     store = Store.open(db_url)
     assert revision_of(db_url) == migrate.HEAD
     with store.read() as records:
-        (plan,) = records.plans()
+        (plan,), _ = records.plans()
         assert plan.id == "0ld91an5" and plan.roster_key == "roster:abc"
         assert plan.prescription.name == "Ana" and plan.prescription.run_days == (1, 3, 6)
         (checkin,) = records.checkins("0ld91an5")

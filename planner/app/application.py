@@ -10,7 +10,7 @@ Example:
     >>> from planner.app.settings import Settings
     >>> app = App.open(Settings(db="sqlite://"), clock=lambda: dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
     >>> app.plans()
-    []
+    ([], [])
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from planner.core.prescription_checks import check_dates, within_window
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog, load_catalog
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
+from planner.store.calendar_sync import CalendarSync
 from planner.store.database import Records, Store, StoredPlan, TokenKind
 
 Clock = Callable[[], dt.datetime]
@@ -110,7 +111,8 @@ class App:
         with self.store.write() as records:
             return records.create_plan(protocol_id, rx, self.now())
 
-    def plans(self) -> list[StoredPlan]:
+    def plans(self) -> tuple[list[StoredPlan], list[str]]:
+        """The readable plans, and the ids of damaged ones (each fails alone)."""
         with self.store.read() as records:
             return records.plans()
 
@@ -230,23 +232,35 @@ class App:
         token: str | None,
         include_rest: bool = False,
         reminder_minutes: int | None = None,
+        deliver: Callable[[bytes], None] | None = None,
     ) -> CalendarExport:
-        """Sync SEQUENCE numbers for the plan's events, then render the calendar."""
+        """Sync SEQUENCE numbers for the plan's events, then render the calendar. With `deliver`
+        (writing a file), the sync is committed only once the calendar has been delivered: an export
+        that fails records nothing, so the live feed never claims a change nobody received."""
         from planner.export import ical
 
         addresses = self.addresses(token) if token else None
         events = ical.events_for(view.plan, view.id, page_url=addresses.page if addresses else "")
-        sync = self.store.sync_events(view.id, ical.fingerprints(events), self.now())
         extra = ical.rest_day_events(view.plan, view.id) if include_rest else []
-        body = ical.render(
-            view.plan,
-            view.id,
-            [*events, *extra],
-            sync.states,
-            sync.changed_at,
-            feed_url=addresses.https if addresses else "",
-            reminder_minutes=reminder_minutes,
-        )
+
+        def render(sync: CalendarSync) -> bytes:
+            return ical.render(
+                view.plan,
+                view.id,
+                [*events, *extra],
+                sync.states,
+                sync.changed_at,
+                feed_url=addresses.https if addresses else "",
+                reminder_minutes=reminder_minutes,
+            )
+
+        if deliver is None:
+            sync = self.store.sync_events(view.id, ical.fingerprints(events), self.now())
+            return CalendarExport(render(sync), sync.changed_at)
+        with self.store.write() as records:
+            sync = records.sync_events(view.id, ical.fingerprints(events), self.now())
+            body = render(sync)
+            deliver(body)
         return CalendarExport(body, sync.changed_at)
 
     def handout(

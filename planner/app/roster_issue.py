@@ -113,7 +113,7 @@ def _issue_row(app: App, row: RosterRow, out: Path) -> tuple[Outcome, PlanView]:
         checkin = app.issue_token(records, plan_id, TokenKind.CHECKIN)
     view = app.plan(plan_id)
     stem = file_stem(row.prescription.name, plan_id)
-    write_atomic(out / f"{stem}.ics", app.calendar(view, token=token).body)
+    app.calendar(view, token=token, deliver=lambda body: write_atomic(out / f"{stem}.ics", body))
     addresses = app.addresses(token, checkin)
     outcome = Outcome(
         row.line,

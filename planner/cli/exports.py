@@ -31,10 +31,13 @@ def export_ics(context: Context, plan_id: str, output: str, rest_days: bool, rem
     """Export the plan as an iCalendar file."""
     app = context.app()
     view = app.plan(plan_id)
-    exported = app.calendar(
-        view, token=app.current_token(plan_id), include_rest=rest_days, reminder_minutes=reminder
+    app.calendar(
+        view,
+        token=app.current_token(plan_id),
+        include_rest=rest_days,
+        reminder_minutes=reminder,
+        deliver=lambda body: write_output(body, output),
     )
-    write_output(exported.body, output)
 
 
 @export.command("pdf")

@@ -16,7 +16,7 @@ from planner.cli.params import (
     WeekdaysParam,
     ZoneParam,
 )
-from planner.cli.root import Context, pass_context
+from planner.cli.root import PROG, Context, pass_context
 from planner.core import parsing
 from planner.core.model import CheckIn, Prescription, Soreness
 
@@ -114,11 +114,14 @@ def plan_create(
 @pass_context
 def plan_list(context: Context) -> None:
     """List stored plans."""
+    readable, damaged = context.app().plans()
     rows = [
         (p.id, p.prescription.name, p.protocol_id, p.prescription.start.isoformat(), p.revised_at.isoformat())
-        for p in context.app().plans()
+        for p in readable
     ]
-    if not rows:
+    for plan_id in damaged:
+        click.echo(f"{PROG}: plan {plan_id}: its stored record is damaged and cannot be shown", err=True)
+    if not rows and not damaged:
         click.echo("No plans yet: create one with 'rehab-planner plan create'.")
         return
     click.echo(table(rows, ("id", "name", "protocol", "start", "last change")))

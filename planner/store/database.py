@@ -9,7 +9,7 @@ Example:
     >>> store = Store.open("sqlite://")
     >>> with store.read() as records:
     ...     records.plans()
-    []
+    ([], [])
 """
 
 from __future__ import annotations
@@ -63,14 +63,18 @@ def token_hash(token: str) -> str:
 
 
 def _stored_plan(row: Any) -> StoredPlan:
-    return StoredPlan(
-        row.id,
-        row.protocol_id,
-        prescription_from_dict(json.loads(row.prescription)),
-        dt.datetime.fromisoformat(row.created_at),
-        dt.datetime.fromisoformat(row.revised_at),
-        row.roster_key,
-    )
+    """A plan row; a damaged one is that plan's error alone (one line), never the whole store's."""
+    try:
+        return StoredPlan(
+            row.id,
+            row.protocol_id,
+            prescription_from_dict(json.loads(row.prescription)),
+            dt.datetime.fromisoformat(row.created_at),
+            dt.datetime.fromisoformat(row.revised_at),
+            row.roster_key,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise InputError(f"plan {row.id}: its stored record is damaged ({type(error).__name__})") from None
 
 
 # Asked on every feed request, so built once: correlated subqueries give the latest check-in and
@@ -149,9 +153,17 @@ class Records:
         row = self.connection.execute(sa.select(plans).where(plans.c.roster_key == key)).first()
         return None if row is None else _stored_plan(row)
 
-    def plans(self) -> list[StoredPlan]:
+    def plans(self) -> tuple[list[StoredPlan], list[str]]:
+        """The readable plans, and the ids of any whose stored record is damaged."""
         rows = self.connection.execute(sa.select(plans).order_by(plans.c.created_at, plans.c.id)).all()
-        return [_stored_plan(row) for row in rows]
+        readable: list[StoredPlan] = []
+        damaged: list[str] = []
+        for row in rows:
+            try:
+                readable.append(_stored_plan(row))
+            except InputError:
+                damaged.append(str(row.id))
+        return readable, damaged
 
     def feed_state(self, token: str) -> tuple[str, str, str] | None:
         """For a live feed token, in one prepared statement: the plan, the revision of everything
