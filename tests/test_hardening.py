@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.app.atomic_files import write_atomic
-from planner.core.exceptions import DataError
+from planner.core.exceptions import DataError, InputError
 from planner.core.model import Prescription
 from planner.data.clinic import load_clinic
 from planner.store.database import Store
@@ -145,3 +145,27 @@ def test_a_damaged_plan_row_fails_alone(run, db_url) -> None:
     shown = run("plan", "show", bad)
     assert shown.code == 2 and shown.err.count("\n") == 1 and "damaged" in shown.err
     assert run("plan", "show", good).code == 0 and run("export", "ics", good).code == 0
+
+
+def test_writing_follows_a_link_and_refuses_special_files(tmp_path: Path) -> None:
+    real = tmp_path / "real.ics"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.ics"
+    link.symlink_to(real)
+    write_atomic(link, b"new")
+    assert link.is_symlink() and real.read_bytes() == b"new"
+    fifo = tmp_path / "pipe.ics"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        write_atomic(fifo, b"x")
+    with pytest.raises(InputError, match="not a regular file"):
+        write_atomic(tmp_path, b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.ics", "pipe.ics", "real.ics"]
+
+
+def test_a_misspelt_clinic_folder_is_an_error(run, tmp_path: Path) -> None:
+    result = run("--clinic-data", str(tmp_path / "clinic-dta"), "protocols", "list")
+    assert result.code == 2 and "no such clinic folder" in result.err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "needs an exercises/ or protocols/" in run("validate", str(empty)).err

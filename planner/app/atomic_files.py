@@ -13,17 +13,30 @@ from planner.core.exceptions import InputError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
+    """Write `data` to `path` whole or not at all. A symbolic link is followed (the file it points
+    to is replaced, the link stays); a device, pipe or folder is refused; errors name `path`, never
+    the temporary file; the temporary file goes on any exit, a signal included (the CLI turns
+    SIGTERM into an exit)."""
+    target = path.resolve() if path.is_symlink() else path
+    if target.exists() and not target.is_file():
+        raise InputError(f"{path}: is not a regular file; choose a file name")
+    folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"output folder {str(folder)!r} does not exist")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        os.fchmod(descriptor, _mode_for(path))
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from None
+    try:
+        os.fchmod(descriptor, _mode_for(target))
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(path)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -19,6 +19,7 @@ import attrs
 
 from planner.app.application import App, PlanView
 from planner.app.atomic_files import write_atomic
+from planner.core.exceptions import InputError
 from planner.core.model import Plan
 from planner.data.catalog import builtin_catalog, load_catalog
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
@@ -181,7 +182,7 @@ def write_index(out: Path, body: bytes) -> Path:
     try:
         write_atomic(out / INDEX_NAME, body)
         return out / INDEX_NAME
-    except OSError:
+    except (OSError, InputError):
         beside = out.parent / f"{out.name}-{INDEX_NAME}"
         write_atomic(beside, body)
         return beside

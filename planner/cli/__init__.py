@@ -3,6 +3,9 @@ method of the application object, and prints; bad input ends in one line on stde
 
 from __future__ import annotations
 
+import signal
+import sys
+
 from planner.cli import catalog, clinic, exports, feeds, plans, server
 from planner.cli.root import PROG, cli
 
@@ -23,6 +26,9 @@ for command in (
 
 
 def main() -> None:
+    # SIGTERM becomes an ordinary exit, so half-written temporary files are removed and the handout
+    # workers are shut down rather than left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     cli.main(prog_name=PROG)
 
 

@@ -12,13 +12,27 @@ import functools
 from pathlib import Path
 
 from planner.core.catalog import Catalog
+from planner.core.exceptions import DataError
 from planner.data.exercises import load_library
 from planner.data.paths import builtin_dir
 from planner.data.protocols import load_protocols
 
 
+def check_clinic_dir(folder: Path) -> None:
+    """A clinic folder must exist and hold exercises/ or protocols/: a misspelt one is an error, not
+    a silent fallback to the built-in data."""
+    if not folder.is_dir():
+        raise DataError(str(folder), "", "", "no such clinic folder")
+    if not (folder / "exercises").is_dir() and not (folder / "protocols").is_dir():
+        raise DataError(
+            str(folder), "", "", "a clinic folder needs an exercises/ or protocols/ folder inside"
+        )
+
+
 def load_catalog(clinic_dirs: tuple[Path, ...] = ()) -> Catalog:
     """Built-in data first, then each clinic folder (its exercises/ and protocols/ subfolders)."""
+    for folder in clinic_dirs:
+        check_clinic_dir(folder)
     library = load_library(
         [builtin_dir("exercises"), *(d / "exercises" for d in clinic_dirs if (d / "exercises").is_dir())]
     )
