@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pypdf
@@ -177,3 +180,36 @@ def test_the_index_is_written_beside_a_folder_that_cannot_take_it(run, tmp_path)
     result = run("issue", "--roster", str(roster), "--out", str(tmp_path / "o"))
     assert result.code == 0 and str(tmp_path / "o-index.csv") in result.out
     assert "Ana Lima" in (tmp_path / "o-index.csv").read_text(encoding="utf-8")
+
+
+def test_two_runs_at_once_on_one_roster_agree(db_url, tmp_path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(
+        HEADER + "".join(good_row(i, name) for i, name in enumerate(NAMES[:6])), encoding="utf-8"
+    )
+    env = {**os.environ, "REHAB_PLANNER_DB": db_url}
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "planner",
+                "issue",
+                "--roster",
+                str(roster),
+                "--out",
+                str(tmp_path / f"o{n}"),
+                "--workers",
+                "1",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(2)
+    ]
+    results = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], results
+    assert all("0 failed" in out for out, _ in results)
+    assert len(stored_plans(db_url)) == 6

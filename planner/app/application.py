@@ -257,11 +257,14 @@ class App:
         if deliver is None:
             sync = self.store.sync_events(view.id, ical.fingerprints(events), self.now())
             return CalendarExport(render(sync), sync.changed_at)
-        with self.store.write() as records:
+
+        def sync_render_deliver(records: Records) -> CalendarExport:
             sync = records.sync_events(view.id, ical.fingerprints(events), self.now())
             body = render(sync)
             deliver(body)
-        return CalendarExport(body, sync.changed_at)
+            return CalendarExport(body, sync.changed_at)
+
+        return self.store.write_retrying(sync_render_deliver)
 
     def handout(
         self,

@@ -24,7 +24,7 @@ from planner.core.model import Plan
 from planner.data.catalog import builtin_catalog, load_catalog
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
 from planner.data.roster import RosterRow, RowProblem
-from planner.store.database import TokenKind
+from planner.store.database import Records, TokenKind
 
 INDEX_NAME = "index.csv"
 INDEX_COLUMNS = ("line", "name", "status", "plan_id", "ics", "pdf", "feed_url", "checkin_url", "reason")
@@ -98,10 +98,11 @@ def render_handout(job: HandoutJob) -> str:
     return ""
 
 
-def _issue_row(app: App, row: RosterRow, out: Path) -> tuple[Outcome, PlanView]:
-    """The plan and its feed token in one transaction, then the calendar file."""
-    app.check(row.protocol_id, row.prescription)
-    with app.store.write() as records:
+def _store_row(app: App, row: RosterRow) -> tuple[str, RowStatus, str, str]:
+    """The plan and its two secrets in one transaction. When another run on the same roster stored
+    the row first (a unique roster key), the retry finds it: "unchanged", not "failed"."""
+
+    def store(records: Records) -> tuple[str, RowStatus, str, str]:
         existing = records.plan_by_roster_key(row.key)
         if existing is None:
             plan_id = records.create_plan(row.protocol_id, row.prescription, app.now(), roster_key=row.key)
@@ -111,7 +112,15 @@ def _issue_row(app: App, row: RosterRow, out: Path) -> tuple[Outcome, PlanView]:
             changed = records.update_plan(plan_id, row.protocol_id, row.prescription, app.now())
             status = RowStatus.UPDATED if changed else RowStatus.UNCHANGED
         token = app.issue_token(records, plan_id)
-        checkin = app.issue_token(records, plan_id, TokenKind.CHECKIN)
+        return plan_id, status, token, app.issue_token(records, plan_id, TokenKind.CHECKIN)
+
+    return app.store.write_retrying(store)
+
+
+def _issue_row(app: App, row: RosterRow, out: Path) -> tuple[Outcome, PlanView]:
+    """The plan and its secrets, then the calendar file."""
+    app.check(row.protocol_id, row.prescription)
+    plan_id, status, token, checkin = _store_row(app, row)
     view = app.plan(plan_id)
     stem = file_stem(row.prescription.name, plan_id)
     app.calendar(view, token=token, deliver=lambda body: write_atomic(out / f"{stem}.ics", body))

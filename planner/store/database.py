@@ -19,9 +19,9 @@ import enum
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -39,6 +39,8 @@ from planner.store import calendar_sync, migrate
 from planner.store.calendar_sync import CalendarSync, utc_text
 from planner.store.migrate import WRITE
 from planner.store.schema import checkins, clinician_actions, feed_tokens, plans
+
+T = TypeVar("T")
 
 
 class TokenKind(enum.StrEnum):
@@ -345,15 +347,19 @@ class Store:
             with connection.begin():
                 yield Records(connection)
 
-    def sync_events(
-        self, plan_id: str, fingerprints: Mapping[str, tuple[str, str]], now: dt.datetime
-    ) -> CalendarSync:
-        """Its own write transaction, retried when a concurrent first fetch inserted the same events."""
+    def write_retrying(self, work: Callable[[Records], T]) -> T:
+        """`work` in a write transaction, run again (up to three times) when another process inserted
+        the same rows first (a concurrent first fetch of a feed, two runs of one roster)."""
         for attempt in range(3):
             try:
                 with self.write() as records:
-                    return records.sync_events(plan_id, fingerprints, now)
+                    return work(records)
             except sa.exc.IntegrityError:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def sync_events(
+        self, plan_id: str, fingerprints: Mapping[str, tuple[str, str]], now: dt.datetime
+    ) -> CalendarSync:
+        return self.write_retrying(lambda records: records.sync_events(plan_id, fingerprints, now))
