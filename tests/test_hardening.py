@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.app.atomic_files import write_atomic
+from planner.cli import cli
 from planner.core.exceptions import DataError, InputError
 from planner.core.model import Prescription
 from planner.data.clinic import load_clinic
@@ -169,3 +171,22 @@ def test_a_misspelt_clinic_folder_is_an_error(run, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert "needs an exercises/ or protocols/" in run("validate", str(empty)).err
+
+
+def test_a_read_only_database_can_still_be_read(run, db_url, tmp_path: Path) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("a read-only SQLite file is opened with mode=ro")
+    plan_id = run("plan", "create", "--protocol", "lbp-return-to-run", "--start", "2026-11-23").out.split()[
+        -1
+    ]
+    read_only = f"sqlite:///file:{db_url.removeprefix('sqlite:///')}?mode=ro&uri=true"
+    runner = CliRunner()
+    listing = runner.invoke(cli, ["--db", read_only, "plan", "list"])
+    assert listing.exit_code == 0 and plan_id in listing.stdout
+    assert runner.invoke(cli, ["--db", read_only, "plan", "show", plan_id]).exit_code == 0
+    exported = runner.invoke(cli, ["--db", read_only, "export", "ics", plan_id])
+    assert exported.exit_code == 0 and exported.stdout.startswith("BEGIN:VCALENDAR")
+    refused = runner.invoke(
+        cli, ["--db", read_only, "plan", "create", "--protocol", "lbp-return-to-run", "--start", "2026-11-23"]
+    )
+    assert refused.exit_code != 0 and "Traceback" not in refused.stderr

@@ -258,13 +258,13 @@ class App:
             sync = self.store.sync_events(view.id, ical.fingerprints(events), self.now())
             return CalendarExport(render(sync), sync.changed_at)
 
-        def sync_render_deliver(records: Records) -> CalendarExport:
-            sync = records.sync_events(view.id, ical.fingerprints(events), self.now())
+        def sync_render_deliver(records: Records, *, record: bool = True) -> CalendarExport:
+            sync = records.sync_events(view.id, ical.fingerprints(events), self.now(), record=record)
             body = render(sync)
             deliver(body)
             return CalendarExport(body, sync.changed_at)
 
-        return self.store.write_retrying(sync_render_deliver)
+        return self.store.write_or_read(sync_render_deliver, lambda r: sync_render_deliver(r, record=False))
 
     def handout(
         self,

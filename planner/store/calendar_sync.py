@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
@@ -43,12 +44,23 @@ def utc_text(moment: dt.datetime) -> str:
 
 
 def sync_events(
-    connection: Connection, plan_id: str, fingerprints: Mapping[str, tuple[str, str]], now: dt.datetime
+    connection: Connection,
+    plan_id: str,
+    fingerprints: Mapping[str, tuple[str, str]],
+    now: dt.datetime,
+    *,
+    record: bool = True,
 ) -> CalendarSync:
-    """Record what each event looks like now, inside the caller's transaction.
+    """Record what each event looks like now, inside the caller's transaction; with record=False
+    (a read-only database) the same answer is worked out and nothing is written.
 
     `fingerprints` maps uid -> (fingerprint, snapshot). Events that left the plan are published
     as cancelled (SEQUENCE + 1) for CANCELLED_GRACE, then dropped."""
+
+    def write(statement: Any) -> None:
+        if record:
+            connection.execute(statement)
+
     states: dict[str, EventState] = {}
     changed = False
     rows = {
@@ -59,14 +71,14 @@ def sync_events(
     for uid, (fingerprint, snapshot) in fingerprints.items():
         row = rows.get(uid)
         if row is None:
-            connection.execute(
+            write(
                 event_sequences.insert().values(
                     plan_id=plan_id, uid=uid, sequence=0, fingerprint=fingerprint, snapshot=snapshot
                 )
             )
             states[uid], changed = EventState(0, None, snapshot), True
         elif row.fingerprint != fingerprint or row.cancelled_at is not None:
-            connection.execute(
+            write(
                 event_sequences.update()
                 .where(*key, event_sequences.c.uid == uid)
                 .values(
@@ -80,7 +92,7 @@ def sync_events(
         if uid in fingerprints:
             continue
         if row.cancelled_at is None:
-            connection.execute(
+            write(
                 event_sequences.update()
                 .where(*key, event_sequences.c.uid == uid)
                 .values(sequence=row.sequence + 1, cancelled_at=utc_text(now))
@@ -90,14 +102,12 @@ def sync_events(
             cancelled_at = dt.datetime.fromisoformat(row.cancelled_at)
             states[uid] = EventState(row.sequence, cancelled_at, row.snapshot)
         elif row.snapshot:  # the grace period is over: the event leaves the feed, once, and that is a change
-            connection.execute(
-                event_sequences.update().where(*key, event_sequences.c.uid == uid).values(snapshot="")
-            )
+            write(event_sequences.update().where(*key, event_sequences.c.uid == uid).values(snapshot=""))
             changed = True
     current = connection.execute(
         sa.select(plans.c.calendar_changed_at).where(plans.c.id == plan_id)
     ).scalar_one()
     if changed or current is None:
         current = utc_text(now)
-        connection.execute(plans.update().where(plans.c.id == plan_id).values(calendar_changed_at=current))
+        write(plans.update().where(plans.c.id == plan_id).values(calendar_changed_at=current))
     return CalendarSync(states, dt.datetime.fromisoformat(current))

@@ -276,12 +276,26 @@ class Records:
 
     # -- calendar sync ------------------------------------------------------------------------
     def sync_events(
-        self, plan_id: str, fingerprints: Mapping[str, tuple[str, str]], now: dt.datetime
+        self,
+        plan_id: str,
+        fingerprints: Mapping[str, tuple[str, str]],
+        now: dt.datetime,
+        *,
+        record: bool = True,
     ) -> CalendarSync:
-        return calendar_sync.sync_events(self.connection, plan_id, fingerprints, now)
+        return calendar_sync.sync_events(self.connection, plan_id, fingerprints, now, record=record)
 
 
 SUPPORTED = ("sqlite", "postgresql+psycopg")
+
+
+def refuses_writes(error: sa.exc.DBAPIError) -> bool:
+    """Whether the database refused a write because it is read-only (a read-only file or mount:
+    SQLITE_READONLY; a read-only PostgreSQL server or transaction: SQLSTATE 25006)."""
+    orig = error.orig
+    return getattr(orig, "sqlite_errorname", "").startswith("SQLITE_READONLY") or (
+        getattr(orig, "sqlstate", "") == "25006"
+    )
 
 
 def create_engine(url: str, is_sqlite: bool) -> Engine:
@@ -306,8 +320,9 @@ def create_engine(url: str, is_sqlite: bool) -> Engine:
 class Store:
     """One database. Create with `Store.open(url)`, which brings the schema up to date."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self.engine = engine
+        self.read_only = read_only  # a read-only file or mount: reads and exports still work
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> Store:
@@ -362,4 +377,20 @@ class Store:
     def sync_events(
         self, plan_id: str, fingerprints: Mapping[str, tuple[str, str]], now: dt.datetime
     ) -> CalendarSync:
-        return self.write_retrying(lambda records: records.sync_events(plan_id, fingerprints, now))
+        return self.write_or_read(
+            lambda records: records.sync_events(plan_id, fingerprints, now),
+            lambda records: records.sync_events(plan_id, fingerprints, now, record=False),
+        )
+
+    def write_or_read(self, write: Callable[[Records], T], read: Callable[[Records], T]) -> T:
+        """`write` (retried on a lost race); on a database that turns out to be read-only, `read`
+        instead, from then on: reading and exporting still work there."""
+        if not self.read_only:
+            try:
+                return self.write_retrying(write)
+            except sa.exc.DBAPIError as error:
+                if not refuses_writes(error):
+                    raise
+                self.read_only = True
+        with self.read() as records:
+            return read(records)
