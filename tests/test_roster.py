@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pypdf
@@ -213,3 +214,47 @@ def test_two_runs_at_once_on_one_roster_agree(db_url, tmp_path) -> None:
     assert [run.returncode for run in runs] == [0, 0], results
     assert all("0 failed" in out for out, _ in results)
     assert len(stored_plans(db_url)) == 6
+
+
+def test_killing_issue_leaves_no_workers_and_a_second_run_finishes(tmp_path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(HEADER + "".join(good_row(i, f"Runner {i}") for i in range(40)), encoding="utf-8")
+    env = {**os.environ, "REHAB_PLANNER_DB": str(tmp_path / "k.db")}
+    command = [
+        sys.executable,
+        "-m",
+        "planner",
+        "issue",
+        "--roster",
+        str(roster),
+        "--out",
+        str(tmp_path / "o"),
+        "--workers",
+        "2",
+    ]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while not workers and time.monotonic() < deadline and first.poll() is None:
+        children = Path(f"/proc/{first.pid}/task/{first.pid}/children")
+        workers = {int(p) for p in children.read_text().split()} if children.exists() else set()
+        time.sleep(0.2)
+    assert workers, "the run finished before its workers could be seen"
+    first.kill()  # kill -9: no chance to clean up
+    first.wait()
+    deadline = time.monotonic() + 15
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(running(pid) for pid in workers), "handout workers outlived the run"
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0 and "0 failed" in second.stdout
+    assert len(stored_plans(f"sqlite:///{tmp_path / 'k.db'}")) == 40
+
+
+def running(pid: int) -> bool:
+    """A process that exists and is not a zombie waiting to be reaped."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status

@@ -11,6 +11,8 @@ import enum
 import io
 import os
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -77,6 +79,21 @@ def file_stem(name: str, plan_id: str) -> str:
     """A readable, safe file name: letters kept (accents too), everything else a hyphen."""
     words = re.sub(r"[^\w]+", "-", name, flags=re.UNICODE).strip("-_").lower()[:60]
     return f"{words or 'patient'}-{plan_id}"
+
+
+PARENT_CHECK_SECONDS = 0.5
+
+
+def exit_with_parent(parent: int) -> None:
+    """In each handout worker: leave as soon as the issuing process is gone (even after kill -9),
+    instead of waiting forever for work that will not come."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def render_handout(job: HandoutJob) -> str:
@@ -175,7 +192,8 @@ def issue(
     count = workers or os.cpu_count() or 1
     failures: dict[int, str] = {}
     if jobs:
-        with ProcessPoolExecutor(max_workers=min(count, len(jobs))) as pool:
+        workers_for = min(count, len(jobs))
+        with ProcessPoolExecutor(workers_for, initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
             results = progress(pool.map(render_handout, jobs), len(jobs))
             failures = {job.line: reason for job, reason in zip(jobs, results, strict=True) if reason}
     outcomes = sorted(
