@@ -13,6 +13,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner.app.feeds import FEED_KEY_ENV, load_feed_key
 from planner.app.settings import Settings
@@ -228,3 +230,35 @@ def test_long_clinic_text_is_refused_on_load(tmp_path: Path) -> None:
     clinic.write_text('[clinic]\nname = "' + "x" * 20000 + '"\n')
     with pytest.raises(DataError, match="longer than 1000 characters"):
         validate_path(clinic)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    start=st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+    name=st.binary(min_size=1, max_size=12).filter(lambda b: b"\x00" not in b),  # argv cannot hold NUL
+    url=st.text(st.characters(blacklist_characters="\x00"), max_size=30),
+)
+def test_any_bytes_dates_and_urls_from_a_shell(
+    tmp_path_factory, start: dt.date, name: bytes, url: str
+) -> None:
+    """A real process, argv as raw bytes (not always UTF-8): one line and exit 2, or success."""
+    folder = tmp_path_factory.mktemp("argv")
+    env = {**os.environ, "REHAB_PLANNER_DB": str(folder / "a.db")}
+    argv = [
+        sys.executable.encode(),
+        b"-m",
+        b"planner",
+        b"--base-url",
+        url.encode("utf-8", "surrogatepass"),
+        b"plan",
+        b"create",
+        b"--protocol",
+        b"lbp-return-to-run",
+        b"--start",
+        f"{start:%Y-%m-%d}".encode(),
+        b"--name",
+        name,
+    ]
+    done = subprocess.run(argv, env=env, capture_output=True, timeout=60)
+    assert done.returncode in (0, 2), done.stderr
+    assert b"Traceback" not in done.stderr and done.stderr.count(b"\n") <= 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 import time
@@ -258,3 +259,31 @@ def running(pid: int) -> bool:
     except OSError:
         return False
     return "\nState:\tZ" not in status
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.integers(0, 80), st.sampled_from(['"', '""', ",", "\x00", "é", ""])),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_roster_line_is_issued_or_reported(damage) -> None:
+    """Good rows with stray quotes, commas and odd characters dropped in: every line is a row, a
+    problem on that line, or inside the span a problem names. Nothing is silently swallowed."""
+    lines = []
+    for i, (broken, at, junk) in enumerate(damage):
+        row = good_row(i, NAMES[i % len(NAMES)].replace(",", " ")).rstrip("\n")
+        lines.append(row[:at] + junk + row[at:] if broken else row)
+    text = HEADER + "\n".join(lines) + "\n"
+    try:
+        rows, problems = parse_roster(text, "damaged.csv", builtin_catalog().protocols)
+    except DataError as error:
+        assert "damaged.csv" in str(error)
+        return
+    covered = {row.line for row in rows}
+    for problem in problems:
+        spans = re.search(r"to line (\d+)", problem.reason)
+        covered |= set(range(problem.line, int(spans.group(1)) + 1)) if spans else {problem.line}
+    assert set(range(2, len(lines) + 2)) <= covered
