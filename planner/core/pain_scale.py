@@ -9,4 +9,3 @@ from __future__ import annotations
 
 SAFE_PAIN = 3  # 0-3: safe, carry on
 ACCEPTABLE_PAIN = 5  # 4-5: acceptable if it settles by the next morning; above 5: too much
-SEVERE_REST_PAIN = 6  # pain at rest this high at the start: no running yet

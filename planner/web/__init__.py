@@ -1,5 +1,6 @@
-"""The web edge (Flask, served by waitress): one blueprint per audience, all on one application
-object. Today: the calendar feed and the phone page; the clinician portal will be a third.
+"""The web edge (Flask, served by waitress), all on one application object: the calendar feed as a
+small WSGI route in front of Flask (planner.web.feed: it is fetched most and needs least), and the
+phone page as a blueprint; the clinician portal will be another.
 
 Unknown or revoked tokens get a bare 404. Bad input gets a 4xx with a short message, never a 500.
 """
