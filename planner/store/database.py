@@ -322,6 +322,7 @@ class Store:
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self.engine = engine
+        self.writes = 0  # writes committed through this Store, so a process can trust what it kept
         self.read_only = read_only  # a read-only file or mount: reads and exports still work
 
     @classmethod
@@ -361,6 +362,7 @@ class Store:
             connection = connection.execution_options(**{WRITE: True})
             with connection.begin():
                 yield Records(connection)
+        self.writes += 1  # committed: answers kept from before it are stale in this process
 
     def write_retrying(self, work: Callable[[Records], T]) -> T:
         """`work` in a write transaction, run again (up to three times) when another process inserted

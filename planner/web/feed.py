@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -26,6 +27,7 @@ from planner.web.conditional import accepts_gzip, http_date, not_modified
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 ROUTE = re.compile(r"/feeds/([A-Za-z0-9_-]{1,100})\.ics")
 CALENDAR = "text/calendar; charset=utf-8"
+STATE_SECONDS = 1.0
 
 
 @attrs.frozen
@@ -72,6 +74,7 @@ class FeedRoute:
     def __init__(self, following: WSGIApp, app: App, headers: list[tuple[str, str]]) -> None:
         self.following, self.app, self.headers = following, app, headers
         self.cache = FeedCache()
+        self.states: dict[str, tuple[float, int, tuple[str, str, dt.date] | None]] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         match = ROUTE.fullmatch(environ.get("PATH_INFO", ""))
@@ -83,7 +86,7 @@ class FeedRoute:
                 start_response, "405 Method Not Allowed", "Method not allowed", [("Allow", "GET, HEAD")]
             )
         token = match.group(1)
-        version = self.app.feed_version(token)
+        version = self.version(token)
         if version is None:
             return self.plain(start_response, "404 Not Found", "Not found")
         key = (token, *version)
@@ -114,6 +117,20 @@ class FeedRoute:
             headers.append(("Content-Encoding", "gzip"))
         start_response("200 OK", headers)
         return [b"" if method == "HEAD" else body]
+
+    def version(self, token: str) -> tuple[str, str, dt.date] | None:
+        """The token's plan, revision and local day, asked of the store at most once a second per
+        token: a write in this process is seen at once, one by another server within STATE_SECONDS
+        (calendars poll every half hour or more, so that second is never noticed)."""
+        writes, now = self.app.store.writes, time.monotonic()
+        kept = self.states.get(token)
+        if kept is not None and kept[0] > now and kept[1] == writes:
+            return kept[2]
+        version = self.app.feed_version(token)
+        if len(self.states) >= self.cache.size:
+            self.states.clear()
+        self.states[token] = (now + STATE_SECONDS, writes, version)
+        return version
 
     def plain(
         self,
