@@ -15,6 +15,7 @@ import pytest
 from planner import build
 from planner.core.exceptions import DataError
 from planner.core.model import CheckIn, Prescription
+from planner.core.progress import weekly_progress
 from planner.core.wording import RED_FLAGS
 from planner.data.catalog import builtin_catalog
 from planner.data.clinic import load_clinic
@@ -31,6 +32,7 @@ def make_handout(
     large: bool = False,
     feed: str = "https://plans.example.org/feeds/abc.ics",
     checkins: tuple[CheckIn, ...] = (),
+    progress: bool = False,
 ) -> tuple[bytes, object]:
     rx = Prescription(
         name=NAME,
@@ -44,7 +46,10 @@ def make_handout(
     protocol = CATALOG.protocol("lbp-return-to-run")
     plan = build(rx, protocol, CATALOG.library, checkins, dt.date(2026, 3, 20))
     clinic = load_clinic(ROOT / "templates" / "clinic-example.toml")
-    options = handout.HandoutOptions(paper=paper, large_print=large, feed_url=feed, clinic=clinic)
+    weeks = weekly_progress(plan, checkins) if progress else ()
+    options = handout.HandoutOptions(
+        paper=paper, large_print=large, feed_url=feed, clinic=clinic, progress=weeks
+    )
     return handout.render(plan, "abc", protocol, CATALOG.library, options), plan
 
 

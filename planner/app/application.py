@@ -29,6 +29,7 @@ from planner.core.catalog import Catalog
 from planner.core.exceptions import InputError
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, Prescription
 from planner.core.prescription_checks import check_dates, within_window
+from planner.core.progress import WeekProgress, weekly_progress
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog, load_catalog
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
@@ -53,6 +54,8 @@ class PlanView:
     stored: StoredPlan
     plan: Plan
     today: dt.date
+    progress: tuple[WeekProgress, ...] = ()  # week by week, for the chart
+    reported: bool = False  # any check-in at all
 
     @property
     def id(self) -> str:
@@ -126,7 +129,7 @@ class App:
             today = within_window(as_of, today, "as of")
         protocol = self.catalog.protocol(stored.protocol_id)
         built = build(stored.prescription, protocol, self.catalog.library, checkins, today, actions)
-        return PlanView(stored, built, today)
+        return PlanView(stored, built, today, weekly_progress(built, checkins), bool(checkins))
 
     def record_checkin(self, plan_id: str, checkin: CheckIn, *, submission: str | None = None) -> bool:
         """Store a report; False when the same form submission was stored already (a double submit
@@ -287,6 +290,7 @@ class App:
             feed_url=addresses.https if addresses else "",
             checkin_url=addresses.checkin if addresses else "",
             clinic=clinic or DEFAULT_CLINIC,
+            progress=view.progress if view.reported else (),
         )
         protocol = self.catalog.protocol(view.plan.protocol_id)
         return handout.render(view.plan, view.id, protocol, self.catalog.library, options)

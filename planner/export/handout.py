@@ -39,8 +39,9 @@ from planner.core import intervals, redflags, rules, wording
 from planner.core.catalog import Library
 from planner.core.model import Exercise, LevelKind, Plan, Protocol, Session, SessionKind, Urgency
 from planner.core.prescription_checks import day_names
+from planner.core.progress import WeekProgress
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
-from planner.export import fonts
+from planner.export import chart, fonts
 from planner.export.pictograms import pictogram
 
 DISCLAIMER = (
@@ -70,6 +71,7 @@ class HandoutOptions:
     feed_url: str = ""
     checkin_url: str = ""
     clinic: Clinic = DEFAULT_CLINIC
+    progress: tuple[WeekProgress, ...] = ()  # a "Your progress so far" page once there are reports
 
 
 @attrs.frozen
@@ -234,6 +236,46 @@ class _Document:
             story.append(_p(note.text, s.body))
         story += [Spacer(1, 5 * mm), _p(DISCLAIMER, s.small), PageBreak()]
         return story
+
+    def progress(self) -> list[Flowable]:
+        """The progress chart and its numbers, once anything has been reported."""
+        weeks = self.options.progress
+        if not weeks:
+            return []
+        s = self.styles
+        drawing = chart.to_drawing(
+            chart.shapes(weeks, self.width, 70 * mm * s.scale), self.width, 70 * mm * s.scale
+        )
+        rows: list[list[Any]] = [
+            [
+                _p(h, s.cell_bold)
+                for h in ("Week of", "Running done", "Planned", "Pain during", "Next morning", "")
+            ]
+        ]
+        for w in weeks:
+            rows.append(
+                [
+                    _p(f"{w.monday:%d %b}", s.cell),
+                    _p(f"{w.done_minutes} min", s.cell),
+                    _p(f"{w.planned_minutes} min", s.cell),
+                    _p("-" if w.pain_during is None else f"{w.pain_during}/10", s.cell),
+                    _p("-" if w.pain_next_morning is None else f"{w.pain_next_morning}/10", s.cell),
+                    _p("held" if w.held else "paused" if w.paused else "", s.cell),
+                ]
+            )
+        return [
+            _p("Your progress so far", s.h1),
+            _p(
+                "Bars: minutes of running planned (light) and reported done (dark) each week. Lines: the "
+                "highest pain you reported during sessions (red) and the next morning (orange), 0-10. "
+                "Shaded weeks: running paused or held.",
+                s.small,
+            ),
+            drawing,
+            Spacer(1, 3 * mm),
+            _table(rows, [self.width / 6] * 6, repeat=True),
+            PageBreak(),
+        ]
 
     def safety(self) -> list[Flowable]:
         s = self.styles
@@ -499,7 +541,8 @@ class _Document:
         )
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
-        story = [*self.cover(), *self.safety(), *self.overview(), *self.levels(), *self.cards(), *self.log()]
+        story = [*self.cover(), *self.progress(), *self.safety(), *self.overview(), *self.levels()]
+        story += [*self.cards(), *self.log()]
         doc.build(story, canvasmaker=NumberedCanvas)
         return buffer.getvalue()
 
