@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 import pytest
@@ -243,6 +244,7 @@ def test_concurrent_first_fetches_all_succeed(server) -> None:
 
 
 def test_the_page_shows_what_was_reported_this_week(server) -> None:
+    assert "Your progress so far" not in server.request("GET", f"/p/{server.token}")[2].decode()
     csrf = server.csrf()
     assert (
         server.post_form({"csrf": csrf, "date": "2026-10-14", "done": "done", "pain_during": "1"})[0] == 303
@@ -253,6 +255,10 @@ def test_the_page_shows_what_was_reported_this_week(server) -> None:
     assert "Wed 14 Oct" in recent and "done" in recent
     assert "Sat 17 Oct" in recent and "skipped" in recent
     assert "Thu 15 Oct" in recent and "not reported yet" in recent
+    figure = page[page.index("<figure") : page.index("</figure>")]
+    svg = ET.fromstring(figure[figure.index("<svg") : figure.index("</svg>") + 6])
+    description = svg.findtext("{http://www.w3.org/2000/svg}desc") or ""
+    assert "week of 12 Oct:" in description and "pain 1/10 during" in description
     calendar = parse_everywhere(server.request("GET", f"/feeds/{server.token}.ics")[2])
     titles = {str(e["SUMMARY"]) for e in calendar.events}
     assert any(t.endswith("(done)") for t in titles) and any(t.endswith("(skipped)") for t in titles), titles

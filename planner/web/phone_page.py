@@ -27,11 +27,13 @@ from planner.core import parsing, wording
 from planner.core.exceptions import PlannerError
 from planner.core.model import CheckIn, Soreness, Status
 from planner.core.redflags import red_flag
+from planner.export import chart
 from planner.store.database import TokenKind
 from planner.web.context import application, plan_id_for
 
 PAGE_DAYS = 14
 RECENT_DAYS = 7
+CHART_WEEKS = 8  # what a phone screen shows legibly; the handout carries every week
 COOKIE = "rp_checkin"
 COOKIE_DAYS = 365
 REPORT_WORDS = {Status.DONE: "done", Status.SKIPPED: "skipped", Status.UNREPORTED: "not reported yet"}
@@ -66,6 +68,7 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         next((s for s in reversed(recent) if s.status is Status.UNREPORTED), None),
     )
     feed_token = app.current_token(plan_id)
+    weeks = view.progress[-CHART_WEEKS:] if view.reported else ()
     html: str = render_template(
         "plan.html",
         plan=view.plan,
@@ -84,6 +87,7 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         pain_rule=wording.PAIN_RULE_LINE,
         checkin_path=f"/c/{checkin_secret}/checkin" if checkin_secret else "",
         saved=request.args.get("saved") == "1",
+        chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
     )
     return html
 
