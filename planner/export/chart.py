@@ -47,6 +47,7 @@ class Shape:
     colour: str = INK
     text: str = ""
     size: float = 9.0
+    anchor: str = "middle"  # where a text sits against x: start, middle or end
 
 
 def shapes(weeks: Sequence[WeekProgress], width: float = 360, height: float = 200) -> list[Shape]:
@@ -75,12 +76,12 @@ def shapes(weeks: Sequence[WeekProgress], width: float = 360, height: float = 20
             if (value := getattr(w, field)) is not None
         ]
         out += [Shape("line", a[0], a[1], b[0], b[1], colour) for a, b in itertools.pairwise(points)]
-        out += [Shape("rect", px - 2, py - 2, 4, 4, colour) for px, py in points]
+        out += [Shape("rect", px - 3, py - 3, 6, 6, colour) for px, py in points]
     out += [
         Shape("line", left, base, left + plot_w, base),
-        Shape("text", left - 4, top + 4, text=f"{most} min", size=7),
-        Shape("text", left + plot_w + 14, top + 4, text="10", size=7),
-        Shape("text", left + plot_w + 14, base, text="0", size=7),
+        Shape("text", left - 3, top + 4, text=f"{most} min", size=7, anchor="end"),
+        Shape("text", left + plot_w + 3, top + 4, text="10", size=7, anchor="start"),
+        Shape("text", left + plot_w + 3, base, text="0", size=7, anchor="start"),
         Shape(
             "text",
             width / 2,
@@ -121,7 +122,7 @@ def to_svg(chart: list[Shape], width: float = 360, height: float = 200, descript
             )
         else:
             body.append(
-                f'<text x="{s.x:.1f}" y="{s.y:.1f}" font-size="{s.size}" text-anchor="middle" '
+                f'<text x="{s.x:.1f}" y="{s.y:.1f}" font-size="{s.size}" text-anchor="{s.anchor}" '
                 f'fill="{s.colour}">'
                 f"{escape(s.text)}</text>"
             )
@@ -161,7 +162,7 @@ def to_drawing(chart: list[Shape], width: float = 360, height: float = 200) -> A
                     height - s.y,
                     s.text,
                     fontSize=s.size,
-                    textAnchor="middle",
+                    textAnchor=s.anchor,
                     fillColor=colors.HexColor(s.colour),
                 )
             )
