@@ -92,3 +92,34 @@ def test_a_person_checks_in_on_a_phone(browser, live, width: int, tmp_path: Path
     assert (stored.date, stored.pain_during, stored.pain_next_morning) == (dt.date(2026, 10, 21), 2, 1)
     assert stored.stiff_or_swollen and stored.done
     context.close()
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.14.1, MPL-2.0
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_the_phone_page_passes_axe(browser, live, width: int) -> None:
+    """axe-core finds nothing serious or critical (WCAG 2.1 AA) on the check-in page, before and
+    after a report (the report brings the progress chart). axe is injected, so this context bypasses
+    the Content-Security-Policy; the test above keeps the policy on."""
+    _app, _plan_id, base, secret = live
+    context = browser.new_context(viewport={"width": width, "height": 780}, bypass_csp=True)
+    page = context.new_page()
+    for step in ("before", "after"):
+        if step == "after":
+            page.select_option("#pain_during", "3")
+            page.get_by_role("button", name="Save check-in").click()
+            page.wait_for_url("**saved=1")
+            assert page.locator("figure svg[role=img]").count() == 1
+        else:
+            page.goto(f"{base}/c/{secret}")
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], (step, serious)
+    context.close()
