@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -111,6 +113,22 @@ def test_sqlite_runs_in_wal_mode(db_url, run) -> None:
     create(run)
     with Store.open(db_url).engine.connect() as connection:
         assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_opening_a_new_database_from_two_places_at_once_waits(tmp_path) -> None:
+    """Switching a new file to WAL does not wait for SQLite's busy timeout; two processes opening a
+    new database at once (two roster runs) used to fail with "database is locked"."""
+    for trial in range(40):
+        url = f"sqlite:///{tmp_path / f'{trial}.db'}"
+        barrier = threading.Barrier(3)
+
+        def open_store(url: str = url, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            Store.open(url).engine.dispose()
+
+        with concurrent.futures.ThreadPoolExecutor(3) as pool:
+            for opened in [pool.submit(open_store) for _ in range(3)]:
+                opened.result()
 
 
 def test_only_a_clinicians_recorded_assessment_clears_a_red_flag(run, db_url) -> None:

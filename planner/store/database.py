@@ -19,6 +19,8 @@ import enum
 import hashlib
 import json
 import secrets
+import sqlite3
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -298,6 +300,9 @@ def refuses_writes(error: sa.exc.DBAPIError) -> bool:
     )
 
 
+BUSY_SECONDS = 30  # how long a SQLite writer waits for another one
+
+
 def create_engine(url: str, is_sqlite: bool) -> Engine:
     """SQLite, or PostgreSQL through psycopg 3; anything else, or a missing driver, is one line."""
     scheme = url.split("://", 1)[0]
@@ -307,7 +312,7 @@ def create_engine(url: str, is_sqlite: bool) -> Engine:
             f"database URL: {scheme!r} is not supported; use sqlite:///PATH or postgresql+psycopg://...{hint}"
         )
     try:
-        return sa.create_engine(url, connect_args={"timeout": 30} if is_sqlite else {})
+        return sa.create_engine(url, connect_args={"timeout": BUSY_SECONDS} if is_sqlite else {})
     except (ImportError, sa.exc.NoSuchModuleError):
         raise InputError(
             "database URL: PostgreSQL support is not installed; "
@@ -315,6 +320,21 @@ def create_engine(url: str, is_sqlite: bool) -> Engine:
         ) from None
     except sa.exc.ArgumentError as error:
         raise InputError(f"database URL: {error}") from None
+
+
+def enable_wal(dbapi_connection: sqlite3.Connection) -> None:
+    """Switching a file to WAL takes an exclusive lock without waiting for the busy timeout, so two
+    processes opening a new database at once (two roster runs) could fail with "database is locked".
+    Try again for as long as the busy timeout would have waited."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 class Store:
@@ -334,11 +354,8 @@ class Store:
             @sa.event.listens_for(engine, "connect")
             def _pragmas(dbapi_connection: Any, _record: Any) -> None:
                 dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
-                cursor = dbapi_connection.cursor()
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA busy_timeout=30000")
-                cursor.execute("PRAGMA foreign_keys=ON")
-                cursor.close()
+                enable_wal(dbapi_connection)
+                dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
             @sa.event.listens_for(engine, "begin")
             def _begin(connection: Connection) -> None:
