@@ -54,12 +54,16 @@ class PlanView:
     stored: StoredPlan
     plan: Plan
     today: dt.date
-    progress: tuple[WeekProgress, ...] = ()  # week by week, for the chart
-    reported: bool = False  # any check-in at all
+    checkins: tuple[CheckIn, ...] = ()
 
     @property
     def id(self) -> str:
         return self.stored.id
+
+    def progress(self) -> tuple[WeekProgress, ...]:
+        """Week by week for the chart; nothing until the first report. Worked out only by the pages
+        that draw it, not for every feed request."""
+        return weekly_progress(self.plan, self.checkins) if self.checkins else ()
 
 
 @attrs.frozen
@@ -129,7 +133,7 @@ class App:
             today = within_window(as_of, today, "as of")
         protocol = self.catalog.protocol(stored.protocol_id)
         built = build(stored.prescription, protocol, self.catalog.library, checkins, today, actions)
-        return PlanView(stored, built, today, weekly_progress(built, checkins), bool(checkins))
+        return PlanView(stored, built, today, tuple(checkins))
 
     def record_checkin(self, plan_id: str, checkin: CheckIn, *, submission: str | None = None) -> bool:
         """Store a report; False when the same form submission was stored already (a double submit
@@ -290,7 +294,7 @@ class App:
             feed_url=addresses.https if addresses else "",
             checkin_url=addresses.checkin if addresses else "",
             clinic=clinic or DEFAULT_CLINIC,
-            progress=view.progress if view.reported else (),
+            progress=view.progress(),
         )
         protocol = self.catalog.protocol(view.plan.protocol_id)
         return handout.render(view.plan, view.id, protocol, self.catalog.library, options)

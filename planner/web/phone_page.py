@@ -68,7 +68,7 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         next((s for s in reversed(recent) if s.status is Status.UNREPORTED), None),
     )
     feed_token = app.current_token(plan_id)
-    weeks = view.progress[-CHART_WEEKS:] if view.reported else ()
+    weeks = view.progress()[-CHART_WEEKS:]
     html: str = render_template(
         "plan.html",
         plan=view.plan,
