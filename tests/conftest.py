@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +14,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 import planner
+from planner.app.application import App
 from planner.cli import cli
 from planner.core.catalog import Catalog
 from planner.core.model import CheckIn
@@ -85,3 +88,26 @@ def stored_plans(db_url: str) -> list[StoredPlan]:
 def stored_checkins(db_url: str, plan_id: str) -> list[CheckIn]:
     with Store.open(db_url).read() as records:
         return records.checkins(plan_id)
+
+
+class Loopback:
+    """The real WSGI app under waitress on a free loopback port, served from a thread."""
+
+    def __init__(self, app: App) -> None:
+        from waitress.server import create_server
+
+        from planner.web import SERVER_OPTIONS, create_app
+
+        self.server = create_server(create_app(app), host="127.0.0.1", port=0, threads=4, **SERVER_OPTIONS)
+        self.port: int = self.server.effective_port
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        with contextlib.suppress(OSError):  # stop() closed the listening socket: the server is done
+            self.server.run()
+
+    def stop(self) -> None:
+        self.server.task_dispatcher.shutdown()
+        self.server.close()
+        self.thread.join(timeout=10)

@@ -8,17 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from waitress.server import create_server
 
 from planner.app.application import App
 from planner.app.settings import Settings
 from planner.core.model import Prescription
-from planner.web import SERVER_OPTIONS, create_app
+from tests.conftest import Loopback
 
 CHROMIUM = next(
     (p for p in ("/usr/lib/chromium/chromium", shutil.which("chromium") or "") if p and os.path.exists(p)),
@@ -58,12 +56,9 @@ def live(tmp_path: Path) -> Iterator[tuple[App, str, str, str]]:
     )
     plan_id = app.create_plan("lbp-return-to-run", rx)
     _, secret = app.secrets_for(plan_id)
-    server = create_server(create_app(app), host="127.0.0.1", port=0, threads=4, **SERVER_OPTIONS)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield app, plan_id, f"http://127.0.0.1:{server.effective_port}", secret
-    server.task_dispatcher.shutdown()
-    server.close()
+    server = Loopback(app)
+    yield app, plan_id, f"http://127.0.0.1:{server.port}", secret
+    server.stop()
 
 
 @pytest.mark.parametrize("width", [360, 390])

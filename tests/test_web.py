@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gzip
 import http.client
@@ -21,13 +20,13 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from waitress.server import create_server
 
 from planner.app.application import App
 from planner.app.settings import Settings
 from planner.core.model import Prescription
-from planner.web import SERVER_OPTIONS, create_app
+from planner.web import create_app
 from tests.calendar_checks import parse_everywhere, sequences
+from tests.conftest import Loopback
 
 NOW = dt.datetime(2026, 10, 20, 12, 0, tzinfo=dt.UTC)
 
@@ -39,12 +38,8 @@ class Server:
             Settings(db=db_url, base_url="https://plans.example.org"), clock=lambda: self.clock[0]
         )
         self.store = self.app.store
-        self.server = create_server(
-            create_app(self.app), host="127.0.0.1", port=0, threads=4, **SERVER_OPTIONS
-        )
-        self.port = self.server.effective_port
-        self.thread = threading.Thread(target=self.serve, daemon=True)
-        self.thread.start()
+        self.loopback = Loopback(self.app)
+        self.port = self.loopback.port
         rx = Prescription(
             name="Ιωάννα Παπαδοπούλου",
             start=dt.date(2026, 10, 5),
@@ -61,14 +56,8 @@ class Server:
         with self.store.read() as records:
             return records.checkins(self.plan_id)
 
-    def serve(self) -> None:
-        with contextlib.suppress(OSError):  # stop() closed the listening socket: the server is done
-            self.server.run()
-
     def stop(self) -> None:
-        self.server.task_dispatcher.shutdown()
-        self.server.close()
-        self.thread.join(timeout=10)
+        self.loopback.stop()
 
     def request(
         self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
