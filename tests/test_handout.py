@@ -22,6 +22,7 @@ from planner.data.clinic import load_clinic
 from planner.export import handout
 from planner.export.pictograms import pictogram
 from tests.conftest import ROOT
+from tests.test_edges import GOOD
 
 CATALOG = builtin_catalog()
 NAME = "Łucja Żmuda-Παπαδοπούλου Юлия"
@@ -209,15 +210,7 @@ def test_an_exercise_may_bring_its_own_image(tmp_path) -> None:
     )
     catalog = load_catalog((tmp_path,))
     assert catalog.library.exercise("bird-dog").image == "bird-dog.png"
-    rx = Prescription(
-        name="Ana",
-        start=dt.date(2026, 3, 2),
-        timezone="Europe/Lisbon",
-        run_days=(1, 3, 6),
-        strength_days=(2, 4),
-        session_time=dt.time(7, 30),
-        pain=2,
-    )
+    rx = GOOD
     protocol = catalog.protocol("lbp-return-to-run")
     plan = build(rx, protocol, catalog.library, (), rx.start)
     body = handout.render(plan, "abc", protocol, catalog.library, handout.HandoutOptions())
