@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,4 +118,155 @@ def test_the_phone_page_passes_axe(browser, live, width: int) -> None:
             if v["impact"] in ("serious", "critical")
         ]
         assert serious == [], (step, serious)
+    context.close()
+
+
+@pytest.fixture
+def personal(tmp_path: Path) -> Iterator[tuple[App, str]]:
+    """A personal server with /start on, as `serve` on loopback runs it."""
+    app = App.open(
+        Settings(db=f"sqlite:///{tmp_path / 's.db'}", base_url="http://127.0.0.1", start_page=True),
+        clock=lambda: NOW,
+    )
+    server = Loopback(app)
+    yield app, f"http://127.0.0.1:{server.port}"
+    server.stop()
+
+
+def phone(browser, width: int = 390, **options: object):  # type: ignore[no-untyped-def]
+    return browser.new_context(
+        viewport={"width": width, "height": 780}, timezone_id="Europe/Athens", **options
+    )
+
+
+def answer_questions(page, name: str = "Eleni") -> None:  # type: ignore[no-untyped-def]
+    page.select_option("#pain_at_rest", "1")
+    for question, answer in (
+        ("walk briskly", "Yes"),
+        ("running regularly", "Yes"),
+        ("flare-up now", "No"),
+        ("minimal or barefoot", "No"),
+    ):
+        page.get_by_role("group", name=re.compile(question)).get_by_label(answer, exact=True).check()
+    page.select_option("#run_days", "tue,thu,sat")
+    page.fill("#time", "18:30")
+    page.fill("#name", name)
+
+
+def test_a_runner_makes_a_plan_on_a_phone_and_subscribes(browser, personal) -> None:
+    from planner.core.prescription_checks import day_names
+    from tests.calendar_checks import parse_everywhere
+
+    app, base = personal
+    context = phone(browser)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(f"{base}/start")
+    page.get_by_label("None of these").check()
+    page.get_by_role("button", name="Next").click()
+    assert page.input_value("#tz") == "Europe/Athens"  # taken from the phone, under the page's CSP
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    answer_questions(page)
+    page.get_by_role("button", name="See my programme").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Low back pain: graded return to running"
+    assert "You ran before your back pain" in page.inner_text("main")
+    page.get_by_role("button", name="Make my plan").click()
+    page.wait_for_url("**new=1")
+    assert "Your plan is ready" in page.inner_text("main")
+    (stored,), _ = app.plans()
+    rx = stored.prescription
+    assert (rx.name, rx.timezone, day_names(rx.run_days), rx.session_time) == (
+        "Eleni",
+        "Europe/Athens",
+        "tue,thu,sat",
+        dt.time(18, 30),
+    )
+    feed = page.get_by_role("link", name="Calendar address (https)").get_attribute("href")
+    assert feed is not None
+    answer = page.request.get(base + feed.removeprefix("http://127.0.0.1"))
+    calendar = parse_everywhere(answer.body())  # what the calendar app will subscribe to
+    assert calendar.events
+    handout = page.get_by_role("link", name="Your programme to print (PDF)").get_attribute("href")
+    pdf = page.request.get(base + str(handout))
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    page.goto(f"{base}/p/{app.current_token(stored.id)}")  # the phone remembers the check-in secret
+    assert page.get_by_role("button", name="Save check-in").count() == 1
+    assert errors == []
+    context.close()
+
+
+def test_a_warning_sign_on_a_phone_stores_nothing(browser, personal, tmp_path: Path) -> None:
+    app, base = personal
+    before = Path(app.settings.database_url.removeprefix("sqlite:///")).read_bytes()
+    context = phone(browser)
+    page = context.new_page()
+    page.goto(f"{base}/start")
+    page.get_by_label("New difficulty passing urine").check()
+    page.get_by_label("Yes: I have ticked them").check()
+    page.get_by_role("button", name="Next").click()
+    assert page.get_by_role("alert").inner_text().startswith("Do not start a running plan.")
+    assert "call 112" in page.inner_text("main")  # Greece, from the phone's time zone
+    assert context.cookies() == []
+    assert app.plans() == ([], [])
+    assert Path(app.settings.database_url.removeprefix("sqlite:///")).read_bytes() == before
+    context.close()
+
+
+def test_wrong_answers_show_at_their_fields_on_a_phone(browser, personal) -> None:
+    _app, base = personal
+    context = phone(browser)
+    page = context.new_page()
+    page.goto(f"{base}/start")
+    page.get_by_label("None of these").check()
+    page.get_by_role("button", name="Next").click()
+    answer_questions(page, name="   ")
+    page.fill("#tz", "Atlantis/Capital")
+    page.get_by_role("button", name="See my programme").click()
+    name = page.locator("#name")
+    assert name.get_attribute("aria-invalid") == "true"
+    assert page.locator("#" + name.get_attribute("aria-describedby")).inner_text() == (
+        "name: please answer this"
+    )
+    assert "unknown time zone 'Atlantis/Capital'" in page.locator("#tz-error").inner_text()
+    assert page.input_value("#run_days") == "tue,thu,sat"  # the other answers stay
+    context.close()
+
+
+def axe_problems(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_every_start_page_passes_axe(browser, personal, width: int) -> None:
+    """The warning signs, the questions (with their error messages), the programme, the plan, and the
+    stop page: nothing serious or critical (WCAG 2.1 AA), nothing scrolls sideways."""
+    _app, base = personal
+    context = phone(browser, width, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{base}/start")
+    steps = {"warning signs": axe_problems(page)}
+    page.get_by_label("None of these").check()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="See my programme").click()  # nothing answered: every error shows
+    steps["questions with errors"] = axe_problems(page)
+    answer_questions(page)
+    page.get_by_role("button", name="See my programme").click()
+    steps["programme"] = axe_problems(page)
+    page.get_by_role("button", name="Make my plan").click()
+    page.wait_for_url("**new=1")
+    steps["new plan"] = axe_problems(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.goto(f"{base}/start")
+    page.get_by_label("Fever or chills").check()
+    page.get_by_label("Yes: I have ticked them").check()
+    page.get_by_role("button", name="Next").click()
+    steps["stop"] = axe_problems(page)
+    assert all(problems == [] for problems in steps.values()), steps
     context.close()

@@ -37,7 +37,11 @@ CREATE = [
 
 
 def create(run) -> str:
-    result = run(*CREATE)
+    return create_with(run)
+
+
+def create_with(run, *extra: str) -> str:
+    result = run(*CREATE, *extra)
     assert result.code == 0, result.err
     return result.out.strip().splitlines()[-1]
 
@@ -47,6 +51,11 @@ def test_create_show_checkin(run) -> None:
     assert plan_id in run("plan", "list").out
     shown = json.loads(run("plan", "show", plan_id, "--format", "json", "--as-of", "2026-03-20").out)
     assert shown["prescription"]["name"] == "Zoë Ødegård" and shown["protocol"] == "lbp-return-to-run"
+    goal = create_with(run, "--goal", "  Oslo   10K in May ")
+    assert (
+        json.loads(run("plan", "show", goal, "--format", "json").out)["prescription"]["goal"]
+        == "Oslo 10K in May"
+    )
     first = shown["sessions"][0]
     assert set(first) >= {"date", "start", "minutes", "kind", "level", "blocks", "status", "decisions"}
     assert first["start"] == "18:00" and first["decisions"][0]["source"]
@@ -77,6 +86,7 @@ def test_rejected_input_stores_nothing(run, db_url) -> None:
         [*CREATE[:-4], "--run-days", "mon,tue"],
         [*CREATE, "--red-flag", "tired"],
         [*CREATE[:-6], "--tz", "Nowhere/Land"],
+        [*CREATE, "--goal", "x" * 201],
         ["checkin", plan_id, "--date", "2026-03-04", "--pain-during", "11"],
         ["checkin", plan_id, "--date", "2026-02-01"],
         ["checkin", plan_id, "--date", "2099-01-01"],

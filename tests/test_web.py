@@ -365,7 +365,8 @@ def test_a_plan_that_starts_later_says_when(tmp_path) -> None:
 
 
 def test_two_serve_processes_on_one_database_give_the_same_etag(db_url, tmp_path) -> None:
-    """Several servers behind one address must agree, or calendars would refetch on every switch."""
+    """Several servers behind one address must agree, or calendars would refetch on every switch.
+    On loopback /start is on unless turned off."""
     settings = Settings(db=db_url, base_url="https://plans.example.org")
     app = App.open(settings)
     rx = Prescription("Ana", dt.date(2026, 11, 2), "Europe/Lisbon", (1, 3, 6), (2, 4), dt.time(7), 1)
@@ -374,19 +375,21 @@ def test_two_serve_processes_on_one_database_give_the_same_etag(db_url, tmp_path
     ports = [free_port(), free_port()]
     servers = [
         subprocess.Popen(
-            [sys.executable, "-m", "planner", "serve", "--port", str(port)],
+            [sys.executable, "-m", "planner", "serve", "--port", str(port), *extra],
             env=env,
             stderr=subprocess.DEVNULL,
         )
-        for port in ports
+        for port, extra in zip(ports, ([], ["--no-start-page"]), strict=True)
     ]
     try:
-        tags = [fetch_etag(port, f"/feeds/{token}.ics") for port in ports]
+        tags = [fetch(port, f"/feeds/{token}.ics")[1] for port in ports]
+        starts = [fetch(port, "/start")[0] for port in ports]
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
     assert tags[0] and tags[0] == tags[1]
+    assert starts == [200, 404]
 
 
 def free_port() -> int:
@@ -396,14 +399,15 @@ def free_port() -> int:
         return port
 
 
-def fetch_etag(port: int, path: str) -> str:
+def fetch(port: int, path: str) -> tuple[int, str]:
+    """The status and ETag, once the server has started."""
     for _ in range(100):
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             connection.request("GET", path)
             response = connection.getresponse()
             response.read()
-            return response.getheader("ETag") or ""
+            return response.status, response.getheader("ETag") or ""
         except OSError:
             time.sleep(0.1)
-    return ""
+    return 0, ""

@@ -113,10 +113,25 @@ class App:
             raise InputError(refusal)
         build(rx, protocol, self.catalog.library, (), rx.start)
 
-    def create_plan(self, protocol_id: str, rx: Prescription) -> str:
+    def create_plan(self, protocol_id: str, rx: Prescription, *, submission: str | None = None) -> str:
+        """A new plan's id. With `submission` (a form's one-time id), submitting the same form again,
+        even at the same moment, gives the first plan back instead of a second one."""
         self.check(protocol_id, rx)
-        with self.store.write() as records:
-            return records.create_plan(protocol_id, rx, self.now())
+        key = f"form:{submission}" if submission else None
+        try:
+            with self.store.write() as records:
+                existing = records.plan_by_roster_key(key) if key else None
+                if existing is not None:
+                    return existing.id
+                return records.create_plan(protocol_id, rx, self.now(), roster_key=key)
+        except sa.exc.IntegrityError:
+            if key is None:
+                raise
+            with self.store.read() as records:
+                first = records.plan_by_roster_key(key)
+            if first is None:
+                raise
+            return first.id
 
     def plans(self) -> tuple[list[StoredPlan], list[str]]:
         """The readable plans, and the ids of damaged ones (each fails alone)."""

@@ -26,6 +26,7 @@ class Settings:
     db: str = ""
     clinic_dirs: tuple[Path, ...] = ()
     base_url: str = ""
+    start_page: bool = False  # /start makes plans for anyone who can reach the server: off unless chosen
 
     @property
     def public_url(self) -> str:

@@ -77,6 +77,12 @@ def plan() -> None:
     metavar="YYYY-MM-DD",
     help="Clinician's hold: no running before this date.",
 )
+@click.option(
+    "--goal",
+    default="",
+    type=TextParam("goal", limit=parsing.MAX_GOAL),
+    help="The person's own goal, in their words (default: the protocol's).",
+)
 @pass_context
 def plan_create(
     context: Context,
@@ -90,6 +96,7 @@ def plan_create(
     pain: int,
     red_flags: tuple[str, ...],
     hold: dt.date | None,
+    goal: str,
 ) -> None:
     """Create a plan and print its id on the last line."""
     from planner.core.prescription_checks import default_strength_days
@@ -106,6 +113,7 @@ def plan_create(
         pain=pain,
         red_flags=red_flags,
         hold_running_until=hold,
+        goal=goal,
     )
     click.echo(app.create_plan(protocol_id, rx))
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+import attrs
 import click
 
 from planner.cli.root import Context, pass_context
@@ -12,19 +15,39 @@ from planner.core.exceptions import InputError
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--start-page/--no-start-page",
+    default=None,
+    help="Let anyone who can reach the server make a plan at /start (default: on only on loopback).",
+)
 @pass_context
-def serve(context: Context, host: str, port: int, threads: int) -> None:
-    """Serve calendar feeds and the check-in pages (waitress)."""
+def serve(context: Context, host: str, port: int, threads: int, start_page: bool | None) -> None:
+    """Serve calendar feeds, the check-in pages and /start (waitress)."""
     import waitress
 
     from planner.web import SERVER_OPTIONS, create_app
 
+    if start_page is None:
+        start_page = is_loopback(host)
+    context.settings = attrs.evolve(context.settings, start_page=start_page)
     app = context.app()
     click.echo(f"Serving feeds on http://{host}:{port} (public address {app.settings.public_url})", err=True)
+    if start_page:
+        click.echo(f"Anyone who can reach it can make a plan at {app.settings.public_url}/start", err=True)
     try:
         waitress.serve(create_app(app), host=host, port=port, threads=threads, **SERVER_OPTIONS)
     except ValueError:  # waitress's word for an address it cannot listen on
         raise InputError(f"--host {host!r}: not an address this machine can listen on") from None
+
+
+def is_loopback(host: str) -> bool:
+    """A personal server: only this machine can reach it."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @click.group()

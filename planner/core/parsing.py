@@ -23,6 +23,8 @@ from planner.core.prescription_checks import DAY_NAMES
 FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_NOTE = 2000
 MAX_NAME = 120
+MAX_GOAL = 200
+YES, NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0")
 
 
 def parse_date(text: str, field: str) -> dt.date:
@@ -61,6 +63,16 @@ def parse_pain(value: str | int, field: str) -> int:
     if not re.fullmatch(r"[0-9]{1,2}", text) or not 0 <= int(text) <= 10:
         raise InputError(f"{field}: {text!r} must be a whole number from 0 to 10")
     return int(text)
+
+
+def parse_yes_no(text: str, field: str) -> bool:
+    """An answer that must be given: an empty one is an error, never a silent no."""
+    answer = text.strip().lower()
+    if answer in YES:
+        return True
+    if answer in NO:
+        return False
+    raise InputError(f"{field}: answer yes or no")
 
 
 def parse_zone(text: str, field: str = "time zone") -> str:

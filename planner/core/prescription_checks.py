@@ -81,6 +81,17 @@ def within_window(day: dt.date, today: dt.date, field: str) -> dt.date:
     return day
 
 
+def run_day_patterns() -> tuple[tuple[int, ...], ...]:
+    """Every week shape a runner can pick without typing: three or two run days, none next to
+    another and with room for strength work, three-day weeks first."""
+    shapes = []
+    for count in (3, 2):
+        for days in itertools.combinations(range(1, 8), count):
+            if _first_adjacent_pair(days) is None:
+                shapes.append(days)
+    return tuple(shapes)
+
+
 def default_strength_days(run_days: tuple[int, ...], count: int) -> tuple[int, ...]:
     """The first `count` non-consecutive weekdays that are not run days and leave a rest day."""
     free = [d for d in range(1, 8) if d not in run_days]

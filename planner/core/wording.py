@@ -163,6 +163,11 @@ URGENCY_ADVICE = {  # {call} is the emergency number where the person lives (pla
     ),
     Urgency.SOON: "Book an appointment with your doctor or physiotherapist within the next few days.",
 }
+URGENCY_HEADING = {  # the red-flag questions, grouped by how soon they need help
+    Urgency.EMERGENCY: "Get help now",
+    Urgency.URGENT: "Get help today",
+    Urgency.SOON: "See a clinician soon",
+}
 URGENCY_LABEL = {Urgency.EMERGENCY: "Emergency", Urgency.URGENT: "Urgent", Urgency.SOON: "Soon"}
 RED_FLAG_STOP = "You reported a warning sign ({sign}). Stop the programme. {advice}"
 
@@ -215,6 +220,42 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("one-leg-weak", "nerve", "New weakness, numbness or tingling in one leg?", Urgency.SOON),
     RedFlag("back-swelling", "skin", "Swelling or redness on your back?", Urgency.URGENT),
     RedFlag("new-lump", "skin", "A new lump on your back?", Urgency.SOON),
+)
+
+# -- the questions at /start, and why they lead to a programme ----------------------------------
+INTAKE_QUESTIONS = {
+    "pain_at_rest": "Back pain now, sitting or lying still (0 none, 10 worst)",
+    "walking_comfortable": "Can you walk briskly for 30 minutes without more back pain?",
+    "ran_before": "Were you running regularly before the back pain?",
+    "flare_up": "In a flare-up now: worse over the last few days and not easing?",
+    "minimal_shoes": "About to switch to minimal or barefoot running shoes?",
+}
+INTAKE_FLARE_UP = "You are in a flare-up that has not started to settle."
+INTAKE_PAIN = "Your pain at rest is {pain}/10, above the {limit}/10 that running programmes start from."
+INTAKE_WALKING = "Brisk walking for 30 minutes is not comfortable yet, and it comes before running."
+INTAKE_RESTART = (
+    "So you start with the flare-up restart: low-impact sessions and brisk walking first, and running "
+    "only once your check-ins show your back is ready. Nothing in it asks you to run on day one."
+)
+INTAKE_RETURN = (
+    "You ran before your back pain, walking is comfortable and your pain at rest is low, so you start "
+    "the graded return to running: short walk/run sessions that grow only while your pain allows."
+)
+INTAKE_NEW_RUNNER = (
+    "You were not running before, so you start the beginner walk/run base: it builds from short runs "
+    "between walks to 30 minutes, at a pace a new runner's body can adapt to."
+)
+INTAKE_MINIMAL_SHOES = (
+    "You run without back pain and are moving to minimal shoes, so you start the minimal-shoe "
+    "transition: time in the new shoes grows a little each week, so feet and calves can adapt."
+)
+INTAKE_SHOES_LATER = (
+    "Change one thing at a time: run in the shoes you know for now, and move to minimal shoes once "
+    "your back is settled and you run without pain."
+)
+START_NOTHING_STORED = (
+    "Nothing you answered has been stored. Rehab Planner cannot make a running plan while a warning "
+    "sign needs checking."
 )
 
 # -- progress, lay-offs and escalation -------------------------------------------------------------

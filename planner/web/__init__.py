@@ -13,8 +13,10 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from planner.app.application import App
-from planner.web import feed, phone_page
+from planner.core import wording
+from planner.web import feed, phone_page, start
 from planner.web.context import EXTENSION
+from planner.web.headers import secure_headers, security_headers
 
 MAX_REQUEST_BYTES = 16 * 1024
 # waitress refuses a larger body from its Content-Length, before reading it
@@ -26,62 +28,24 @@ def create_app(app: App) -> Flask:
     web = Flask(__name__)
     web.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     web.extensions[EXTENSION] = app
+    web.jinja_env.globals.update(flags=wording.RED_FLAGS, headings=wording.URGENCY_HEADING)
     web.register_blueprint(phone_page.blueprint)
+    if app.settings.start_page:
+        web.register_blueprint(start.blueprint)
+        start.limit_plan_creation(web)
     https = app.settings.public_url.startswith("https://")
     secure_headers(web, https=https)
     web.wsgi_app = feed.FeedRoute(web.wsgi_app, app, security_headers(https))  # type: ignore[method-assign]
     web.add_url_rule("/favicon.ico", "favicon", lambda: Response(status=204))  # browsers ask; no icon
 
-    for status, text in ((404, "Not found"), (405, "Method not allowed"), (413, "Request too large")):
+    for status, text in (
+        (404, "Not found"),
+        (405, "Method not allowed"),
+        (413, "Request too large"),
+        (429, "Too many requests from this address: try again later"),
+    ):
         web.register_error_handler(status, _plain(status, text))
     return web
-
-
-# No script anywhere; styles from our own file; forms post only to us; never framed.
-CONTENT_SECURITY_POLICY = {
-    "default-src": "'none'",
-    "style-src": "'self'",
-    "img-src": "'self'",
-    "form-action": "'self'",
-    "base-uri": "'none'",
-    "frame-ancestors": "'none'",
-}
-
-
-def security_headers(https: bool) -> list[tuple[str, str]]:
-    """The headers flask-talisman sets on the pages, for the feed's route outside Flask."""
-    policy = "; ".join(f"{name} {value}" for name, value in CONTENT_SECURITY_POLICY.items())
-    headers = [
-        ("Content-Security-Policy", policy),
-        ("X-Frame-Options", "DENY"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "no-referrer"),
-    ]
-    if https:
-        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
-    return headers
-
-
-def secure_headers(web: Flask, *, https: bool) -> None:
-    """Security headers on every answer, errors included (flask-talisman), and no caching of pages:
-    tokens are in the URLs, so no Referer leaves the site and no page stays in a shared cache."""
-    from flask_talisman import Talisman
-
-    Talisman(
-        web,
-        force_https=False,  # a personal server on loopback speaks plain http; HSTS when https
-        strict_transport_security=https,
-        content_security_policy=CONTENT_SECURITY_POLICY,
-        frame_options="DENY",
-        referrer_policy="no-referrer",
-        session_cookie_secure=https,
-    )
-
-    @web.after_request
-    def no_store(response: Response) -> Response:
-        if "Cache-Control" not in response.headers:
-            response.headers["Cache-Control"] = "no-store"
-        return response
 
 
 def _plain(status: int, text: str) -> Callable[[HTTPException], Response]:

@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-import urllib.parse
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request
@@ -29,7 +28,7 @@ from planner.core.model import CheckIn, Soreness, Status
 from planner.core.redflags import red_flag
 from planner.export import chart
 from planner.store.database import TokenKind
-from planner.web.context import application, plan_id_for
+from planner.web.context import application, plan_id_for, same_origin
 
 PAGE_DAYS = 14
 RECENT_DAYS = 7
@@ -82,11 +81,12 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         csrf=csrf_for(checkin_secret) if checkin_secret else "",
         submission=secrets.token_urlsafe(16),
         today=today.isoformat(),
-        flags=wording.RED_FLAGS,
         soreness=SORENESS_CHOICES,
         pain_rule=wording.PAIN_RULE_LINE,
         checkin_path=f"/c/{checkin_secret}/checkin" if checkin_secret else "",
         saved=request.args.get("saved") == "1",
+        new=request.args.get("new") == "1" and checkin_secret is not None,
+        handout_path=f"/c/{checkin_secret}/handout.pdf" if checkin_secret else "",
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
     )
     return html
@@ -115,20 +115,16 @@ def checkin_page(secret: str) -> Response:
     return response
 
 
-def same_origin() -> bool:
-    """Sec-Fetch-Site, then Origin: a form posted from another site is refused. Under our
-    Referrer-Policy (no-referrer) a browser sends "Origin: null" even for its own form, so a null
-    Origin passes only with Sec-Fetch-Site: same-origin."""
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site not in (None, "same-origin", "none"):
-        return False
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    if origin == "null":
-        return fetch_site == "same-origin"
-    public = urllib.parse.urlsplit(application().settings.public_url).netloc
-    return urllib.parse.urlsplit(origin).netloc in (request.host, public)
+@blueprint.get("/c/<secret>/handout.pdf")
+def handout(secret: str) -> Response:
+    """The printed programme, both QR codes on it: only for whoever holds the check-in secret."""
+    app = application()
+    plan_id = plan_id_for(secret, TokenKind.CHECKIN)
+    view = app.plan(plan_id)
+    pdf = app.handout(view, token=app.current_token(plan_id), checkin=secret)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="rehab-plan.pdf"'
+    return response
 
 
 @blueprint.post("/c/<secret>/checkin")

@@ -1,0 +1,64 @@
+"""Security headers: flask-talisman on the pages, the same list on the feed's route outside Flask."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, Response
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+# No script (but see own_script_allowed); styles from our own file; forms post only to us; never framed.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'none'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "form-action": "'self'",
+    "base-uri": "'none'",
+    "frame-ancestors": "'none'",
+}
+
+
+def security_headers(https: bool) -> list[tuple[str, str]]:
+    """The headers flask-talisman sets on the pages, for the feed's route outside Flask."""
+    policy = "; ".join(f"{name} {value}" for name, value in CONTENT_SECURITY_POLICY.items())
+    headers = [
+        ("Content-Security-Policy", policy),
+        ("X-Frame-Options", "DENY"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+    ]
+    if https:
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return headers
+
+
+def secure_headers(web: Flask, *, https: bool) -> None:
+    """Security headers on every answer, errors included (flask-talisman), and no caching of pages:
+    tokens are in the URLs, so no Referer leaves the site and no page stays in a shared cache."""
+    from flask_talisman import Talisman
+
+    Talisman(
+        web,
+        force_https=False,  # a personal server on loopback speaks plain http; HSTS when https
+        strict_transport_security=https,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="no-referrer",
+        session_cookie_secure=https,
+    )
+
+    @web.after_request
+    def no_store(response: Response) -> Response:
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def own_script_allowed(view: View) -> View:
+    """The one exception to "no script": a view whose page loads a script file of our own (the
+    time-zone helper on /start). Inline script and any other origin stay refused."""
+    policy = {**CONTENT_SECURITY_POLICY, "script-src": "'self'"}
+    view.talisman_view_options = {"content_security_policy": policy}  # type: ignore[attr-defined]
+    return view
