@@ -4,6 +4,7 @@ import contextlib
 import datetime as dt
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,17 +58,30 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     yield admin_url.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_database(admin, name)
     admin.dispose()
+
+
+def drop_database(admin: sa.Engine, name: str) -> None:
+    """FORCE ends the test's own connections, but a non-superuser cannot end an autovacuum worker
+    that happens to be in the new database: wait for it to finish, for up to ten seconds."""
+    for attempt in range(40):
+        try:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except sa.exc.DBAPIError:
+            if attempt == 39:
+                raise
+            time.sleep(0.25)
 
 
 @pytest.fixture
 def run(db_url: str):
     """Invoke the CLI in-process against a fresh database; returns exit code, stdout, stderr."""
 
-    def invoke(*args: str) -> Result:
-        result = CliRunner().invoke(cli, ["--db", db_url, *args])
+    def invoke(*args: str, input: str | None = None) -> Result:
+        result = CliRunner().invoke(cli, ["--db", db_url, *args], input=input)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         return Result(result.exit_code, result.stdout, result.stderr)

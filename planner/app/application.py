@@ -22,6 +22,7 @@ from collections.abc import Callable
 import attrs
 import sqlalchemy as sa
 
+from planner.app import follow_up_sync
 from planner.app.feeds import FeedAddresses, derive_token, feed_addresses, load_feed_key
 from planner.app.settings import Settings
 from planner.core import rules
@@ -55,6 +56,7 @@ class PlanView:
     plan: Plan
     today: dt.date
     checkins: tuple[CheckIn, ...] = ()
+    actions: tuple[ClinicianAction, ...] = ()
 
     @property
     def id(self) -> str:
@@ -148,7 +150,7 @@ class App:
             today = within_window(as_of, today, "as of")
         protocol = self.catalog.protocol(stored.protocol_id)
         built = build(stored.prescription, protocol, self.catalog.library, checkins, today, actions)
-        return PlanView(stored, built, today, tuple(checkins))
+        return PlanView(stored, built, today, tuple(checkins), tuple(actions))
 
     def record_checkin(self, plan_id: str, checkin: CheckIn, *, submission: str | None = None) -> bool:
         """Store a report; False when the same form submission was stored already (a double submit
@@ -161,11 +163,13 @@ class App:
                     raise InputError(f"date: {checkin.date} is before the plan starts ({start.start})")
                 if checkin.date > local_today(start.timezone, now):
                     raise InputError(f"date: {checkin.date} is in the future; check in on or after the day")
-                return records.add_checkin(plan_id, checkin, now, submission)
+                stored = records.add_checkin(plan_id, checkin, now, submission)
         except sa.exc.IntegrityError:
             if submission is None:
                 raise
             return False
+        follow_up_sync.refresh(self, plan_id)  # the clinic hears of it (alerts and their mail)
+        return stored
 
     def clear_red_flag(self, plan_id: str, by: str, note: str) -> None:
         """A clinician's assessment after a red flag, recorded with who and why: the plan starts
@@ -173,9 +177,13 @@ class App:
         view = self.plan(plan_id)
         if not view.plan.referred:
             raise InputError(f"plan {plan_id} has no red flag waiting for a clinician's assessment")
-        action = ClinicianAction(ActionKind.CLEAR_RED_FLAG, view.today, by, note)
+        self.record_action(plan_id, ClinicianAction(ActionKind.CLEAR_RED_FLAG, view.today, by, note))
+
+    def record_action(self, plan_id: str, action: ClinicianAction) -> None:
+        """A clinician's decision, kept as a record; the clinic's summary and alerts follow it."""
         with self.store.write() as records:
             records.add_action(plan_id, action, self.now())
+        follow_up_sync.refresh(self, plan_id)
 
     # -- secrets: the read-only feed address and the check-in secret -----------------------------
     def _derive(self, plan_id: str, kind: TokenKind, generation: int) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import attrs
 
+from planner.app import follow_up_sync
 from planner.app.application import App, PlanView
 from planner.app.atomic_files import write_atomic
 from planner.core.exceptions import InputError
@@ -115,9 +116,10 @@ def render_handout(job: HandoutJob) -> str:
     return ""
 
 
-def _store_row(app: App, row: RosterRow) -> tuple[str, RowStatus, str, str]:
-    """The plan and its two secrets in one transaction. When another run on the same roster stored
-    the row first (a unique roster key), the retry finds it: "unchanged", not "failed"."""
+def _store_row(app: App, row: RosterRow, clinic_name: str | None) -> tuple[str, RowStatus, str, str]:
+    """The plan and its two secrets in one transaction, in the clinic's care when one is named.
+    When another run on the same roster stored the row first (a unique roster key), the retry finds
+    it: "unchanged", not "failed"."""
 
     def store(records: Records) -> tuple[str, RowStatus, str, str]:
         existing = records.plan_by_roster_key(row.key)
@@ -128,16 +130,20 @@ def _store_row(app: App, row: RosterRow) -> tuple[str, RowStatus, str, str]:
             plan_id = existing.id
             changed = records.update_plan(plan_id, row.protocol_id, row.prescription, app.now())
             status = RowStatus.UPDATED if changed else RowStatus.UNCHANGED
+        if clinic_name is not None:
+            records.clinic.assign(plan_id, records.clinic.clinic_id(clinic_name, app.now()), None)
         token = app.issue_token(records, plan_id)
         return plan_id, status, token, app.issue_token(records, plan_id, TokenKind.CHECKIN)
 
     return app.store.write_retrying(store)
 
 
-def _issue_row(app: App, row: RosterRow, out: Path) -> tuple[Outcome, PlanView]:
+def _issue_row(app: App, row: RosterRow, out: Path, clinic: Clinic | None) -> tuple[Outcome, PlanView]:
     """The plan and its secrets, then the calendar file."""
     app.check(row.protocol_id, row.prescription)
-    plan_id, status, token, checkin = _store_row(app, row)
+    plan_id, status, token, checkin = _store_row(app, row, clinic.name if clinic else None)
+    if clinic is not None:
+        follow_up_sync.refresh(app, plan_id)  # on the clinic's patient list at once
     view = app.plan(plan_id)
     stem = file_stem(row.prescription.name, plan_id)
     app.calendar(view, token=token, deliver=lambda body: write_atomic(out / f"{stem}.ics", body))
@@ -171,7 +177,7 @@ def issue(
     jobs: list[HandoutJob] = []
     for row in rows:
         try:
-            outcome, view = _issue_row(app, row, out)
+            outcome, view = _issue_row(app, row, out, clinic)
         except Exception as error:  # one row's failure must not stop the clinic list
             outcomes.append(Outcome(row.line, row.prescription.name, RowStatus.FAILED, reason=str(error)))
             continue

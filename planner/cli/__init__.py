@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 import sys
 
-from planner.cli import catalog, clinic, exports, feeds, plans, server
+from planner.cli import catalog, clinic, exports, feeds, plans, portal, server
 from planner.cli.root import PROG, cli
 
 for command in (
@@ -21,6 +21,8 @@ for command in (
     server.db,
     clinic.issue_command,
     clinic.demo,
+    portal.clinician,
+    portal.alerts,
 ):
     cli.add_command(command)
 

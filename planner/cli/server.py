@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import threading
 
 import attrs
 import click
@@ -25,6 +26,8 @@ def serve(context: Context, host: str, port: int, threads: int, start_page: bool
     """Serve calendar feeds, the check-in pages and /start (waitress)."""
     import waitress
 
+    from planner.app import follow_up_sync
+    from planner.app.mailer import SmtpSettings
     from planner.web import SERVER_OPTIONS, create_app
 
     if start_page is None:
@@ -34,10 +37,17 @@ def serve(context: Context, host: str, port: int, threads: int, start_page: bool
     click.echo(f"Serving feeds on http://{host}:{port} (public address {app.settings.public_url})", err=True)
     if start_page:
         click.echo(f"Anyone who can reach it can make a plan at {app.settings.public_url}/start", err=True)
+    stop = threading.Event()
+    follower = threading.Thread(
+        target=follow_up_sync.keep_following, args=(app, SmtpSettings.from_environment(), stop), daemon=True
+    )
+    follower.start()
     try:
         waitress.serve(create_app(app), host=host, port=port, threads=threads, **SERVER_OPTIONS)
     except ValueError:  # waitress's word for an address it cannot listen on
         raise InputError(f"--host {host!r}: not an address this machine can listen on") from None
+    finally:
+        stop.set()
 
 
 def is_loopback(host: str) -> bool:

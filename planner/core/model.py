@@ -320,6 +320,9 @@ class ActionKind(enum.StrEnum):
     """What a clinician did to a plan; each is kept as a record, never deleted."""
 
     CLEAR_RED_FLAG = "clear-red-flag"
+    HOLD_RUNNING = "hold-running"  # no running from the action's date until `until`
+    CLEAR_HOLD = "clear-hold"  # running may start again from the action's date
+    DISCHARGE = "discharge"  # the programme ends on the action's date
 
 
 @attrs.frozen
@@ -330,6 +333,7 @@ class ClinicianAction:
     date: dt.date
     by: str
     note: str
+    until: dt.date | None = None  # a hold's last day off running is the day before
 
 
 @attrs.frozen

@@ -13,11 +13,13 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import attrs
 
 from planner.core import redflags, wording
 from planner.core.model import (
+    ActionKind,
     CheckIn,
     ClinicianAction,
     Decision,
@@ -222,8 +224,25 @@ def clinician_hold(hold_until: dt.date) -> Decision:
     return Decision("clinician-hold", Verdict.PAUSE, text, CLINICIAN_HOLD)
 
 
-def is_held(prescription: Prescription, day: dt.date) -> bool:
-    return prescription.hold_running_until is not None and day < prescription.hold_running_until
+def held_until(
+    prescription: Prescription, actions: Iterable[ClinicianAction], day: dt.date
+) -> dt.date | None:
+    """The end of a clinician's hold covering `day`: the prescription's own hold, else the latest
+    hold or release recorded on or before `day` (a release ends a hold at once)."""
+    if prescription.hold_running_until is not None and day < prescription.hold_running_until:
+        return prescription.hold_running_until
+    latest: ClinicianAction | None = None
+    for action in actions:
+        if action.kind in (ActionKind.HOLD_RUNNING, ActionKind.CLEAR_HOLD) and action.date <= day:
+            latest = action
+    if latest is not None and latest.kind is ActionKind.HOLD_RUNNING and latest.until and day < latest.until:
+        return latest.until
+    return None
+
+
+def discharged(action: ClinicianAction) -> Decision:
+    text = wording.DISCHARGED.format(by=action.by, day=f"{action.date:%d %B %Y}")
+    return Decision("discharge", Verdict.STOP, text, CLEARANCE)
 
 
 def entry_not_met(protocol: Protocol, pain: int) -> Decision | None:

@@ -247,9 +247,10 @@ class _Course:
             decision = rules.weekly_runs_reached(protocol.runs_per_week)
             return self.replace_run(day, report, [decision], replaced=False)
         decisions = self.take_pending()
-        if rules.is_held(self.rx, day) and self.rx.hold_running_until:
+        hold_until = rules.held_until(self.rx, self.actions, day)
+        if hold_until is not None:
             state.pending = decisions  # other news waits for the first session after the hold
-            return self.replace_run(day, report, [rules.clinician_hold(self.rx.hold_running_until)])
+            return self.replace_run(day, report, [rules.clinician_hold(hold_until)])
         if state.paused:
             if not any(d.verdict is Verdict.PAUSE for d in decisions):
                 decisions.append(rules.paused_session())
@@ -550,4 +551,8 @@ def build(
     if entry is not None:
         notes.append(entry)
     sessions, referred = course.walk(first_day, entry)
+    discharge = next((a for a in done if a.kind is ActionKind.DISCHARGE), None)
+    if discharge is not None:  # the programme ends that day: nothing after it stays planned
+        sessions = [s for s in sessions if s.date <= discharge.date]
+        notes.append(rules.discharged(discharge))
     return Plan(rx, protocol.id, protocol.title, today, tuple(sessions), referred, (*notes, *course.notes))

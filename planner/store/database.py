@@ -39,6 +39,7 @@ from planner.core.plain_data import (
 )
 from planner.store import calendar_sync, migrate
 from planner.store.calendar_sync import CalendarSync, utc_text
+from planner.store.clinic_records import ClinicRecords
 from planner.store.migrate import WRITE
 from planner.store.schema import checkins, clinician_actions, feed_tokens, plans
 
@@ -111,6 +112,11 @@ class Records:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+
+    @property
+    def clinic(self) -> ClinicRecords:
+        """The portal's records (clinicians, alerts, audit) in the same transaction."""
+        return ClinicRecords(self.connection)
 
     # -- plans --------------------------------------------------------------------------------
     def create_plan(
@@ -221,6 +227,7 @@ class Records:
                 by=action.by,
                 note=action.note,
                 recorded_at=utc_text(now),
+                until=action.until.isoformat() if action.until else None,
             )
         )
         self.connection.execute(plans.update().where(plans.c.id == plan_id).values(revised_at=utc_text(now)))
@@ -232,7 +239,14 @@ class Records:
             .order_by(clinician_actions.c.id)
         ).all()
         return [
-            ClinicianAction(ActionKind(r.kind), dt.date.fromisoformat(r.date), r.by, r.note) for r in rows
+            ClinicianAction(
+                ActionKind(r.kind),
+                dt.date.fromisoformat(r.date),
+                r.by,
+                r.note,
+                dt.date.fromisoformat(r.until) if r.until else None,
+            )
+            for r in rows
         ]
 
     # -- secrets: the feed address and the check-in secret ---------------------------------------

@@ -21,6 +21,8 @@ plans = sa.Table(
     sa.Column("revised_at", sa.String(32), nullable=False),
     sa.Column("roster_key", sa.String(200), unique=True),
     sa.Column("calendar_changed_at", sa.String(32)),
+    sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), index=True),
+    sa.Column("clinician_id", sa.Integer, sa.ForeignKey("clinicians.id")),
 )
 checkins = sa.Table(
     "checkins",
@@ -62,4 +64,95 @@ clinician_actions = sa.Table(
     sa.Column("by", sa.String(200), nullable=False),
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("recorded_at", sa.String(32), nullable=False),
+    sa.Column("until", sa.String(10)),
+)
+
+# -- the clinic portal ------------------------------------------------------------------------------
+clinics = sa.Table(
+    "clinics",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("silence_days", sa.Integer, nullable=False, server_default="7"),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+clinicians = sa.Table(
+    "clinicians",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), nullable=False, index=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("password_hash", sa.String(400), nullable=False),
+    sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+portal_sessions = sa.Table(  # server-side sessions: logout and the timeouts end them here
+    "portal_sessions",
+    metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("clinician_id", sa.Integer, sa.ForeignKey("clinicians.id"), nullable=False, index=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("seen_at", sa.String(32), nullable=False),
+    sa.Column("ended_at", sa.String(32)),
+)
+login_attempts = sa.Table(  # in the database, so several server processes throttle together
+    "login_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("email", sa.String(254), nullable=False, index=True),
+    sa.Column("address", sa.String(64), nullable=False, index=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("succeeded", sa.Boolean, nullable=False),
+)
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), index=True),
+    sa.Column("clinician_id", sa.Integer, sa.ForeignKey("clinicians.id")),
+    sa.Column("who", sa.String(254), nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("action", sa.String(60), nullable=False),
+    sa.Column("plan_id", sa.String(32)),
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+    sa.Column("address", sa.String(64), nullable=False, server_default=""),
+)
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), nullable=False, index=True),
+    sa.Column("key", sa.String(100), nullable=False),  # one alert per event, however often it is seen
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("urgency", sa.Integer, nullable=False),
+    sa.Column("day", sa.String(10), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("raised_at", sa.String(32), nullable=False),
+    sa.Column("acknowledged_at", sa.String(32)),
+    sa.Column("acknowledged_by", sa.String(254)),
+    sa.UniqueConstraint("plan_id", "key", name="uq_alerts_key"),
+)
+outbox = sa.Table(  # mail waits here until the SMTP server takes it
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("alert_id", sa.Integer, sa.ForeignKey("alerts.id"), nullable=False, unique=True),
+    sa.Column("recipient", sa.String(254), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.String(32), nullable=False),
+    sa.Column("sent_at", sa.String(32)),
+    sa.Column("last_error", sa.Text, nullable=False, server_default=""),
+)
+plan_summaries = sa.Table(  # kept up to date on every event, so the patient list never re-plans
+    "plan_summaries",
+    metadata,
+    sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("attention", sa.Integer, nullable=False, index=True),
+    sa.Column("updated_at", sa.String(32), nullable=False),
 )

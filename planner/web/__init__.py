@@ -7,6 +7,8 @@ Unknown or revoked tokens get a bare 404. Bad input gets a 4xx with a short mess
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 
 from flask import Flask, Response
@@ -14,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from planner.app.application import App
 from planner.core import wording
-from planner.web import feed, phone_page, start
+from planner.web import feed, phone_page, portal, start
 from planner.web.context import EXTENSION
 from planner.web.headers import secure_headers, security_headers
 
@@ -30,6 +32,7 @@ def create_app(app: App) -> Flask:
     web.extensions[EXTENSION] = app
     web.jinja_env.globals.update(flags=wording.RED_FLAGS, headings=wording.URGENCY_HEADING)
     web.register_blueprint(phone_page.blueprint)
+    portal_sessions(web, app, https=app.settings.public_url.startswith("https://"))
     if app.settings.start_page:
         web.register_blueprint(start.blueprint)
         start.limit_plan_creation(web)
@@ -46,6 +49,36 @@ def create_app(app: App) -> Flask:
     ):
         web.register_error_handler(status, _plain(status, text))
     return web
+
+
+def portal_sessions(web: Flask, app: App, *, https: bool) -> None:
+    """The portal: Flask-Login sessions in a cookie signed with a key derived from the feed key
+    (HttpOnly, SameSite=Lax, Secure behind https), and Flask-WTF's CSRF token on every form. The
+    phone page and /start check their own forms (a per-plan HMAC, a signed proof) and are exempt."""
+    from flask_wtf.csrf import CSRFError, CSRFProtect
+
+    web.config.update(
+        SECRET_KEY=hmac.new(app.feed_key, b"portal-session", hashlib.sha256).digest(),
+        SESSION_COOKIE_NAME="rp_portal",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=https,
+        SESSION_COOKIE_PATH="/portal",
+        WTF_CSRF_SSL_STRICT=False,  # it wants a Referer, which our Referrer-Policy never sends
+        WTF_CSRF_TIME_LIMIT=None,  # the session's own timeouts bound the token
+    )
+    csrf = CSRFProtect(web)
+    csrf.exempt(phone_page.blueprint)
+    if app.settings.start_page:
+        csrf.exempt(start.blueprint)
+    portal.install(web)
+    web.register_blueprint(portal.blueprint)
+    web.register_error_handler(
+        CSRFError,
+        lambda _: Response(
+            "The form has expired: reload the page and try again\n", 400, mimetype="text/plain"
+        ),
+    )
 
 
 def _plain(status: int, text: str) -> Callable[[HTTPException], Response]:

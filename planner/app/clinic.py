@@ -1,0 +1,268 @@
+"""The clinic portal's use cases: clinicians and their passwords, logins (throttled in the
+database, so several server processes agree), server-side sessions with idle and absolute
+timeouts, the patient list, a patient's record, and clinicians' actions, each written to the audit
+trail with who, when, what and from where.
+
+A clinician sees only their own clinic's plans: anything else is NotFound, exactly as an id that
+does not exist, so another clinic's ids cannot be told apart from made-up ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+import attrs
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from planner.app import follow_up_sync
+from planner.app.application import App, PlanView
+from planner.core import parsing
+from planner.core.exceptions import InputError, NotFound
+from planner.core.model import ActionKind, ClinicianAction
+from planner.store.clinic_records import Clinician, StoredAlert
+from planner.store.database import TokenKind
+
+IDLE = dt.timedelta(minutes=30)
+ABSOLUTE = dt.timedelta(hours=12)
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+ACCOUNT_FAILURES = 5  # failed logins per account in the window before it is refused for a while
+ADDRESS_FAILURES = 20  # failed logins per client address in the window
+MIN_PASSWORD = 12
+# A hash to check against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
+
+
+class Throttled(InputError):
+    """Too many failed logins for this account or address: try again later."""
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"password: at least {MIN_PASSWORD} characters")
+    return generate_password_hash(password, method="scrypt")
+
+
+def session_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@attrs.frozen
+class PatientRow:
+    plan_id: str
+    name: str
+    protocol_id: str
+    summary: dict[str, Any]
+
+
+@attrs.frozen
+class PatientRecord:
+    view: PlanView
+    alerts: tuple[StoredAlert, ...]
+    summary: dict[str, Any]
+
+
+@attrs.define
+class Portal:
+    app: App
+
+    # -- accounts -------------------------------------------------------------------------------
+    def add_clinician(self, clinic: str, email: str, name: str, password: str, *, admin: bool) -> int:
+        clinic_name = parsing.parse_text(clinic, "clinic", limit=200, required=True)
+        address = parse_email(email)
+        person = parsing.parse_text(name or address.split("@")[0], "name", limit=200, required=True)
+        hashed = hash_password(password)
+        now = self.app.now()
+        with self.app.store.write() as records:
+            if records.clinic.clinician_by_email(address) is not None:
+                raise InputError(f"email: {address} already has an account")
+            clinic_id = records.clinic.clinic_id(clinic_name, now)
+            clinician_id = records.clinic.add_clinician(clinic_id, address, person, hashed, admin, now)
+            records.clinic.add_audit(
+                now, "clinician-added", who="command line", address="", clinic_id=clinic_id, detail=address
+            )
+        return clinician_id
+
+    def login(self, email: str, password: str, address: str) -> tuple[Clinician, str]:
+        """The clinician and a new session token (a new session id at every login); InputError for
+        a wrong e-mail or password (the same words for both), Throttled after too many failures."""
+        key = email.strip().lower()[:254]
+        now = self.app.now()
+        with self.app.store.read() as records:
+            by_account = records.clinic.failures_since(now - FAILURE_WINDOW, email=key)
+            by_address = records.clinic.failures_since(now - FAILURE_WINDOW, address=address)
+            person = records.clinic.clinician_by_email(key)
+        if by_account >= ACCOUNT_FAILURES or by_address >= ADDRESS_FAILURES:
+            with self.app.store.write() as records:
+                records.clinic.add_audit(
+                    now,
+                    "login-throttled",
+                    who=key,
+                    address=address,
+                    clinic_id=person.clinic_id if person else None,
+                )
+            raise Throttled("Too many failed logins: wait 15 minutes and try again")
+        good = check_password_hash(person.password_hash if person else _DUMMY_HASH, password)
+        token = secrets.token_urlsafe(32)
+        with self.app.store.write() as records:  # the attempt is kept whatever the outcome
+            records.clinic.record_attempt(key, address, now, good and person is not None)
+            if person is not None and good:
+                records.clinic.start_session(session_hash(token), person.id, now)
+            records.clinic.add_audit(
+                now,
+                "login" if person is not None and good else "login-failed",
+                who=key,
+                address=address,
+                clinic_id=person.clinic_id if person else None,
+                clinician_id=person.id if person is not None and good else None,
+            )
+        if person is None or not good:
+            raise InputError("E-mail or password is wrong")
+        return person, token
+
+    def clinician_for(self, token: str) -> Clinician | None:
+        """The clinician of a live session, which this use keeps alive; None when it has ended,
+        been idle too long or reached its absolute limit."""
+        now = self.app.now()
+        key = session_hash(token)
+        with self.app.store.write() as records:
+            found = records.clinic.session(key)
+            if found is None:
+                return None
+            clinician_id, created, seen = found
+            if now - seen > IDLE or now - created > ABSOLUTE:
+                records.clinic.end_session(key, now)
+                return None
+            records.clinic.touch_session(key, now)
+            return records.clinic.clinician(clinician_id)
+
+    def logout(self, token: str, address: str) -> None:
+        now = self.app.now()
+        key = session_hash(token)
+        with self.app.store.write() as records:
+            found = records.clinic.session(key)
+            records.clinic.end_session(key, now)
+            if found is not None:
+                person = records.clinic.clinician(found[0])
+                if person is not None:
+                    records.clinic.add_audit(
+                        now,
+                        "logout",
+                        who=person.email,
+                        address=address,
+                        clinic_id=person.clinic_id,
+                        clinician_id=person.id,
+                    )
+
+    # -- plans in a clinic ----------------------------------------------------------------------
+    def adopt(self, plan_id: str, clinic: str, clinician_id: int | None = None) -> None:
+        """A plan issued for a clinic (`issue --clinic`, the portal) belongs to it from now on."""
+        now = self.app.now()
+        with self.app.store.write() as records:
+            records.plan(plan_id)
+            records.clinic.assign(plan_id, records.clinic.clinic_id(clinic, now), clinician_id)
+        follow_up_sync.refresh(self.app, plan_id)
+
+    def patients(self, person: Clinician, search: str = "", status: str = "") -> list[PatientRow]:
+        with self.app.store.read() as records:
+            rows = records.clinic.summaries(person.clinic_id)
+        wanted = search.strip().casefold()
+        return [
+            PatientRow(plan_id, name, protocol, summary)
+            for plan_id, name, protocol, summary in rows
+            if (not wanted or wanted in name.casefold() or wanted == plan_id)
+            and (not status or summary["status"] == status)
+        ]
+
+    def _owned(self, person: Clinician, plan_id: str) -> None:
+        with self.app.store.read() as records:
+            clinic_id, _ = records.clinic.owner(plan_id)
+        if clinic_id != person.clinic_id:
+            raise NotFound(f"no plan {plan_id!r}")
+
+    def patient(self, person: Clinician, plan_id: str) -> PatientRecord:
+        self._owned(person, plan_id)
+        view = self.app.plan(plan_id)
+        with self.app.store.read() as records:
+            alerts = tuple(records.clinic.alerts(plan_id))
+            summary = next(
+                (row[3] for row in records.clinic.summaries(person.clinic_id) if row[0] == plan_id), {}
+            )
+        return PatientRecord(view, alerts, summary)
+
+    def _audit(
+        self, person: Clinician, action: str, address: str, plan_id: str | None, detail: str = ""
+    ) -> None:
+        with self.app.store.write() as records:
+            records.clinic.add_audit(
+                self.app.now(),
+                action,
+                who=person.email,
+                address=address,
+                clinic_id=person.clinic_id,
+                clinician_id=person.id,
+                plan_id=plan_id,
+                detail=detail,
+            )
+
+    def act(
+        self,
+        person: Clinician,
+        plan_id: str,
+        kind: ActionKind,
+        note: str,
+        address: str,
+        until: dt.date | None = None,
+    ) -> None:
+        """A hold, its release, clearing a red flag or a discharge: a record with who and why."""
+        self._owned(person, plan_id)
+        text = parsing.parse_text(
+            note, "note", limit=parsing.MAX_NOTE, required=kind is not ActionKind.CLEAR_HOLD
+        )
+        view = self.app.plan(plan_id)
+        if kind is ActionKind.CLEAR_RED_FLAG:
+            self.app.clear_red_flag(plan_id, person.name, text)
+        else:
+            if kind is ActionKind.HOLD_RUNNING and (until is None or until <= view.today):
+                raise InputError("hold until: a date after today")
+            self.app.record_action(plan_id, ClinicianAction(kind, view.today, person.name, text, until))
+        self._audit(person, kind.value, address, plan_id, text if until is None else f"until {until}: {text}")
+
+    def acknowledge(self, person: Clinician, alert_id: int, address: str) -> str:
+        """The alert's plan, once acknowledged by this clinician."""
+        with self.app.store.read() as records:
+            alert = records.clinic.alert(alert_id)
+        if alert is None:
+            raise NotFound(f"no alert {alert_id}")
+        self._owned(person, alert.plan_id)
+        with self.app.store.write() as records:
+            records.clinic.acknowledge(alert_id, person.name, self.app.now())
+        follow_up_sync.refresh(self.app, alert.plan_id)  # its open-alert count
+        self._audit(person, "acknowledge-alert", address, alert.plan_id, f"{alert.kind} ({alert.day})")
+        return alert.plan_id
+
+    def rotate(self, person: Clinician, plan_id: str, kind: TokenKind, address: str) -> None:
+        self._owned(person, plan_id)
+        self.app.secrets_for(plan_id, rotate=kind)
+        self._audit(person, f"rotate-{kind.value}", address, plan_id)
+
+    def download(self, person: Clinician, plan_id: str, what: str, address: str) -> PlanView:
+        self._owned(person, plan_id)
+        self._audit(person, f"download-{what}", address, plan_id)
+        return self.app.plan(plan_id)
+
+    def audit_trail(self, person: Clinician) -> list[Any]:
+        if not person.is_admin:
+            raise NotFound("the audit trail is for the clinic's admins")
+        with self.app.store.read() as records:
+            return records.clinic.audit_trail(person.clinic_id)
+
+
+def parse_email(text: str) -> str:
+    address = text.strip().lower()
+    local, _, domain = address.partition("@")
+    if not local or "." not in domain or len(address) > 254 or any(c.isspace() for c in address):
+        raise InputError(f"email: {text!r} is not an e-mail address")
+    return address

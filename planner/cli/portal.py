@@ -1,0 +1,57 @@
+"""The clinic portal's accounts and its alert sweep, for the people who run the server."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from planner.cli.params import TextParam
+from planner.cli.root import Context, pass_context
+
+PASSWORD_ENV = "REHAB_PLANNER_PASSWORD"
+
+
+@click.group()
+def clinician() -> None:
+    """Clinicians who log in to the portal."""
+
+
+@clinician.command("add")
+@click.option(
+    "--clinic", required=True, type=TextParam("clinic", limit=200, required=True), help="The clinic's name."
+)
+@click.option("--email", required=True, help="Their login.")
+@click.option("--name", default="", help="As patients and the audit trail see it (default: from the e-mail).")
+@click.option("--admin", is_flag=True, help="May read the clinic's audit trail.")
+@pass_context
+def clinician_add(context: Context, clinic: str, email: str, name: str, admin: bool) -> None:
+    """Add a clinician to a clinic (made on first use); print their id. The password is asked for
+    (typed twice, not shown), or read from REHAB_PLANNER_PASSWORD; never an option, so it stays out
+    of shell history and the process list."""
+    from planner.app.clinic import Portal
+
+    password = os.environ.get(PASSWORD_ENV) or click.prompt(
+        "Password (12 characters or more)", hide_input=True, confirmation_prompt=True, err=True
+    )
+    clinician_id = Portal(context.app()).add_clinician(clinic, email, name, password, admin=admin)
+    click.echo(clinician_id)
+
+
+@click.group()
+def alerts() -> None:
+    """The clinic's alerts."""
+
+
+@alerts.command("sweep")
+@pass_context
+def alerts_sweep(context: Context) -> None:
+    """Raise the alerts that time alone brings (silence, low adherence) and send waiting mail: once,
+    for cron (serve does it every few minutes)."""
+    from planner.app import follow_up_sync
+    from planner.app.mailer import SmtpSettings
+
+    app = context.app()
+    raised = follow_up_sync.sweep(app)
+    sent = follow_up_sync.deliver_mail(app, SmtpSettings.from_environment())
+    click.echo(f"{raised} new alerts; {sent} e-mails sent")

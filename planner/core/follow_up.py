@@ -1,0 +1,268 @@
+"""What a clinician following a plan needs to know: where the person is (status, week, level,
+adherence, last report), and the events that raise an alert. Pure: worked out from a built plan,
+its check-ins and the clinician's actions, as of the plan's own day.
+
+Each alert has a key naming its event (kind and day), so seeing the same event again on the next
+report or sweep never raises it twice. The alert rules and their thresholds:
+
+- red flag: any warning sign reported, or found at the start; urgency from the most urgent sign
+  (planner.core.redflags: AHCPR 1994; NHS cauda equina pathway)
+- flare-up: a check-in that reports one (seed articles: pause running in a flare-up)
+- pause: running paused after a flare-up or painful sessions (pain-monitoring model, Silbernagel
+  2007); one alert per pause, not per paused session
+- escalation: two weeks of pain above the safe range, or of a pause (rules.ESCALATION_DAYS)
+- silence: no report for the clinic's number of days (default SILENCE_DAYS) once the plan started
+- low adherence: under half of the active sessions of the last 14 days reported done, when at least
+  four were planned (LOW_ADHERENCE, a clinic threshold, unverified)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+from planner.core import redflags, rules, wording
+from planner.core.model import (
+    ActionKind,
+    CheckIn,
+    ClinicianAction,
+    Plan,
+    Session,
+    SlotName,
+    Status,
+    Urgency,
+    Verdict,
+)
+
+SILENCE_DAYS = 7
+WINDOW_DAYS = 14
+LOW_ADHERENCE = 0.5
+LOW_ADHERENCE_MIN_PLANNED = 4
+CLINIC_THRESHOLD = "Clinic threshold (unverified)"
+REPORTED = (Status.DONE, Status.SKIPPED, Status.UNREPORTED)
+
+
+class PatientStatus(enum.StrEnum):
+    """In the order a clinician should look at them: the first needs attention first."""
+
+    REFERRED = "referred"
+    ESCALATED = "escalated"
+    PAUSED = "paused"
+    HELD = "held"
+    SILENT = "silent"
+    ON_TRACK = "on track"
+    DISCHARGED = "discharged"
+
+    @property
+    def rank(self) -> int:
+        return list(PatientStatus).index(self)
+
+
+class AlertKind(enum.StrEnum):
+    RED_FLAG = "red flag"
+    FLARE_UP = "flare-up"
+    PAUSE = "pause"
+    ESCALATION = "escalation"
+    SILENCE = "silence"
+    LOW_ADHERENCE = "low adherence"
+
+
+@attrs.frozen
+class Alert:
+    """An event a clinician should hear about. `text` is for the portal; mail never carries it."""
+
+    key: str
+    kind: AlertKind
+    urgency: Urgency
+    day: dt.date
+    text: str
+    source: str
+
+
+@attrs.frozen
+class Summary:
+    status: PatientStatus
+    week: int  # the plan's week as of its day; 0 before it starts
+    level: str
+    done_recent: int
+    planned_recent: int
+    done_all: int
+    planned_all: int
+    last_report: dt.date | None
+
+    @property
+    def adherence_recent(self) -> float | None:
+        return self.done_recent / self.planned_recent if self.planned_recent else None
+
+    @property
+    def adherence_all(self) -> float | None:
+        return self.done_all / self.planned_all if self.planned_all else None
+
+
+def _discharge(actions: Iterable[ClinicianAction]) -> ClinicianAction | None:
+    return next((a for a in actions if a.kind is ActionKind.DISCHARGE), None)
+
+
+def _run_slots_now(plan: Plan) -> list[Session]:
+    """The latest run slot up to today and the next one after it: what running looks like now
+    (a pause shows in the last one; a hold set today for the days ahead in the next)."""
+    run = f"/{SlotName.RUN.value}"
+    slots = [s for s in plan.sessions if s.slot.endswith(run)]
+    past = [s for s in slots if s.date <= plan.as_of]
+    ahead = [s for s in slots if s.date > plan.as_of]
+    return past[-1:] + ahead[:1]
+
+
+def _level(plan: Plan) -> str:
+    """The running level reached: the latest run up to today, else the first one planned."""
+    runs = [s for s in plan.sessions if s.kind.is_running]
+    reached = [s for s in runs if s.date <= plan.as_of] or runs[:1]
+    return reached[-1].label if reached else ""
+
+
+def _counts(sessions: Iterable[Session]) -> tuple[int, int]:
+    active = [s for s in sessions if s.kind.is_active and s.status in REPORTED]
+    return sum(s.status is Status.DONE for s in active), len(active)
+
+
+def summarize(
+    plan: Plan,
+    checkins: Iterable[CheckIn],
+    actions: Iterable[ClinicianAction] = (),
+    silence_days: int = SILENCE_DAYS,
+) -> Summary:
+    today, start = plan.as_of, plan.prescription.start
+    reported = [c.date for c in checkins if c.date <= today]
+    last_report = max(reported, default=None)
+    past = [s for s in plan.sessions if s.date < today]
+    recent = [s for s in past if s.date >= today - dt.timedelta(days=WINDOW_DAYS)]
+    now = _run_slots_now(plan)
+    latest = now[0] if now and now[0].date <= today else None
+    held = any(d.rule == "clinician-hold" for slot in now for d in slot.decisions)
+    escalated = any(
+        d.rule == "escalation"
+        for s in plan.sessions
+        if today - dt.timedelta(days=WINDOW_DAYS) <= s.date <= today
+        for d in s.decisions
+    )
+    if _discharge(actions) is not None:
+        status = PatientStatus.DISCHARGED
+    elif plan.referred:
+        status = PatientStatus.REFERRED
+    elif escalated:
+        status = PatientStatus.ESCALATED
+    elif held:
+        status = PatientStatus.HELD
+    elif latest and any(d.verdict is Verdict.PAUSE for d in latest.decisions):
+        status = PatientStatus.PAUSED
+    elif start <= today and (today - (last_report or start)).days >= silence_days:
+        status = PatientStatus.SILENT
+    else:
+        status = PatientStatus.ON_TRACK
+    done_recent, planned_recent = _counts(recent)
+    done_all, planned_all = _counts(past)
+    return Summary(
+        status,
+        (today - start).days // 7 + 1 if today >= start else 0,
+        _level(plan),
+        done_recent,
+        planned_recent,
+        done_all,
+        planned_all,
+        last_report,
+    )
+
+
+def alerts(
+    plan: Plan,
+    checkins: Iterable[CheckIn],
+    summary: Summary,
+    silence_days: int = SILENCE_DAYS,
+) -> tuple[Alert, ...]:
+    """Every alert the plan's history holds as of its day, oldest first."""
+    if summary.status is PatientStatus.DISCHARGED:
+        return ()
+    today, rx = plan.as_of, plan.prescription
+    found: list[Alert] = []
+    if rx.red_flags:
+        found.append(_red_flag(rx.start, rx.red_flags))
+    for report in sorted(checkins, key=lambda c: c.date):
+        if report.date > today:
+            continue
+        if report.red_flags:
+            found.append(_red_flag(report.date, report.red_flags))
+        if report.flare_up:
+            text = f"Flare-up reported for {report.date:%d %b}; running is paused."
+            found.append(
+                Alert(
+                    f"flare-up:{report.date}",
+                    AlertKind.FLARE_UP,
+                    Urgency.URGENT,
+                    report.date,
+                    text,
+                    rules.FLARE_UP,
+                )
+            )
+    for session in plan.sessions:
+        for decision in session.decisions:
+            if decision.rule == "pause-running" and decision.text != wording.PAUSED_SESSION:
+                text = f"Running paused from {session.date:%d %b}: {decision.text}"
+                found.append(
+                    Alert(
+                        f"pause:{session.date}",
+                        AlertKind.PAUSE,
+                        Urgency.URGENT,
+                        session.date,
+                        text,
+                        decision.source,
+                    )
+                )
+            elif decision.rule == "escalation" and session.date <= today + dt.timedelta(days=7):
+                text = f"Asked to contact you ({session.date:%d %b}): {decision.text}"
+                found.append(
+                    Alert(
+                        f"escalation:{session.date}",
+                        AlertKind.ESCALATION,
+                        Urgency.URGENT,
+                        session.date,
+                        text,
+                        decision.source,
+                    )
+                )
+    if summary.status is PatientStatus.SILENT:
+        since = summary.last_report or rx.start
+        days = (today - since).days
+        text = f"No report since {since:%d %b} ({days} days; the clinic's limit is {silence_days})."
+        found.append(
+            Alert(f"silence:{since}", AlertKind.SILENCE, Urgency.SOON, today, text, CLINIC_THRESHOLD)
+        )
+    share = summary.adherence_recent
+    if share is not None and summary.planned_recent >= LOW_ADHERENCE_MIN_PLANNED and share < LOW_ADHERENCE:
+        monday = today - dt.timedelta(days=today.weekday())
+        text = (
+            f"{summary.done_recent} of {summary.planned_recent} sessions in the last {WINDOW_DAYS} days "
+            f"reported done (under {LOW_ADHERENCE:.0%})."
+        )
+        found.append(
+            Alert(
+                f"low-adherence:{monday}",
+                AlertKind.LOW_ADHERENCE,
+                Urgency.SOON,
+                today,
+                text,
+                CLINIC_THRESHOLD,
+            )
+        )
+    return tuple(dict((a.key, a) for a in found).values())
+
+
+def _red_flag(day: dt.date, flags: tuple[str, ...]) -> Alert:
+    urgent = redflags.most_urgent(flags)
+    signs = "; ".join(redflags.red_flag(f).question.rstrip("?") for f in flags)
+    text = (
+        f"Warning sign reported for {day:%d %b} ({wording.URGENCY_LABEL[urgent.urgency].lower()}): {signs}."
+    )
+    return Alert(f"red-flag:{day}", AlertKind.RED_FLAG, urgent.urgency, day, text, redflags.SOURCE)

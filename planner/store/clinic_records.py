@@ -1,0 +1,378 @@
+"""The portal's records inside one transaction: clinics, clinicians, sessions, login attempts, the
+audit trail, alerts, the mail outbox and the per-plan summaries. Reached as `records.clinic`.
+
+Secrets are kept as hashes (session ids as SHA-256, passwords as the caller's scrypt hash); nothing
+clinical is ever deleted: acknowledging an alert or ending a session writes a time beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from planner.core.follow_up import Alert
+from planner.store.calendar_sync import utc_text
+from planner.store.schema import (
+    alerts,
+    audit,
+    clinicians,
+    clinics,
+    login_attempts,
+    outbox,
+    plan_summaries,
+    plans,
+    portal_sessions,
+)
+
+
+@attrs.frozen
+class Clinician:
+    id: int
+    clinic_id: int
+    clinic_name: str
+    email: str
+    name: str
+    password_hash: str
+    is_admin: bool
+
+
+@attrs.frozen
+class StoredAlert:
+    id: int
+    plan_id: str
+    key: str
+    kind: str
+    urgency: int
+    day: dt.date
+    text: str
+    source: str
+    raised_at: str
+    acknowledged_at: str | None
+    acknowledged_by: str | None
+
+
+@attrs.frozen
+class Mail:
+    id: int
+    recipient: str
+    subject: str
+    body: str
+    attempts: int
+
+
+def _clinician(row: Any) -> Clinician:
+    return Clinician(
+        row.id, row.clinic_id, row.clinic_name, row.email, row.name, row.password_hash, bool(row.is_admin)
+    )
+
+
+def _alert(row: Any) -> StoredAlert:
+    return StoredAlert(
+        row.id,
+        row.plan_id,
+        row.key,
+        row.kind,
+        row.urgency,
+        dt.date.fromisoformat(row.day),
+        row.text,
+        row.source,
+        row.raised_at,
+        row.acknowledged_at,
+        row.acknowledged_by,
+    )
+
+
+def _new_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None  # an insert into a table with an integer key
+    return int(key[0])
+
+
+CLINICIAN = sa.select(clinicians, clinics.c.name.label("clinic_name")).join(
+    clinics, clinics.c.id == clinicians.c.clinic_id
+)
+
+
+class ClinicRecords:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    # -- clinics and clinicians ---------------------------------------------------------------
+    def clinic_id(self, name: str, now: dt.datetime) -> int:
+        """The clinic of this name, made on first use."""
+        row = self.connection.execute(sa.select(clinics.c.id).where(clinics.c.name == name)).first()
+        if row is not None:
+            return int(row.id)
+        result = self.connection.execute(clinics.insert().values(name=name, created_at=utc_text(now)))
+        return _new_id(result)
+
+    def silence_days(self, clinic_id: int) -> int:
+        query = sa.select(clinics.c.silence_days).where(clinics.c.id == clinic_id)
+        return int(self.connection.execute(query).scalar_one())
+
+    def add_clinician(
+        self, clinic_id: int, email: str, name: str, password_hash: str, is_admin: bool, now: dt.datetime
+    ) -> int:
+        result = self.connection.execute(
+            clinicians.insert().values(
+                clinic_id=clinic_id,
+                email=email,
+                name=name,
+                password_hash=password_hash,
+                is_admin=is_admin,
+                created_at=utc_text(now),
+            )
+        )
+        return _new_id(result)
+
+    def clinician_by_email(self, email: str) -> Clinician | None:
+        row = self.connection.execute(CLINICIAN.where(clinicians.c.email == email)).first()
+        return None if row is None else _clinician(row)
+
+    def clinician(self, clinician_id: int) -> Clinician | None:
+        row = self.connection.execute(CLINICIAN.where(clinicians.c.id == clinician_id)).first()
+        return None if row is None else _clinician(row)
+
+    def clinicians(self, clinic_id: int) -> list[Clinician]:
+        rows = self.connection.execute(
+            CLINICIAN.where(clinicians.c.clinic_id == clinic_id).order_by(clinicians.c.name)
+        )
+        return [_clinician(row) for row in rows]
+
+    def set_password(self, clinician_id: int, password_hash: str) -> None:
+        self.connection.execute(
+            clinicians.update().where(clinicians.c.id == clinician_id).values(password_hash=password_hash)
+        )
+
+    # -- plans in a clinic --------------------------------------------------------------------
+    def assign(self, plan_id: str, clinic_id: int, clinician_id: int | None) -> None:
+        self.connection.execute(
+            plans.update().where(plans.c.id == plan_id).values(clinic_id=clinic_id, clinician_id=clinician_id)
+        )
+
+    def owner(self, plan_id: str) -> tuple[int | None, int | None]:
+        """The plan's clinic and assigned clinician (None, None for a plan outside any clinic)."""
+        row = self.connection.execute(
+            sa.select(plans.c.clinic_id, plans.c.clinician_id).where(plans.c.id == plan_id)
+        ).first()
+        return (None, None) if row is None else (row.clinic_id, row.clinician_id)
+
+    def followed_plan_ids(self, ended_status: str) -> list[str]:
+        """Every clinic plan whose summary does not say `ended_status` (or that has none yet)."""
+        rows = self.connection.execute(
+            sa.select(plans.c.id, plan_summaries.c.data)
+            .outerjoin(plan_summaries, plan_summaries.c.plan_id == plans.c.id)
+            .where(plans.c.clinic_id.is_not(None))
+            .order_by(plans.c.id)
+        )
+        return [str(r.id) for r in rows if r.data is None or json.loads(r.data)["status"] != ended_status]
+
+    # -- sessions and login attempts -------------------------------------------------------------
+    def start_session(self, id_hash: str, clinician_id: int, now: dt.datetime) -> None:
+        stamp = utc_text(now)
+        self.connection.execute(
+            portal_sessions.insert().values(
+                id_hash=id_hash, clinician_id=clinician_id, created_at=stamp, seen_at=stamp
+            )
+        )
+
+    def session(self, id_hash: str) -> tuple[int, dt.datetime, dt.datetime] | None:
+        """A live session's clinician, start and last use; None once ended or unknown."""
+        row = self.connection.execute(
+            sa.select(portal_sessions).where(
+                portal_sessions.c.id_hash == id_hash, portal_sessions.c.ended_at.is_(None)
+            )
+        ).first()
+        if row is None:
+            return None
+        created, seen = dt.datetime.fromisoformat(row.created_at), dt.datetime.fromisoformat(row.seen_at)
+        return int(row.clinician_id), created, seen
+
+    def touch_session(self, id_hash: str, now: dt.datetime) -> None:
+        self.connection.execute(
+            portal_sessions.update().where(portal_sessions.c.id_hash == id_hash).values(seen_at=utc_text(now))
+        )
+
+    def end_session(self, id_hash: str, now: dt.datetime) -> None:
+        self.connection.execute(
+            portal_sessions.update()
+            .where(portal_sessions.c.id_hash == id_hash, portal_sessions.c.ended_at.is_(None))
+            .values(ended_at=utc_text(now))
+        )
+
+    def record_attempt(self, email: str, address: str, now: dt.datetime, succeeded: bool) -> None:
+        self.connection.execute(
+            login_attempts.insert().values(
+                email=email, address=address, at=utc_text(now), succeeded=succeeded
+            )
+        )
+
+    def failures_since(
+        self, since: dt.datetime, *, email: str | None = None, address: str | None = None
+    ) -> int:
+        query = sa.select(sa.func.count()).where(
+            login_attempts.c.at >= utc_text(since), login_attempts.c.succeeded.is_(False)
+        )
+        if email is not None:
+            query = query.where(login_attempts.c.email == email)
+        if address is not None:
+            query = query.where(login_attempts.c.address == address)
+        return int(self.connection.execute(query).scalar_one())
+
+    # -- the audit trail ----------------------------------------------------------------------
+    def add_audit(
+        self,
+        now: dt.datetime,
+        action: str,
+        *,
+        who: str,
+        address: str,
+        clinic_id: int | None = None,
+        clinician_id: int | None = None,
+        plan_id: str | None = None,
+        detail: str = "",
+    ) -> None:
+        self.connection.execute(
+            audit.insert().values(
+                clinic_id=clinic_id,
+                clinician_id=clinician_id,
+                who=who,
+                at=utc_text(now),
+                action=action,
+                plan_id=plan_id,
+                detail=detail,
+                address=address,
+            )
+        )
+
+    def audit_trail(self, clinic_id: int, limit: int = 500) -> list[Any]:
+        return list(
+            self.connection.execute(
+                sa.select(audit)
+                .where(audit.c.clinic_id == clinic_id)
+                .order_by(audit.c.id.desc())
+                .limit(limit)
+            )
+        )
+
+    # -- alerts and their mail ----------------------------------------------------------------
+    def raise_alert(self, plan_id: str, alert: Alert, now: dt.datetime) -> int | None:
+        """The new alert's id; None when this event was raised before (its key is taken)."""
+        taken = sa.select(alerts.c.id).where(alerts.c.plan_id == plan_id, alerts.c.key == alert.key)
+        if self.connection.execute(taken).first() is not None:
+            return None
+        result = self.connection.execute(
+            alerts.insert().values(
+                plan_id=plan_id,
+                key=alert.key,
+                kind=alert.kind.value,
+                urgency=int(alert.urgency),
+                day=alert.day.isoformat(),
+                text=alert.text,
+                source=alert.source,
+                raised_at=utc_text(now),
+            )
+        )
+        return _new_id(result)
+
+    def alerts(self, plan_id: str) -> list[StoredAlert]:
+        rows = self.connection.execute(
+            sa.select(alerts).where(alerts.c.plan_id == plan_id).order_by(alerts.c.id.desc())
+        )
+        return [_alert(row) for row in rows]
+
+    def alert(self, alert_id: int) -> StoredAlert | None:
+        row = self.connection.execute(sa.select(alerts).where(alerts.c.id == alert_id)).first()
+        return None if row is None else _alert(row)
+
+    def open_alert_counts(self, plan_ids: list[str]) -> dict[str, int]:
+        rows = self.connection.execute(
+            sa.select(alerts.c.plan_id, sa.func.count())
+            .where(alerts.c.plan_id.in_(plan_ids), alerts.c.acknowledged_at.is_(None))
+            .group_by(alerts.c.plan_id)
+        )
+        return {str(plan_id): int(count) for plan_id, count in rows}
+
+    def acknowledge(self, alert_id: int, who: str, now: dt.datetime) -> bool:
+        result = self.connection.execute(
+            alerts.update()
+            .where(alerts.c.id == alert_id, alerts.c.acknowledged_at.is_(None))
+            .values(acknowledged_at=utc_text(now), acknowledged_by=who)
+        )
+        return bool(result.rowcount)
+
+    def enqueue_mail(self, alert_id: int, recipient: str, subject: str, body: str, now: dt.datetime) -> None:
+        stamp = utc_text(now)
+        self.connection.execute(
+            outbox.insert().values(
+                alert_id=alert_id,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                created_at=stamp,
+                next_attempt_at=stamp,
+            )
+        )
+
+    def due_mail(self, now: dt.datetime, limit: int = 50) -> list[Mail]:
+        rows = self.connection.execute(
+            sa.select(outbox)
+            .where(outbox.c.sent_at.is_(None), outbox.c.next_attempt_at <= utc_text(now))
+            .order_by(outbox.c.id)
+            .limit(limit)
+        )
+        return [Mail(row.id, row.recipient, row.subject, row.body, row.attempts) for row in rows]
+
+    def mail_sent(self, mail_id: int, now: dt.datetime) -> bool:
+        """False when another process sent it first (the row was already marked)."""
+        result = self.connection.execute(
+            outbox.update()
+            .where(outbox.c.id == mail_id, outbox.c.sent_at.is_(None))
+            .values(sent_at=utc_text(now), attempts=outbox.c.attempts + 1)
+        )
+        return bool(result.rowcount)
+
+    def mail_failed(self, mail_id: int, error: str, retry_at: dt.datetime) -> None:
+        self.connection.execute(
+            outbox.update()
+            .where(outbox.c.id == mail_id)
+            .values(
+                attempts=outbox.c.attempts + 1, last_error=error[:500], next_attempt_at=utc_text(retry_at)
+            )
+        )
+
+    def claim_mail(self, mail_id: int, until: dt.datetime, now: dt.datetime) -> bool:
+        """Take a due mail for sending by moving its next attempt on; False when another process
+        took it first. So several servers never send one mail twice."""
+        result = self.connection.execute(
+            outbox.update()
+            .where(
+                outbox.c.id == mail_id, outbox.c.sent_at.is_(None), outbox.c.next_attempt_at <= utc_text(now)
+            )
+            .values(next_attempt_at=utc_text(until))
+        )
+        return bool(result.rowcount)
+
+    # -- per-plan summaries, for the patient list ------------------------------------------------
+    def put_summary(self, plan_id: str, data: dict[str, Any], attention: int, now: dt.datetime) -> None:
+        values = {"data": json.dumps(data), "attention": attention, "updated_at": utc_text(now)}
+        done = self.connection.execute(
+            plan_summaries.update().where(plan_summaries.c.plan_id == plan_id).values(**values)
+        )
+        if not done.rowcount:
+            self.connection.execute(plan_summaries.insert().values(plan_id=plan_id, **values))
+
+    def summaries(self, clinic_id: int) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """(plan id, name, protocol, summary) for every plan of the clinic, who needs attention first."""
+        rows = self.connection.execute(
+            sa.select(plans.c.id, plans.c.name, plans.c.protocol_id, plan_summaries.c.data)
+            .join(plan_summaries, plan_summaries.c.plan_id == plans.c.id)
+            .where(plans.c.clinic_id == clinic_id)
+            .order_by(plan_summaries.c.attention, plans.c.name)
+        )
+        return [(str(r.id), r.name, r.protocol_id, json.loads(r.data)) for r in rows]

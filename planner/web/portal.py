@@ -1,0 +1,232 @@
+"""The clinic portal, under /portal: log in, see who needs attention first, open a patient, act.
+
+Sessions are Flask-Login's, keyed by a server-side session (planner.app.clinic: a new id at every
+login, ended by logout, idle and absolute timeouts); every form carries a Flask-WTF CSRF token.
+URLs hold nothing but opaque ids: the search is posted, not put in the address. Another clinic's
+plan or alert is a 404, exactly like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, session
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+
+from planner.app.clinic import Portal, Throttled
+from planner.core import parsing
+from planner.core.exceptions import NotFound, PlannerError
+from planner.core.follow_up import PatientStatus
+from planner.core.model import ActionKind
+from planner.export import chart
+from planner.store.clinic_records import Clinician
+from planner.store.database import TokenKind
+from planner.web.context import application, same_origin
+
+blueprint = Blueprint("portal", __name__, url_prefix="/portal")
+PAGE_DAYS = 14
+ACTIONS = {kind.value: kind for kind in ActionKind}
+ROTATE = {"feed": TokenKind.FEED, "checkin": TokenKind.CHECKIN}
+
+
+class PortalUser(UserMixin):  # type: ignore[misc]
+    """The logged-in clinician; Flask-Login keeps the server-side session token as the user id."""
+
+    def __init__(self, clinician: Clinician, token: str) -> None:
+        self.clinician, self.token = clinician, token
+
+    def get_id(self) -> str:
+        return self.token
+
+
+def portal() -> Portal:
+    return Portal(application())
+
+
+def me() -> Clinician:
+    user: PortalUser = current_user
+    return user.clinician
+
+
+def address() -> str:
+    return (request.remote_addr or "")[:64]
+
+
+def install(web: Flask) -> None:
+    """Flask-Login on the app; the portal's session cookie is HttpOnly, SameSite=Lax, and Secure
+    behind https (set in planner.web)."""
+    manager = LoginManager()
+    manager.init_app(web)
+
+    manager.user_loader(load_user)
+
+
+def load_user(token: str) -> PortalUser | None:
+    """The session's clinician, while the session lives (the timeouts are checked in the store)."""
+    person = portal().clinician_for(token)
+    return None if person is None else PortalUser(person, token)
+
+
+@blueprint.before_request
+def logged_in_and_same_site() -> Response | None:
+    """Every portal page but the login needs a live session; every form post must come from us."""
+    if request.method == "POST" and not same_origin():
+        return Response("Cross-site form posts are refused\n", 403, mimetype="text/plain")
+    if request.endpoint != "portal.login" and not current_user.is_authenticated:
+        return redirect("/portal/login", code=303)  # type: ignore[return-value]
+    return None
+
+
+def planner_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A refused action (bad date, missing note) is a 400 with its one line; another clinic's id, 404."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except NotFound:
+            abort(404)
+        except PlannerError as error:
+            return Response(f"{error}\n", 400, mimetype="text/plain")
+
+    return wrapped
+
+
+# -- logging in and out -----------------------------------------------------------------------------
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    if request.method == "GET":
+        return render_template("portal_login.html", error="", email="")
+    email = request.form.get("email", "")
+    try:
+        person, token = portal().login(email, request.form.get("password", ""), address())
+    except Throttled as error:
+        return render_template("portal_login.html", error=str(error), email=email), 429
+    except PlannerError as error:
+        return render_template("portal_login.html", error=str(error), email=email), 401
+    session.clear()  # nothing from before the login survives it
+    login_user(PortalUser(person, token))
+    return redirect("/portal/", code=303)
+
+
+@blueprint.post("/logout")
+def logout() -> Response:
+    user: PortalUser = current_user
+    portal().logout(user.token, address())
+    logout_user()
+    session.clear()
+    return redirect("/portal/login", code=303)  # type: ignore[return-value]
+
+
+# -- the patient list -------------------------------------------------------------------------------
+@blueprint.route("/", methods=["GET", "POST"])
+def patients() -> str:
+    search = request.form.get("q", "")[:200] if request.method == "POST" else ""
+    status = request.form.get("status", "") if request.method == "POST" else ""
+    if status and status not in {s.value for s in PatientStatus}:
+        abort(400)
+    rows = portal().patients(me(), search, status)
+    return render_template(
+        "portal_patients.html",
+        me=me(),
+        rows=rows,
+        search=search,
+        status=status,
+        statuses=[s.value for s in PatientStatus],
+    )
+
+
+# -- one patient ------------------------------------------------------------------------------------
+@blueprint.get("/patients/<plan_id>")
+@planner_errors
+def patient(plan_id: str) -> str:
+    record = portal().patient(me(), plan_id)
+    view = record.view
+    today = view.today
+    weeks = view.progress()
+    return render_template(
+        "portal_patient.html",
+        me=me(),
+        record=record,
+        plan=view.plan,
+        plan_id=plan_id,
+        today=today,
+        upcoming=[s for s in view.plan.sessions if today <= s.date < today + dt.timedelta(days=PAGE_DAYS)],
+        reports=sorted(view.checkins, key=lambda c: c.date, reverse=True),
+        decisions=[
+            (s.date, d)
+            for s in view.plan.sessions
+            if s.date <= today
+            for d in s.decisions
+            if d.rule not in ("rest-day", "strength-frequency", "mobility")
+        ][-40:],
+        chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
+        held=any(
+            d.rule == "clinician-hold" for s in view.plan.sessions if s.date >= today for d in s.decisions
+        ),
+    )
+
+
+def back_to(plan_id: str) -> Response:
+    """After an action, the patient's page again (303: a reload does not post twice)."""
+    return redirect(f"/portal/patients/{plan_id}", code=303)  # type: ignore[return-value]
+
+
+@blueprint.post("/patients/<plan_id>/actions/<kind>")
+@planner_errors
+def act(plan_id: str, kind: str) -> Response:
+    action = ACTIONS.get(kind)
+    if action is None:
+        abort(404)
+    until_text = request.form.get("until", "")
+    until = parsing.parse_date(until_text, "hold until") if action is ActionKind.HOLD_RUNNING else None
+    portal().act(me(), plan_id, action, request.form.get("note", ""), address(), until)
+    return back_to(plan_id)
+
+
+@blueprint.post("/patients/<plan_id>/rotate/<which>")
+@planner_errors
+def rotate(plan_id: str, which: str) -> Response:
+    kind = ROTATE.get(which)
+    if kind is None:
+        abort(404)
+    portal().rotate(me(), plan_id, kind, address())
+    return back_to(plan_id)
+
+
+@blueprint.post("/alerts/<int:alert_id>/acknowledge")
+@planner_errors
+def acknowledge(alert_id: int) -> Response:
+    plan_id = portal().acknowledge(me(), alert_id, address())
+    return back_to(plan_id)
+
+
+@blueprint.get("/patients/<plan_id>/handout.pdf")
+@planner_errors
+def handout(plan_id: str) -> Response:
+    app = application()
+    view = portal().download(me(), plan_id, "handout", address())
+    feed, checkin = app.secrets_for(plan_id)
+    response = Response(app.handout(view, token=feed, checkin=checkin), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="plan-{plan_id}.pdf"'
+    return response
+
+
+@blueprint.get("/patients/<plan_id>/calendar.ics")
+@planner_errors
+def calendar(plan_id: str) -> Response:
+    app = application()
+    view = portal().download(me(), plan_id, "calendar", address())
+    body = app.calendar(view, token=app.current_token(plan_id)).body
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="plan-{plan_id}.ics"'
+    return response
+
+
+@blueprint.get("/audit")
+@planner_errors
+def audit() -> str:
+    return render_template("portal_audit.html", me=me(), rows=portal().audit_trail(me()))

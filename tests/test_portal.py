@@ -1,0 +1,423 @@
+"""The clinic portal on the real server on loopback, on SQLite and PostgreSQL: logins (throttled in
+the database), sessions (new id at login, logout, idle and absolute timeouts), authorization on
+every URL, alerts raised once, mail through a real SMTP server on loopback (aiosmtpd) with an
+outbox that survives the server being down, the sweep, clinicians' actions reaching the phone page
+and the feed, and the audit trail. Time is the app's injected clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import re
+import socket
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.app import follow_up_sync
+from planner.app.application import App
+from planner.app.clinic import ACCOUNT_FAILURES, ADDRESS_FAILURES, Portal
+from planner.app.mailer import SmtpSettings
+from planner.app.settings import Settings
+from planner.core.model import ActionKind, CheckIn, ClinicianAction, Prescription
+from planner.core.scheduler import build
+from planner.data.catalog import builtin_catalog
+from planner.store.schema import outbox
+from tests.calendar_checks import parse_everywhere
+from tests.conftest import Loopback
+
+NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
+PASSWORD = "correct horse battery"
+CATALOG = builtin_catalog()
+
+
+def rx(name: str, start: dt.date = dt.date(2026, 11, 2)) -> Prescription:
+    return Prescription(name, start, "Europe/London", (1, 3, 6), (2, 4), dt.time(7, 30), 1)
+
+
+class Browserless:
+    """A plain HTTP client that keeps the portal's session cookie and reads each form's CSRF token."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookie = ""
+        self.csrf = ""
+
+    def request(
+        self, method: str, path: str, fields: dict[str, str] | None = None, **headers: str
+    ) -> tuple[int, dict[str, str], str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        body = None
+        sent = {k.replace("_", "-"): v for k, v in headers.items()}
+        if self.cookie:
+            sent["Cookie"] = self.cookie
+        if fields is not None:
+            body = urllib.parse.urlencode({"csrf_token": self.csrf, **fields}).encode()
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=sent)
+        response = connection.getresponse()
+        data = response.read().decode("utf-8", "replace")
+        connection.close()
+        cookie = response.getheader("Set-Cookie") or ""
+        if cookie.startswith("rp_portal="):
+            self.cookie = cookie.split(";", 1)[0]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', data)
+        if token:
+            self.csrf = token.group(1)
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+
+    def login(self, email: str, password: str = PASSWORD) -> int:
+        """Log in as a browser would, landing on the patient list (and its forms' CSRF token)."""
+        self.request("GET", "/portal/login")
+        status = self.request("POST", "/portal/login", {"email": email, "password": password})[0]
+        if status == 303:
+            self.request("GET", "/portal/")
+        return status
+
+
+class Clinic:
+    """Two clinics, a clinician in each (North's is an admin), and a patient of North's."""
+
+    def __init__(self, db_url: str) -> None:
+        self.clock = [NOW]
+        self.app = App.open(Settings(db=db_url, base_url="http://127.0.0.1"), clock=lambda: self.clock[0])
+        self.portal = Portal(self.app)
+        self.portal.add_clinician("North", "alex@north.example", "Alex Morgan", PASSWORD, admin=True)
+        self.portal.add_clinician("South", "sam@south.example", "Sam Reid", PASSWORD, admin=False)
+        self.plan_id = self.app.create_plan("lbp-return-to-run", rx("Zofia Wójcik"))
+        self.portal.adopt(self.plan_id, "North")
+        self.loopback = Loopback(self.app)
+
+    def client(self) -> Browserless:
+        return Browserless(self.loopback.port)
+
+    def alerts(self) -> list:
+        with self.app.store.read() as records:
+            return records.clinic.alerts(self.plan_id)
+
+    def mail(self) -> list:
+        with self.app.store.read() as records:
+            return list(records.connection.execute(sa.select(outbox).order_by(outbox.c.id)))
+
+
+@pytest.fixture
+def clinic(db_url: str) -> Iterator[Clinic]:
+    made = Clinic(db_url)
+    yield made
+    made.loopback.stop()
+
+
+def test_every_portal_url_hides_another_clinics_ids(clinic: Clinic) -> None:
+    """North's plan and alert, asked for by South's clinician on every route that names one: 404,
+    the same answer as for an id that does not exist; and nothing changes."""
+    clinic.app.record_checkin(clinic.plan_id, CheckIn(dt.date(2026, 11, 21), red_flags=("fever",)))
+    alert_id = clinic.alerts()[0].id
+    south = clinic.client()
+    assert south.login("sam@south.example") == 303
+    from planner.web import create_app
+
+    routes = [r for r in create_app(clinic.app).url_map.iter_rules() if r.rule.startswith("/portal")]
+    named = [r for r in routes if "plan_id" in r.arguments or "alert_id" in r.arguments]
+    assert len(named) >= 6
+    before = (clinic.alerts(), clinic.app.plan(clinic.plan_id).actions)
+    for rule in named:
+        for plan_id, alert in ((clinic.plan_id, alert_id), ("00000000", 999999)):
+            path = rule.rule.replace("<plan_id>", plan_id).replace("<int:alert_id>", str(alert))
+            path = path.replace("<kind>", "discharge").replace("<which>", "feed")
+            method = "POST" if "POST" in rule.methods else "GET"
+            fields = {"note": "x", "until": "2026-12-31"} if method == "POST" else None
+            status, _, _ = south.request(method, path, fields)
+            assert status == 404, (method, path, status)
+    assert (clinic.alerts(), clinic.app.plan(clinic.plan_id).actions) == before
+    assert south.request("GET", "/portal/audit")[0] == 404  # the audit trail is for admins
+    status, _, page = south.request("GET", "/portal/")
+    assert status == 200 and "Zofia" not in page
+
+
+def test_login_is_throttled_per_account_and_per_address_in_the_database(clinic: Clinic, db_url: str) -> None:
+    client = clinic.client()
+    for _ in range(ACCOUNT_FAILURES):
+        assert client.login("alex@north.example", "wrong password!") == 401
+    assert client.login("alex@north.example") == 429  # even the right password, for a while
+    # another server process on the same database agrees
+    other = Portal(App.open(Settings(db=db_url), clock=lambda: clinic.clock[0]))
+    with pytest.raises(Exception, match="Too many failed logins"):
+        other.login("alex@north.example", PASSWORD, "127.0.0.1")
+    clinic.clock[0] += dt.timedelta(minutes=16)
+    assert client.login("alex@north.example") == 303
+    # per address: many accounts tried from one address
+    for n in range(ADDRESS_FAILURES):
+        assert clinic.client().login(f"nobody{n}@north.example") == 401
+    assert clinic.client().login("sam@south.example") == 429
+    with clinic.app.store.read() as records:
+        trail = [row.action for row in records.clinic.audit_trail(1)]
+    assert trail.count("login-failed") == ACCOUNT_FAILURES and "login-throttled" in trail and "login" in trail
+
+
+def test_sessions_start_new_end_at_logout_and_time_out(clinic: Clinic) -> None:
+    client = clinic.client()
+    client.request("GET", "/portal/login")
+    before = client.cookie
+    assert client.login("alex@north.example") == 303 and client.cookie != before
+    first = client.cookie
+    assert client.request("GET", "/portal/")[0] == 200
+    assert client.login("alex@north.example") == 303 and client.cookie != first  # a new id each time
+    kept = client.cookie
+    client.request("GET", "/portal/")  # the page the logout button is on
+    assert client.request("POST", "/portal/logout", {})[0] == 303
+    replay = clinic.client()
+    replay.cookie = kept  # the cookie from before logout no longer opens anything
+    assert replay.request("GET", "/portal/")[0] == 303
+    # idle: 30 minutes without a request ends the session
+    assert client.login("alex@north.example") == 303
+    clinic.clock[0] += dt.timedelta(minutes=29)
+    assert client.request("GET", "/portal/")[0] == 200
+    clinic.clock[0] += dt.timedelta(minutes=31)
+    assert client.request("GET", "/portal/")[0] == 303
+    # absolute: twelve hours however busy
+    assert client.login("alex@north.example") == 303
+    for _ in range(25):
+        clinic.clock[0] += dt.timedelta(minutes=29)
+        client.request("GET", "/portal/")
+    assert client.request("GET", "/portal/")[0] == 303
+    _, headers, _ = clinic.client().request("GET", "/portal/login")
+    assert "HttpOnly" in headers["set-cookie"] and "SameSite=Lax" in headers["set-cookie"]
+
+
+def test_forms_need_the_csrf_token_and_our_origin(clinic: Clinic) -> None:
+    client = clinic.client()
+    client.login("alex@north.example")
+    client.csrf = "forged"
+    path = f"/portal/patients/{clinic.plan_id}/actions/discharge"
+    assert client.request("POST", path, {"note": "x"})[0] == 400
+    client.request("GET", "/portal/")
+    assert client.request("POST", path, {"note": "x"}, Origin="https://evil.example")[0] == 403
+    assert clinic.app.plan(clinic.plan_id).actions == ()
+
+
+class Smtp:
+    """aiosmtpd on a loopback port; what it receives."""
+
+    def __init__(self, port: int) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+        outer = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+                outer.messages.append(envelope)
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+        self.port = port
+        self.settings = SmtpSettings("127.0.0.1", port, "none", "", "", "alerts@clinic.example")
+
+    def __enter__(self) -> Smtp:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.controller.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_a_red_flag_on_the_phone_page_reaches_the_portal_and_one_email(clinic: Clinic) -> None:
+    _, secret = clinic.app.secrets_for(clinic.plan_id)
+    phone = clinic.client()
+    _, _, page = phone.request("GET", f"/c/{secret}")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    assert csrf
+    status, _, _ = phone.request(
+        "POST",
+        f"/c/{secret}/checkin",
+        {
+            "csrf": csrf.group(1),
+            "submission": "abcdefgh1234",
+            "date": "2026-11-21",
+            "red_flag": "saddle-numbness",
+        },
+    )
+    assert status == 303
+    port = free_port()
+    with Smtp(port) as smtp:
+        sent = follow_up_sync.deliver_mail(clinic.app, smtp.settings)
+        again = follow_up_sync.deliver_mail(clinic.app, smtp.settings)
+        follow_up_sync.sweep(clinic.app)  # seeing the same report again raises nothing new
+        follow_up_sync.deliver_mail(clinic.app, smtp.settings)
+    red = [m for m in smtp.messages if b"red flag" in m.content]
+    assert len(red) == 1 and again == 0 and sent == len(smtp.messages)
+    body = red[0].content.decode()
+    assert "Z.W." in body and "Zofia" not in body and "saddle" not in body.lower()
+    assert f"/portal/patients/{clinic.plan_id}" in body and red[0].rcpt_tos == ["alex@north.example"]
+    north = clinic.client()
+    north.login("alex@north.example")
+    _, _, listing = north.request("GET", "/portal/")
+    assert re.search(r"Zofia Wójcik</a></th>\s*<td>referred</td>", listing)
+    _, _, record = north.request("GET", f"/portal/patients/{clinic.plan_id}")
+    assert "Numbness around your bottom" in record and "(emergency)" in record
+
+
+def test_mail_waits_while_the_smtp_server_is_down_and_goes_once_later(clinic: Clinic) -> None:
+    clinic.app.record_checkin(clinic.plan_id, CheckIn(dt.date(2026, 11, 21), flare_up=True, pain_during=6))
+    port = free_port()
+    down = SmtpSettings("127.0.0.1", port, "none", "", "", "alerts@clinic.example")
+    assert follow_up_sync.deliver_mail(clinic.app, down) == 0
+    waiting = clinic.mail()
+    assert waiting and all(m.sent_at is None and m.attempts == 1 and m.last_error for m in waiting)
+    with Smtp(port) as smtp:
+        assert follow_up_sync.deliver_mail(clinic.app, smtp.settings) == 0  # not due yet
+        clinic.clock[0] += dt.timedelta(minutes=2)
+        assert follow_up_sync.deliver_mail(clinic.app, smtp.settings) == len(waiting)
+        assert follow_up_sync.deliver_mail(clinic.app, smtp.settings) == 0
+    assert len(smtp.messages) == len(waiting)
+    assert all(m.sent_at for m in clinic.mail())
+
+
+def test_the_sweep_raises_silence_once(clinic: Clinic) -> None:
+    """Each stretch of silence is one alert: the one since the start, then the one since the last report."""
+    assert [a.key for a in clinic.alerts() if a.kind == "silence"] == ["silence:2026-11-02"]
+    clinic.app.record_checkin(
+        clinic.plan_id, CheckIn(dt.date(2026, 11, 21), pain_during=1, pain_next_morning=0)
+    )
+    clinic.clock[0] += dt.timedelta(days=5)  # six days since the report
+    follow_up_sync.sweep(clinic.app)
+    assert len([a for a in clinic.alerts() if a.kind == "silence"]) == 1
+    clinic.clock[0] += dt.timedelta(days=2)
+    follow_up_sync.sweep(clinic.app)
+    follow_up_sync.sweep(clinic.app)
+    silent = [a for a in clinic.alerts() if a.key == "silence:2026-11-21"]
+    assert len(silent) == 1 and "No report since 21 Nov" in silent[0].text
+
+
+def test_a_hold_and_a_discharge_reach_the_phone_page_and_the_feed(clinic: Clinic) -> None:
+    feed, secret = clinic.app.secrets_for(clinic.plan_id)
+    north = clinic.client()
+    north.login("alex@north.example")
+    north.request("GET", f"/portal/patients/{clinic.plan_id}")
+    status, _, _ = north.request(
+        "POST",
+        f"/portal/patients/{clinic.plan_id}/actions/hold-running",
+        {"until": "2026-12-06", "note": "scan"},
+    )
+    assert status == 303
+    _, _, page = north.request("GET", f"/c/{secret}")
+    assert "Your clinician has asked for no running until 06 December 2026" in page
+    _, _, body = north.request("GET", f"/feeds/{feed}.ics")
+    calendar = parse_everywhere(body.encode())
+    held = [e for e in calendar.events if dt.date(2026, 11, 22) <= e.DTSTART.date() < dt.date(2026, 12, 6)]
+    assert held and not any(
+        "Run" in str(e["SUMMARY"]) and "low-impact" not in str(e["SUMMARY"]).lower() for e in held
+    )
+    assert (
+        north.request(
+            "POST",
+            f"/portal/patients/{clinic.plan_id}/actions/hold-running",
+            {"until": "2026-11-01", "note": "x"},
+        )[0]
+        == 400
+    )
+    north.request("POST", f"/portal/patients/{clinic.plan_id}/actions/discharge", {"note": "goal reached"})
+    _, _, body = north.request("GET", f"/feeds/{feed}.ics")
+    after = parse_everywhere(body.encode())
+    live = [
+        e for e in after.events if e.get("STATUS") != "CANCELLED" and e.DTSTART.date() > dt.date(2026, 11, 22)
+    ]
+    assert live == [] and any(e.get("STATUS") == "CANCELLED" for e in after.events)
+    _, _, listing = north.request("GET", "/portal/")
+    assert re.search(r"Zofia Wójcik</a></th>\s*<td>discharged</td>", listing)
+    with clinic.app.store.read() as records:
+        trail = [(row.action, row.detail) for row in records.clinic.audit_trail(1)]
+    assert ("discharge", "goal reached") in trail and ("hold-running", "until 2026-12-06: scan") in trail
+
+
+def test_acknowledging_is_recorded_with_who_and_when(clinic: Clinic) -> None:
+    clinic.app.record_checkin(clinic.plan_id, CheckIn(dt.date(2026, 11, 21), flare_up=True))
+    north = clinic.client()
+    north.login("alex@north.example")
+    flare = next(a for a in clinic.alerts() if a.kind == "flare-up")
+    north.request("GET", f"/portal/patients/{clinic.plan_id}")
+    assert north.request("POST", f"/portal/alerts/{flare.id}/acknowledge", {})[0] == 303
+    acknowledged = next(a for a in clinic.alerts() if a.id == flare.id)
+    assert acknowledged.acknowledged_by == "Alex Morgan" and acknowledged.acknowledged_at.startswith(
+        "2026-11-22"
+    )
+
+
+def test_clinician_add_asks_for_the_password(run) -> None:
+    result = run(
+        "clinician",
+        "add",
+        "--clinic",
+        "East",
+        "--email",
+        "Kim@East.example",
+        "--admin",
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.code == 0, result.err
+    again = run(
+        "clinician",
+        "add",
+        "--clinic",
+        "East",
+        "--email",
+        "kim@east.example",
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert again.code == 2 and "already has an account" in again.err
+    short = run("clinician", "add", "--clinic", "East", "--email", "lee@east.example", input="short\nshort\n")
+    assert short.code == 2 and "at least 12 characters" in short.err
+    assert run("alerts", "sweep").out.strip() == "0 new alerts; 0 e-mails sent"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    starts=st.lists(st.integers(0, 60), min_size=1, max_size=3),
+    lengths=st.lists(st.integers(1, 30), min_size=3, max_size=3),
+    release=st.one_of(st.none(), st.integers(0, 80)),
+)
+def test_no_running_while_a_clinicians_hold_lasts(
+    starts: list[int], lengths: list[int], release: int | None
+) -> None:
+    """Holds set from the portal, released or not: no running session on a held day."""
+    start = dt.date(2026, 3, 2)
+    holds = [
+        ClinicianAction(
+            ActionKind.HOLD_RUNNING, start + dt.timedelta(days=d), "A", "n", start + dt.timedelta(days=d + n)
+        )
+        for d, n in zip(starts, lengths, strict=False)
+    ]
+    actions = sorted(holds, key=lambda a: a.date)
+    if release is not None:
+        actions = sorted(
+            [*actions, ClinicianAction(ActionKind.CLEAR_HOLD, start + dt.timedelta(days=release), "A", "")],
+            key=lambda a: a.date,
+        )
+    plan = build(
+        rx("A", start),
+        CATALOG.protocol("lbp-return-to-run"),
+        CATALOG.library,
+        (),
+        start + dt.timedelta(days=90),
+        actions,
+    )
+    for session in plan.sessions:
+        latest = [a for a in actions if a.date <= session.date]
+        held = (
+            bool(latest)
+            and latest[-1].kind is ActionKind.HOLD_RUNNING
+            and session.date < (latest[-1].until or start)
+        )
+        if held:
+            assert not session.kind.is_running, session
