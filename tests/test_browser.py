@@ -270,3 +270,101 @@ def test_every_start_page_passes_axe(browser, personal, width: int) -> None:
     steps["stop"] = axe_problems(page)
     assert all(problems == [] for problems in steps.values()), steps
     context.close()
+
+
+@pytest.fixture
+def demo_clinic(tmp_path: Path) -> Iterator[tuple[App, str, str]]:
+    """The demo clinic (twenty patients, every status) on the real server."""
+    from planner.app.demo_clinic import seed
+
+    app = App.open(
+        Settings(db=f"sqlite:///{tmp_path / 'c.db'}", base_url="http://127.0.0.1"), clock=lambda: NOW
+    )
+    password = seed(app)
+    server = Loopback(app)
+    yield app, f"http://127.0.0.1:{server.port}", password
+    server.stop()
+
+
+def log_in(page, base: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    from planner.app.demo_clinic import LOGIN
+
+    page.goto(f"{base}/portal/login")
+    page.get_by_label("E-mail").fill(LOGIN)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/portal/")
+
+
+def test_a_clinician_follows_up_in_the_browser(browser, demo_clinic) -> None:
+    """Log in, open the patient who needs attention first, acknowledge the alert, put running on
+    hold, and see the phone page and the feed change; then a red flag reported on a phone reaches
+    the portal and one e-mail."""
+    from planner.app import follow_up_sync
+    from tests.calendar_checks import parse_everywhere
+    from tests.test_portal import Smtp, free_port
+
+    app, base, password = demo_clinic
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, base, password)
+    first = page.locator("table.patients tbody tr").first
+    assert first.locator("td").first.inner_text() == "referred"
+    first.get_by_role("link").click()
+    assert "Warning sign reported" in page.inner_text("main")
+    page.get_by_role("button", name="Acknowledge").first.click()
+    assert "acknowledged by Demo Clinician" in page.inner_text("main")
+    page.goto(f"{base}/portal/")
+    page.locator("table.patients tbody tr", has_text="on track").first.get_by_role("link").click()
+    plan_id = page.url.rsplit("/", 1)[1]
+    page.get_by_label("Hold running until").fill("2026-11-30")
+    page.get_by_label("Why (the patient sees the hold, not this note)").fill("Awaiting the assessment")
+    page.get_by_role("button", name="Put running on hold").click()
+    assert page.get_by_role("button", name="Allow running again").count() == 1
+    feed, secret = app.secrets_for(plan_id)
+    phone = browser.new_context(viewport={"width": 390, "height": 780}).new_page()
+    phone.goto(f"{base}/c/{secret}")
+    assert "Your clinician has asked for no running until 30 November 2026" in phone.inner_text("main")
+    calendar = parse_everywhere(page.request.get(f"{base}/feeds/{feed}.ics").body())
+    held = [e for e in calendar.events if dt.date(2026, 11, 22) <= e.DTSTART.date() < dt.date(2026, 11, 30)]
+    assert held and all("Phase" not in str(e["SUMMARY"]) for e in held)
+
+    # a runner on track reports a red flag from their phone
+    page.goto(f"{base}/portal/")
+    row = page.locator("table.patients tbody tr", has_text="on track").first
+    name = row.locator("th").inner_text()
+    row.get_by_role("link").click()
+    runner_id = page.url.rsplit("/", 1)[1]
+    _, runner_secret = app.secrets_for(runner_id)
+    with Smtp(free_port()) as smtp:
+        follow_up_sync.deliver_mail(app, smtp.settings)  # what the demo's own alerts queued
+        before = len(smtp.messages)
+        phone.goto(f"{base}/c/{runner_secret}")
+        phone.get_by_label("Loss of bowel control?").check()
+        phone.get_by_role("button", name="Save check-in").click()
+        phone.wait_for_url("**saved=1")
+        follow_up_sync.deliver_mail(app, smtp.settings)
+        follow_up_sync.deliver_mail(app, smtp.settings)
+    new = smtp.messages[before:]
+    assert len(new) == 1 and b"red flag" in new[0].content
+    assert name.split()[0].encode() not in new[0].content  # initials only
+    page.goto(f"{base}/portal/")
+    assert page.locator("table.patients tbody tr").first.locator("th").inner_text() == name
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_portal_passes_axe(browser, demo_clinic, width: int) -> None:
+    _app, base, password = demo_clinic
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{base}/portal/login")
+    pages = {"login": axe_problems(page)}
+    log_in(page, base, password)
+    pages["patients"] = axe_problems(page)
+    page.locator("table.patients tbody tr").first.get_by_role("link").click()
+    pages["patient"] = axe_problems(page)
+    page.goto(f"{base}/portal/audit")
+    pages["audit"] = axe_problems(page)
+    assert all(problems == [] for problems in pages.values()), pages
+    context.close()

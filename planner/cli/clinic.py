@@ -71,10 +71,35 @@ def issue_command(
     show_default=True,
     type=click.Path(path_type=Path, file_okay=False),
 )
+@click.option("--serve", is_flag=True, help="Seed a demo clinic in a fresh database and open the portal.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="With --serve.")
 @pass_context
-def demo(context: Context, out_dir: Path) -> None:
-    """Write a sample plan's calendar (.ics) and handout (.pdf), and print their paths."""
+def demo(context: Context, out_dir: Path, serve: bool, port: int) -> None:
+    """Write a sample plan's calendar (.ics) and handout (.pdf), and print their paths; or, with
+    --serve, start the portal on loopback with a demo clinic of twenty patients."""
+    if serve:
+        serve_demo(context, port)
+        return
     from planner.app.demo import run_demo
 
     for path in run_demo(context.app(), out_dir):
         click.echo(path)
+
+
+def serve_demo(context: Context, port: int) -> None:
+    """A throwaway database (the person's own plans are never mixed with demo patients)."""
+    import tempfile
+
+    import attrs
+
+    from planner.app.demo_clinic import LOGIN, seed
+    from planner.cli.server import run_server
+
+    with tempfile.TemporaryDirectory(prefix="rehab-planner-demo-") as folder:
+        base = f"http://127.0.0.1:{port}"
+        context.settings = attrs.evolve(context.settings, db=f"{folder}/demo.db", base_url=base)
+        click.echo("Seeding the demo clinic (twenty patients)...", err=True)
+        password = seed(context.app())
+        click.echo(f"Portal: {base}/portal/login\nLogin:  {LOGIN}\nPassword: {password}", err=True)
+        click.echo("Stop with Ctrl+C; the demo database is deleted then.", err=True)
+        run_server(context, "127.0.0.1", port, threads=8, start_page=True)

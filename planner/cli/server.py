@@ -23,15 +23,20 @@ from planner.core.exceptions import InputError
 )
 @pass_context
 def serve(context: Context, host: str, port: int, threads: int, start_page: bool | None) -> None:
-    """Serve calendar feeds, the check-in pages and /start (waitress)."""
+    """Serve calendar feeds, the check-in pages, /start and the clinic portal (waitress)."""
+    run_server(
+        context, host, port, threads, start_page=is_loopback(host) if start_page is None else start_page
+    )
+
+
+def run_server(context: Context, host: str, port: int, threads: int, *, start_page: bool) -> None:
+    """The web server, with the alert sweep and the outbox running beside it until it stops."""
     import waitress
 
     from planner.app import follow_up_sync
     from planner.app.mailer import SmtpSettings
     from planner.web import SERVER_OPTIONS, create_app
 
-    if start_page is None:
-        start_page = is_loopback(host)
     context.settings = attrs.evolve(context.settings, start_page=start_page)
     app = context.app()
     click.echo(f"Serving feeds on http://{host}:{port} (public address {app.settings.public_url})", err=True)

@@ -135,18 +135,19 @@ def summarize(
     silence_days: int = SILENCE_DAYS,
 ) -> Summary:
     today, start = plan.as_of, plan.prescription.start
-    reported = [c.date for c in checkins if c.date <= today]
-    last_report = max(reported, default=None)
+    checkins = list(checkins)
+    last_report = max((c.date for c in checkins if c.date <= today), default=None)
     past = [s for s in plan.sessions if s.date < today]
     recent = [s for s in past if s.date >= today - dt.timedelta(days=WINDOW_DAYS)]
     now = _run_slots_now(plan)
     latest = now[0] if now and now[0].date <= today else None
     held = any(d.rule == "clinician-hold" for slot in now for d in slot.decisions)
-    escalated = any(
-        d.rule == "escalation"
-        for s in plan.sessions
-        if today - dt.timedelta(days=WINDOW_DAYS) <= s.date <= today
-        for d in s.decisions
+    latest_report = max((c for c in checkins if c.date <= today), key=lambda c: c.date, default=None)
+    # escalated: the plan asked the person to contact their clinician, and pain has not settled since
+    escalated = (
+        latest_report is not None
+        and rules.above_safe_range(latest_report)
+        and any(d.rule == "escalation" for s in plan.sessions if s.date <= today for d in s.decisions)
     )
     if _discharge(actions) is not None:
         status = PatientStatus.DISCHARGED

@@ -1,0 +1,111 @@
+"""`rehab-planner demo --serve`: a demo clinic whose twenty patients show every status a portal
+user meets (on track, paused, held, escalated, silent, referred, discharged, low adherence), built
+from report histories through the same use cases as real reports and actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+
+import attrs
+
+from planner.app.application import App
+from planner.app.clinic import Portal
+from planner.core.model import ActionKind, CheckIn, ClinicianAction, Prescription, Session, Status
+
+CLINIC = "Demo Physio Clinic"
+LOGIN = "demo@clinic.example"
+Report = Callable[[int, Session], CheckIn | None]  # (sessions still to come, the session)
+
+
+def good(_: int, session: Session) -> CheckIn:
+    return CheckIn(session.date, pain_during=1, pain_next_morning=0)
+
+
+def flare_at_end(left: int, session: Session) -> CheckIn:
+    return CheckIn(session.date, pain_during=6, flare_up=True) if left == 0 else good(left, session)
+
+
+def sore(_: int, session: Session) -> CheckIn:
+    return CheckIn(session.date, pain_during=5, pain_next_morning=5)
+
+
+def red_flag_at_end(left: int, session: Session) -> CheckIn:
+    return CheckIn(session.date, red_flags=("leg-pain-spreading",)) if left == 0 else good(left, session)
+
+
+def skips(left: int, session: Session) -> CheckIn:
+    return CheckIn(session.date, done=False) if left % 3 else good(left, session)
+
+
+@attrs.frozen
+class Patient:
+    name: str
+    protocol: str
+    weeks_ago: int
+    report: Report | None  # None: never reports (silent)
+    quiet_days: int = 0  # the last days without reports
+    action: ActionKind | None = None
+
+
+def patients() -> list[Patient]:
+    names = iter(
+        [
+            "Amara Okafor", "Ben Carter", "Chloé Martin", "Dmitri Volkov", "Elif Yılmaz", "Finn O'Neill",
+            "Grace Liu", "Hugo Silva", "Ines Costa", "Jonas Berg", "Kavya Rao", "Leo Schmidt",
+            "Maya Cohen", "Nils Larsen", "Olivia Brown", "Pedro Alves", "Quinn Murphy", "Rosa Díaz",
+            "Sofia Rossi", "Tomás Ruiz",
+        ]
+    )  # fmt: skip
+    return [
+        *(Patient(next(names), "lbp-return-to-run", weeks, good) for weeks in (1, 2, 3, 4, 5, 6)),
+        *(Patient(next(names), "beginner-walk-run", weeks, good) for weeks in (2, 4)),
+        Patient(next(names), "lbp-return-to-run", 3, flare_at_end),
+        Patient(next(names), "flare-up-restart", 2, flare_at_end),
+        Patient(next(names), "lbp-return-to-run", 4, sore),
+        Patient(next(names), "flare-up-restart", 5, sore),
+        Patient(next(names), "lbp-return-to-run", 3, good, quiet_days=10),
+        Patient(next(names), "beginner-walk-run", 2, None),
+        Patient(next(names), "lbp-return-to-run", 2, red_flag_at_end),
+        Patient(next(names), "lbp-return-to-run", 3, skips),
+        Patient(next(names), "flare-up-restart", 4, skips, quiet_days=4),
+        Patient(next(names), "lbp-return-to-run", 2, good, action=ActionKind.HOLD_RUNNING),
+        Patient(next(names), "lbp-return-to-run", 6, good, action=ActionKind.DISCHARGE),
+        Patient(next(names), "barefoot-transition", 1, good),
+    ]
+
+
+def seed(app: App) -> str:
+    """The demo clinic, its admin and its patients; the admin's one-time password."""
+    password = secrets.token_urlsafe(12)
+    portal = Portal(app)
+    portal.add_clinician(CLINIC, LOGIN, "Demo Clinician", password, admin=True)
+    today = app.now().date()
+    for patient in patients():
+        start = today - dt.timedelta(days=7 * patient.weeks_ago + today.weekday())
+        rx = Prescription(patient.name, start, "Europe/London", (1, 3, 6), (2, 4), dt.time(7, 30), 1)
+        plan_id = app.create_plan(patient.protocol, rx)
+        report_history(app, plan_id, patient, today)
+        portal.adopt(plan_id, CLINIC)  # the clinic sees the history as it stands today
+        if patient.action is not None:
+            until = today + dt.timedelta(days=10) if patient.action is ActionKind.HOLD_RUNNING else None
+            note = "Awaiting scan results" if until else "Goal reached; discharged"
+            app.record_action(plan_id, ClinicianAction(patient.action, today, "Demo Clinician", note, until))
+    return password
+
+
+def report_history(app: App, plan_id: str, patient: Patient, today: dt.date) -> None:
+    """Reports for the past sessions, as the patient would have made them, written at once."""
+    if patient.report is None:
+        return
+    view = app.plan(plan_id)
+    last = today - dt.timedelta(days=patient.quiet_days or 1)
+    past = [
+        s for s in view.plan.sessions if s.date < last and s.kind.is_active and s.status is Status.UNREPORTED
+    ]
+    reports = [patient.report(len(past) - 1 - n, s) for n, s in enumerate(past)]
+    with app.store.write() as records:
+        for report in reports:
+            if report is not None:
+                records.add_checkin(plan_id, report, app.now())

@@ -1,0 +1,79 @@
+"""What the clinic sees of a plan (planner.core.follow_up), over random report histories: counts that
+add up, a status that agrees with the plan, and warning signs that are never lost as days pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.core.follow_up import AlertKind, PatientStatus, alerts, summarize
+from planner.core.model import ActionKind, CheckIn, ClinicianAction
+from planner.core.redflags import BY_ID
+from tests.test_over_time import day, plan
+
+reports = st.lists(
+    st.builds(
+        CheckIn,
+        date=st.integers(0, 55).map(day),
+        done=st.booleans(),
+        pain_during=st.none() | st.integers(0, 10),
+        pain_next_morning=st.none() | st.integers(0, 10),
+        red_flags=st.lists(st.sampled_from(sorted(BY_ID)), max_size=1).map(tuple),
+        flare_up=st.booleans(),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(history=reports, today=st.integers(0, 70).map(day))
+def test_counts_add_up_and_the_status_agrees_with_the_plan(history: list[CheckIn], today: dt.date) -> None:
+    built = plan(history, today)
+    summary = summarize(built, history)
+    assert 0 <= summary.done_recent <= summary.planned_recent <= summary.planned_all
+    assert 0 <= summary.done_all <= summary.planned_all
+    assert (summary.status is PatientStatus.REFERRED) == built.referred
+    reported = [c.date for c in history if c.date <= today]
+    assert summary.last_report == (max(reported) if reported else None)
+    found = alerts(built, history, summary)
+    assert len({a.key for a in found}) == len(found)
+
+
+@settings(max_examples=60, deadline=None)
+@given(history=reports, today=st.integers(0, 55).map(day), later=st.integers(1, 30))
+def test_a_warning_sign_or_flare_up_is_never_lost_as_days_pass(
+    history: list[CheckIn], today: dt.date, later: int
+) -> None:
+    """Every red flag and flare-up reported up to a day raises its alert then, and still does on any
+    later day: the sweep never forgets one."""
+    for as_of in (today, today + dt.timedelta(days=later)):
+        built = plan(history, as_of)
+        keys = {a.key for a in alerts(built, history, summarize(built, history))}
+        for report in history:
+            if report.date > as_of:
+                continue
+            if report.red_flags:
+                assert f"red-flag:{report.date}" in keys
+            if report.flare_up:
+                assert f"flare-up:{report.date}" in keys
+
+
+def test_discharge_ends_the_plan_and_its_alerts() -> None:
+    history = [CheckIn(day(2), flare_up=True)]
+    discharge = ClinicianAction(ActionKind.DISCHARGE, day(10), "A. Morgan", "goal reached")
+    built = plan(history, day(20), actions=[discharge])
+    summary = summarize(built, history, [discharge])
+    assert summary.status is PatientStatus.DISCHARGED and alerts(built, history, summary) == ()
+    assert built.sessions[-1].date == day(10) and "ended this programme" in built.notes[-1].text
+
+
+def test_silence_and_low_adherence_follow_the_clinic_threshold() -> None:
+    built = plan([CheckIn(day(0))], day(9))
+    quiet = summarize(built, [CheckIn(day(0))], silence_days=10)
+    assert quiet.status is PatientStatus.ON_TRACK
+    silent = summarize(built, [CheckIn(day(0))], silence_days=9)
+    assert silent.status is PatientStatus.SILENT
+    kinds = {a.kind for a in alerts(built, [CheckIn(day(0))], silent, silence_days=9)}
+    assert AlertKind.SILENCE in kinds and AlertKind.LOW_ADHERENCE in kinds
