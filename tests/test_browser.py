@@ -366,5 +366,8 @@ def test_the_portal_passes_axe(browser, demo_clinic, width: int) -> None:
     pages["patient"] = axe_problems(page)
     page.goto(f"{base}/portal/audit")
     pages["audit"] = axe_problems(page)
+    page.goto(f"{base}/portal/patients/new")
+    page.get_by_role("button", name="Create the plan").click()  # nothing filled in: every message shows
+    pages["new plan with errors"] = axe_problems(page)
     assert all(problems == [] for problems in pages.values()), pages
     context.close()

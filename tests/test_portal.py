@@ -421,3 +421,44 @@ def test_no_running_while_a_clinicians_hold_lasts(
         )
         if held:
             assert not session.kind.is_running, session
+
+
+def test_a_plan_made_in_the_portal_is_checked_as_the_command_line_checks_it(clinic: Clinic) -> None:
+    north = clinic.client()
+    north.login("alex@north.example")
+    north.request("GET", "/portal/patients/new")
+    good = {
+        "name": "Kim Park",
+        "protocol": "lbp-return-to-run",
+        "start": "2026-11-23",
+        "tz": "Europe/London",
+        "run_days": "tue,thu,sat",
+        "time": "18:00",
+        "pain": "2",
+        "goal": "",
+        "hold": "",
+    }
+    status, _, page = north.request(
+        "POST", "/portal/patients/new", {**good, "pain": "11", "tz": "Mars/Base", "name": ""}
+    )
+    assert status == 400
+    for field in ("pain", "tz", "name"):
+        assert f'<p class="error" id="{field}-error">' in page
+    status, _, page = north.request("POST", "/portal/patients/new", {**good, "pain": "5"})
+    assert status == 400 and "use the flare-up-restart protocol instead" in page  # entry criteria
+    status, _, page = north.request("POST", "/portal/patients/new", {**good, "hold": "2026-11-01"})
+    assert status == 400 and '<p class="error" id="hold-error">hold running until: 2026-11-01' in page
+    before = len(clinic.app.plans()[0])
+    status, headers, _ = north.request("POST", "/portal/patients/new", good)
+    assert status == 303
+    plan_id = headers["location"].rsplit("/", 1)[1]
+    assert len(clinic.app.plans()[0]) == before + 1
+    with clinic.app.store.read() as records:
+        assert records.clinic.owner(plan_id)[0] == 1  # North's, in Alex's care
+    status, _, _ = north.request(
+        "POST", "/portal/patients/new", {**good, "name": "Lee Park", "red_flag": "fever"}
+    )
+    assert status == 303
+    _, _, listing = north.request("GET", "/portal/")
+    assert re.search(r"Lee Park</a></th>\s*<td>referred</td>", listing)
+    assert clinic.client().request("GET", "/portal/patients/new")[0] == 303  # logged out: to the login

@@ -26,7 +26,8 @@ from planner.core.model import Prescription
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog
 from planner.store.schema import metadata
-from planner.web.start import FieldErrors, parse_answers
+from planner.web.form_fields import FieldErrors
+from planner.web.start import parse_answers
 from tests.calendar_checks import parse_everywhere
 from tests.conftest import Loopback
 

@@ -21,9 +21,9 @@ from planner.app import follow_up_sync
 from planner.app.application import App, PlanView
 from planner.core import parsing
 from planner.core.exceptions import InputError, NotFound
-from planner.core.model import ActionKind, ClinicianAction
+from planner.core.model import ActionKind, ClinicianAction, Prescription
 from planner.store.clinic_records import Clinician, StoredAlert
-from planner.store.database import TokenKind
+from planner.store.database import Records, TokenKind
 
 IDLE = dt.timedelta(minutes=30)
 ABSOLUTE = dt.timedelta(hours=12)
@@ -147,14 +147,7 @@ class Portal:
             if found is not None:
                 person = records.clinic.clinician(found[0])
                 if person is not None:
-                    records.clinic.add_audit(
-                        now,
-                        "logout",
-                        who=person.email,
-                        address=address,
-                        clinic_id=person.clinic_id,
-                        clinician_id=person.id,
-                    )
+                    audit_by(records, person, now, "logout", address)
 
     # -- plans in a clinic ----------------------------------------------------------------------
     def adopt(self, plan_id: str, clinic: str, clinician_id: int | None = None) -> None:
@@ -164,6 +157,18 @@ class Portal:
             records.plan(plan_id)
             records.clinic.assign(plan_id, records.clinic.clinic_id(clinic, now), clinician_id)
         follow_up_sync.refresh(self.app, plan_id)
+
+    def create_plan(self, person: Clinician, protocol_id: str, rx: Prescription, address: str) -> str:
+        """A plan in the clinician's care, checked as the command line checks one (entry criteria,
+        dates, week shape; warning signs given at the start make it a referral)."""
+        self.app.check(protocol_id, rx)
+        now = self.app.now()
+        with self.app.store.write() as records:
+            plan_id = records.create_plan(protocol_id, rx, now)
+            records.clinic.assign(plan_id, person.clinic_id, person.id)
+            audit_by(records, person, now, "create-plan", address, plan_id, protocol_id)
+        follow_up_sync.refresh(self.app, plan_id)
+        return plan_id
 
     def patients(self, person: Clinician, search: str = "", status: str = "") -> list[PatientRow]:
         with self.app.store.read() as records:
@@ -196,16 +201,7 @@ class Portal:
         self, person: Clinician, action: str, address: str, plan_id: str | None, detail: str = ""
     ) -> None:
         with self.app.store.write() as records:
-            records.clinic.add_audit(
-                self.app.now(),
-                action,
-                who=person.email,
-                address=address,
-                clinic_id=person.clinic_id,
-                clinician_id=person.id,
-                plan_id=plan_id,
-                detail=detail,
-            )
+            audit_by(records, person, self.app.now(), action, address, plan_id, detail)
 
     def act(
         self,
@@ -258,6 +254,28 @@ class Portal:
             raise NotFound("the audit trail is for the clinic's admins")
         with self.app.store.read() as records:
             return records.clinic.audit_trail(person.clinic_id)
+
+
+def audit_by(
+    records: Records,
+    person: Clinician,
+    now: dt.datetime,
+    action: str,
+    address: str,
+    plan_id: str | None = None,
+    detail: str = "",
+) -> None:
+    """One line of the audit trail for something a clinician did, in the caller's transaction."""
+    records.clinic.add_audit(
+        now,
+        action,
+        who=person.email,
+        address=address,
+        clinic_id=person.clinic_id,
+        clinician_id=person.id,
+        plan_id=plan_id,
+        detail=detail,
+    )
 
 
 def parse_email(text: str) -> str:

@@ -9,6 +9,7 @@ plan or alert is a 404, exactly like an id that does not exist.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -20,11 +21,14 @@ from planner.app.clinic import Portal, Throttled
 from planner.core import parsing
 from planner.core.exceptions import NotFound, PlannerError
 from planner.core.follow_up import PatientStatus
-from planner.core.model import ActionKind
+from planner.core.model import ActionKind, Prescription
+from planner.core.prescription_checks import default_strength_days
+from planner.core.redflags import red_flag
 from planner.export import chart
 from planner.store.clinic_records import Clinician
 from planner.store.database import TokenKind
 from planner.web.context import application, same_origin
+from planner.web.form_fields import PATTERNS, FieldErrors, Parser, parse_fields, refused_at, run_days
 
 blueprint = Blueprint("portal", __name__, url_prefix="/portal")
 PAGE_DAYS = 14
@@ -137,6 +141,72 @@ def patients() -> str:
         status=status,
         statuses=[s.value for s in PatientStatus],
     )
+
+
+# -- a new plan -------------------------------------------------------------------------------------
+PLAN_FIELDS: dict[str, tuple[str, Parser]] = {
+    "name": ("name", functools.partial(parsing.parse_text, limit=parsing.MAX_NAME, required=True)),
+    "protocol": ("protocol", lambda text, _: application().catalog.protocol(text.strip()).id),
+    "start": ("start", parsing.parse_date),
+    "tz": ("time zone", parsing.parse_zone),
+    "run_days": ("run days", run_days),
+    "time": ("time", parsing.parse_time),
+    "pain": ("pain at rest", parsing.parse_pain),
+    "hold": ("hold running until", parsing.parse_date),
+    "goal": ("goal", functools.partial(parsing.parse_text, limit=parsing.MAX_GOAL)),
+}
+PLAN_OPTIONAL = {"hold", "goal"}
+PLAN_REFUSALS = {"start": "start", "hold running until": "hold"}
+
+
+def new_plan_form(values: dict[str, str], errors: dict[str, str], ticked: tuple[str, ...] = ()) -> str:
+    today = application().now().date().isoformat()
+    return render_template(
+        "portal_new.html",
+        me=me(),
+        values={"start": today, "tz": "Europe/London", "run_days": "mon,wed,sat", "time": "07:30", **values},
+        errors=errors,
+        ticked=ticked,
+        protocols=sorted(application().catalog.protocols.values(), key=lambda p: p.title),
+        patterns=PATTERNS,
+    )
+
+
+@blueprint.get("/patients/new")
+def new_plan() -> str:
+    return new_plan_form({"pain": "0"}, {})
+
+
+@blueprint.post("/patients/new")
+def create_plan() -> Any:
+    """The command line's checks, with each refusal shown beside its field."""
+    form = {field: request.form.get(field, "") for field in PLAN_FIELDS}
+    try:
+        ticked = tuple(dict.fromkeys(red_flag(f).id for f in request.form.getlist("red_flag")))
+    except PlannerError:
+        abort(400)
+    try:
+        values = parse_fields(form, PLAN_FIELDS, PLAN_OPTIONAL)
+        protocol = application().catalog.protocol(values["protocol"])
+        rx = Prescription(
+            name=values["name"],
+            start=values["start"],
+            timezone=values["tz"],
+            run_days=values["run_days"],
+            strength_days=default_strength_days(values["run_days"], protocol.strength_per_week),
+            session_time=values["time"],
+            pain=values["pain"],
+            red_flags=ticked,
+            hold_running_until=values["hold"],
+            goal=values["goal"] or "",
+        )
+        try:
+            plan_id = portal().create_plan(me(), protocol.id, rx, address())
+        except PlannerError as error:
+            raise refused_at(error, PLAN_REFUSALS) from None
+    except FieldErrors as problem:
+        return new_plan_form(form, problem.errors, ticked), 400
+    return back_to(plan_id)
 
 
 # -- one patient ------------------------------------------------------------------------------------

@@ -31,24 +31,16 @@ from planner.core import parsing, redflags, wording
 from planner.core.exceptions import PlannerError
 from planner.core.intake import Choice, Intake, choose
 from planner.core.model import Prescription
-from planner.core.prescription_checks import day_names, default_strength_days, run_day_patterns
+from planner.core.prescription_checks import day_names, default_strength_days
 from planner.web.context import application, same_origin
+from planner.web.form_fields import PATTERNS, FieldErrors, parse_fields, refused_at, run_days
 from planner.web.headers import own_script_allowed
 
 FORM_SECONDS = 3600  # an hour to answer; then the signed answers expire and the flow starts again
 PLAN_LIMIT = "5 per hour;20 per day"  # plans made per address; only plans made count
-PATTERNS = {day_names(days): days for days in run_day_patterns()}
 YES_NO = ("walking_comfortable", "ran_before", "flare_up", "minimal_shoes")
 
 blueprint = Blueprint("start", __name__, url_prefix="/start")
-
-
-class FieldErrors(Exception):
-    """Messages to show beside the fields that hold them ("" for the form as a whole)."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
 
 
 @attrs.frozen
@@ -76,13 +68,6 @@ class Answers:
         )
 
 
-def run_days(text: str, field: str) -> tuple[int, ...]:
-    days = parsing.parse_days(text, field)
-    if days not in PATTERNS.values():
-        raise PlannerError(f"{field}: choose one of the weeks offered")
-    return days
-
-
 # Each field: the name its messages use and the parser the command line uses for the same value.
 PARSERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "pain_at_rest": ("pain at rest", parsing.parse_pain),
@@ -100,18 +85,7 @@ FIELD_OF = {"start": "start"}  # the app's own checks (dates) name the field the
 
 def parse_answers(form: Mapping[str, str]) -> Answers:
     """All fields parsed, or FieldErrors with one message per field that is wrong."""
-    values, errors = {}, {}
-    for field, (label, parse) in PARSERS.items():
-        text = form.get(field, "")
-        if not text.strip() and field not in OPTIONAL:
-            errors[field] = f"{label}: please answer this"
-            continue
-        try:
-            values[field] = parse(text, label)
-        except PlannerError as error:
-            errors[field] = str(error)
-    if errors:
-        raise FieldErrors(errors)
+    values = parse_fields(form, PARSERS, OPTIONAL)
     return Answers(
         Intake(values["pain_at_rest"], *(values[name] for name in YES_NO)),
         values["name"],
@@ -119,7 +93,7 @@ def parse_answers(form: Mapping[str, str]) -> Answers:
         values["tz"],
         values["run_days"],
         values["time"],
-        values["goal"],
+        values["goal"] or "",
     )
 
 
@@ -133,8 +107,7 @@ def checked_plan(form: Mapping[str, str]) -> tuple[Answers, Choice, Prescription
     try:
         app.check(choice.protocol_id, rx)
     except PlannerError as error:
-        field = FIELD_OF.get(str(error).split(":", 1)[0], "")
-        raise FieldErrors({field: str(error)}) from None
+        raise refused_at(error, FIELD_OF) from None
     return answers, choice, rx
 
 
