@@ -369,5 +369,7 @@ def test_the_portal_passes_axe(browser, demo_clinic, width: int) -> None:
     page.goto(f"{base}/portal/patients/new")
     page.get_by_role("button", name="Create the plan").click()  # nothing filled in: every message shows
     pages["new plan with errors"] = axe_problems(page)
+    page.goto(f"{base}/portal/roster")
+    pages["clinic list"] = axe_problems(page)
     assert all(problems == [] for problems in pages.values()), pages
     context.close()

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import io
 import re
 import socket
 import urllib.parse
+import zipfile
 from collections.abc import Iterator
 
 import pytest
@@ -462,3 +464,52 @@ def test_a_plan_made_in_the_portal_is_checked_as_the_command_line_checks_it(clin
     _, _, listing = north.request("GET", "/portal/")
     assert re.search(r"Lee Park</a></th>\s*<td>referred</td>", listing)
     assert clinic.client().request("GET", "/portal/patients/new")[0] == 303  # logged out: to the login
+
+
+def test_a_clinic_list_uploaded_in_the_portal_is_issued_and_zipped(clinic: Clinic) -> None:
+    from planner.data.paths import builtin_dir
+
+    roster = (builtin_dir("templates") / "roster-example.csv").read_bytes()
+    roster += b"Nobody,2026-11-23,no-such-protocol,mon;wed;sat,tue;thu,07:30,Europe/London,1,,,,\n"
+    north = clinic.client()
+    north.login("alex@north.example")
+    north.request("GET", "/portal/roster")
+    boundary = "----rehab-test-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{north.csrf}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="roster"; filename="list.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + roster
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    connection = http.client.HTTPConnection("127.0.0.1", clinic.loopback.port, timeout=120)
+    connection.request(
+        "POST",
+        "/portal/roster",
+        body=body,
+        headers={"Cookie": north.cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    response = connection.getresponse()
+    page = response.read().decode()
+    assert response.status == 200, page
+    assert "created" in page and "unknown protocol" in page, re.sub(r"<[^>]+>", " ", page)[-1500:]
+    download = re.search(r'href="(/portal/roster/[A-Za-z0-9_-]+\.zip)"', page)
+    assert download
+    status, headers, _ = north.request("GET", download.group(1))
+    assert status == 200 and headers["content-type"] == "application/zip"
+    connection = http.client.HTTPConnection("127.0.0.1", clinic.loopback.port, timeout=30)
+    connection.request("GET", download.group(1), headers={"Cookie": north.cookie})
+    archive = zipfile.ZipFile(io.BytesIO(connection.getresponse().read()))
+    names = archive.namelist()
+    assert (
+        "index.csv" in names
+        and any(n.endswith(".pdf") for n in names)
+        and any(n.endswith(".ics") for n in names)
+    )
+    south = clinic.client()
+    south.login("sam@south.example")
+    assert south.request("GET", download.group(1))[0] == 404  # another clinic's download
+    _, _, listing = north.request("GET", "/portal/")
+    assert listing.count("<tr class=") >= 1 + len([n for n in names if n.endswith(".pdf")])

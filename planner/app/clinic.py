@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import secrets
+import tempfile
+import zipfile
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -19,9 +23,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.app import follow_up_sync
 from planner.app.application import App, PlanView
+from planner.app.roster_issue import Outcome, RowStatus, issue
 from planner.core import parsing
 from planner.core.exceptions import InputError, NotFound
 from planner.core.model import ActionKind, ClinicianAction, Prescription
+from planner.data.clinic import Clinic
+from planner.data.roster import parse_roster
 from planner.store.clinic_records import Clinician, StoredAlert
 from planner.store.database import Records, TokenKind
 
@@ -169,6 +176,23 @@ class Portal:
             audit_by(records, person, now, "create-plan", address, plan_id, protocol_id)
         follow_up_sync.refresh(self.app, plan_id)
         return plan_id
+
+    def issue_roster(
+        self, person: Clinician, text: str, file: str, address: str
+    ) -> tuple[list[Outcome], bytes]:
+        """The `issue` command for the clinician's clinic: every row's outcome, and a zip of the
+        handouts, calendars and index.csv."""
+        rows, problems = parse_roster(text, file, self.app.catalog.protocols)
+        with tempfile.TemporaryDirectory(prefix="rehab-roster-") as folder:
+            out = Path(folder)
+            issued = issue(self.app, rows, problems, out, clinic=Clinic(name=person.clinic_name), workers=0)
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in sorted(out.iterdir()):
+                    archive.write(path, path.name)
+        made = sum(o.status is not RowStatus.FAILED for o in issued.outcomes)
+        self._audit(person, "issue-roster", address, None, f"{file}: {made} of {len(issued.outcomes)} rows")
+        return issued.outcomes, buffer.getvalue()
 
     def patients(self, person: Clinician, search: str = "", status: str = "") -> list[PatientRow]:
         with self.app.store.read() as records:

@@ -171,7 +171,8 @@ def issue(
     workers: int | None = None,
     progress: Callable[[Iterator[str], int], Iterator[str]] = lambda items, _: items,
 ) -> Issued:
-    """Issue every good row; failed rows are reported in the index and never stop the others."""
+    """Issue every good row; failed rows are reported in the index and never stop the others.
+    `workers` processes render the handouts (default: one per core; 0: in this process)."""
     out.mkdir(parents=True, exist_ok=True)
     outcomes = [Outcome(p.line, p.name, RowStatus.FAILED, reason=p.reason) for p in problems]
     jobs: list[HandoutJob] = []
@@ -195,9 +196,12 @@ def issue(
                 app.settings.clinic_dirs,
             )
         )
-    count = workers or os.cpu_count() or 1
+    count = workers if workers is not None else os.cpu_count() or 1
     failures: dict[int, str] = {}
-    if jobs:
+    if jobs and count == 0:  # in this process: a threaded web server must not fork workers
+        results = progress(map(render_handout, jobs), len(jobs))
+        failures = {job.line: reason for job, reason in zip(jobs, results, strict=True) if reason}
+    elif jobs:
         workers_for = min(count, len(jobs))
         with ProcessPoolExecutor(workers_for, initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
             results = progress(pool.map(render_handout, jobs), len(jobs))

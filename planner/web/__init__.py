@@ -20,9 +20,9 @@ from planner.web import feed, phone_page, portal, start
 from planner.web.context import EXTENSION
 from planner.web.headers import secure_headers, security_headers
 
-MAX_REQUEST_BYTES = 16 * 1024
-# waitress refuses a larger body from its Content-Length, before reading it
-SERVER_OPTIONS = {"max_request_body_size": MAX_REQUEST_BYTES, "ident": "rehab-planner"}
+MAX_REQUEST_BYTES = 16 * 1024  # every form; a roster upload may be larger (portal.ROSTER_BYTES)
+# waitress refuses a body larger than the largest upload from its Content-Length, before reading it
+SERVER_OPTIONS = {"max_request_body_size": portal.ROSTER_BYTES, "ident": "rehab-planner"}
 
 
 def create_app(app: App) -> Flask:

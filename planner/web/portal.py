@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import secrets
+import threading
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -207,6 +210,52 @@ def create_plan() -> Any:
     except FieldErrors as problem:
         return new_plan_form(form, problem.errors, ticked), 400
     return back_to(plan_id)
+
+
+# -- a clinic list ----------------------------------------------------------------------------------
+ROSTER_BYTES = 1024 * 1024
+ZIP_SECONDS = 600
+_zips: dict[str, tuple[int, float, bytes]] = {}  # download id -> (clinic, expiry, zip); this process only
+_zips_lock = threading.Lock()
+
+
+@blueprint.route("/roster", methods=["GET", "POST"])
+@planner_errors
+def roster() -> Any:
+    """Upload a roster CSV: the `issue` command for this clinic, its per-line report, and the
+    handouts, calendars and index as one zip (kept ten minutes, for this clinician's clinic only)."""
+    if request.method == "GET":
+        return render_template("portal_roster.html", me=me(), outcomes=None, download="")
+    request.max_content_length = ROSTER_BYTES
+    upload = request.files.get("roster")
+    if upload is None or not upload.filename:
+        return Response("roster: choose a CSV file to upload\n", 400, mimetype="text/plain")
+    try:
+        text = upload.read().decode("utf-8")
+    except UnicodeDecodeError:
+        return Response(
+            "roster: the file is not UTF-8 text (save it as CSV UTF-8)\n", 400, mimetype="text/plain"
+        )
+    name = (upload.filename or "roster.csv").rsplit("/", 1)[-1][:100]
+    outcomes, archive = portal().issue_roster(me(), text, name, address())
+    download = secrets.token_urlsafe(16)
+    with _zips_lock:
+        now = time.monotonic()
+        for key in [k for k, (_, expiry, _) in _zips.items() if expiry < now]:
+            del _zips[key]
+        _zips[download] = (me().clinic_id, now + ZIP_SECONDS, archive)
+    return render_template("portal_roster.html", me=me(), outcomes=outcomes, download=download)
+
+
+@blueprint.get("/roster/<download>.zip")
+def roster_zip(download: str) -> Response:
+    with _zips_lock:
+        kept = _zips.get(download)
+    if kept is None or kept[0] != me().clinic_id or kept[1] < time.monotonic():
+        abort(404)
+    response = Response(kept[2], mimetype="application/zip")
+    response.headers["Content-Disposition"] = 'attachment; filename="handouts.zip"'
+    return response
 
 
 # -- one patient ------------------------------------------------------------------------------------
