@@ -513,3 +513,93 @@ def test_a_clinic_list_uploaded_in_the_portal_is_issued_and_zipped(clinic: Clini
     assert south.request("GET", download.group(1))[0] == 404  # another clinic's download
     _, _, listing = north.request("GET", "/portal/")
     assert listing.count("<tr class=") >= 1 + len([n for n in names if n.endswith(".pdf")])
+
+
+def test_rotating_secrets_releasing_a_hold_and_downloads(clinic: Clinic) -> None:
+    feed, secret = clinic.app.secrets_for(clinic.plan_id)
+    north = clinic.client()
+    north.login("alex@north.example")
+    base = f"/portal/patients/{clinic.plan_id}"
+    north.request("GET", base)
+    north.request("POST", f"{base}/actions/hold-running", {"until": "2026-12-06", "note": "scan"})
+    assert north.request("POST", f"{base}/actions/clear-hold", {"note": ""})[0] == 303
+    _, _, page = north.request("GET", f"/c/{secret}")
+    assert "no running until" not in page
+    assert north.request("POST", f"{base}/actions/teleport", {"note": "x"})[0] == 404
+    assert north.request("POST", f"{base}/rotate/everything", {})[0] == 404
+    assert north.request("POST", f"{base}/rotate/feed", {})[0] == 303
+    assert north.request("GET", f"/feeds/{feed}.ics")[0] == 404  # the old address stops at once
+    assert north.request("POST", f"{base}/rotate/checkin", {})[0] == 303
+    assert north.request("GET", f"/c/{secret}")[0] == 404
+    status, headers, body = north.request("GET", f"{base}/calendar.ics")
+    assert status == 200 and headers["content-type"].startswith("text/calendar")
+    parse_everywhere(body.encode())
+    assert north.request("POST", "/portal/", {"q": "zofia", "status": "on track"})[0] == 200
+    assert north.request("POST", "/portal/", {"status": "lost"})[0] == 400
+    with clinic.app.store.read() as records:
+        trail = [row.action for row in records.clinic.audit_trail(1)]
+    assert {"clear-hold", "rotate-feed", "rotate-checkin", "download-calendar"} <= set(trail)
+
+
+def test_smtp_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.core.exceptions import InputError
+
+    monkeypatch.delenv("REHAB_PLANNER_SMTP_HOST", raising=False)
+    assert SmtpSettings.from_environment() is None  # no host: mail waits in the outbox
+    monkeypatch.setenv("REHAB_PLANNER_SMTP_HOST", "smtp.example.org")
+    monkeypatch.setenv("REHAB_PLANNER_SMTP_SECURITY", "tls")
+    assert SmtpSettings.from_environment() == SmtpSettings(
+        "smtp.example.org", 465, "tls", "", "", "rehab-planner@localhost"
+    )
+    monkeypatch.setenv("REHAB_PLANNER_SMTP_SECURITY", "carrier-pigeon")
+    with pytest.raises(InputError, match="REHAB_PLANNER_SMTP_SECURITY"):
+        SmtpSettings.from_environment()
+    monkeypatch.setenv("REHAB_PLANNER_SMTP_SECURITY", "starttls")
+    monkeypatch.setenv("REHAB_PLANNER_SMTP_PORT", "99999")
+    with pytest.raises(InputError, match="REHAB_PLANNER_SMTP_PORT"):
+        SmtpSettings.from_environment()
+
+
+def test_mail_with_a_login_over_starttls_that_the_server_refuses_waits(clinic: Clinic) -> None:
+    """A server without STARTTLS: the mail is not sent in the clear; it waits, with the reason."""
+    clinic.app.record_checkin(clinic.plan_id, CheckIn(dt.date(2026, 11, 21), flare_up=True))
+    with Smtp(free_port()) as smtp:
+        secure = SmtpSettings("127.0.0.1", smtp.port, "starttls", "alex", "secret", "alerts@clinic.example")
+        assert follow_up_sync.deliver_mail(clinic.app, secure) == 0
+    assert smtp.messages == [] and all(
+        "STARTTLS" in m.last_error or "starttls" in m.last_error.lower() for m in clinic.mail()
+    )
+
+
+def test_demo_serve_opens_the_portal_with_a_login(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "planner", "demo", "--serve", "--port", str(port)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        client = Browserless(port)
+        for _ in range(300):
+            try:
+                if client.request("GET", "/portal/login")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert process.stderr is not None
+        password = next(
+            line.split(":", 1)[1].strip() for line in process.stderr if line.startswith("Password:")
+        )  # the lines end (StopIteration) if the demo stopped without printing one
+        assert client.login("demo@clinic.example", password) == 303
+        _, _, page = client.request("GET", "/portal/")
+        assert page.count("<tr class=") == 20 and "referred" in page and "escalated" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
