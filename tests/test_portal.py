@@ -603,3 +603,22 @@ def test_demo_serve_opens_the_portal_with_a_login(tmp_path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_a_clinician_moves_the_running_level_with_a_reason(clinic: Clinic) -> None:
+    north = clinic.client()
+    north.login("alex@north.example")
+    base = f"/portal/patients/{clinic.plan_id}"
+    north.request("GET", base)
+    assert north.request("POST", f"{base}/actions/level-up", {"note": ""})[0] == 400  # a reason is required
+    assert north.request("POST", f"{base}/actions/level-up", {"note": "strong on assessment"})[0] == 303
+    view = clinic.app.plan(clinic.plan_id)
+    moved = [d for s in view.plan.sessions for d in s.decisions if d.rule == "clinician-level"]
+    assert moved and "Alex Morgan moved your running up a level on 22 November 2026" in moved[0].text
+    north.request("POST", f"{base}/actions/level-down", {"note": "sore after the weekend"})
+    after = clinic.app.plan(clinic.plan_id)
+    downs = [d for s in after.plan.sessions for d in s.decisions if d.rule == "clinician-level"]
+    assert len(downs) == 2 and "moved your running down" in downs[1].text
+    with clinic.app.store.read() as records:
+        trail = [(row.action, row.detail) for row in records.clinic.audit_trail(1)]
+    assert ("level-up", "strong on assessment") in trail and ("level-down", "sore after the weekend") in trail

@@ -323,6 +323,8 @@ class ActionKind(enum.StrEnum):
     HOLD_RUNNING = "hold-running"  # no running from the action's date until `until`
     CLEAR_HOLD = "clear-hold"  # running may start again from the action's date
     DISCHARGE = "discharge"  # the programme ends on the action's date
+    LEVEL_UP = "level-up"  # from the action's date, one running level higher
+    LEVEL_DOWN = "level-down"  # from the action's date, one running level lower
 
 
 @attrs.frozen

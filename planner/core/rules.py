@@ -240,6 +240,15 @@ def held_until(
     return None
 
 
+def level_moved(action: ClinicianAction, level: Level) -> Decision:
+    """A clinician's judgement overrides the progression rules for one step, up or down."""
+    up = action.kind is ActionKind.LEVEL_UP
+    text = wording.LEVEL_MOVED.format(
+        by=action.by, direction="up" if up else "down", day=f"{action.date:%d %B %Y}", level=level.name
+    )
+    return Decision("clinician-level", Verdict.ADVANCE if up else Verdict.REGRESS, text, CLEARANCE)
+
+
 def discharged(action: ClinicianAction) -> Decision:
     text = wording.DISCHARGED.format(by=action.by, day=f"{action.date:%d %B %Y}")
     return Decision("discharge", Verdict.STOP, text, CLEARANCE)

@@ -459,6 +459,14 @@ class _Course:
         state.consecutive_painful, state.last_run, state.last_run_level = 0, None, None
         state.pending = [rules.red_flag_cleared(action, self.levels[target])]
 
+    def move_level(self, action: ClinicianAction) -> None:
+        """A clinician moves the running one level, from that day; the count at the level restarts."""
+        state = self.state
+        step = 1 if action.kind is ActionKind.LEVEL_UP else -1
+        state.level = min(max(state.level + step, 0), len(self.levels) - 1)
+        state.attempts, state.ready = 0, True
+        state.pending.append(rules.level_moved(action, self.levels[state.level]))
+
     # -- the other days -----------------------------------------------------------------------
     def other_day(self, day: dt.date, report: CheckIn | None) -> Session:
         weekday = day.isoweekday()
@@ -498,6 +506,9 @@ class _Course:
                 break
             if day in self.time.lay_offs:
                 self.lay_off(*self.time.lay_offs[day])
+            for move in self.actions:
+                if move.date == day and move.kind in (ActionKind.LEVEL_UP, ActionKind.LEVEL_DOWN):
+                    self.move_level(move)
             report = self.reports.get(day)
             if day.isoweekday() in rx.run_days:
                 session = self.run_slot(day, report)
