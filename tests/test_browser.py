@@ -371,5 +371,13 @@ def test_the_portal_passes_axe(browser, demo_clinic, width: int) -> None:
     pages["new plan with errors"] = axe_problems(page)
     page.goto(f"{base}/portal/roster")
     pages["clinic list"] = axe_problems(page)
+    page.goto(f"{base}/portal/clinicians")
+    page.get_by_label("E-mail").fill("new@clinic.example")
+    page.get_by_label("Name", exact=True).fill("New Clinician")
+    page.get_by_role("button", name="Add and make a one-time link").click()
+    pages["clinicians"] = axe_problems(page)
+    link = page.locator("code").inner_text()
+    page.goto(link.replace("http://127.0.0.1", base))
+    pages["set password"] = axe_problems(page)
     assert all(problems == [] for problems in pages.values()), pages
     context.close()

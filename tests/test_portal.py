@@ -622,3 +622,67 @@ def test_a_clinician_moves_the_running_level_with_a_reason(clinic: Clinic) -> No
     with clinic.app.store.read() as records:
         trail = [(row.action, row.detail) for row in records.clinic.audit_trail(1)]
     assert ("level-up", "strong on assessment") in trail and ("level-down", "sore after the weekend") in trail
+
+
+def test_an_admin_adds_a_clinician_who_sets_a_password_through_a_one_time_link(clinic: Clinic) -> None:
+    north = clinic.client()
+    north.login("alex@north.example")
+    north.request("GET", "/portal/clinicians")
+    status, _, page = north.request(
+        "POST", "/portal/clinicians", {"what": "invite", "email": "Jo@North.example", "name": "Jo Bell"}
+    )
+    assert status == 200
+    link = re.search(r"http://127\.0\.0\.1(/portal/set-password/[A-Za-z0-9_-]+)", page)
+    assert link
+    assert clinic.client().login("jo@north.example", "") == 401  # no password until the link is used
+    jo = clinic.client()
+    jo.request("GET", link.group(1))
+    assert jo.request("POST", link.group(1), {"password": PASSWORD, "again": "different!!!!"})[0] == 400
+    assert jo.request("POST", link.group(1), {"password": "short", "again": "short"})[0] == 400
+    assert jo.request("POST", link.group(1), {"password": PASSWORD, "again": PASSWORD})[0] == 303
+    assert jo.request("POST", link.group(1), {"password": PASSWORD, "again": PASSWORD})[0] == 404  # spent
+    assert jo.login("jo@north.example") == 303
+    assert jo.request("GET", "/portal/clinicians")[0] == 404  # not an admin
+    _, _, listing = jo.request("GET", "/portal/")
+    assert "Zofia Wójcik" in listing  # the same clinic's patients
+    # a link not used within 72 hours expires
+    north.request("GET", "/portal/clinicians")
+    _, _, page = north.request(
+        "POST", "/portal/clinicians", {"what": "invite", "email": "kai@north.example", "name": "Kai"}
+    )
+    late = re.search(r"http://127\.0\.0\.1(/portal/set-password/[A-Za-z0-9_-]+)", page)
+    assert late
+    clinic.clock[0] += dt.timedelta(hours=73)
+    kai = clinic.client()
+    kai.request("GET", late.group(1))
+    assert kai.request("POST", late.group(1), {"password": PASSWORD, "again": PASSWORD})[0] == 404
+
+
+def test_the_clinic_sets_its_own_silence_threshold(clinic: Clinic) -> None:
+    clinic.app.record_checkin(
+        clinic.plan_id, CheckIn(dt.date(2026, 11, 21), pain_during=1, pain_next_morning=0)
+    )
+    north = clinic.client()
+    north.login("alex@north.example")
+    north.request("GET", "/portal/clinicians")
+    assert north.request("POST", "/portal/clinicians", {"what": "silence", "silence_days": "1"})[0] == 400
+    assert north.request("POST", "/portal/clinicians", {"what": "silence", "silence_days": "3"})[0] == 200
+    clinic.clock[0] += dt.timedelta(days=3)  # three days since the report
+    follow_up_sync.sweep(clinic.app)
+    assert any(a.key == "silence:2026-11-21" and "limit is 3" in a.text for a in clinic.alerts())
+
+
+def test_clinician_add_can_print_a_one_time_link(run) -> None:
+    result = run(
+        "--base-url",
+        "https://plans.example.org",
+        "clinician",
+        "add",
+        "--clinic",
+        "East",
+        "--email",
+        "ana@east.example",
+        "--link",
+    )
+    assert result.code == 0, result.err
+    assert re.fullmatch(r"\d+\nhttps://plans\.example\.org/portal/set-password/[A-Za-z0-9_-]+\n", result.out)

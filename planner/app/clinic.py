@@ -38,6 +38,8 @@ FAILURE_WINDOW = dt.timedelta(minutes=15)
 ACCOUNT_FAILURES = 5  # failed logins per account in the window before it is refused for a while
 ADDRESS_FAILURES = 20  # failed logins per client address in the window
 MIN_PASSWORD = 12
+LINK_LIFETIME = dt.timedelta(hours=72)
+UNUSABLE = "!"  # a password hash nothing matches: the account waits for its one-time link
 # A hash to check against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
 
@@ -76,21 +78,78 @@ class Portal:
     app: App
 
     # -- accounts -------------------------------------------------------------------------------
-    def add_clinician(self, clinic: str, email: str, name: str, password: str, *, admin: bool) -> int:
+    def add_clinician(
+        self,
+        clinic: str,
+        email: str,
+        name: str,
+        password: str | None,
+        *,
+        admin: bool,
+        by: Clinician | None = None,
+        address: str = "",
+    ) -> tuple[int, str]:
+        """A clinician of the clinic (made on first use) and, without a password, a one-time link
+        token to set one (valid LINK_LIFETIME). `by`: the admin adding them in the portal."""
         clinic_name = parsing.parse_text(clinic, "clinic", limit=200, required=True)
-        address = parse_email(email)
-        person = parsing.parse_text(name or address.split("@")[0], "name", limit=200, required=True)
+        login = parse_email(email)
+        person = parsing.parse_text(name or login.split("@")[0], "name", limit=200, required=True)
+        hashed = hash_password(password) if password is not None else UNUSABLE
+        token = "" if password is not None else secrets.token_urlsafe(32)
+        now = self.app.now()
+        with self.app.store.write() as records:
+            if records.clinic.clinician_by_email(login) is not None:
+                raise InputError(f"email: {login} already has an account")
+            clinic_id = records.clinic.clinic_id(clinic_name, now)
+            clinician_id = records.clinic.add_clinician(clinic_id, login, person, hashed, admin, now)
+            if token:
+                records.clinic.add_password_link(session_hash(token), clinician_id, now + LINK_LIFETIME)
+            if by is None:
+                records.clinic.add_audit(
+                    now, "clinician-added", who="command line", address="", clinic_id=clinic_id, detail=login
+                )
+            else:
+                audit_by(records, by, now, "clinician-added", address, detail=login)
+        return clinician_id, token
+
+    def invite(self, admin: Clinician, email: str, name: str, *, is_admin: bool, address: str) -> str:
+        """An admin adds a clinician to their own clinic: the one-time link token to hand over."""
+        self._admin(admin)
+        _, token = self.add_clinician(
+            admin.clinic_name, email, name, None, admin=is_admin, by=admin, address=address
+        )
+        return token
+
+    def set_password(self, token: str, password: str, address: str) -> None:
+        """Spend a one-time link: NotFound when it is unknown, used or expired."""
         hashed = hash_password(password)
         now = self.app.now()
         with self.app.store.write() as records:
-            if records.clinic.clinician_by_email(address) is not None:
-                raise InputError(f"email: {address} already has an account")
-            clinic_id = records.clinic.clinic_id(clinic_name, now)
-            clinician_id = records.clinic.add_clinician(clinic_id, address, person, hashed, admin, now)
-            records.clinic.add_audit(
-                now, "clinician-added", who="command line", address="", clinic_id=clinic_id, detail=address
-            )
-        return clinician_id
+            clinician_id = records.clinic.use_password_link(session_hash(token), now)
+            person = records.clinic.clinician(clinician_id) if clinician_id is not None else None
+            if person is None:
+                raise NotFound("this link is unknown, used or expired: ask your clinic admin for a new one")
+            records.clinic.set_password(person.id, hashed)
+            audit_by(records, person, now, "password-set", address)
+
+    def clinic_settings(self, admin: Clinician) -> tuple[list[Clinician], int]:
+        self._admin(admin)
+        with self.app.store.read() as records:
+            return records.clinic.clinicians(admin.clinic_id), records.clinic.silence_days(admin.clinic_id)
+
+    def set_silence_days(self, admin: Clinician, text: str, address: str) -> None:
+        self._admin(admin)
+        days = int(text) if text.strip().isdigit() else 0
+        if not 2 <= days <= 60:
+            raise InputError("silence days: a whole number of days from 2 to 60")
+        with self.app.store.write() as records:
+            records.clinic.set_silence_days(admin.clinic_id, days)
+            audit_by(records, admin, self.app.now(), "silence-days", address, detail=str(days))
+
+    @staticmethod
+    def _admin(person: Clinician) -> None:
+        if not person.is_admin:
+            raise NotFound("this page is for the clinic's admins")
 
     def login(self, email: str, password: str, address: str) -> tuple[Clinician, str]:
         """The clinician and a new session token (a new session id at every login); InputError for
@@ -274,8 +333,7 @@ class Portal:
         return self.app.plan(plan_id)
 
     def audit_trail(self, person: Clinician) -> list[Any]:
-        if not person.is_admin:
-            raise NotFound("the audit trail is for the clinic's admins")
+        self._admin(person)
         with self.app.store.read() as records:
             return records.clinic.audit_trail(person.clinic_id)
 

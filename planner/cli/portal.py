@@ -23,19 +23,28 @@ def clinician() -> None:
 )
 @click.option("--email", required=True, help="Their login.")
 @click.option("--name", default="", help="As patients and the audit trail see it (default: from the e-mail).")
-@click.option("--admin", is_flag=True, help="May read the clinic's audit trail.")
+@click.option("--admin", is_flag=True, help="May manage the clinic's clinicians and read its audit trail.")
+@click.option("--link", is_flag=True, help="Print a one-time link (72 hours) to set the password instead.")
 @pass_context
-def clinician_add(context: Context, clinic: str, email: str, name: str, admin: bool) -> None:
+def clinician_add(context: Context, clinic: str, email: str, name: str, admin: bool, link: bool) -> None:
     """Add a clinician to a clinic (made on first use); print their id. The password is asked for
-    (typed twice, not shown), or read from REHAB_PLANNER_PASSWORD; never an option, so it stays out
-    of shell history and the process list."""
+    (typed twice, not shown), or read from REHAB_PLANNER_PASSWORD, or set by them through a one-time
+    link (--link); never an option, so it stays out of shell history and the process list."""
     from planner.app.clinic import Portal
 
-    password = os.environ.get(PASSWORD_ENV) or click.prompt(
-        "Password (12 characters or more)", hide_input=True, confirmation_prompt=True, err=True
+    password = (
+        None
+        if link
+        else os.environ.get(PASSWORD_ENV)
+        or click.prompt(
+            "Password (12 characters or more)", hide_input=True, confirmation_prompt=True, err=True
+        )
     )
-    clinician_id = Portal(context.app()).add_clinician(clinic, email, name, password, admin=admin)
+    app = context.app()
+    clinician_id, token = Portal(app).add_clinician(clinic, email, name, password, admin=admin)
     click.echo(clinician_id)
+    if token:
+        click.echo(f"{app.settings.public_url}/portal/set-password/{token}")
 
 
 @click.group()

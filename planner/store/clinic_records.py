@@ -24,6 +24,7 @@ from planner.store.schema import (
     clinics,
     login_attempts,
     outbox,
+    password_links,
     plan_summaries,
     plans,
     portal_sessions,
@@ -143,6 +144,34 @@ class ClinicRecords:
             CLINICIAN.where(clinicians.c.clinic_id == clinic_id).order_by(clinicians.c.name)
         )
         return [_clinician(row) for row in rows]
+
+    def set_silence_days(self, clinic_id: int, days: int) -> None:
+        self.connection.execute(clinics.update().where(clinics.c.id == clinic_id).values(silence_days=days))
+
+    def add_password_link(self, token_hash: str, clinician_id: int, expires: dt.datetime) -> None:
+        self.connection.execute(
+            password_links.insert().values(
+                token_hash=token_hash, clinician_id=clinician_id, expires_at=utc_text(expires)
+            )
+        )
+
+    def use_password_link(self, token_hash: str, now: dt.datetime) -> int | None:
+        """The link's clinician, once: the link is spent; None when unknown, spent or expired."""
+        row = self.connection.execute(
+            sa.select(password_links).where(
+                password_links.c.token_hash == token_hash,
+                password_links.c.used_at.is_(None),
+                password_links.c.expires_at > utc_text(now),
+            )
+        ).first()
+        if row is None:
+            return None
+        self.connection.execute(
+            password_links.update()
+            .where(password_links.c.token_hash == token_hash)
+            .values(used_at=utc_text(now))
+        )
+        return int(row.clinician_id)
 
     def set_password(self, clinician_id: int, password_hash: str) -> None:
         self.connection.execute(

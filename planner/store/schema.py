@@ -156,3 +156,11 @@ plan_summaries = sa.Table(  # kept up to date on every event, so the patient lis
     sa.Column("attention", sa.Integer, nullable=False, index=True),
     sa.Column("updated_at", sa.String(32), nullable=False),
 )
+password_links = sa.Table(  # one-time links to set a password, kept as hashes
+    "password_links",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("clinician_id", sa.Integer, sa.ForeignKey("clinicians.id"), nullable=False),
+    sa.Column("expires_at", sa.String(32), nullable=False),
+    sa.Column("used_at", sa.String(32)),
+)

@@ -36,6 +36,7 @@ from planner.web.form_fields import PATTERNS, FieldErrors, Parser, parse_fields,
 blueprint = Blueprint("portal", __name__, url_prefix="/portal")
 PAGE_DAYS = 14
 ACTIONS = {kind.value: kind for kind in ActionKind}
+OPEN_PAGES = ("portal.login", "portal.set_password")  # the only pages without a session
 ROTATE = {"feed": TokenKind.FEED, "checkin": TokenKind.CHECKIN}
 
 
@@ -82,7 +83,7 @@ def logged_in_and_same_site() -> Response | None:
     """Every portal page but the login needs a live session; every form post must come from us."""
     if request.method == "POST" and not same_origin():
         return Response("Cross-site form posts are refused\n", 403, mimetype="text/plain")
-    if request.endpoint != "portal.login" and not current_user.is_authenticated:
+    if request.endpoint not in OPEN_PAGES and not current_user.is_authenticated:
         return redirect("/portal/login", code=303)  # type: ignore[return-value]
     return None
 
@@ -343,6 +344,46 @@ def calendar(plan_id: str) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="plan-{plan_id}.ics"'
     return response
+
+
+# -- the clinic's admin: clinicians and settings --------------------------------------------------
+@blueprint.route("/clinicians", methods=["GET", "POST"])
+@planner_errors
+def clinicians() -> Any:
+    """Admins add clinicians (each sets a password through a one-time link) and set the number of
+    days without a report that raises a silence alert."""
+    link = ""
+    if request.method == "POST":
+        if request.form.get("what") == "silence":
+            portal().set_silence_days(me(), request.form.get("silence_days", ""), address())
+        else:
+            token = portal().invite(
+                me(),
+                request.form.get("email", ""),
+                request.form.get("name", ""),
+                is_admin=request.form.get("admin") == "yes",
+                address=address(),
+            )
+            link = f"{application().settings.public_url}/portal/set-password/{token}"
+    people, silence = portal().clinic_settings(me())
+    return render_template("portal_clinicians.html", me=me(), people=people, silence=silence, link=link)
+
+
+@blueprint.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str) -> Any:
+    """A one-time link from the clinic's admin; the token is checked only when it is used."""
+    if request.method == "GET":
+        return render_template("portal_set_password.html", me=None, error="")
+    password = request.form.get("password", "")
+    if password != request.form.get("again", ""):
+        return render_template("portal_set_password.html", me=None, error="The two passwords differ"), 400
+    try:
+        portal().set_password(token, password, address())
+    except NotFound as error:
+        return render_template("portal_set_password.html", me=None, error=str(error)), 404
+    except PlannerError as error:
+        return render_template("portal_set_password.html", me=None, error=str(error)), 400
+    return redirect("/portal/login", code=303)
 
 
 @blueprint.get("/audit")
