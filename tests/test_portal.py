@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import io
+import itertools
 import re
 import socket
 import urllib.parse
@@ -686,3 +687,42 @@ def test_clinician_add_can_print_a_one_time_link(run) -> None:
     )
     assert result.code == 0, result.err
     assert re.fullmatch(r"\d+\nhttps://plans\.example\.org/portal/set-password/[A-Za-z0-9_-]+\n", result.out)
+
+
+def test_a_new_week_applies_from_today_and_keeps_runs_apart(clinic: Clinic) -> None:
+    """Runs move to the new days from today on (the past stays as it was), at the new time, and the
+    rest rule still keeps two runs off consecutive days across the change."""
+    feed, _ = clinic.app.secrets_for(clinic.plan_id)
+    for session in clinic.app.plan(clinic.plan_id).plan.sessions:
+        if session.kind.is_active and session.date < dt.date(2026, 11, 22):  # a patient who reports
+            clinic.app.record_checkin(
+                clinic.plan_id, CheckIn(session.date, pain_during=1, pain_next_morning=0)
+            )
+    before = clinic.app.plan(clinic.plan_id).plan.sessions
+    north = clinic.client()
+    north.login("alex@north.example")
+    base = f"/portal/patients/{clinic.plan_id}"
+    north.request("GET", base)
+    assert (
+        north.request("POST", f"{base}/actions/change-week", {"run_days": "mon,tue", "time": "18:00"})[0]
+        == 400
+    )
+    status, _, _ = north.request(
+        "POST", f"{base}/actions/change-week", {"run_days": "tue,thu,sun", "time": "18:15"}
+    )
+    assert status == 303
+    after = clinic.app.plan(clinic.plan_id).plan.sessions
+    today = dt.date(2026, 11, 22)
+    assert [s for s in after if s.date < today] == [s for s in before if s.date < today]
+    runs = [s for s in after if s.date >= today and s.kind.is_running]
+    assert runs and all(s.date.isoweekday() in (2, 4, 7) and s.start == dt.time(18, 15) for s in runs)
+    every_run = sorted(s.date for s in after if s.kind.is_running)
+    assert all((b - a).days > 1 for a, b in itertools.pairwise(every_run))
+    assert any(
+        "changed your week from 22 November 2026: runs on tue,thu,sun at 18:15" in d.text
+        for s in after
+        for d in s.decisions
+    )
+    _, _, page = north.request("GET", base)
+    assert '<option value="tue,thu,sun" selected>' in page and 'value="18:15"' in page
+    parse_everywhere(north.request("GET", f"/feeds/{feed}.ics")[2].encode())

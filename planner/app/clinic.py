@@ -27,6 +27,7 @@ from planner.app.roster_issue import Outcome, RowStatus, issue
 from planner.core import parsing
 from planner.core.exceptions import InputError, NotFound
 from planner.core.model import ActionKind, ClinicianAction, Prescription
+from planner.core.prescription_checks import day_names
 from planner.data.clinic import Clinic
 from planner.data.roster import parse_roster
 from planner.store.clinic_records import Clinician, StoredAlert
@@ -286,28 +287,37 @@ class Portal:
         with self.app.store.write() as records:
             audit_by(records, person, self.app.now(), action, address, plan_id, detail)
 
-    def act(
-        self,
-        person: Clinician,
-        plan_id: str,
-        kind: ActionKind,
-        note: str,
-        address: str,
-        until: dt.date | None = None,
-    ) -> None:
-        """A hold, its release, clearing a red flag or a discharge: a record with who and why."""
+    def act(self, person: Clinician, plan_id: str, action: ClinicianAction, address: str) -> None:
+        """A clinician's decision about the plan (hold, release, red-flag clearance, discharge, a
+        level up or down, a new week), dated today in the patient's time zone, kept as a record
+        with who and why. `action` carries what the form gave; its date and author are set here."""
         self._owned(person, plan_id)
+        optional = (ActionKind.CLEAR_HOLD, ActionKind.CHANGE_WEEK)
         text = parsing.parse_text(
-            note, "note", limit=parsing.MAX_NOTE, required=kind is not ActionKind.CLEAR_HOLD
+            action.note, "note", limit=parsing.MAX_NOTE, required=action.kind not in optional
         )
         view = self.app.plan(plan_id)
-        if kind is ActionKind.CLEAR_RED_FLAG:
+        if action.kind is ActionKind.CLEAR_RED_FLAG:
             self.app.clear_red_flag(plan_id, person.name, text)
         else:
-            if kind is ActionKind.HOLD_RUNNING and (until is None or until <= view.today):
+            if action.kind is ActionKind.HOLD_RUNNING and (
+                action.until is None or action.until <= view.today
+            ):
                 raise InputError("hold until: a date after today")
-            self.app.record_action(plan_id, ClinicianAction(kind, view.today, person.name, text, until))
-        self._audit(person, kind.value, address, plan_id, text if until is None else f"until {until}: {text}")
+            dated = attrs.evolve(action, date=view.today, by=person.name, note=text)
+            self.app.record_action(plan_id, dated)
+        detail = " ".join(
+            part
+            for part in (
+                f"until {action.until}:" if action.until else "",
+                f"{day_names(action.run_days)} at {action.session_time:%H:%M}:"
+                if action.session_time
+                else "",
+                text,
+            )
+            if part
+        )
+        self._audit(person, action.kind.value, address, plan_id, detail)
 
     def acknowledge(self, person: Clinician, alert_id: int, address: str) -> str:
         """The alert's plan, once acknowledged by this clinician."""

@@ -325,6 +325,7 @@ class ActionKind(enum.StrEnum):
     DISCHARGE = "discharge"  # the programme ends on the action's date
     LEVEL_UP = "level-up"  # from the action's date, one running level higher
     LEVEL_DOWN = "level-down"  # from the action's date, one running level lower
+    CHANGE_WEEK = "change-week"  # from the action's date, other run days and session time
 
 
 @attrs.frozen
@@ -336,6 +337,8 @@ class ClinicianAction:
     by: str
     note: str
     until: dt.date | None = None  # a hold's last day off running is the day before
+    run_days: tuple[int, ...] = ()  # a changed week: the new run days ...
+    session_time: dt.time | None = None  # ... and the new session time
 
 
 @attrs.frozen

@@ -249,6 +249,12 @@ def level_moved(action: ClinicianAction, level: Level) -> Decision:
     return Decision("clinician-level", Verdict.ADVANCE if up else Verdict.REGRESS, text, CLEARANCE)
 
 
+def week_changed(action: ClinicianAction, days: str) -> Decision:
+    time = action.session_time.strftime("%H:%M") if action.session_time else ""
+    text = wording.WEEK_CHANGED.format(by=action.by, day=f"{action.date:%d %B %Y}", days=days, time=time)
+    return Decision("clinician-week", Verdict.SCHEDULE, text, CLEARANCE)
+
+
 def discharged(action: ClinicianAction) -> Decision:
     text = wording.DISCHARGED.format(by=action.by, day=f"{action.date:%d %B %Y}")
     return Decision("discharge", Verdict.STOP, text, CLEARANCE)

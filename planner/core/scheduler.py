@@ -151,10 +151,24 @@ class _Course:
         self.state = _State()
         self.levels = protocol.levels
         self.floor_seconds = rules.entry_load(protocol)
-        self.free_days = [d for d in range(1, 8) if d not in rx.run_days and d not in rx.strength_days]
-        self.mobility_day = self.free_days[0] if len(self.free_days) >= 2 else None
+        self.set_week(rx)
         self.sessions: list[Session] = []
         self.notes: list[Decision] = []
+
+    def set_week(self, rx: Prescription) -> None:
+        """The week's shape from here on: run and strength days, the day for mobility, the time."""
+        self.rx = rx
+        self.free_days = [d for d in range(1, 8) if d not in rx.run_days and d not in rx.strength_days]
+        self.mobility_day = self.free_days[0] if len(self.free_days) >= 2 else None
+
+    def change_week(self, action: ClinicianAction) -> None:
+        """A clinician's new week from the action's day; strength days follow the run days."""
+        strength = prescription_checks.default_strength_days(action.run_days, self.protocol.strength_per_week)
+        time = action.session_time or self.rx.session_time
+        self.set_week(
+            attrs.evolve(self.rx, run_days=action.run_days, strength_days=strength, session_time=time)
+        )
+        self.state.pending.append(rules.week_changed(action, prescription_checks.day_names(action.run_days)))
 
     # -- helpers ------------------------------------------------------------------------------
     def slot(
@@ -506,11 +520,13 @@ class _Course:
                 break
             if day in self.time.lay_offs:
                 self.lay_off(*self.time.lay_offs[day])
-            for move in self.actions:
-                if move.date == day and move.kind in (ActionKind.LEVEL_UP, ActionKind.LEVEL_DOWN):
-                    self.move_level(move)
+            for change in self.actions:
+                if change.date == day and change.kind in (ActionKind.LEVEL_UP, ActionKind.LEVEL_DOWN):
+                    self.move_level(change)
+                elif change.date == day and change.kind is ActionKind.CHANGE_WEEK:
+                    self.change_week(change)
             report = self.reports.get(day)
-            if day.isoweekday() in rx.run_days:
+            if day.isoweekday() in self.rx.run_days:
                 session = self.run_slot(day, report)
             else:
                 session = self.other_day(day, report)

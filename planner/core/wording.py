@@ -144,6 +144,7 @@ PAUSE_SUMMARY = (
     "and has settled by the next morning."
 )
 HOLD = "Your clinician has asked for no running until {until}; today is a low-impact session instead."
+WEEK_CHANGED = "{by} changed your week from {day}: runs on {days} at {time}."
 LEVEL_MOVED = "{by} moved your running {direction} a level on {day}: you continue at {level}."
 DISCHARGED = "{by} ended this programme on {day}: no more sessions are planned."
 HOLD_SUMMARY = "If your clinician has put a hold on running, follow it."

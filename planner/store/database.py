@@ -31,12 +31,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from planner.core.exceptions import InputError, NotFound
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Prescription
+from planner.core.parsing import parse_days, parse_time
 from planner.core.plain_data import (
     checkin_from_dict,
     checkin_to_dict,
     prescription_from_dict,
     prescription_to_dict,
 )
+from planner.core.prescription_checks import day_names
 from planner.store import calendar_sync, migrate
 from planner.store.calendar_sync import CalendarSync, utc_text
 from planner.store.clinic_records import ClinicRecords
@@ -61,6 +63,21 @@ class StoredPlan:
     created_at: dt.datetime
     revised_at: dt.datetime
     roster_key: str | None
+
+
+def week_text(action: ClinicianAction) -> str | None:
+    """A changed week as stored: "mon,wed,sat@07:30"."""
+    if not action.run_days:
+        return None
+    time = action.session_time.strftime("%H:%M") if action.session_time else ""
+    return f"{day_names(action.run_days)}@{time}"
+
+
+def week_from(text: str | None) -> tuple[tuple[int, ...], dt.time | None]:
+    if not text:
+        return (), None
+    days, _, time = text.partition("@")
+    return parse_days(days, "week"), parse_time(time) if time else None
 
 
 def token_hash(token: str) -> str:
@@ -228,6 +245,7 @@ class Records:
                 note=action.note,
                 recorded_at=utc_text(now),
                 until=action.until.isoformat() if action.until else None,
+                week=week_text(action),
             )
         )
         self.connection.execute(plans.update().where(plans.c.id == plan_id).values(revised_at=utc_text(now)))
@@ -245,6 +263,7 @@ class Records:
                 r.by,
                 r.note,
                 dt.date.fromisoformat(r.until) if r.until else None,
+                *week_from(r.week),
             )
             for r in rows
         ]

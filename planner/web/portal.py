@@ -24,8 +24,8 @@ from planner.app.clinic import Portal, Throttled
 from planner.core import parsing
 from planner.core.exceptions import NotFound, PlannerError
 from planner.core.follow_up import PatientStatus
-from planner.core.model import ActionKind, Prescription
-from planner.core.prescription_checks import default_strength_days
+from planner.core.model import ActionKind, ClinicianAction, Prescription
+from planner.core.prescription_checks import day_names, default_strength_days
 from planner.core.redflags import red_flag
 from planner.export import chart
 from planner.store.clinic_records import Clinician
@@ -265,6 +265,8 @@ def roster_zip(download: str) -> Response:
 def patient(plan_id: str) -> str:
     record = portal().patient(me(), plan_id)
     view = record.view
+    rx = view.plan.prescription
+    week = next((a for a in reversed(view.actions) if a.kind is ActionKind.CHANGE_WEEK), None)
     today = view.today
     weeks = view.progress()
     return render_template(
@@ -273,6 +275,9 @@ def patient(plan_id: str) -> str:
         record=record,
         plan=view.plan,
         plan_id=plan_id,
+        patterns=PATTERNS,
+        current_days=day_names(week.run_days if week else rx.run_days),
+        current_time=(week.session_time if week and week.session_time else rx.session_time).strftime("%H:%M"),
         today=today,
         upcoming=[s for s in view.plan.sessions if today <= s.date < today + dt.timedelta(days=PAGE_DAYS)],
         reports=sorted(view.checkins, key=lambda c: c.date, reverse=True),
@@ -301,9 +306,20 @@ def act(plan_id: str, kind: str) -> Response:
     action = ACTIONS.get(kind)
     if action is None:
         abort(404)
-    until_text = request.form.get("until", "")
-    until = parsing.parse_date(until_text, "hold until") if action is ActionKind.HOLD_RUNNING else None
-    portal().act(me(), plan_id, action, request.form.get("note", ""), address(), until)
+    form = request.form
+    week = action is ActionKind.CHANGE_WEEK
+    decision = ClinicianAction(
+        action,
+        dt.date.min,  # the app dates it: today in the patient's time zone
+        "",
+        form.get("note", ""),
+        until=parsing.parse_date(form.get("until", ""), "hold until")
+        if action is ActionKind.HOLD_RUNNING
+        else None,
+        run_days=run_days(form.get("run_days", ""), "run days") if week else (),
+        session_time=parsing.parse_time(form.get("time", ""), "time") if week else None,
+    )
+    portal().act(me(), plan_id, decision, address())
     return back_to(plan_id)
 
 
