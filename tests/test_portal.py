@@ -13,6 +13,7 @@ import itertools
 import re
 import socket
 import urllib.parse
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 
@@ -532,6 +533,11 @@ def test_rotating_secrets_releasing_a_hold_and_downloads(clinic: Clinic) -> None
     assert north.request("GET", f"/feeds/{feed}.ics")[0] == 404  # the old address stops at once
     assert north.request("POST", f"{base}/rotate/checkin", {})[0] == 303
     assert north.request("GET", f"/c/{secret}")[0] == 404
+    for which in ("feed", "checkin"):
+        status, headers, svg = north.request("GET", f"{base}/qr/{which}.svg")
+        assert status == 200 and headers["content-type"].startswith("image/svg+xml")
+        ET.fromstring(svg)  # well-formed SVG
+    assert north.request("GET", f"{base}/qr/other.svg")[0] == 404
     status, headers, body = north.request("GET", f"{base}/calendar.ics")
     assert status == 200 and headers["content-type"].startswith("text/calendar")
     parse_everywhere(body.encode())

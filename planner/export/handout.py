@@ -14,8 +14,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import attrs
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
@@ -43,6 +41,7 @@ from planner.core.progress import WeekProgress
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
 from planner.export import chart, fonts
 from planner.export.pictograms import pictogram
+from planner.export.qr import qr_drawing
 
 DISCLAIMER = (
     "This programme is not medical advice and does not replace your clinician. Follow their guidance, "
@@ -136,14 +135,6 @@ def _table(
     return table
 
 
-def _qr(url: str, size: float) -> Drawing:
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
-
-
 class _Document:
     """Collects the story for one handout."""
 
@@ -219,7 +210,7 @@ class _Document:
             cells: list[Any] = []
             for url, title, hint in codes:
                 text = [_p(title, s.cell_bold), _p(url, s.small)] + ([_p(hint, s.small)] if hint else [])
-                cells += [_qr(url, qr_size), text]
+                cells += [qr_drawing(url, qr_size), text]
             story += [
                 Spacer(1, 4 * mm),
                 _table(

@@ -351,6 +351,24 @@ def handout(plan_id: str) -> Response:
     return response
 
 
+@blueprint.get("/patients/<plan_id>/qr/<which>.svg")
+@planner_errors
+def qr(plan_id: str, which: str) -> Response:
+    """The QR code of the plan's page (feed) or check-in link, to show a patient on screen."""
+    from planner.export.qr import qr_svg
+
+    kind = ROTATE.get(which)
+    if kind is None:
+        abort(404)
+    app = application()
+    portal().download(me(), plan_id, f"qr-{which}", address())
+    feed, checkin = app.secrets_for(plan_id)
+    addresses = app.addresses(feed, checkin)
+    return Response(
+        qr_svg(addresses.page if kind is TokenKind.FEED else addresses.checkin), mimetype="image/svg+xml"
+    )
+
+
 @blueprint.get("/patients/<plan_id>/calendar.ics")
 @planner_errors
 def calendar(plan_id: str) -> Response:
