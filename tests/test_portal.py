@@ -340,6 +340,10 @@ def test_a_hold_and_a_discharge_reach_the_phone_page_and_the_feed(clinic: Clinic
     assert live == [] and any(e.get("STATUS") == "CANCELLED" for e in after.events)
     _, _, listing = north.request("GET", "/portal/")
     assert re.search(r"Zofia Wójcik</a></th>\s*<td>discharged</td>", listing)
+    _, _, page = north.request("GET", f"/c/{secret}")
+    assert (
+        "Your programme has ended." in page and "Alex Morgan ended this programme on 22 November 2026" in page
+    )
     with clinic.app.store.read() as records:
         trail = [(row.action, row.detail) for row in records.clinic.audit_trail(1)]
     assert ("discharge", "goal reached") in trail and ("hold-running", "until 2026-12-06: scan") in trail
