@@ -735,4 +735,6 @@ def test_a_new_week_applies_from_today_and_keeps_runs_apart(clinic: Clinic) -> N
     )
     _, _, page = north.request("GET", base)
     assert '<option value="tue,thu,sun" selected>' in page and 'value="18:15"' in page
+    week = clinic.app.plan(clinic.plan_id).plan.prescription  # what the handout and text print
+    assert (week.run_days, week.session_time, week.strength_days) == ((2, 4, 7), dt.time(18, 15), (1, 3))
     parse_everywhere(north.request("GET", f"/feeds/{feed}.ics")[2].encode())

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from planner.core.exceptions import DataError
 from planner.data.catalog import builtin_catalog
 from planner.data.roster import REQUIRED, parse_roster
+from planner.store.database import Store
 from tests.calendar_checks import parse_everywhere
 from tests.conftest import ROOT, stored_plans
 
@@ -95,6 +96,10 @@ def test_twenty_good_three_bad_and_a_second_run(run, tmp_path, db_url) -> None:
     assert good["feed_url"].endswith(".ics") and (out / good["pdf"]).exists()
     assert "Αθηνά Παππά" in pypdf.PdfReader(out / good["pdf"]).pages[0].extract_text()
     parse_everywhere((out / good["ics"]).read_bytes())
+    with Store.open(db_url).read() as records:  # issued with --clinic: the clinic named in its file
+        owners = {records.clinic.owner(p.id)[0] for p in records.plans()[0]}
+        (clinic_id,) = owners
+        assert clinic_id is not None and len(records.clinic.summaries(clinic_id)) == 20
     plans_before = len(stored_plans(db_url))
     again = run("issue", "--roster", str(roster), "--out", str(out))
     assert again.code == 1 and "0 new" in again.out and "20 unchanged" in again.out

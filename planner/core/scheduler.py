@@ -582,4 +582,6 @@ def build(
     if discharge is not None:  # the programme ends that day: nothing after it stays planned
         sessions = [s for s in sessions if s.date <= discharge.date]
         notes.append(rules.discharged(discharge))
-    return Plan(rx, protocol.id, protocol.title, today, tuple(sessions), referred, (*notes, *course.notes))
+    # The week as it stands after any change a clinician made: what the exports print.
+    week = course.rx
+    return Plan(week, protocol.id, protocol.title, today, tuple(sessions), referred, (*notes, *course.notes))
