@@ -381,3 +381,22 @@ def test_the_portal_passes_axe(browser, demo_clinic, width: int) -> None:
     pages["set password"] = axe_problems(page)
     assert all(problems == [] for problems in pages.values()), pages
     context.close()
+
+
+def test_plans_made_from_one_address_are_limited_in_the_browser(browser, personal) -> None:
+    """Five plans an hour from one address; the sixth is refused with a short message."""
+    app, base = personal
+    context = phone(browser)
+    page = context.new_page()
+    for attempt in range(6):
+        page.goto(f"{base}/start")
+        page.get_by_label("None of these").check()
+        page.get_by_role("button", name="Next").click()
+        answer_questions(page, name=f"Runner {attempt}")
+        page.get_by_role("button", name="See my programme").click()
+        page.get_by_role("button", name="Make my plan").click()
+        if attempt < 5:
+            page.wait_for_url("**new=1")
+    assert "Too many requests from this address" in page.inner_text("body")
+    assert len(app.plans()[0]) == 5
+    context.close()
