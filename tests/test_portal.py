@@ -611,6 +611,7 @@ def test_demo_serve_opens_the_portal_with_a_login(tmp_path) -> None:
         assert client.login("demo@clinic.example", password) == 303
         _, _, page = client.request("GET", "/portal/")
         assert page.count("<tr class=") == 20 and "referred" in page and "escalated" in page
+        assert client.request("GET", "/start")[0] == 200  # a personal server on loopback
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -97,7 +97,9 @@ def serve_demo(context: Context, port: int) -> None:
 
     with tempfile.TemporaryDirectory(prefix="rehab-planner-demo-") as folder:
         base = f"http://127.0.0.1:{port}"
-        context.settings = attrs.evolve(context.settings, db=f"{folder}/demo.db", base_url=base)
+        context.settings = attrs.evolve(
+            context.settings, db=f"{folder}/demo.db", base_url=base, start_page=True
+        )
         click.echo("Seeding the demo clinic (twenty patients)...", err=True)
         password = seed(context.app())
         click.echo(f"Portal: {base}/portal/login\nLogin:  {LOGIN}\nPassword: {password}", err=True)

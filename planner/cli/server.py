@@ -40,7 +40,7 @@ def run_server(context: Context, host: str, port: int, threads: int, *, start_pa
     context.settings = attrs.evolve(context.settings, start_page=start_page)
     app = context.app()
     click.echo(f"Serving feeds on http://{host}:{port} (public address {app.settings.public_url})", err=True)
-    if start_page:
+    if app.settings.start_page:
         click.echo(f"Anyone who can reach it can make a plan at {app.settings.public_url}/start", err=True)
     stop = threading.Event()
     follower = threading.Thread(
