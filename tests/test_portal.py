@@ -739,3 +739,24 @@ def test_a_new_week_applies_from_today_and_keeps_runs_apart(clinic: Clinic) -> N
     week = clinic.app.plan(clinic.plan_id).plan.prescription  # what the handout and text print
     assert (week.run_days, week.session_time, week.strength_days) == ((2, 4, 7), dt.time(18, 15), (1, 3))
     parse_everywhere(north.request("GET", f"/feeds/{feed}.ics")[2].encode())
+
+
+def test_serves_sweep_skips_plans_refreshed_within_the_hour(clinic: Clinic) -> None:
+    """Events refresh their plan at once; the periodic sweep only revisits plans left alone for an
+    hour, and a silence that starts meanwhile is raised at the next sweep after that."""
+    clinic.app.record_checkin(
+        clinic.plan_id, CheckIn(dt.date(2026, 11, 21), pain_during=1, pain_next_morning=0)
+    )
+
+    def due() -> list[str]:
+        with clinic.app.store.read() as records:
+            return records.clinic.followed_plan_ids(
+                "discharged", clinic.clock[0] - follow_up_sync.STALE_AFTER
+            )
+
+    assert due() == []
+    clinic.clock[0] += dt.timedelta(minutes=61)
+    assert due() == [clinic.plan_id]
+    clinic.clock[0] += dt.timedelta(days=7)
+    assert follow_up_sync.sweep(clinic.app, follow_up_sync.STALE_AFTER) >= 1  # the new silence
+    assert due() == []

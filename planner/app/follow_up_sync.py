@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from planner.store.database import Records
 
 SWEEP_SECONDS = 300
+STALE_AFTER = dt.timedelta(hours=1)  # serve's sweep skips plans refreshed more recently
 MAIL_SECONDS = 15
 RETRY_MINUTES = (1, 5, 15, 60)  # then hourly, until the server takes it
 SENDING_MINUTES = 10  # a claimed mail is retried after this if its sender died mid-send
@@ -93,11 +94,14 @@ def alert_mail(app: App, kind: str, name: str, plan_id: str) -> tuple[str, str]:
     return subject, body
 
 
-def sweep(app: App) -> int:
+def sweep(app: App, fresh_for: dt.timedelta | None = None) -> int:
     """Refresh every clinic plan that is not discharged (silence and low adherence depend on the
-    date alone); the number of new alerts. `serve` runs it periodically; `alerts sweep` once."""
+    date alone), skipping those refreshed within `fresh_for`; the number of new alerts. Events
+    refresh their plan at once, so `serve` sweeps each plan at most hourly (STALE_AFTER) and a
+    time-based alert comes within the hour of its day; `alerts sweep` refreshes all."""
     with app.store.read() as records:
-        plan_ids = records.clinic.followed_plan_ids(PatientStatus.DISCHARGED.value)
+        stale_before = None if fresh_for is None else app.now() - fresh_for
+        plan_ids = records.clinic.followed_plan_ids(PatientStatus.DISCHARGED.value, stale_before)
     return sum(len(refresh(app, plan_id)) for plan_id in plan_ids)
 
 
@@ -134,7 +138,7 @@ def keep_following(app: App, smtp: SmtpSettings | None, stop: threading.Event) -
     while not stop.is_set():
         try:
             if time.monotonic() - last_sweep >= SWEEP_SECONDS:
-                sweep(app)
+                sweep(app, STALE_AFTER)
                 last_sweep = time.monotonic()
             deliver_mail(app, smtp)
         except Exception as error:  # the server must outlive a database or mail hiccup

@@ -191,14 +191,23 @@ class ClinicRecords:
         ).first()
         return (None, None) if row is None else (row.clinic_id, row.clinician_id)
 
-    def followed_plan_ids(self, ended_status: str) -> list[str]:
-        """Every clinic plan whose summary does not say `ended_status` (or that has none yet)."""
-        rows = self.connection.execute(
+    def followed_plan_ids(self, ended_status: str, stale_before: dt.datetime | None = None) -> list[str]:
+        """Every clinic plan whose summary does not say `ended_status` (or that has none yet); with
+        `stale_before`, only those whose summary was last written before it."""
+        query = (
             sa.select(plans.c.id, plan_summaries.c.data)
             .outerjoin(plan_summaries, plan_summaries.c.plan_id == plans.c.id)
             .where(plans.c.clinic_id.is_not(None))
             .order_by(plans.c.id)
         )
+        if stale_before is not None:
+            query = query.where(
+                sa.or_(
+                    plan_summaries.c.updated_at.is_(None),
+                    plan_summaries.c.updated_at < utc_text(stale_before),
+                )
+            )
+        rows = self.connection.execute(query)
         return [str(r.id) for r in rows if r.data is None or json.loads(r.data)["status"] != ended_status]
 
     # -- sessions and login attempts -------------------------------------------------------------
