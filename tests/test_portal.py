@@ -517,6 +517,8 @@ def test_a_clinic_list_uploaded_in_the_portal_is_issued_and_zipped(clinic: Clini
     south = clinic.client()
     south.login("sam@south.example")
     assert south.request("GET", download.group(1))[0] == 404  # another clinic's download
+    clinic.clock[0] += dt.timedelta(minutes=11)
+    assert north.request("GET", download.group(1))[0] == 404  # kept ten minutes
     _, _, listing = north.request("GET", "/portal/")
     assert listing.count("<tr class=") >= 1 + len([n for n in names if n.endswith(".pdf")])
 

@@ -40,6 +40,7 @@ ACCOUNT_FAILURES = 5  # failed logins per account in the window before it is ref
 ADDRESS_FAILURES = 20  # failed logins per client address in the window
 MIN_PASSWORD = 12
 LINK_LIFETIME = dt.timedelta(hours=72)
+DOWNLOAD_LIFETIME = dt.timedelta(minutes=10)
 UNUSABLE = "!"  # a password hash nothing matches: the account waits for its one-time link
 # A hash to check against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
@@ -239,9 +240,9 @@ class Portal:
 
     def issue_roster(
         self, person: Clinician, text: str, file: str, address: str
-    ) -> tuple[list[Outcome], bytes]:
-        """The `issue` command for the clinician's clinic: every row's outcome, and a zip of the
-        handouts, calendars and index.csv."""
+    ) -> tuple[list[Outcome], str]:
+        """The `issue` command for the clinician's clinic: every row's outcome, and the token of a
+        zip of the handouts, calendars and index.csv, kept DOWNLOAD_LIFETIME for this clinic."""
         rows, problems = parse_roster(text, file, self.app.catalog.protocols)
         with tempfile.TemporaryDirectory(prefix="rehab-roster-") as folder:
             out = Path(folder)
@@ -251,8 +252,29 @@ class Portal:
                 for path in sorted(out.iterdir()):
                     archive.write(path, path.name)
         made = sum(o.status is not RowStatus.FAILED for o in issued.outcomes)
-        self._audit(person, "issue-roster", address, None, f"{file}: {made} of {len(issued.outcomes)} rows")
-        return issued.outcomes, buffer.getvalue()
+        token = secrets.token_urlsafe(24)
+        now = self.app.now()
+        with self.app.store.write() as records:
+            records.clinic.keep_download(
+                session_hash(token), person.clinic_id, buffer.getvalue(), now + DOWNLOAD_LIFETIME, now
+            )
+            audit_by(
+                records,
+                person,
+                now,
+                "issue-roster",
+                address,
+                detail=f"{file}: {made} of {len(issued.outcomes)} rows",
+            )
+        return issued.outcomes, token
+
+    def roster_zip(self, person: Clinician, token: str) -> bytes:
+        """A clinic list's zip, for the clinic that made it, while it is kept."""
+        with self.app.store.read() as records:
+            body = records.clinic.download(session_hash(token), person.clinic_id, self.app.now())
+        if body is None:
+            raise NotFound("this download has expired or is not yours")
+        return body
 
     def patients(self, person: Clinician, search: str = "", status: str = "") -> list[PatientRow]:
         with self.app.store.read() as records:

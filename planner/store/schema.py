@@ -165,3 +165,11 @@ password_links = sa.Table(  # one-time links to set a password, kept as hashes
     sa.Column("expires_at", sa.String(32), nullable=False),
     sa.Column("used_at", sa.String(32)),
 )
+downloads = sa.Table(  # a clinic list's zip, kept a short while for the clinic that made it
+    "downloads",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), nullable=False),
+    sa.Column("expires_at", sa.String(32), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+)

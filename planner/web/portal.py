@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import secrets
-import threading
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -215,16 +212,13 @@ def create_plan() -> Any:
 
 # -- a clinic list ----------------------------------------------------------------------------------
 ROSTER_BYTES = 1024 * 1024
-ZIP_SECONDS = 600
-_zips: dict[str, tuple[int, float, bytes]] = {}  # download id -> (clinic, expiry, zip); this process only
-_zips_lock = threading.Lock()
 
 
 @blueprint.route("/roster", methods=["GET", "POST"])
 @planner_errors
 def roster() -> Any:
     """Upload a roster CSV: the `issue` command for this clinic, its per-line report, and the
-    handouts, calendars and index as one zip (kept ten minutes, for this clinician's clinic only)."""
+    handouts, calendars and index as one zip (kept ten minutes in the database, for this clinic)."""
     if request.method == "GET":
         return render_template("portal_roster.html", me=me(), outcomes=None, download="")
     request.max_content_length = ROSTER_BYTES
@@ -238,23 +232,14 @@ def roster() -> Any:
             "roster: the file is not UTF-8 text (save it as CSV UTF-8)\n", 400, mimetype="text/plain"
         )
     name = (upload.filename or "roster.csv").rsplit("/", 1)[-1][:100]
-    outcomes, archive = portal().issue_roster(me(), text, name, address())
-    download = secrets.token_urlsafe(16)
-    with _zips_lock:
-        now = time.monotonic()
-        for key in [k for k, (_, expiry, _) in _zips.items() if expiry < now]:
-            del _zips[key]
-        _zips[download] = (me().clinic_id, now + ZIP_SECONDS, archive)
+    outcomes, download = portal().issue_roster(me(), text, name, address())
     return render_template("portal_roster.html", me=me(), outcomes=outcomes, download=download)
 
 
 @blueprint.get("/roster/<download>.zip")
+@planner_errors
 def roster_zip(download: str) -> Response:
-    with _zips_lock:
-        kept = _zips.get(download)
-    if kept is None or kept[0] != me().clinic_id or kept[1] < time.monotonic():
-        abort(404)
-    response = Response(kept[2], mimetype="application/zip")
+    response = Response(portal().roster_zip(me(), download), mimetype="application/zip")
     response.headers["Content-Disposition"] = 'attachment; filename="handouts.zip"'
     return response
 
