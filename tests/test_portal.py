@@ -702,9 +702,9 @@ def test_clinician_add_can_print_a_one_time_link(run) -> None:
     assert re.fullmatch(r"\d+\nhttps://plans\.example\.org/portal/set-password/[A-Za-z0-9_-]+\n", result.out)
 
 
-def test_a_new_week_applies_from_today_and_keeps_runs_apart(clinic: Clinic) -> None:
-    """Runs move to the new days from today on (the past stays as it was), at the new time, and the
-    rest rule still keeps two runs off consecutive days across the change."""
+def test_a_new_week_applies_from_monday_and_keeps_runs_apart(clinic: Clinic) -> None:
+    """Runs move to the new days from the next Monday (this week keeps its shape, the past stays as
+    it was), at the new time, and the rest rule keeps runs off consecutive days across the change."""
     feed, _ = clinic.app.secrets_for(clinic.plan_id)
     for session in clinic.app.plan(clinic.plan_id).plan.sessions:
         if session.kind.is_active and session.date < dt.date(2026, 11, 22):  # a patient who reports
@@ -725,14 +725,14 @@ def test_a_new_week_applies_from_today_and_keeps_runs_apart(clinic: Clinic) -> N
     )
     assert status == 303
     after = clinic.app.plan(clinic.plan_id).plan.sessions
-    today = dt.date(2026, 11, 22)
-    assert [s for s in after if s.date < today] == [s for s in before if s.date < today]
-    runs = [s for s in after if s.date >= today and s.kind.is_running]
+    monday = dt.date(2026, 11, 23)
+    assert [s for s in after if s.date < monday] == [s for s in before if s.date < monday]
+    runs = [s for s in after if s.date >= monday and s.kind.is_running]
     assert runs and all(s.date.isoweekday() in (2, 4, 7) and s.start == dt.time(18, 15) for s in runs)
     every_run = sorted(s.date for s in after if s.kind.is_running)
     assert all((b - a).days > 1 for a, b in itertools.pairwise(every_run))
     assert any(
-        "changed your week from 22 November 2026: runs on tue,thu,sun at 18:15" in d.text
+        "changed your week from 23 November 2026: runs on tue,thu,sun at 18:15" in d.text
         for s in after
         for d in s.decisions
     )

@@ -249,9 +249,16 @@ def level_moved(action: ClinicianAction, level: Level) -> Decision:
     return Decision("clinician-level", Verdict.ADVANCE if up else Verdict.REGRESS, text, CLEARANCE)
 
 
+def week_change_day(action: ClinicianAction) -> dt.date:
+    """A new week starts on the Monday on or after the clinician's decision: whole weeks keep their
+    shape (a rest day, strength two or three times), so no week mixes the old days and the new."""
+    return action.date + dt.timedelta(days=(7 - action.date.weekday()) % 7)
+
+
 def week_changed(action: ClinicianAction, days: str) -> Decision:
     time = action.session_time.strftime("%H:%M") if action.session_time else ""
-    text = wording.WEEK_CHANGED.format(by=action.by, day=f"{action.date:%d %B %Y}", days=days, time=time)
+    day = f"{week_change_day(action):%d %B %Y}"
+    text = wording.WEEK_CHANGED.format(by=action.by, day=day, days=days, time=time)
     return Decision("clinician-week", Verdict.SCHEDULE, text, CLEARANCE)
 
 

@@ -523,7 +523,7 @@ class _Course:
             for change in self.actions:
                 if change.date == day and change.kind in (ActionKind.LEVEL_UP, ActionKind.LEVEL_DOWN):
                     self.move_level(change)
-                elif change.date == day and change.kind is ActionKind.CHANGE_WEEK:
+                elif change.kind is ActionKind.CHANGE_WEEK and rules.week_change_day(change) == day:
                     self.change_week(change)
             report = self.reports.get(day)
             if day.isoweekday() in self.rx.run_days:
