@@ -349,3 +349,15 @@ def test_only_start_may_load_a_script(start: StartServer) -> None:
     location = start.request("POST", "/start/plan", {"proof": start.answered()})[1]["location"]
     _, headers, page = start.request("GET", location)
     assert "script-src" not in headers["content-security-policy"] and "<script" not in page
+
+
+def test_the_first_day_offered_is_today_where_the_phone_is(start: StartServer) -> None:
+    """At 11:00 UTC on Sunday 22 November it is already Monday in Kiritimati (UTC+14)."""
+    for zone, offered in (
+        ("Europe/London", "2026-11-22"),
+        ("Pacific/Kiritimati", "2026-11-23"),
+        ("", "2026-11-22"),
+    ):
+        start.clock[0] = NOW.replace(hour=11)
+        _, _, page = start.request("POST", "/start", {"any": "none", "tz": zone})
+        assert f'id="start" name="start" value="{offered}"' in page, zone

@@ -27,6 +27,7 @@ import attrs
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
+from planner.app.application import local_today
 from planner.core import parsing, redflags, wording
 from planner.core.exceptions import PlannerError
 from planner.core.intake import Choice, Intake, choose
@@ -205,7 +206,13 @@ def stop(ticked: tuple[str, ...], zone_text: str) -> str:
 
 
 def questions(values: Mapping[str, str], errors: Mapping[str, str]) -> str:
-    today = application().now().date()
+    """The second screen; the first day offered is today where the phone is (its time zone, when the
+    first screen could read it), not where the server is."""
+    try:
+        zone = parsing.parse_zone(values.get("tz", ""))
+    except PlannerError:
+        zone = "UTC"
+    today = local_today(zone, application().now())
     return render_template(
         "start_questions.html",
         proof=sign("screened"),
