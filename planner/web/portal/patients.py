@@ -1,129 +1,28 @@
-"""The clinic portal, under /portal: log in, see who needs attention first, open a patient, act.
-
-Sessions are Flask-Login's, keyed by a server-side session (planner.app.clinic: a new id at every
-login, ended by logout, idle and absolute timeouts); every form carries a Flask-WTF CSRF token.
-URLs hold nothing but opaque ids: the search is posted, not put in the address. Another clinic's
-plan or alert is a 404, exactly like an id that does not exist.
-"""
+"""The patient list, a new plan, one patient's page, and the clinician's actions on it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, session
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask import Response, abort, render_template, request
 
-from planner.app.clinic import Portal, Throttled
 from planner.core import parsing
-from planner.core.exceptions import NotFound, PlannerError
+from planner.core.exceptions import PlannerError
 from planner.core.follow_up import PatientStatus
 from planner.core.model import ActionKind, ClinicianAction, Prescription
 from planner.core.prescription_checks import day_names, default_strength_days
 from planner.core.redflags import red_flag
 from planner.export import chart
-from planner.store.clinic_records import Clinician
 from planner.store.database import TokenKind
-from planner.web.context import application, same_origin
+from planner.web.context import application
 from planner.web.form_fields import PATTERNS, FieldErrors, Parser, parse_fields, refused_at, run_days
+from planner.web.portal.common import address, back_to, blueprint, me, planner_errors, portal
 
-blueprint = Blueprint("portal", __name__, url_prefix="/portal")
 PAGE_DAYS = 14
 ACTIONS = {kind.value: kind for kind in ActionKind}
-OPEN_PAGES = ("portal.login", "portal.set_password")  # the only pages without a session
 ROTATE = {"feed": TokenKind.FEED, "checkin": TokenKind.CHECKIN}
-
-
-class PortalUser(UserMixin):  # type: ignore[misc]
-    """The logged-in clinician; Flask-Login keeps the server-side session token as the user id."""
-
-    def __init__(self, clinician: Clinician, token: str) -> None:
-        self.clinician, self.token = clinician, token
-
-    def get_id(self) -> str:
-        return self.token
-
-
-def portal() -> Portal:
-    return Portal(application())
-
-
-def me() -> Clinician:
-    user: PortalUser = current_user
-    return user.clinician
-
-
-def address() -> str:
-    return (request.remote_addr or "")[:64]
-
-
-def install(web: Flask) -> None:
-    """Flask-Login on the app; the portal's session cookie is HttpOnly, SameSite=Lax, and Secure
-    behind https (set in planner.web)."""
-    manager = LoginManager()
-    manager.init_app(web)
-
-    manager.user_loader(load_user)
-
-
-def load_user(token: str) -> PortalUser | None:
-    """The session's clinician, while the session lives (the timeouts are checked in the store)."""
-    person = portal().clinician_for(token)
-    return None if person is None else PortalUser(person, token)
-
-
-@blueprint.before_request
-def logged_in_and_same_site() -> Response | None:
-    """Every portal page but the login needs a live session; every form post must come from us."""
-    if request.method == "POST" and not same_origin():
-        return Response("Cross-site form posts are refused\n", 403, mimetype="text/plain")
-    if request.endpoint not in OPEN_PAGES and not current_user.is_authenticated:
-        return redirect("/portal/login", code=303)  # type: ignore[return-value]
-    return None
-
-
-def planner_errors(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A refused action (bad date, missing note) is a 400 with its one line; another clinic's id, 404."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except NotFound:
-            abort(404)
-        except PlannerError as error:
-            return Response(f"{error}\n", 400, mimetype="text/plain")
-
-    return wrapped
-
-
-# -- logging in and out -----------------------------------------------------------------------------
-@blueprint.route("/login", methods=["GET", "POST"])
-def login() -> Any:
-    if request.method == "GET":
-        return render_template("portal_login.html", error="", email="")
-    email = request.form.get("email", "")
-    try:
-        person, token = portal().login(email, request.form.get("password", ""), address())
-    except Throttled as error:
-        return render_template("portal_login.html", error=str(error), email=email), 429
-    except PlannerError as error:
-        return render_template("portal_login.html", error=str(error), email=email), 401
-    session.clear()  # nothing from before the login survives it
-    login_user(PortalUser(person, token))
-    return redirect("/portal/", code=303)
-
-
-@blueprint.post("/logout")
-def logout() -> Response:
-    user: PortalUser = current_user
-    portal().logout(user.token, address())
-    logout_user()
-    session.clear()
-    return redirect("/portal/login", code=303)  # type: ignore[return-value]
 
 
 # -- the patient list -------------------------------------------------------------------------------
@@ -210,40 +109,6 @@ def create_plan() -> Any:
     return back_to(plan_id)
 
 
-# -- a clinic list ----------------------------------------------------------------------------------
-ROSTER_BYTES = 1024 * 1024
-
-
-@blueprint.route("/roster", methods=["GET", "POST"])
-@planner_errors
-def roster() -> Any:
-    """Upload a roster CSV: the `issue` command for this clinic, its per-line report, and the
-    handouts, calendars and index as one zip (kept ten minutes in the database, for this clinic)."""
-    if request.method == "GET":
-        return render_template("portal_roster.html", me=me(), outcomes=None, download="")
-    request.max_content_length = ROSTER_BYTES
-    upload = request.files.get("roster")
-    if upload is None or not upload.filename:
-        return Response("roster: choose a CSV file to upload\n", 400, mimetype="text/plain")
-    try:
-        text = upload.read().decode("utf-8")
-    except UnicodeDecodeError:
-        return Response(
-            "roster: the file is not UTF-8 text (save it as CSV UTF-8)\n", 400, mimetype="text/plain"
-        )
-    name = (upload.filename or "roster.csv").rsplit("/", 1)[-1][:100]
-    outcomes, download = portal().issue_roster(me(), text, name, address())
-    return render_template("portal_roster.html", me=me(), outcomes=outcomes, download=download)
-
-
-@blueprint.get("/roster/<download>.zip")
-@planner_errors
-def roster_zip(download: str) -> Response:
-    response = Response(portal().roster_zip(me(), download), mimetype="application/zip")
-    response.headers["Content-Disposition"] = 'attachment; filename="handouts.zip"'
-    return response
-
-
 # -- one patient ------------------------------------------------------------------------------------
 @blueprint.get("/patients/<plan_id>")
 @planner_errors
@@ -278,11 +143,6 @@ def patient(plan_id: str) -> str:
             d.rule == "clinician-hold" for s in view.plan.sessions if s.date >= today for d in s.decisions
         ),
     )
-
-
-def back_to(plan_id: str) -> Response:
-    """After an action, the patient's page again (303: a reload does not post twice)."""
-    return redirect(f"/portal/patients/{plan_id}", code=303)  # type: ignore[return-value]
 
 
 @blueprint.post("/patients/<plan_id>/actions/<kind>")
@@ -363,49 +223,3 @@ def calendar(plan_id: str) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="plan-{plan_id}.ics"'
     return response
-
-
-# -- the clinic's admin: clinicians and settings --------------------------------------------------
-@blueprint.route("/clinicians", methods=["GET", "POST"])
-@planner_errors
-def clinicians() -> Any:
-    """Admins add clinicians (each sets a password through a one-time link) and set the number of
-    days without a report that raises a silence alert."""
-    link = ""
-    if request.method == "POST":
-        if request.form.get("what") == "silence":
-            portal().set_silence_days(me(), request.form.get("silence_days", ""), address())
-        else:
-            token = portal().invite(
-                me(),
-                request.form.get("email", ""),
-                request.form.get("name", ""),
-                is_admin=request.form.get("admin") == "yes",
-                address=address(),
-            )
-            link = f"{application().settings.public_url}/portal/set-password/{token}"
-    people, silence = portal().clinic_settings(me())
-    return render_template("portal_clinicians.html", me=me(), people=people, silence=silence, link=link)
-
-
-@blueprint.route("/set-password/<token>", methods=["GET", "POST"])
-def set_password(token: str) -> Any:
-    """A one-time link from the clinic's admin; the token is checked only when it is used."""
-    if request.method == "GET":
-        return render_template("portal_set_password.html", me=None, error="")
-    password = request.form.get("password", "")
-    if password != request.form.get("again", ""):
-        return render_template("portal_set_password.html", me=None, error="The two passwords differ"), 400
-    try:
-        portal().set_password(token, password, address())
-    except NotFound as error:
-        return render_template("portal_set_password.html", me=None, error=str(error)), 404
-    except PlannerError as error:
-        return render_template("portal_set_password.html", me=None, error=str(error)), 400
-    return redirect("/portal/login", code=303)
-
-
-@blueprint.get("/audit")
-@planner_errors
-def audit() -> str:
-    return render_template("portal_audit.html", me=me(), rows=portal().audit_trail(me()))

@@ -1,0 +1,86 @@
+"""Logging in and out, the clinic admin's clinicians and settings, one-time password links, and the
+audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, redirect, render_template, request, session
+from flask_login import current_user, login_user, logout_user
+
+from planner.app.clinic import Throttled
+from planner.core.exceptions import NotFound, PlannerError
+from planner.web.context import application
+from planner.web.portal.common import PortalUser, address, blueprint, me, planner_errors, portal
+
+
+# -- logging in and out -----------------------------------------------------------------------------
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    if request.method == "GET":
+        return render_template("portal_login.html", error="", email="")
+    email = request.form.get("email", "")
+    try:
+        person, token = portal().login(email, request.form.get("password", ""), address())
+    except Throttled as error:
+        return render_template("portal_login.html", error=str(error), email=email), 429
+    except PlannerError as error:
+        return render_template("portal_login.html", error=str(error), email=email), 401
+    session.clear()  # nothing from before the login survives it
+    login_user(PortalUser(person, token))
+    return redirect("/portal/", code=303)
+
+
+@blueprint.post("/logout")
+def logout() -> Response:
+    user: PortalUser = current_user
+    portal().logout(user.token, address())
+    logout_user()
+    session.clear()
+    return redirect("/portal/login", code=303)  # type: ignore[return-value]
+
+
+# -- the clinic's admin: clinicians and settings --------------------------------------------------
+@blueprint.route("/clinicians", methods=["GET", "POST"])
+@planner_errors
+def clinicians() -> Any:
+    """Admins add clinicians (each sets a password through a one-time link) and set the number of
+    days without a report that raises a silence alert."""
+    link = ""
+    if request.method == "POST":
+        if request.form.get("what") == "silence":
+            portal().set_silence_days(me(), request.form.get("silence_days", ""), address())
+        else:
+            token = portal().invite(
+                me(),
+                request.form.get("email", ""),
+                request.form.get("name", ""),
+                is_admin=request.form.get("admin") == "yes",
+                address=address(),
+            )
+            link = f"{application().settings.public_url}/portal/set-password/{token}"
+    people, silence = portal().clinic_settings(me())
+    return render_template("portal_clinicians.html", me=me(), people=people, silence=silence, link=link)
+
+
+@blueprint.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str) -> Any:
+    """A one-time link from the clinic's admin; the token is checked only when it is used."""
+    if request.method == "GET":
+        return render_template("portal_set_password.html", me=None, error="")
+    password = request.form.get("password", "")
+    if password != request.form.get("again", ""):
+        return render_template("portal_set_password.html", me=None, error="The two passwords differ"), 400
+    try:
+        portal().set_password(token, password, address())
+    except NotFound as error:
+        return render_template("portal_set_password.html", me=None, error=str(error)), 404
+    except PlannerError as error:
+        return render_template("portal_set_password.html", me=None, error=str(error)), 400
+    return redirect("/portal/login", code=303)
+
+
+@blueprint.get("/audit")
+@planner_errors
+def audit() -> str:
+    return render_template("portal_audit.html", me=me(), rows=portal().audit_trail(me()))
