@@ -7,18 +7,17 @@ that is down loses nothing. Plans outside any clinic are left alone.
 from __future__ import annotations
 
 import datetime as dt
-import smtplib
 import sys
 import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from planner.app.mailer import SmtpSettings, send
 from planner.core import follow_up
 from planner.core.follow_up import PatientStatus, Summary
 
 if TYPE_CHECKING:
     from planner.app.application import App
+    from planner.app.mailer import SmtpSettings
     from planner.store.database import Records
 
 SWEEP_SECONDS = 300
@@ -106,7 +105,12 @@ def sweep(app: App, fresh_for: dt.timedelta | None = None) -> int:
 
 
 def deliver_mail(app: App, smtp: SmtpSettings | None) -> int:
-    """Send what the outbox holds and is due; a failure waits and is tried again. The number sent."""
+    """Send what the outbox holds and is due; a failure waits and is tried again. The number sent.
+    (smtplib and email load here, not for every command that records a report.)"""
+    import smtplib
+
+    from planner.app.mailer import send
+
     if smtp is None:
         return 0
     now = app.now()
