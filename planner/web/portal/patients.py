@@ -115,10 +115,16 @@ def create_plan() -> Any:
 def patient(plan_id: str) -> str:
     record = portal().patient(me(), plan_id)
     view = record.view
-    rx = view.plan.prescription
-    week = next((a for a in reversed(view.actions) if a.kind is ActionKind.CHANGE_WEEK), None)
+    rx = view.plan.prescription  # the week as it stands, after any change a clinician made
     today = view.today
     weeks = view.progress()
+    dated = [
+        (s.date, d)
+        for s in view.plan.sessions
+        if s.date <= today
+        for d in s.decisions
+        if d.rule not in ("rest-day", "strength-frequency", "mobility")
+    ][-40:]
     return render_template(
         "portal_patient.html",
         me=me(),
@@ -126,22 +132,14 @@ def patient(plan_id: str) -> str:
         plan=view.plan,
         plan_id=plan_id,
         patterns=PATTERNS,
-        current_days=day_names(week.run_days if week else rx.run_days),
-        current_time=(week.session_time if week and week.session_time else rx.session_time).strftime("%H:%M"),
+        current_days=day_names(rx.run_days),
+        current_time=rx.session_time.strftime("%H:%M"),
         today=today,
         upcoming=[s for s in view.plan.sessions if today <= s.date < today + dt.timedelta(days=PAGE_DAYS)],
         reports=sorted(view.checkins, key=lambda c: c.date, reverse=True),
-        decisions=[
-            (s.date, d)
-            for s in view.plan.sessions
-            if s.date <= today
-            for d in s.decisions
-            if d.rule not in ("rest-day", "strength-frequency", "mobility")
-        ][-40:],
+        decisions=dated,
+        notes=[note for note in view.plan.notes if note.text not in {d.text for _, d in dated}],
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
-        held=any(
-            d.rule == "clinician-hold" for s in view.plan.sessions if s.date >= today for d in s.decisions
-        ),
     )
 
 
