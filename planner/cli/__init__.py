@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 import sys
 
-from planner.cli import catalog, clinic, exports, feeds, plans, portal, server
+from planner.cli import catalog, clinic, exports, feeds, outcomes, plans, portal, server
 from planner.cli.root import PROG, cli
 
 for command in (
@@ -23,6 +23,7 @@ for command in (
     clinic.demo,
     portal.clinician,
     portal.alerts,
+    outcomes.outcome,
 ):
     cli.add_command(command)
 

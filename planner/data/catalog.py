@@ -19,13 +19,13 @@ from planner.data.protocols import load_protocols
 
 
 def check_clinic_dir(folder: Path) -> None:
-    """A clinic folder must exist and hold exercises/ or protocols/: a misspelt one is an error, not
-    a silent fallback to the built-in data."""
+    """A clinic folder must exist and hold exercises/, protocols/ or measures/: a misspelt one is an
+    error, not a silent fallback to the built-in data."""
     if not folder.is_dir():
         raise DataError(str(folder), "", "", "no such clinic folder")
-    if not (folder / "exercises").is_dir() and not (folder / "protocols").is_dir():
+    if not any((folder / name).is_dir() for name in ("exercises", "protocols", "measures")):
         raise DataError(
-            str(folder), "", "", "a clinic folder needs an exercises/ or protocols/ folder inside"
+            str(folder), "", "", "a clinic folder needs an exercises/, protocols/ or measures/ folder inside"
         )
 
 

@@ -26,9 +26,14 @@ def validate_path(path: Path) -> str:
     if "level" in data:
         protocol = read_protocol(path, load_library([builtin_dir("exercises")]))
         return f"protocol {protocol.id!r} valid ({len(protocol.levels)} levels)"
+    if "measure" in data:
+        from planner.data.measures import load_measures
+
+        ids = ", ".join(m.id for m in load_measures(path))
+        return f"measures file valid ({ids})"
     if "clinic" in data:
         from planner.data.clinic import load_clinic
 
         clinic = load_clinic(path)
         return f"clinic file valid ({clinic.name})"
-    raise DataError(str(path), "", "", "not an exercise, pose, protocol or clinic file")
+    raise DataError(str(path), "", "", "not an exercise, pose, protocol, measure or clinic file")

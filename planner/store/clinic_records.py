@@ -117,6 +117,14 @@ class ClinicRecords:
         query = sa.select(clinics.c.silence_days).where(clinics.c.id == clinic_id)
         return int(self.connection.execute(query).scalar_one())
 
+    def outcome_weeks(self, clinic_id: int) -> int:
+        """How often (in weeks) the clinic asks its patients for outcome measures."""
+        query = sa.select(clinics.c.outcome_weeks).where(clinics.c.id == clinic_id)
+        return int(self.connection.execute(query).scalar_one())
+
+    def set_outcome_weeks(self, clinic_id: int, weeks: int) -> None:
+        self.connection.execute(clinics.update().where(clinics.c.id == clinic_id).values(outcome_weeks=weeks))
+
     def add_clinician(
         self, clinic_id: int, email: str, name: str, password_hash: str, is_admin: bool, now: dt.datetime
     ) -> int:

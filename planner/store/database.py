@@ -43,6 +43,7 @@ from planner.store import calendar_sync, migrate
 from planner.store.calendar_sync import CalendarSync, utc_text
 from planner.store.clinic_records import ClinicRecords
 from planner.store.migrate import WRITE
+from planner.store.outcome_records import OutcomeRecords
 from planner.store.schema import checkins, clinician_actions, feed_tokens, plans
 
 T = TypeVar("T")
@@ -134,6 +135,11 @@ class Records:
     def clinic(self) -> ClinicRecords:
         """The portal's records (clinicians, alerts, audit) in the same transaction."""
         return ClinicRecords(self.connection)
+
+    @property
+    def outcomes(self) -> OutcomeRecords:
+        """Outcome scores in the same transaction."""
+        return OutcomeRecords(self.connection)
 
     # -- plans --------------------------------------------------------------------------------
     def create_plan(

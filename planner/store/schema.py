@@ -23,6 +23,7 @@ plans = sa.Table(
     sa.Column("calendar_changed_at", sa.String(32)),
     sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), index=True),
     sa.Column("clinician_id", sa.Integer, sa.ForeignKey("clinicians.id")),
+    sa.Column("erased_at", sa.String(32)),  # identifying data erased after the clinic's retention
 )
 checkins = sa.Table(
     "checkins",
@@ -76,6 +77,8 @@ clinics = sa.Table(
     sa.Column("name", sa.String(200), nullable=False, unique=True),
     sa.Column("silence_days", sa.Integer, nullable=False, server_default="7"),
     sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("outcome_weeks", sa.Integer, nullable=False, server_default="3"),
+    sa.Column("retention_days", sa.Integer),  # None: a discharged patient's identity is kept
 )
 clinicians = sa.Table(
     "clinicians",
@@ -172,4 +175,16 @@ downloads = sa.Table(  # a clinic list's zip, kept a short while for the clinic 
     sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), nullable=False),
     sa.Column("expires_at", sa.String(32), nullable=False),
     sa.Column("body", sa.LargeBinary, nullable=False),
+)
+outcome_scores = sa.Table(  # outcome measures (NPRS, PSFS, GROC ...), each with its date and source
+    "outcome_scores",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), nullable=False, index=True),
+    sa.Column("measure", sa.String(40), nullable=False),
+    sa.Column("date", sa.String(10), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("activities", sa.Text, nullable=False, server_default="[]"),  # PSFS: [[activity, score], ...]
+    sa.Column("source", sa.String(254), nullable=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False),
 )
