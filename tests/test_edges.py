@@ -132,7 +132,7 @@ def test_validate_each_kind_of_file(tmp_path: Path) -> None:
     assert "protocols in all" in validate_path(ROOT / "templates")
     other = tmp_path / "other.toml"
     other.write_text('title = "not ours"\n')
-    with pytest.raises(DataError, match="not an exercise, pose, protocol or clinic file"):
+    with pytest.raises(DataError, match="not an exercise, pose, protocol, measure or clinic file"):
         validate_path(other)
     with pytest.raises(DataError, match="no such file or folder"):
         validate_path(tmp_path / "nope.toml")

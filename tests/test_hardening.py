@@ -170,7 +170,7 @@ def test_a_misspelt_clinic_folder_is_an_error(run, tmp_path: Path) -> None:
     assert result.code == 2 and "no such clinic folder" in result.err
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert "needs an exercises/ or protocols/" in run("validate", str(empty)).err
+    assert "needs an exercises/, protocols/ or measures/" in run("validate", str(empty)).err
 
 
 def test_a_read_only_database_can_still_be_read(run, db_url, tmp_path: Path) -> None:
