@@ -357,6 +357,7 @@ class Item:
     exercise_id: str = ""
     dose: str = ""
     role: ItemRole = ItemRole.STEP
+    amount: Dose | None = None  # the dose as numbers, for a timer or a watch; `dose` is how it reads
 
 
 @attrs.frozen
@@ -364,6 +365,7 @@ class Block:
     kind: BlockKind
     minutes: int
     items: tuple[Item, ...]
+    segments: tuple[Segment, ...] = ()  # a walk/run main set's stretches, in order
 
 
 @attrs.frozen

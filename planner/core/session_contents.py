@@ -29,6 +29,7 @@ from planner.core.model import (
 
 REST_BETWEEN_SETS_SECONDS = 30
 SECONDS_PER_REP = 3
+WARM_UP_WALK, COOL_DOWN_WALK = "brisk-walk-warm-up", "cool-down-walk"  # library ids of the walks
 
 
 @attrs.frozen
@@ -61,7 +62,7 @@ def _exercise_items(library: Library, ids: tuple[str, ...]) -> tuple[Item, ...]:
     items = []
     for exercise_id in ids:
         exercise = library.exercise(exercise_id)
-        items.append(Item(exercise.name, exercise.id, exercise.dose.describe()))
+        items.append(Item(exercise.name, exercise.id, exercise.dose.describe(), amount=exercise.dose))
     return tuple(items)
 
 
@@ -75,8 +76,9 @@ def _warm_up(protocol: Protocol, library: Library, gentle: bool) -> Block:
         drills = tuple(d for d in drills if library.exercise(d).impact.value in ("none", "low"))
     walk = Item(
         f"Brisk walk, {protocol.warm_up_walk_minutes} min",
-        "brisk-walk-warm-up",
+        WARM_UP_WALK,
         f"{protocol.warm_up_walk_minutes} min",
+        amount=Dose(minutes=protocol.warm_up_walk_minutes),
     )
     items = ((walk,) if protocol.warm_up_walk_minutes else ()) + _exercise_items(library, drills)
     return Block(BlockKind.WARM_UP, protocol.warm_up_walk_minutes + _minutes(library, drills), items)
@@ -86,8 +88,9 @@ def _cool_down(protocol: Protocol, library: Library) -> Block:
     stretches = protocol.cool_down_stretches
     walk = Item(
         f"Easy walk, {protocol.cool_down_walk_minutes} min",
-        "cool-down-walk",
+        COOL_DOWN_WALK,
         f"{protocol.cool_down_walk_minutes} min",
+        amount=Dose(minutes=protocol.cool_down_walk_minutes),
     )
     items = ((walk,) if protocol.cool_down_walk_minutes else ()) + _exercise_items(library, stretches)
     return Block(BlockKind.COOL_DOWN, protocol.cool_down_walk_minutes + _minutes(library, stretches), items)
@@ -141,7 +144,7 @@ def level_session(
     items = [Item(f"{exercise.name}: {pattern}", exercise.id, f"{main_minutes} min")]
     if level.effort:
         items.append(Item(f"Effort: {level.effort}"))
-    main = Block(BlockKind.MAIN_SET, main_minutes, tuple(items))
+    main = Block(BlockKind.MAIN_SET, main_minutes, tuple(items), segments)
     blocks = (
         _warm_up(protocol, library, gentle=False),
         main,
@@ -174,7 +177,14 @@ def low_impact_session(
     main = Block(
         BlockKind.MAIN_SET,
         minutes,
-        (Item(f"{exercise.name}, easy and steady", exercise.id, f"{minutes} min"),),
+        (
+            Item(
+                f"{exercise.name}, easy and steady",
+                exercise.id,
+                f"{minutes} min",
+                amount=Dose(minutes=minutes),
+            ),
+        ),
     )
     blocks = (
         _warm_up(protocol, library, gentle=True),
@@ -195,7 +205,9 @@ def strength_session(
         ids = tuple(
             dict.fromkeys(library.exercise(i).easier[0] if library.exercise(i).easier else i for i in ids)
         )
-    gentle_warm_up = Block(BlockKind.WARM_UP, 5, (Item("March on the spot and move gently, 5 min"),))
+    gentle_warm_up = Block(
+        BlockKind.WARM_UP, 5, (Item("March on the spot and move gently, 5 min", amount=Dose(minutes=5)),)
+    )
     main = Block(BlockKind.EXERCISES, _minutes(library, ids), _exercise_items(library, ids))
     title = "Strength · core and legs" + (" (easier)" if easier else "")
     return _session(slot, SessionKind.STRENGTH, title, "Strength", "", (gentle_warm_up, main), decisions)

@@ -319,3 +319,30 @@ ENTRY_MET_PROJECTED = (
     "If a check-in shows pain within this programme's entry criteria, running starts here, at {level}."
 )
 REPORT_DATE = "{text} (your check-in of {day})"
+
+# -- the session in hand: the guided timer, the watch, the two-step check-in, the home page ---------
+PART_HEADING = {  # a session's parts as a runner names them
+    "warm-up": "Warm up",
+    "main set": "Main set",
+    "cool-down": "Cool down",
+    "exercises": "Exercises",
+}
+STEP_RUN = "Run"
+STEP_WALK = "Walk"
+STEP_WARM_UP_WALK = "Warm-up walk"
+STEP_COOL_DOWN_WALK = "Cool-down walk"
+STEP_REST = "Rest"
+STEP_SET = "{name}: set {nth} of {sets}"
+STEP_SIDE = {"left": "{text}, left side", "right": "{text}, right side"}
+GUIDE_DONE = "Session finished. Well done! Now tell us how it went."
+GUIDE_NEXT = "Next: {text}"
+MORNING_QUESTION = "How is your back this morning, after {session} on {day}?"
+MORNING_LABEL = "Pain now (0 none, 10 worst)"
+MORNING_SAVED = "Thank you: your morning score is saved."
+MORNING_NEEDS_REPORT = "date: {day} has no check-in yet; check in for the session first"
+HOME_TITLE = "Rehab Planner"
+HOME_TEXT = (
+    "This server keeps graded return-to-running plans. To see your plan on this phone, open your "
+    "check-in link once: it is on your printed programme (the second QR code), or ask your clinician."
+)
+HOME_START = "New here? Make your own plan"

@@ -3,6 +3,8 @@
 GET  /p/<feed token>        the plan at a glance and subscribe buttons; the check-in form too when
                             this phone keeps the plan's check-in secret (a cookie set by /c/...)
 GET  /c/<check-in secret>   the same page with the form, and this phone remembers the secret
+GET  /p/<feed token>/run-<day>.fit, /c/<check-in secret>/run-<day>.fit
+                            that day's running session as a watch workout (FIT)
 POST /c/<check-in secret>/checkin
                             record a check-in: CSRF token, Origin and Sec-Fetch-Site checked, and a
                             submission id so a double submit stores one report
@@ -29,6 +31,7 @@ from planner.core.redflags import red_flag
 from planner.export import chart
 from planner.store.database import TokenKind
 from planner.web.context import application, plan_id_for, same_origin
+from planner.web.watch import workout_download
 
 PAGE_DAYS = 14
 RECENT_DAYS = 7
@@ -87,6 +90,7 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         saved=request.args.get("saved") == "1",
         new=request.args.get("new") == "1" and checkin_secret is not None,
         handout_path=f"/c/{checkin_secret}/handout.pdf" if checkin_secret else "",
+        workout_base=f"/c/{checkin_secret}" if checkin_secret else f"/p/{feed_token}" if feed_token else "",
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
     )
     return html
@@ -125,6 +129,16 @@ def handout(secret: str) -> Response:
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="rehab-plan.pdf"'
     return response
+
+
+@blueprint.get("/p/<token>/run-<day>.fit")
+def page_workout(token: str, day: str) -> Response:
+    return workout_download(application().plan(plan_id_for(token)), day)
+
+
+@blueprint.get("/c/<secret>/run-<day>.fit")
+def checkin_workout(secret: str, day: str) -> Response:
+    return workout_download(application().plan(plan_id_for(secret, TokenKind.CHECKIN)), day)
 
 
 @blueprint.post("/c/<secret>/checkin")

@@ -19,6 +19,7 @@ from planner.store.database import TokenKind
 from planner.web.context import application
 from planner.web.form_fields import PATTERNS, FieldErrors, Parser, parse_fields, refused_at, run_days
 from planner.web.portal.common import address, back_to, blueprint, me, planner_errors, portal
+from planner.web.watch import workout_download
 
 PAGE_DAYS = 14
 ACTIONS = {kind.value: kind for kind in ActionKind}
@@ -210,6 +211,13 @@ def qr(plan_id: str, which: str) -> Response:
     return Response(
         qr_svg(addresses.page if kind is TokenKind.FEED else addresses.checkin), mimetype="image/svg+xml"
     )
+
+
+@blueprint.get("/patients/<plan_id>/run-<day>.fit")
+@planner_errors
+def workout(plan_id: str, day: str) -> Response:
+    """A running session for the patient's watch (FIT), as the phone page offers it."""
+    return workout_download(portal().download(me(), plan_id, "workout", address()), day)
 
 
 @blueprint.get("/patients/<plan_id>/calendar.ics")
