@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import attrs
 
-from planner.core.model import Soreness, Urgency
+from planner.core.model import BlockKind, Soreness, Urgency
 from planner.core.pain_scale import ACCEPTABLE_PAIN, SAFE_PAIN
 
 # -- the pain scale ---------------------------------------------------------------------------
@@ -322,10 +322,11 @@ REPORT_DATE = "{text} (your check-in of {day})"
 
 # -- the session in hand: the guided timer, the watch, the two-step check-in, the home page ---------
 PART_HEADING = {  # a session's parts as a runner names them
-    "warm-up": "Warm up",
-    "main set": "Main set",
-    "cool-down": "Cool down",
-    "exercises": "Exercises",
+    BlockKind.WARM_UP: "Warm up",
+    BlockKind.MAIN_SET: "Main set",
+    BlockKind.COOL_DOWN: "Cool down",
+    BlockKind.EXERCISES: "Exercises",
+    BlockKind.ADVICE: "Good to know",
 }
 STEP_RUN = "Run"
 STEP_WALK = "Walk"
@@ -334,8 +335,14 @@ STEP_COOL_DOWN_WALK = "Cool-down walk"
 STEP_REST = "Rest"
 STEP_SET = "{name}: set {nth} of {sets}"
 STEP_SIDE = {"left": "{text}, left side", "right": "{text}, right side"}
+GUIDE_INTRO = (
+    "The timer says each change out loud, beeps and vibrates, and keeps the screen on. If the phone "
+    "locks, it keeps time: unlock it to see where you are."
+)
 GUIDE_DONE = "Session finished. Well done! Now tell us how it went."
 GUIDE_NEXT = "Next: {text}"
+GUIDE_STEP = "step {nth} of {total}"
+GUIDE_PAUSE, GUIDE_RESUME = "Pause", "Resume"
 MORNING_QUESTION = "How is your back this morning, after {session} on {day}?"
 MORNING_LABEL = "Pain now (0 none, 10 worst)"
 MORNING_SAVED = "Thank you: your morning score is saved."

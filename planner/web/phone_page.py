@@ -24,13 +24,14 @@ from typing import Any
 from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from planner.core import parsing, wording
+from planner.core import guide, parsing, wording
 from planner.core.exceptions import PlannerError
-from planner.core.model import CheckIn, Soreness, Status
+from planner.core.model import CheckIn, Session, Soreness, Status
 from planner.core.redflags import red_flag
 from planner.export import chart
 from planner.store.database import TokenKind
 from planner.web.context import application, plan_id_for, same_origin
+from planner.web.headers import own_script_allowed
 from planner.web.watch import workout_download
 
 PAGE_DAYS = 14
@@ -48,6 +49,34 @@ blueprint = Blueprint("phone_page", __name__)
 def csrf_for(secret: str) -> str:
     key = hmac.new(application().feed_key, b"csrf", hashlib.sha256).digest()
     return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
+
+
+def guide_for(session: Session | None, today: dt.date) -> dict[str, Any] | None:
+    """Today's session as the guided timer runs it: its steps as the planner made them, and the
+    words the timer says; None when there is nothing to time."""
+    if session is None or session.date != today:
+        return None
+    steps = guide.flat(guide.timed(session))
+    if not steps:
+        return None
+    return {
+        "key": session.slot,
+        "date": session.date.isoformat(),
+        "checkin": "checkin-form",
+        "intro": wording.GUIDE_INTRO,
+        "total": sum(s.seconds for s in steps),
+        "steps": [
+            {"kind": s.kind.value, "part": wording.PART_HEADING[s.part], "text": s.text, "seconds": s.seconds}
+            for s in steps
+        ],
+        "words": {
+            "next": wording.GUIDE_NEXT,
+            "done": wording.GUIDE_DONE,
+            "step": wording.GUIDE_STEP,
+            "pause": wording.GUIDE_PAUSE,
+            "resume": wording.GUIDE_RESUME,
+        },
+    }
 
 
 def render_page(plan_id: str, checkin_secret: str | None) -> str:
@@ -90,6 +119,7 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         saved=request.args.get("saved") == "1",
         new=request.args.get("new") == "1" and checkin_secret is not None,
         handout_path=f"/c/{checkin_secret}/handout.pdf" if checkin_secret else "",
+        guide=guide_for(focus, today),
         workout_base=f"/c/{checkin_secret}" if checkin_secret else f"/p/{feed_token}" if feed_token else "",
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
     )
@@ -97,6 +127,7 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
 
 
 @blueprint.get("/p/<token>")
+@own_script_allowed
 def page(token: str) -> str:
     plan_id = plan_id_for(token)
     kept = request.cookies.get(COOKIE, "")
@@ -105,6 +136,7 @@ def page(token: str) -> str:
 
 
 @blueprint.get("/c/<secret>")
+@own_script_allowed
 def checkin_page(secret: str) -> Response:
     plan_id = plan_id_for(secret, TokenKind.CHECKIN)
     response = Response(render_page(plan_id, secret), mimetype="text/html")
