@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 import attrs
+
+if TYPE_CHECKING:
+    from planner.core.programme import Programme
 
 
 class Category(enum.StrEnum):
@@ -29,6 +33,23 @@ class Impact(enum.StrEnum):
     LOW = "low"
     MODERATE = "moderate"
     HIGH = "high"
+
+
+class Access(enum.StrEnum):
+    """What a patient may not have at hand: an exercise needing one is offered only to those who do."""
+
+    POOL = "pool"
+    BIKE = "bike"
+    GYM = "gym"  # an elliptical trainer, a stair climber
+    FOAM_ROLLER = "foam-roller"
+
+
+class Effort(enum.StrEnum):
+    """How the day's strength or mobility exercises felt: the report that gates their progression."""
+
+    EASY = "easy"
+    RIGHT = "right"
+    HARD = "hard"
 
 
 class SessionKind(enum.StrEnum):
@@ -167,6 +188,19 @@ class Dose:
 
 
 @attrs.frozen
+class Progression:
+    """How far and by how much an exercise's dose may grow: the ceiling is also the most a clinician
+    may prescribe. Body-weight ladder: more reps, then a longer hold, then the harder variant."""
+
+    reps_step: int = 0
+    max_reps: int | None = None
+    hold_step: int = 0
+    max_hold_seconds: int | None = None
+    max_sets: int | None = None
+    max_minutes: int | None = None
+
+
+@attrs.frozen
 class Source:
     """Where a rule or a figure comes from; `verified` is False for second-hand facts."""
 
@@ -196,6 +230,8 @@ class Exercise:
     sources: tuple[str, ...]
     image: str = ""
     origin: str = ""
+    needs: tuple[Access, ...] = ()
+    progression: Progression = Progression()
 
 
 @attrs.frozen
@@ -314,6 +350,7 @@ class CheckIn:
     flare_up: bool = False
     note: str = ""
     stiff_or_swollen: bool = False
+    strength_felt: Effort | None = None
 
 
 class ActionKind(enum.StrEnum):
@@ -326,6 +363,7 @@ class ActionKind(enum.StrEnum):
     LEVEL_UP = "level-up"  # from the action's date, one running level higher
     LEVEL_DOWN = "level-down"  # from the action's date, one running level lower
     CHANGE_WEEK = "change-week"  # from the action's date, other run days and session time
+    PROGRAMME = "programme"  # from `starts`, the patient's programme is `programme`
 
 
 @attrs.frozen
@@ -339,6 +377,8 @@ class ClinicianAction:
     until: dt.date | None = None  # a hold's last day off running is the day before
     run_days: tuple[int, ...] = ()  # a changed week: the new run days ...
     session_time: dt.time | None = None  # ... and the new session time
+    programme: Programme | None = None  # a changed programme ...
+    starts: dt.date | None = None  # ... from this day (the action's date by default)
 
 
 @attrs.frozen

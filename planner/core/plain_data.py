@@ -1,11 +1,13 @@
-"""Plain-data forms of prescriptions and check-ins: how the store keeps them and JSON shows them."""
+"""Plain-data forms of prescriptions, check-ins and programmes: how the store keeps them and JSON
+shows them."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from planner.core.model import CheckIn, Prescription, Soreness
+from planner.core.model import Access, CheckIn, Dose, Effort, Prescription, Soreness
+from planner.core.programme import Part, Prescribed, Programme
 
 
 def prescription_to_dict(rx: Prescription) -> dict[str, Any]:
@@ -40,7 +42,7 @@ def prescription_from_dict(data: dict[str, Any]) -> Prescription:
 
 
 def checkin_to_dict(checkin: CheckIn) -> dict[str, Any]:
-    return {
+    data = {
         "date": checkin.date.isoformat(),
         "done": checkin.done,
         "pain_during": checkin.pain_during,
@@ -51,6 +53,9 @@ def checkin_to_dict(checkin: CheckIn) -> dict[str, Any]:
         "note": checkin.note,
         "stiff_or_swollen": checkin.stiff_or_swollen,
     }
+    if checkin.strength_felt is not None:  # older reports never asked
+        data["strength_felt"] = checkin.strength_felt.value
+    return data
 
 
 def checkin_from_dict(data: dict[str, Any]) -> CheckIn:
@@ -64,4 +69,44 @@ def checkin_from_dict(data: dict[str, Any]) -> CheckIn:
         flare_up=data.get("flare_up", False),
         note=data.get("note", ""),
         stiff_or_swollen=data.get("stiff_or_swollen", False),
+        strength_felt=Effort(data["strength_felt"]) if data.get("strength_felt") else None,
     )
+
+
+def dose_to_dict(dose: Dose) -> dict[str, Any]:
+    return {
+        "sets": dose.sets,
+        "reps": dose.reps,
+        "hold_seconds": dose.hold_seconds,
+        "minutes": dose.minutes,
+        "per_side": dose.per_side,
+        "note": dose.note,
+    }
+
+
+def programme_to_dict(programme: Programme) -> dict[str, Any]:
+    """Each part's exercises with dose, note and fixed flag, and what the patient has."""
+    data: dict[str, Any] = {
+        part.value: [
+            {"exercise": p.exercise, **dose_to_dict(p.dose), "fixed": p.fixed} for p in programme.part(part)
+        ]
+        for part in Part
+    }
+    data["access"] = [a.value for a in programme.access]
+    return data
+
+
+def programme_from_dict(data: dict[str, Any]) -> Programme:
+    def prescribed(item: dict[str, Any]) -> Prescribed:
+        dose = Dose(
+            sets=item.get("sets"),
+            reps=item.get("reps"),
+            hold_seconds=item.get("hold_seconds"),
+            minutes=item.get("minutes"),
+            per_side=item.get("per_side", False),
+            note=item.get("note", ""),
+        )
+        return Prescribed(item["exercise"], dose, item.get("fixed", False))
+
+    parts = {part.name.lower(): tuple(prescribed(i) for i in data[part.value]) for part in Part}
+    return Programme(**parts, access=tuple(Access(a) for a in data["access"]))

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 import attrs
 
 from planner.core import prescription_checks, rules
+from planner.core import programme as programmes
 from planner.core.catalog import Library
 from planner.core.model import (
     ActionKind,
@@ -41,6 +42,8 @@ from planner.core.model import (
     Status,
     Verdict,
 )
+from planner.core.programme import Part
+from planner.core.progression import Track
 from planner.core.reports import by_day
 from planner.core.session_contents import (
     Slot,
@@ -138,6 +141,7 @@ class _Course:
         reports: dict[dt.date, CheckIn],
         actions: tuple[ClinicianAction, ...],
         today: dt.date,
+        track: Track,
     ) -> None:
         self.rx, self.protocol, self.library, self.reports, self.actions, self.today = (
             rx,
@@ -154,6 +158,7 @@ class _Course:
         self.set_week(rx)
         self.sessions: list[Session] = []
         self.notes: list[Decision] = []
+        self.track = track  # the patient's programme as it stands, and how far it has progressed
 
     def set_week(self, rx: Prescription) -> None:
         """The week's shape from here on: run and strength days, the day for mobility, the time."""
@@ -200,7 +205,8 @@ class _Course:
         return pending
 
     def next_low_impact(self) -> str:
-        choice = self.protocol.low_impact[self.state.low_impact_turn % len(self.protocol.low_impact)]
+        choices = self.track.low_impact()
+        choice = choices[self.state.low_impact_turn % len(choices)]
         self.state.low_impact_turn += 1
         return choice
 
@@ -291,6 +297,7 @@ class _Course:
                 self.next_low_impact(),
                 level.total_seconds(state.attempts) // 60,
                 tuple(decisions),
+                programme=self.track.programme,
                 title_level=level.name,
                 level_id=level.id,
             )
@@ -302,6 +309,7 @@ class _Course:
                 level,
                 state.attempts,
                 tuple(decisions),
+                programme=self.track.programme,
             )
         monday = _monday(day)
         state.week_runs[monday] = state.week_runs.get(monday, 0) + 1
@@ -332,6 +340,7 @@ class _Course:
             self.next_low_impact(),
             minutes,
             tuple(decisions),
+            programme=self.track.programme,
         )
         counted = self.counted_report(day, report)
         if counted is not None:
@@ -484,14 +493,16 @@ class _Course:
     # -- the other days -----------------------------------------------------------------------
     def other_day(self, day: dt.date, report: CheckIn | None) -> Session:
         weekday = day.isoweekday()
+        paused = self.state.paused
         if weekday in self.rx.strength_days:
-            easier = self.state.paused
-            decision = rules.strength_while_paused() if easier else rules.strength_day()
+            decision = rules.strength_while_paused() if paused else rules.strength_day()
+            self.track, rungs, news = self.track.session(Part.STRENGTH, self.library, report, paused=paused)
             slot = self.slot(day, SlotName.STRENGTH, report)
-            session = strength_session(slot, self.protocol, self.library, (decision,), easier=easier)
+            session = strength_session(slot, self.library, rungs, (decision, *news), easier=paused)
         elif weekday == self.mobility_day:
+            self.track, rungs, news = self.track.session(Part.MOBILITY, self.library, report, paused=paused)
             slot = self.slot(day, SlotName.MOBILITY, report)
-            session = mobility_session(slot, self.protocol, self.library, (rules.mobility_day(),))
+            session = mobility_session(slot, self.library, rungs, (rules.mobility_day(), *news))
         else:
             slot = self.slot(day, SlotName.REST, report, asks_report=False)
             session = rest_session(slot, (rules.rest_day(),))
@@ -518,6 +529,7 @@ class _Course:
         while day <= horizon:
             if state.completed and day > self.time.last_event:
                 break
+            self.track = self.track.on(day, self.library)
             if day in self.time.lay_offs:
                 self.lay_off(*self.time.lay_offs[day])
             for change in self.actions:
@@ -558,13 +570,16 @@ def build(
 ) -> Plan:
     """The plan as of `today`: check-ins and clinicians' actions after it are ignored."""
     prescription_checks.check(prescription)
-    rx = prescription
+    rx, actions = prescription, tuple(actions)
     reports = by_day(checkins, rx.start, today)
     done = tuple(sorted((a for a in actions if rx.start <= a.date <= today), key=lambda a: a.date))
+    # A programme may be set before the plan starts (a template at creation): it applies from its day.
+    initial = programmes.from_protocol(protocol, library)
+    track = Track.start(initial, programmes.scheduled(actions, today))
     notes: list[Decision] = []
     if rx.hold_running_until and rx.hold_running_until > rx.start:
         notes.append(rules.clinician_hold(rx.hold_running_until))
-    course = _Course(rx, protocol, library, reports, done, today)
+    course = _Course(rx, protocol, library, reports, done, today, track)
     first_day = rx.start
     if rx.red_flags:  # the screen at the start found a warning sign: nothing until a clinician clears it
         course.refer(rx.start, rx.red_flags)

@@ -26,6 +26,8 @@ from planner.core.model import (
     SlotName,
     Status,
 )
+from planner.core.programme import Part, Programme
+from planner.core.progression import Rung
 
 REST_BETWEEN_SETS_SECONDS = 30
 SECONDS_PER_REP = 3
@@ -58,22 +60,24 @@ def dose_minutes(dose: Dose) -> int:
     return max(1, math.ceil(seconds / 60))
 
 
-def _exercise_items(library: Library, ids: tuple[str, ...]) -> tuple[Item, ...]:
-    items = []
-    for exercise_id in ids:
-        exercise = library.exercise(exercise_id)
-        items.append(Item(exercise.name, exercise.id, exercise.dose.describe(), amount=exercise.dose))
-    return tuple(items)
+def _exercise_items(library: Library, rungs: tuple[Rung, ...]) -> tuple[Item, ...]:
+    return tuple(
+        Item(library.exercise(r.exercise).name, r.exercise, r.dose.describe(), amount=r.dose) for r in rungs
+    )
 
 
-def _minutes(library: Library, ids: tuple[str, ...]) -> int:
-    return sum(dose_minutes(library.exercise(i).dose) for i in ids)
+def _minutes(rungs: tuple[Rung, ...]) -> int:
+    return sum(dose_minutes(r.dose) for r in rungs)
 
 
-def _warm_up(protocol: Protocol, library: Library, gentle: bool) -> Block:
-    drills = protocol.warm_up_drills
+def _rungs(programme: Programme, part: Part) -> tuple[Rung, ...]:
+    return tuple(Rung(p.exercise, p.dose) for p in programme.part(part))
+
+
+def _warm_up(protocol: Protocol, library: Library, programme: Programme, gentle: bool) -> Block:
+    drills = _rungs(programme, Part.WARM_UP)
     if gentle:  # no jumping while running is off the table
-        drills = tuple(d for d in drills if library.exercise(d).impact.value in ("none", "low"))
+        drills = tuple(d for d in drills if library.exercise(d.exercise).impact.value in ("none", "low"))
     walk = Item(
         f"Brisk walk, {protocol.warm_up_walk_minutes} min",
         WARM_UP_WALK,
@@ -81,11 +85,11 @@ def _warm_up(protocol: Protocol, library: Library, gentle: bool) -> Block:
         amount=Dose(minutes=protocol.warm_up_walk_minutes),
     )
     items = ((walk,) if protocol.warm_up_walk_minutes else ()) + _exercise_items(library, drills)
-    return Block(BlockKind.WARM_UP, protocol.warm_up_walk_minutes + _minutes(library, drills), items)
+    return Block(BlockKind.WARM_UP, protocol.warm_up_walk_minutes + _minutes(drills), items)
 
 
-def _cool_down(protocol: Protocol, library: Library) -> Block:
-    stretches = protocol.cool_down_stretches
+def _cool_down(protocol: Protocol, library: Library, programme: Programme) -> Block:
+    stretches = _rungs(programme, Part.COOL_DOWN)
     walk = Item(
         f"Easy walk, {protocol.cool_down_walk_minutes} min",
         COOL_DOWN_WALK,
@@ -93,7 +97,7 @@ def _cool_down(protocol: Protocol, library: Library) -> Block:
         amount=Dose(minutes=protocol.cool_down_walk_minutes),
     )
     items = ((walk,) if protocol.cool_down_walk_minutes else ()) + _exercise_items(library, stretches)
-    return Block(BlockKind.COOL_DOWN, protocol.cool_down_walk_minutes + _minutes(library, stretches), items)
+    return Block(BlockKind.COOL_DOWN, protocol.cool_down_walk_minutes + _minutes(stretches), items)
 
 
 def _advice(protocol: Protocol, level: Level | None) -> Block:
@@ -134,7 +138,14 @@ def _session(
 
 
 def level_session(
-    slot: Slot, protocol: Protocol, library: Library, level: Level, nth: int, decisions: tuple[Decision, ...]
+    slot: Slot,
+    protocol: Protocol,
+    library: Library,
+    level: Level,
+    nth: int,
+    decisions: tuple[Decision, ...],
+    *,
+    programme: Programme,
 ) -> Session:
     """A session at a walking or running level (low-impact levels use low_impact_session)."""
     segments = level.session_segments(nth)
@@ -146,9 +157,9 @@ def level_session(
         items.append(Item(f"Effort: {level.effort}"))
     main = Block(BlockKind.MAIN_SET, main_minutes, tuple(items), segments)
     blocks = (
-        _warm_up(protocol, library, gentle=False),
+        _warm_up(protocol, library, programme, gentle=False),
         main,
-        _cool_down(protocol, library),
+        _cool_down(protocol, library, programme),
         _advice(protocol, level),
     )
     if level.is_running:
@@ -169,11 +180,15 @@ def low_impact_session(
     minutes: int,
     decisions: tuple[Decision, ...],
     *,
+    programme: Programme,
     title_level: str = "",
     level_id: str = "",
 ) -> Session:
-    """Low-impact cardio of a given length, in place of a run or as a level of its own."""
+    """Low-impact cardio of a given length, in place of a run or as a level of its own; the
+    clinician's note on the exercise goes with it."""
     exercise = library.exercise(exercise_id)
+    found = programme.find(exercise_id)
+    note = found[1].dose.note if found else ""
     main = Block(
         BlockKind.MAIN_SET,
         minutes,
@@ -181,15 +196,15 @@ def low_impact_session(
             Item(
                 f"{exercise.name}, easy and steady",
                 exercise.id,
-                f"{minutes} min",
-                amount=Dose(minutes=minutes),
+                Dose(minutes=minutes, note=note).describe(),
+                amount=Dose(minutes=minutes, note=note),
             ),
         ),
     )
     blocks = (
-        _warm_up(protocol, library, gentle=True),
+        _warm_up(protocol, library, programme, gentle=True),
         main,
-        _cool_down(protocol, library),
+        _cool_down(protocol, library, programme),
         _advice(protocol, None),
     )
     label = f"{exercise.name} {minutes} min"
@@ -198,26 +213,21 @@ def low_impact_session(
 
 
 def strength_session(
-    slot: Slot, protocol: Protocol, library: Library, decisions: tuple[Decision, ...], *, easier: bool
+    slot: Slot, library: Library, rungs: tuple[Rung, ...], decisions: tuple[Decision, ...], *, easier: bool
 ) -> Session:
-    ids = protocol.strength_exercises
-    if easier:
-        ids = tuple(
-            dict.fromkeys(library.exercise(i).easier[0] if library.exercise(i).easier else i for i in ids)
-        )
+    """The patient's strength exercises at the doses they have reached (planner.core.progression)."""
     gentle_warm_up = Block(
         BlockKind.WARM_UP, 5, (Item("March on the spot and move gently, 5 min", amount=Dose(minutes=5)),)
     )
-    main = Block(BlockKind.EXERCISES, _minutes(library, ids), _exercise_items(library, ids))
+    main = Block(BlockKind.EXERCISES, _minutes(rungs), _exercise_items(library, rungs))
     title = "Strength · core and legs" + (" (easier)" if easier else "")
     return _session(slot, SessionKind.STRENGTH, title, "Strength", "", (gentle_warm_up, main), decisions)
 
 
 def mobility_session(
-    slot: Slot, protocol: Protocol, library: Library, decisions: tuple[Decision, ...]
+    slot: Slot, library: Library, rungs: tuple[Rung, ...], decisions: tuple[Decision, ...]
 ) -> Session:
-    ids = protocol.mobility_exercises
-    main = Block(BlockKind.EXERCISES, _minutes(library, ids), _exercise_items(library, ids))
+    main = Block(BlockKind.EXERCISES, _minutes(rungs), _exercise_items(library, rungs))
     return _session(
         slot, SessionKind.MOBILITY, "Mobility and foam rolling", "Mobility", "", (main,), decisions
     )

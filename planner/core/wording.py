@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import attrs
 
-from planner.core.model import BlockKind, Soreness, Urgency
+from planner.core.model import Access, BlockKind, Effort, Soreness, Urgency
 from planner.core.pain_scale import ACCEPTABLE_PAIN, SAFE_PAIN
 
 # -- the pain scale ---------------------------------------------------------------------------
@@ -353,3 +353,35 @@ HOME_TEXT = (
     "check-in link once: it is on your printed programme (the second QR code), or ask your clinician."
 )
 HOME_START = "New here? Make your own plan"
+
+# -- the patient's programme and its progression (planner.core.programme, planner.core.progression) --
+ACCESS = {
+    Access.POOL: "a pool",
+    Access.BIKE: "a bike",
+    Access.GYM: "a gym (elliptical, stair climber)",
+    Access.FOAM_ROLLER: "a foam roller",
+}
+ACCESS_NONE = "none of a pool, a bike, a gym or a foam roller"
+EFFORT = {  # the check-in's question about the day's strength or mobility exercises
+    Effort.EASY: "Easy: I could have done more",
+    Effort.RIGHT: "About right",
+    Effort.HARD: "Hard: I struggled to finish",
+}
+EFFORT_QUESTION = "How did today's exercises feel?"
+PROGRAMME_CHANGED = "{by} changed your exercises from {day}: {changes}."
+PROGRAMME_ADDED = "added {name} ({dose})"
+PROGRAMME_REMOVED = "removed {name}"
+PROGRAMME_DOSE = "{name} is now {dose}{fixed}"
+PROGRAMME_FIXED = ", kept at this dose"
+PROGRAMME_ACCESS = "sessions use only what you have: {have}"
+PROGRAMME_FROM_TEMPLATE = "Your exercises come from your clinic's programme {name!r}."
+PROGRESS_UP = "You reported your last two {part} sessions as easy, so they step up: {changes}."
+PROGRESS_AT_CEILING = (
+    "You reported your last two {part} sessions as easy; every exercise is at the most this "
+    "programme asks, so keep going as you are."
+)
+PROGRESS_DOSE = "{name} {dose}"
+PROGRESS_VARIANT = "{name} becomes {variant} ({dose})"
+PROGRESS_STAY = "You said your last {part} session was hard: the same exercises and doses again."
+PROGRESS_EASE = "Your last {part} session was painful, so it steps back: {changes}."
+PROGRESS_EASE_NONE = "Your last {part} session was painful: the same exercises and doses again."

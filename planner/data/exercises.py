@@ -15,7 +15,8 @@ from pathlib import Path
 
 from planner.core.catalog import Library
 from planner.core.exceptions import DataError
-from planner.core.model import Category, Dose, Exercise, Impact, Pose
+from planner.core.model import Access, Category, Dose, Exercise, Impact, Pose, Progression
+from planner.core.programme import DOSE_BOUNDS, dose_problem
 from planner.data.fields import Fields, read_toml
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -47,12 +48,15 @@ def check_id(fields: Fields, field: str = "id") -> str:
     return value
 
 
-def _dose(fields: Fields) -> Dose:
+def read_dose(fields: Fields, limits: dict[str, int] | None = None) -> Dose:
+    """A dose table (the library's TOML, a clinic template, the portal's dose fields): each field
+    within its bounds, or within an exercise's ceilings when `limits` are given."""
+    high = limits or DOSE_BOUNDS
     dose = Dose(
-        sets=fields.optional_integer("sets", low=1, high=10),
-        reps=fields.optional_integer("reps", low=1, high=100),
-        hold_seconds=fields.optional_integer("hold_seconds", low=1, high=600),
-        minutes=fields.optional_integer("minutes", low=1, high=240),
+        sets=fields.optional_integer("sets", low=1, high=high["sets"]),
+        reps=fields.optional_integer("reps", low=1, high=high["reps"]),
+        hold_seconds=fields.optional_integer("hold_seconds", low=1, high=high["hold_seconds"]),
+        minutes=fields.optional_integer("minutes", low=1, high=high["minutes"]),
         per_side=fields.flag("per_side"),
         note=fields.text("note", ""),
     )
@@ -60,6 +64,24 @@ def _dose(fields: Fields) -> Dose:
     if not (dose.sets or dose.reps or dose.hold_seconds or dose.minutes):
         raise fields.error("", "a dose needs sets, reps, hold_seconds or minutes")
     return dose
+
+
+def _progression(fields: Fields) -> Progression:
+    """Steps and ceilings: a step needs its ceiling, so no dose grows without an end."""
+    progression = Progression(
+        reps_step=fields.integer("reps_step", low=0, high=10, default=0),
+        max_reps=fields.optional_integer("max_reps", low=1, high=DOSE_BOUNDS["reps"]),
+        hold_step=fields.integer("hold_step", low=0, high=60, default=0),
+        max_hold_seconds=fields.optional_integer("max_hold_seconds", low=1, high=DOSE_BOUNDS["hold_seconds"]),
+        max_sets=fields.optional_integer("max_sets", low=1, high=DOSE_BOUNDS["sets"]),
+        max_minutes=fields.optional_integer("max_minutes", low=1, high=DOSE_BOUNDS["minutes"]),
+    )
+    fields.done()
+    if progression.reps_step and progression.max_reps is None:
+        raise fields.error("max_reps", "a reps_step needs its ceiling")
+    if progression.hold_step and progression.max_hold_seconds is None:
+        raise fields.error("max_hold_seconds", "a hold_step needs its ceiling")
+    return progression
 
 
 def _exercise(table: object, file: str, index: int) -> Exercise:
@@ -72,7 +94,7 @@ def _exercise(table: object, file: str, index: int) -> Exercise:
         body_areas=fields.texts("body_areas"),
         equipment=fields.texts("equipment", required=False),
         impact=Impact(fields.text("impact", choices=tuple(Impact))),
-        dose=_dose(fields.sub("dose")),
+        dose=read_dose(fields.sub("dose")),
         steps=fields.texts("steps"),
         cues=fields.texts("cues", required=False),
         cautions=fields.texts("cautions", required=False),
@@ -82,11 +104,24 @@ def _exercise(table: object, file: str, index: int) -> Exercise:
         sources=fields.texts("sources"),
         image=fields.text("image", ""),
         origin=file,
+        needs=tuple(Access(n) for n in _needs(fields)),
+        progression=_progression(fields.sub("progression", required=False)),
     )
     fields.done()
+    problem = dose_problem(exercise, exercise.dose)
+    if problem:
+        raise fields.error("dose", f"above the exercise's ceiling: {problem}")
     if exercise.image and not (Path(file).parent / exercise.image).is_file():
         raise fields.error("image", f"no image file {exercise.image!r} next to the library file")
     return exercise
+
+
+def _needs(fields: Fields) -> tuple[str, ...]:
+    needs = fields.texts("needs", required=False)
+    for need in needs:
+        if need not in tuple(Access):
+            raise fields.error("needs", f"unknown value {need!r}; expected one of {', '.join(Access)}")
+    return needs
 
 
 def _poses(path: Path, data: dict[str, object]) -> dict[str, Pose]:

@@ -37,8 +37,11 @@ from planner.core.plain_data import (
     checkin_to_dict,
     prescription_from_dict,
     prescription_to_dict,
+    programme_from_dict,
+    programme_to_dict,
 )
 from planner.core.prescription_checks import day_names
+from planner.core.programme import Programme
 from planner.store import calendar_sync, migrate
 from planner.store.calendar_sync import CalendarSync, utc_text
 from planner.store.clinic_records import ClinicRecords
@@ -79,6 +82,21 @@ def week_from(text: str | None) -> tuple[tuple[int, ...], dt.time | None]:
         return (), None
     days, _, time = text.partition("@")
     return parse_days(days, "week"), parse_time(time) if time else None
+
+
+def programme_text(action: ClinicianAction) -> str | None:
+    """A changed programme as stored: the day it starts and the programme, as JSON."""
+    if action.programme is None:
+        return None
+    starts = (action.starts or action.date).isoformat()
+    return json.dumps({"starts": starts, "programme": programme_to_dict(action.programme)}, sort_keys=True)
+
+
+def programme_from(text: str | None) -> tuple[Programme | None, dt.date | None]:
+    if not text:
+        return None, None
+    data = json.loads(text)
+    return programme_from_dict(data["programme"]), dt.date.fromisoformat(data["starts"])
 
 
 def token_hash(token: str) -> str:
@@ -252,6 +270,7 @@ class Records:
                 recorded_at=utc_text(now),
                 until=action.until.isoformat() if action.until else None,
                 week=week_text(action),
+                programme=programme_text(action),
             )
         )
         self.connection.execute(plans.update().where(plans.c.id == plan_id).values(revised_at=utc_text(now)))
@@ -270,6 +289,7 @@ class Records:
                 r.note,
                 dt.date.fromisoformat(r.until) if r.until else None,
                 *week_from(r.week),
+                *programme_from(r.programme),
             )
             for r in rows
         ]

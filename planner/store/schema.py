@@ -67,6 +67,7 @@ clinician_actions = sa.Table(
     sa.Column("recorded_at", sa.String(32), nullable=False),
     sa.Column("until", sa.String(10)),
     sa.Column("week", sa.String(40)),  # a changed week: "mon,wed,sat@07:30"
+    sa.Column("programme", sa.Text),  # a changed programme: {"starts": day, "programme": {...}}
 )
 
 # -- the clinic portal ------------------------------------------------------------------------------
