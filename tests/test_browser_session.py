@@ -138,3 +138,19 @@ def test_the_session_pages_pass_axe(browser, live: Live, width: int) -> None:
     page.get_by_role("button", name="Start session").click()
     assert axe_problems(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_home_on_the_phone(browser, live: Live, width: int) -> None:
+    """Without the cookie, `/` says where to start; once the check-in link was opened, the home
+    screen's icon (`/`) opens the runner's page. Both pass axe."""
+    context = browser.new_context(viewport={"width": width, "height": 780}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{live.base}/")
+    assert "open your check-in link once" in page.inner_text("main")
+    assert axe_problems(page) == []
+    page.goto(f"{live.base}/c/{live.secret}")
+    page.goto(f"{live.base}/")
+    assert page.url.endswith(f"/c/{live.secret}")
+    assert page.locator("#checkin-form").is_visible()
+    context.close()

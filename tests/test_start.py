@@ -297,6 +297,11 @@ def test_a_runner_gets_a_plan_once_and_its_calendar(start: StartServer) -> None:
     (stored,), _ = start.app.plans()
     assert stored.protocol_id == RETURN_TO_RUN and stored.prescription.goal == "parkrun in March"
     assert stored.prescription.strength_days == (2, 4)
+    page = start.request("GET", location)[2]  # a plan from tomorrow: nothing to report yet
+    assert "Your plan is ready" in page and "Your plan starts on Monday 23 November" in page
+    today = start.request("POST", "/start/plan", {"proof": start.answered(start="2026-11-22")})[1]
+    page = start.request("GET", today["location"])[2]  # a plan from today: the check-in is there
+    assert "Your plan is ready" in page and 'id="checkin-form"' in page
 
     status, headers, page = start.request("GET", location)
     assert status == 200 and "Your plan is ready" in page
@@ -341,14 +346,22 @@ def test_plans_made_per_address_are_limited(start: StartServer) -> None:
     assert start.rows()["plans"] == 5
 
 
-def test_only_start_may_load_a_script(start: StartServer) -> None:
+def test_pages_load_only_our_own_scripts(start: StartServer) -> None:
+    """/start's time-zone helper and the phone page's guided timer are files of our own; no inline
+    script runs anywhere (the timer's steps are JSON data, which a browser never executes)."""
     _, headers, page = start.request("GET", "/start")
     assert "script-src 'self'" in headers["content-security-policy"]
     assert '<script src="/static/start.js" defer></script>' in page
     assert start.request("GET", "/static/start.js")[0] == 200
     location = start.request("POST", "/start/plan", {"proof": start.answered()})[1]["location"]
     _, headers, page = start.request("GET", location)
-    assert "script-src" not in headers["content-security-policy"] and "<script" not in page
+    assert "script-src 'self';" in headers["content-security-policy"] + ";"
+    assert "unsafe-inline" not in headers["content-security-policy"]
+    for tag in re.findall(r"<script[^>]*>", page):
+        assert tag in (
+            '<script src="/static/guide.js" defer>',
+            '<script type="application/json" id="guide-steps">',
+        )
 
 
 def test_the_first_day_offered_is_today_where_the_phone_is(start: StartServer) -> None:

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from planner.app.application import App
 from planner.core import wording
-from planner.web import feed, phone_page, portal, start
+from planner.web import feed, home, phone_page, portal, start
 from planner.web.context import EXTENSION
 from planner.web.headers import secure_headers, security_headers
 
@@ -32,6 +32,7 @@ def create_app(app: App) -> Flask:
     web.extensions[EXTENSION] = app
     web.jinja_env.globals.update(flags=wording.RED_FLAGS, headings=wording.URGENCY_HEADING)
     web.register_blueprint(phone_page.blueprint)
+    web.register_blueprint(home.blueprint)
     portal_sessions(web, app, https=app.settings.public_url.startswith("https://"))
     if app.settings.start_page:
         web.register_blueprint(start.blueprint)

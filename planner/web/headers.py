@@ -14,6 +14,7 @@ CONTENT_SECURITY_POLICY = {
     "default-src": "'none'",
     "style-src": "'self'",
     "img-src": "'self'",
+    "manifest-src": "'self'",  # the web app manifest ("Add to home screen")
     "form-action": "'self'",
     "base-uri": "'none'",
     "frame-ancestors": "'none'",
