@@ -66,7 +66,7 @@ def refresh(app: App, plan_id: str) -> list[int]:
         silence = clinic.silence_days(clinic_id)
         summary = follow_up.summarize(view.plan, view.checkins, view.actions, silence)
         raised = []
-        for alert in follow_up.alerts(view.plan, view.checkins, summary, silence):
+        for alert in follow_up.alerts(view.plan, view.checkins, summary, silence, view.actions):
             alert_id = clinic.raise_alert(plan_id, alert, now)
             if alert_id is None:
                 continue

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from planner.core import redflags, rules, wording
+from planner.core import clearance, redflags, rules, wording
 from planner.core.model import (
     ActionKind,
     CheckIn,
@@ -182,19 +182,22 @@ def alerts(
     checkins: Iterable[CheckIn],
     summary: Summary,
     silence_days: int = SILENCE_DAYS,
+    actions: Iterable[ClinicianAction] = (),
 ) -> tuple[Alert, ...]:
     """Every alert the plan's history holds as of its day, oldest first."""
     if summary.status is PatientStatus.DISCHARGED:
         return ()
     today, rx = plan.as_of, plan.prescription
+    checkins = list(checkins)
     found: list[Alert] = []
+    cleared = clearance.clearances(actions)
     if rx.red_flags:
-        found.append(_red_flag(rx.start, rx.red_flags))
+        found.append(_red_flag(f"red-flag:{rx.start}", rx.start, rx.red_flags))
     for report in sorted(checkins, key=lambda c: c.date):
         if report.date > today:
             continue
         if report.red_flags:
-            found.append(_red_flag(report.date, report.red_flags))
+            found.append(_red_flag(_red_flag_key(report, checkins, cleared), report.date, report.red_flags))
         if report.flare_up:
             text = f"Flare-up reported for {report.date:%d %b}; running is paused."
             found.append(
@@ -260,10 +263,19 @@ def alerts(
     return tuple(dict((a.key, a) for a in found).values())
 
 
-def _red_flag(day: dt.date, flags: tuple[str, ...]) -> Alert:
+def _red_flag_key(report: CheckIn, checkins: Iterable[CheckIn], cleared: tuple[ClinicianAction, ...]) -> str:
+    """One alert per day's warning signs, and one more for each sign of that day recorded after a
+    clearance of the earlier ones: a new sign is a new event, never folded into an assessed one."""
+    same_day = [c for c in checkins if c.date == report.date and c.red_flags]
+    first = same_day[0]
+    after = sum(1 for a in cleared if clearance.covers(a, first) and not clearance.covers(a, report))
+    return f"red-flag:{report.date}" + (f":{after + 1}" if after else "")
+
+
+def _red_flag(key: str, day: dt.date, flags: tuple[str, ...]) -> Alert:
     urgent = redflags.most_urgent(flags)
     signs = "; ".join(redflags.red_flag(f).question.rstrip("?") for f in flags)
     text = (
         f"Warning sign reported for {day:%d %b} ({wording.URGENCY_LABEL[urgent.urgency].lower()}): {signs}."
     )
-    return Alert(f"red-flag:{day}", AlertKind.RED_FLAG, urgent.urgency, day, text, redflags.SOURCE)
+    return Alert(key, AlertKind.RED_FLAG, urgent.urgency, day, text, redflags.SOURCE)

@@ -351,6 +351,9 @@ class CheckIn:
     note: str = ""
     stiff_or_swollen: bool = False
     strength_felt: Effort | None = None
+    # When the store recorded it (not the day it names): what a clinician's clearance covers.
+    # None for a report not read from a store; then its date stands in.
+    recorded_at: dt.datetime | None = attrs.field(default=None, eq=False)
 
 
 class ActionKind(enum.StrEnum):
@@ -379,6 +382,7 @@ class ClinicianAction:
     session_time: dt.time | None = None  # ... and the new session time
     programme: Programme | None = None  # a changed programme ...
     starts: dt.date | None = None  # ... from this day (the action's date by default)
+    recorded_at: dt.datetime | None = attrs.field(default=None, eq=False)  # when the store recorded it
 
 
 @attrs.frozen

@@ -402,8 +402,21 @@ def long_pause() -> Decision:
     return Decision("escalation", Verdict.ESCALATE, wording.ESCALATE_LONG_PAUSE, ESCALATION)
 
 
-def red_flag_cleared(action: ClinicianAction, level: Level) -> Decision:
-    text = wording.RED_FLAG_CLEARED.format(by=action.by, day=f"{action.date:%d %B %Y}", level=level.name)
+def red_flag_cleared(
+    action: ClinicianAction, level: Level, assessed: tuple[CheckIn, ...], found_at_start: tuple[str, ...]
+) -> Decision:
+    """The clearance names what it assessed: the check-ins with warning signs (by the day each
+    names), or the screen at the start."""
+    flags = found_at_start or tuple(flag for c in assessed for flag in c.red_flags)
+    signs = "; ".join(dict.fromkeys(redflags.red_flag(f).question.rstrip("?") for f in flags))
+    if found_at_start:
+        what = wording.CLEARED_AT_START.format(signs=signs)
+    else:
+        days = ", ".join(dict.fromkeys(f"{c.date:%a %d %b}" for c in assessed))
+        what = wording.CLEARED_REPORTS.format(days=days, signs=signs)
+    text = wording.RED_FLAG_CLEARED.format(
+        by=action.by, what=what, day=f"{action.date:%d %B %Y}", level=level.name
+    )
     return Decision("red-flag-cleared", Verdict.RESUME, text, CLEARANCE)
 
 
@@ -413,7 +426,7 @@ def above_safe_range(checkin: CheckIn) -> bool:
     return checkin.flare_up or any(p > SAFE_PAIN for p in scores)
 
 
-def rises_in_window(rise_days: list[dt.date], day: dt.date) -> int:
+def rises_in_window(rise_days: Iterable[dt.date], day: dt.date) -> int:
     """Level rises in the seven days ending on `day`."""
     return sum(1 for d in rise_days if 0 <= (day - d).days < 7)
 

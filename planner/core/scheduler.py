@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from planner.core import prescription_checks, rules
+from planner.core import clearance, prescription_checks, rules
 from planner.core import programme as programmes
 from planner.core.catalog import Library
 from planner.core.model import (
@@ -142,6 +142,7 @@ class _Course:
         actions: tuple[ClinicianAction, ...],
         today: dt.date,
         track: Track,
+        warning_signs: tuple[CheckIn, ...] = (),
     ) -> None:
         self.rx, self.protocol, self.library, self.reports, self.actions, self.today = (
             rx,
@@ -152,6 +153,9 @@ class _Course:
             today,
         )
         self.time = timeline(rx, protocol, reports, actions, today)
+        # Each reported warning sign, by the day it stops the plan; clearances in recorded order.
+        self.clearances = clearance.clearances(actions)
+        self.signs = tuple((clearance.effective_day(c, self.clearances), c) for c in warning_signs)
         self.state = _State()
         self.levels = protocol.levels
         self.floor_seconds = rules.entry_load(protocol)
@@ -472,7 +476,9 @@ class _Course:
         state.completed = False
         state.pending.append(rules.lay_off(stage, days, self.levels[target]))
 
-    def clear_red_flag(self, action: ClinicianAction) -> None:
+    def clear_red_flag(
+        self, action: ClinicianAction, assessed: tuple[CheckIn, ...], found_at_start: tuple[str, ...]
+    ) -> None:
         """A clinician's assessment ends a referral: the plan starts again one level below the last
         level reported done."""
         state = self.state
@@ -480,7 +486,7 @@ class _Course:
         state.level, state.attempts, state.ready, state.last_painful = target, 0, True, False
         state.paused, state.entry_pending, state.no_running_until = False, False, None
         state.consecutive_painful, state.last_run, state.last_run_level = 0, None, None
-        state.pending = [rules.red_flag_cleared(action, self.levels[target])]
+        state.pending = [rules.red_flag_cleared(action, self.levels[target], assessed, found_at_start)]
 
     def move_level(self, action: ClinicianAction) -> None:
         """A clinician moves the running one level, from that day; the count at the level restarts."""
@@ -511,11 +517,26 @@ class _Course:
         return session
 
     # -- the walk -----------------------------------------------------------------------------
-    def clearance_after(self, day: dt.date) -> ClinicianAction | None:
-        return next(
-            (a for a in self.actions if a.kind is ActionKind.CLEAR_RED_FLAG and a.date >= day),
-            None,
-        )
+    def referral(
+        self, day: dt.date, waiting: tuple[CheckIn, ...], found_at_start: tuple[str, ...] = ()
+    ) -> dt.date | None:
+        """Warning signs stop the plan on `day`; a clearance that assessed them all restarts it the
+        day after the clearance, unless a sign recorded after that clearance (and so never assessed)
+        falls in the days it covered: that refers the plan again. None: the plan stays referred."""
+        while True:
+            flags = (*found_at_start, *(flag for c in waiting for flag in c.red_flags))
+            self.refer(day, tuple(dict.fromkeys(flags)))
+            action = clearance.covering(waiting, self.clearances)
+            if action is None:
+                return None
+            self.clear_red_flag(action, waiting, found_at_start)
+            restart, found_at_start = max(action.date, day), ()
+            later = [
+                (on, c) for on, c in self.signs if day <= on <= restart and not clearance.covers(action, c)
+            ]
+            if not later:
+                return restart
+            day, waiting = min(on for on, _ in later), tuple(c for _, c in later)
 
     def walk(self, first_day: dt.date, start_decision: Decision | None) -> tuple[list[Session], bool]:
         """Walk the days; `start_decision` (entry criteria not met) starts the plan paused."""
@@ -543,13 +564,12 @@ class _Course:
             else:
                 session = self.other_day(day, report)
             self.sessions.append(session)
-            if report is not None and report.red_flags:
-                self.refer(day, report.red_flags)
-                action = self.clearance_after(day)
-                if action is None:
+            waiting = tuple(c for on, c in self.signs if on == day)
+            if waiting:
+                restart = self.referral(day, waiting)
+                if restart is None:
                     return self.sessions, True
-                self.clear_red_flag(action)
-                day = action.date
+                day = restart
             day += ONE_DAY
         return self.sessions, False
 
@@ -571,6 +591,7 @@ def build(
     """The plan as of `today`: check-ins and clinicians' actions after it are ignored."""
     prescription_checks.check(prescription)
     rx, actions = prescription, tuple(actions)
+    checkins = tuple(checkins)
     reports = by_day(checkins, rx.start, today)
     done = tuple(sorted((a for a in actions if rx.start <= a.date <= today), key=lambda a: a.date))
     # A programme may be set before the plan starts (a template at creation): it applies from its day.
@@ -579,16 +600,15 @@ def build(
     notes: list[Decision] = []
     if rx.hold_running_until and rx.hold_running_until > rx.start:
         notes.append(rules.clinician_hold(rx.hold_running_until))
-    course = _Course(rx, protocol, library, reports, done, today, track)
+    signs = tuple(c for c in checkins if c.red_flags and rx.start <= c.date <= today)
+    course = _Course(rx, protocol, library, reports, done, today, track, signs)
     first_day = rx.start
     if rx.red_flags:  # the screen at the start found a warning sign: nothing until a clinician clears it
-        course.refer(rx.start, rx.red_flags)
-        action = course.clearance_after(rx.start)
-        if action is None:
+        restart = course.referral(rx.start, (), rx.red_flags)
+        if restart is None:
             referral = tuple(course.sessions)
             return Plan(rx, protocol.id, protocol.title, today, referral, True, tuple(course.notes))
-        course.clear_red_flag(action)
-        first_day = action.date + ONE_DAY
+        first_day = restart + ONE_DAY
     entry = rules.entry_not_met(protocol, rx.pain)
     if entry is not None:
         notes.append(entry)

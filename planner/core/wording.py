@@ -311,9 +311,10 @@ ENTRY_REFUSED = (
     "use the {suggest} protocol instead"
 )
 RED_FLAG_CLEARED = (
-    "{by} checked the warning sign you reported and cleared you to continue on {day}: "
-    "the plan starts again at {level}."
+    "{by} checked {what} and cleared you to continue on {day}: the plan starts again at {level}."
 )
+CLEARED_REPORTS = "the warning sign in your check-in of {days} ({signs})"
+CLEARED_AT_START = "the warning sign found when your plan was made ({signs})"
 ENTRY_MET = "A check-in met this programme's entry criteria, so running starts, at {level}."
 ENTRY_MET_PROJECTED = (
     "If a check-in shows pain within this programme's entry criteria, running starts here, at {level}."

@@ -254,9 +254,17 @@ class Records:
     def checkins(self, plan_id: str) -> list[CheckIn]:
         """In the order recorded: a later check-in for the same date corrects an earlier one."""
         rows = self.connection.execute(
-            sa.select(checkins.c.data).where(checkins.c.plan_id == plan_id).order_by(checkins.c.id)
+            sa.select(checkins.c.data, checkins.c.recorded_at)
+            .where(checkins.c.plan_id == plan_id)
+            .order_by(checkins.c.id)
         ).all()
-        return [checkin_from_dict(json.loads(row.data)) for row in rows]
+        return [
+            attrs.evolve(
+                checkin_from_dict(json.loads(row.data)),
+                recorded_at=dt.datetime.fromisoformat(row.recorded_at),
+            )
+            for row in rows
+        ]
 
     # -- clinicians' actions ------------------------------------------------------------------
     def add_action(self, plan_id: str, action: ClinicianAction, now: dt.datetime) -> None:
@@ -290,6 +298,7 @@ class Records:
                 dt.date.fromisoformat(r.until) if r.until else None,
                 *week_from(r.week),
                 *programme_from(r.programme),
+                recorded_at=dt.datetime.fromisoformat(r.recorded_at),
             )
             for r in rows
         ]
