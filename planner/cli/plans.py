@@ -18,7 +18,7 @@ from planner.cli.params import (
 )
 from planner.cli.root import PROG, Context, pass_context
 from planner.core import parsing
-from planner.core.model import CheckIn, Prescription, Soreness
+from planner.core.model import CheckIn, Effort, Prescription, Soreness
 
 
 @click.group()
@@ -83,6 +83,7 @@ def plan() -> None:
     type=TextParam("goal", limit=parsing.MAX_GOAL),
     help="The person's own goal, in their words (default: the protocol's).",
 )
+@click.option("--template", "template_name", default=None, help="Start from this programme template.")
 @pass_context
 def plan_create(
     context: Context,
@@ -97,6 +98,7 @@ def plan_create(
     red_flags: tuple[str, ...],
     hold: dt.date | None,
     goal: str,
+    template_name: str | None,
 ) -> None:
     """Create a plan and print its id on the last line."""
     from planner.core.prescription_checks import default_strength_days
@@ -115,7 +117,14 @@ def plan_create(
         hold_running_until=hold,
         goal=goal,
     )
-    click.echo(app.create_plan(protocol_id, rx))
+    if template_name is not None:
+        from planner.app import programmes
+
+        programmes.template(app, template_name)  # an unknown name stores nothing
+    plan_id = app.create_plan(protocol_id, rx)
+    if template_name is not None:
+        programmes.start_from_template(app, plan_id, template_name)
+    click.echo(plan_id)
 
 
 @plan.command("list")
@@ -176,6 +185,13 @@ def plan_show(context: Context, plan_id: str, fmt: str, as_of: dt.date | None) -
 @click.option("--flare-up", is_flag=True, help="Report a flare-up of back pain.")
 @click.option("--stiff-or-swollen", is_flag=True, help="Stiffness or swelling after the session.")
 @click.option(
+    "--strength-felt",
+    "strength_felt",
+    type=click.Choice([e.value for e in Effort]),
+    default=None,
+    help="How the strength or mobility exercises felt (two easy sessions in a row: they step up).",
+)
+@click.option(
     "--note", default="", type=TextParam("note", limit=parsing.MAX_NOTE), help="A note for your clinician."
 )
 @pass_context
@@ -191,6 +207,7 @@ def checkin(
     flare_up: bool,
     stiff_or_swollen: bool,
     note: str,
+    strength_felt: str | None,
 ) -> None:
     """Record how a session went; the plan adapts."""
     entry = CheckIn(
@@ -203,6 +220,7 @@ def checkin(
         flare_up=flare_up,
         note=note,
         stiff_or_swollen=stiff_or_swollen,
+        strength_felt=Effort(strength_felt) if strength_felt else None,
     )
     context.app().record_checkin(plan_id, entry)
     click.echo(f"Recorded check-in for {entry.date} on plan {plan_id}.")

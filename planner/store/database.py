@@ -48,6 +48,7 @@ from planner.store.clinic_records import ClinicRecords
 from planner.store.migrate import WRITE
 from planner.store.outcome_records import OutcomeRecords
 from planner.store.schema import checkins, clinician_actions, feed_tokens, plans
+from planner.store.templates import TemplateRecords
 
 T = TypeVar("T")
 
@@ -153,6 +154,11 @@ class Records:
     def clinic(self) -> ClinicRecords:
         """The portal's records (clinicians, alerts, audit) in the same transaction."""
         return ClinicRecords(self.connection)
+
+    @property
+    def templates(self) -> TemplateRecords:
+        """Programme templates in the same transaction."""
+        return TemplateRecords(self.connection)
 
     @property
     def outcomes(self) -> OutcomeRecords:

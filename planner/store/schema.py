@@ -189,3 +189,15 @@ outcome_scores = sa.Table(  # outcome measures (NPRS, PSFS, GROC ...), each with
     sa.Column("source", sa.String(254), nullable=False),
     sa.Column("recorded_at", sa.String(32), nullable=False),
 )
+programme_templates = sa.Table(  # a clinic's saved programmes (no clinic: the command line's own)
+    "programme_templates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), index=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("protocol_id", sa.String(100), nullable=False),
+    sa.Column("programme", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+    sa.UniqueConstraint("clinic_id", "name", name="uq_programme_templates_name"),
+)

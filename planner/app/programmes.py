@@ -1,0 +1,210 @@
+"""The use cases of a patient's programme: show it, change its exercises or a dose from a day,
+save it as a clinic template and start a plan from one. Every change is a clinician's recorded
+action (planner.core.programme) checked against the library before anything is stored, and a line
+in the audit trail.
+
+Example:
+    >>> import datetime as dt
+    >>> from planner.app.application import App
+    >>> from planner.app.settings import Settings
+    >>> app = App.open(Settings(db="sqlite://"), clock=lambda: dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    >>> templates(app)
+    []
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import attrs
+
+from planner.app.application import App, PlanView
+from planner.core import parsing
+from planner.core import programme as programmes
+from planner.core.exceptions import InputError, NotFound
+from planner.core.model import Access, ActionKind, ClinicianAction, Dose, SessionKind
+from planner.core.prescription_checks import within_window
+from planner.core.programme import Part, Prescribed, Programme
+from planner.store.templates import Template
+
+CLI_AUTHOR = "Clinician"
+
+
+@attrs.frozen
+class ProgrammeView:
+    """The programme in effect on the plan's day, the changes still to come, and the doses the next
+    strength and mobility sessions ask for (where progression has taken them)."""
+
+    view: PlanView
+    programme: Programme
+    upcoming: tuple[programmes.Change, ...]
+    next_doses: Mapping[str, str]
+
+
+def _initial(app: App, view: PlanView) -> Programme:
+    return programmes.from_protocol(app.catalog.protocol(view.stored.protocol_id), app.catalog.library)
+
+
+def show(app: App, plan_id: str) -> ProgrammeView:
+    view = app.plan(plan_id)
+    recorded = programmes.scheduled(view.actions, view.today)
+    current = programmes.on(_initial(app, view), recorded, view.today)
+    upcoming = tuple(c for c in recorded if c.starts > view.today)
+    doses: dict[str, str] = {}
+    for kind in (SessionKind.STRENGTH, SessionKind.MOBILITY):
+        session = next((s for s in view.plan.sessions if s.kind is kind and s.date >= view.today), None)
+        if session is not None:
+            doses.update({i.exercise_id: i.dose for b in session.blocks for i in b.items if i.exercise_id})
+    return ProgrammeView(view, current, upcoming, doses)
+
+
+def _starts(view: PlanView, starts: dt.date | None) -> dt.date:
+    """A change applies from today or a later day: the past stays as it was."""
+    day = starts or max(view.today, view.stored.prescription.start)
+    within_window(day, view.today, "from")
+    if day < view.today:
+        raise InputError(f"from: {day} is in the past; a programme changes from today ({view.today}) on")
+    return day
+
+
+def _record(
+    app: App, plan_id: str, view: PlanView, new: Programme, starts: dt.date, by: str, what: str
+) -> None:
+    programmes.check(new, app.catalog.library)
+    before = programmes.on(_initial(app, view), programmes.scheduled(view.actions, view.today), starts)
+    said = programmes.changes(before, new, app.catalog.library)
+    if not said:
+        raise InputError("nothing to change: the programme is already so")
+    action = ClinicianAction(
+        ActionKind.PROGRAMME, view.today, by, "; ".join(said), programme=new, starts=starts
+    )
+    with app.store.write() as records:
+        records.add_action(plan_id, action, app.now())
+        records.clinic.add_audit(
+            app.now(), what, who=by, address="", plan_id=plan_id, detail=f"from {starts}: {action.note}"
+        )
+    from planner.app import follow_up_sync
+
+    follow_up_sync.refresh(app, plan_id)
+
+
+def _listed(app: App, part: Part, ids: tuple[str, ...], base: Programme) -> tuple[Prescribed, ...]:
+    """The named exercises, keeping the dose of any the part already had."""
+    had = {p.exercise: p for p in base.part(part)}
+    return tuple(had.get(i) or Prescribed(i, app.catalog.library.exercise(i).dose) for i in ids)
+
+
+def set_exercises(
+    app: App,
+    plan_id: str,
+    *,
+    lists: Mapping[Part, tuple[str, ...]],
+    access: tuple[Access, ...] | None = None,
+    starts: dt.date | None = None,
+    by: str = CLI_AUTHOR,
+) -> Programme:
+    """New lists and/or what the patient has, from a day; a list not named loses only what the
+    patient can no longer do."""
+    view = app.plan(plan_id)
+    day = _starts(view, starts)
+    base = programmes.on(_initial(app, view), programmes.scheduled(view.actions, view.today), day)
+    new = attrs.evolve(base, access=base.access if access is None else access)
+    for part, ids in lists.items():
+        new = new.with_part(part, _listed(app, part, ids, base))
+    if access is not None:
+        reach = programmes.within_reach(new, app.catalog.library)
+        for part in Part:
+            if part not in lists:
+                new = new.with_part(part, reach.part(part))
+    _record(app, plan_id, view, new, day, by, "programme-set")
+    return new
+
+
+def set_dose(
+    app: App,
+    plan_id: str,
+    exercise_id: str,
+    *,
+    values: Mapping[str, int | None],
+    note: str | None = None,
+    fixed: bool | None = None,
+    starts: dt.date | None = None,
+    by: str = CLI_AUTHOR,
+) -> Programme:
+    """One exercise's dose, note or fixed flag from a day; the other fields stay as they were."""
+    view = app.plan(plan_id)
+    day = _starts(view, starts)
+    base = programmes.on(_initial(app, view), programmes.scheduled(view.actions, view.today), day)
+    app.catalog.library.exercise(exercise_id)
+    found = base.find(exercise_id)
+    if found is None:
+        raise InputError(f"exercise {exercise_id!r} is not in this plan's programme")
+    part, item = found
+    old = item.dose
+
+    def pick(field: str, was: int | None) -> int | None:
+        value = values.get(field)
+        return was if value is None else value
+
+    dose = Dose(
+        sets=pick("sets", old.sets),
+        reps=pick("reps", old.reps),
+        hold_seconds=pick("hold_seconds", old.hold_seconds),
+        minutes=pick("minutes", old.minutes),
+        per_side=old.per_side,
+        note=old.note if note is None else parsing.parse_text(note, "note", limit=parsing.MAX_NOTE),
+    )
+    new_item = Prescribed(exercise_id, dose, item.fixed if fixed is None else fixed)
+    new = base.with_part(part, [new_item if p.exercise == exercise_id else p for p in base.part(part)])
+    _record(app, plan_id, view, new, day, by, "programme-dose")
+    return new
+
+
+# -- templates ------------------------------------------------------------------------------------
+def _clinic_of(app: App, plan_id: str) -> int | None:
+    with app.store.read() as records:
+        return records.templates.clinic_of(plan_id)
+
+
+def save_template(
+    app: App, name: str, plan_id: str, description: str = "", *, clinic_id: int | None = None
+) -> Template:
+    """The plan's programme as it stands today, kept under `name` for its clinic (replacing one of
+    the same name)."""
+    name = parsing.parse_text(name, "name", limit=parsing.MAX_NAME, required=True)
+    description = parsing.parse_text(description, "description", limit=parsing.MAX_NOTE)
+    shown = show(app, plan_id)
+    clinic = _clinic_of(app, plan_id) if clinic_id is None else clinic_id
+    template = Template(clinic, name, description, shown.view.stored.protocol_id, shown.programme)
+    with app.store.write() as records:
+        records.templates.save(template, app.now())
+    return template
+
+
+def templates(app: App, clinic_id: int | None = None) -> list[Template]:
+    with app.store.read() as records:
+        return records.templates.all(clinic_id)
+
+
+def template(app: App, name: str, clinic_id: int | None = None) -> Template:
+    with app.store.read() as records:
+        found = records.templates.get(clinic_id, name)
+    if found is None:
+        known = ", ".join(t.name for t in templates(app, clinic_id)) or "none yet"
+        raise NotFound(f"unknown template {name!r} (known: {known})")
+    return found
+
+
+def start_from_template(app: App, plan_id: str, name: str, clinic_id: int | None = None) -> None:
+    """A new plan's programme from a template, from its first day: a recorded action like any change."""
+    chosen = template(app, name, clinic_id)
+    view = app.plan(plan_id)
+    programme = programmes.within_reach(chosen.programme, app.catalog.library)
+    programmes.check(programme, app.catalog.library)
+    start = max(view.today, view.stored.prescription.start)
+    action = ClinicianAction(
+        ActionKind.PROGRAMME, view.today, CLI_AUTHOR, f"template {name}", programme=programme, starts=start
+    )
+    with app.store.write() as records:
+        records.add_action(plan_id, action, app.now())
