@@ -22,7 +22,7 @@ from collections.abc import Callable
 import attrs
 import sqlalchemy as sa
 
-from planner.app import follow_up_sync
+from planner.app import follow_up_sync, throttle
 from planner.app.feeds import FeedAddresses, derive_token, feed_addresses, load_feed_key
 from planner.app.settings import Settings
 from planner.core import rules
@@ -115,17 +115,25 @@ class App:
             raise InputError(refusal)
         build(rx, protocol, self.catalog.library, (), rx.start)
 
-    def create_plan(self, protocol_id: str, rx: Prescription, *, submission: str | None = None) -> str:
+    def create_plan(
+        self, protocol_id: str, rx: Prescription, *, submission: str | None = None, from_address: str = ""
+    ) -> str:
         """A new plan's id. With `submission` (a form's one-time id), submitting the same form again,
-        even at the same moment, gives the first plan back instead of a second one."""
+        even at the same moment, gives the first plan back instead of a second one. With
+        `from_address` (/start), plans made from one address are throttled (Throttled)."""
         self.check(protocol_id, rx)
         key = f"form:{submission}" if submission else None
+        now = self.now()
         try:
             with self.store.write() as records:
                 existing = records.plan_by_roster_key(key) if key else None
                 if existing is not None:
                     return existing.id
-                return records.create_plan(protocol_id, rx, self.now(), roster_key=key)
+                if from_address:
+                    if throttle.over_limit(records, "start", from_address, now, throttle.START_PLANS):
+                        raise throttle.Throttled("Too many plans made from this address: try again later")
+                    throttle.count(records, "start", from_address, now)
+                return records.create_plan(protocol_id, rx, now, roster_key=key)
         except sa.exc.IntegrityError:
             if key is None:
                 raise

@@ -21,9 +21,10 @@ from typing import Any
 import attrs
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.app import follow_up_sync
+from planner.app import follow_up_sync, throttle
 from planner.app.application import App, PlanView
 from planner.app.roster_issue import Outcome, RowStatus, issue
+from planner.app.throttle import Throttled
 from planner.core import parsing
 from planner.core.exceptions import InputError, NotFound
 from planner.core.model import ActionKind, ClinicianAction, Prescription
@@ -39,6 +40,7 @@ FAILURE_WINDOW = dt.timedelta(minutes=15)
 ACCOUNT_FAILURES = 5  # failed logins per account in the window before it is refused for a while
 ADDRESS_FAILURES = 20  # failed logins per client address in the window
 MIN_PASSWORD = 12
+MIN_STRENGTH = 3  # zxcvbn's score: 3 is "safely unguessable: moderate protection from an offline attack"
 LINK_LIFETIME = dt.timedelta(hours=72)
 DOWNLOAD_LIFETIME = dt.timedelta(minutes=10)
 UNUSABLE = "!"  # a password hash nothing matches: the account waits for its one-time link
@@ -46,14 +48,30 @@ UNUSABLE = "!"  # a password hash nothing matches: the account waits for its one
 _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
 
 
-class Throttled(InputError):
-    """Too many failed logins for this account or address: try again later."""
-
-
-def hash_password(password: str) -> str:
+def hash_password(password: str, *known: str) -> str:
+    """A scrypt hash of a strong enough password: 12 characters or more, and a zxcvbn score of 3
+    ("safely unguessable") at least, judged with what is known of the person (`known`: e-mail,
+    name). A refusal says why in zxcvbn's own words."""
     if len(password) < MIN_PASSWORD:
         raise InputError(f"password: at least {MIN_PASSWORD} characters")
+    from zxcvbn import zxcvbn
+
+    split = [text.lower().replace("@", " ").split() for text in known]
+    words = [word for parts in split for word in parts] + ["".join(parts) for parts in split]
+    judged = zxcvbn(password[:100], user_inputs=words)
+    if judged["score"] < MIN_STRENGTH:
+        feedback = judged["feedback"]
+        why = " ".join([feedback["warning"], *feedback["suggestions"]]).strip()
+        raise InputError(f"password: too easy to guess. {why or 'Add another word or two.'}")
     return generate_password_hash(password, method="scrypt")
+
+
+def password_matches(person: Clinician | None, password: str) -> bool:
+    """One scrypt check whatever the account: an unknown, pending (no password yet) or disabled
+    account costs the same time as a real one, and never matches."""
+    usable = person is not None and person.password_hash != UNUSABLE
+    good = check_password_hash(person.password_hash if usable and person else _DUMMY_HASH, password)
+    return good and usable and person is not None and person.disabled_at is None
 
 
 def session_hash(token: str) -> str:
@@ -96,7 +114,7 @@ class Portal:
         clinic_name = parsing.parse_text(clinic, "clinic", limit=200, required=True)
         login = parse_email(email)
         person = parsing.parse_text(name or login.split("@")[0], "name", limit=200, required=True)
-        hashed = hash_password(password) if password is not None else UNUSABLE
+        hashed = hash_password(password, email, name) if password is not None else UNUSABLE
         token = "" if password is not None else secrets.token_urlsafe(32)
         now = self.app.now()
         with self.app.store.write() as records:
@@ -123,16 +141,112 @@ class Portal:
         return token
 
     def set_password(self, token: str, password: str, address: str) -> None:
-        """Spend a one-time link: NotFound when it is unknown, used or expired."""
-        hashed = hash_password(password)
+        """Spend a one-time link: NotFound when it is unknown, used or expired (such tries are
+        throttled per address, like failed logins); a weak password leaves the link unspent."""
         now = self.app.now()
         with self.app.store.write() as records:
-            clinician_id = records.clinic.use_password_link(session_hash(token), now)
-            person = records.clinic.clinician(clinician_id) if clinician_id is not None else None
+            if throttle.over_limit(records, "password-link", address, now, throttle.LINK_FAILURES):
+                raise Throttled("Too many unknown or used links from this address: try again later")
+            person = records.clinic.link_owner(session_hash(token), now)
             if person is None:
+                throttle.count(records, "password-link", address, now)
+        if person is None:
+            raise NotFound("this link is unknown, used or expired: ask your clinic admin for a new one")
+        hashed = hash_password(password, person.email, person.name)
+        with self.app.store.write() as records:
+            if records.clinic.use_password_link(session_hash(token), now) is None:
                 raise NotFound("this link is unknown, used or expired: ask your clinic admin for a new one")
             records.clinic.set_password(person.id, hashed)
+            records.clinic.end_sessions(person.id, now)
             audit_by(records, person, now, "password-set", address)
+
+    def change_password(self, person: Clinician, token: str, current: str, new: str, address: str) -> None:
+        """A clinician's own new password: the current one is required, and every other session of
+        theirs ends (this one, `token`, goes on)."""
+        if not password_matches(person, current):
+            raise InputError("current password: it is not the one you log in with")
+        hashed = hash_password(new, person.email, person.name)
+        now = self.app.now()
+        with self.app.store.write() as records:
+            records.clinic.set_password(person.id, hashed)
+            records.clinic.end_sessions(person.id, now, keep=session_hash(token))
+            records.clinic.revoke_password_links(person.id, now)
+            audit_by(records, person, now, "password-changed", address)
+
+    # -- an admin's (or the command line's) account lifecycle --------------------------------------
+    def colleague(self, admin: Clinician | None, clinician_id: int) -> Clinician:
+        """A clinician of the admin's clinic (any clinic from the command line, admin None)."""
+        if admin is not None:
+            self._admin(admin)
+        with self.app.store.read() as records:
+            person = records.clinic.clinician(clinician_id)
+        if person is None or (admin is not None and person.clinic_id != admin.clinic_id):
+            raise NotFound(f"no clinician {clinician_id}")
+        return person
+
+    def set_disabled(
+        self, admin: Clinician | None, clinician_id: int, *, disabled: bool, address: str = ""
+    ) -> Clinician:
+        """Close an account (every session of it ends at once) or open it again."""
+        person = self.colleague(admin, clinician_id)
+        if admin is not None and person.id == admin.id:
+            raise InputError("you cannot disable your own account: ask another admin")
+        now = self.app.now()
+        with self.app.store.write() as records:
+            records.clinic.set_disabled(person.id, now if disabled else None)
+            if disabled:
+                records.clinic.end_sessions(person.id, now)
+            self._audit_change(
+                records,
+                admin,
+                now,
+                "clinician-disabled" if disabled else "clinician-enabled",
+                address,
+                person,
+            )
+        return person
+
+    def reset_link(self, admin: Clinician | None, clinician_id: int, address: str = "") -> str:
+        """A fresh one-time link: the old links and the old password stop, and every session ends."""
+        person = self.colleague(admin, clinician_id)
+        token = secrets.token_urlsafe(32)
+        now = self.app.now()
+        with self.app.store.write() as records:
+            records.clinic.revoke_password_links(person.id, now)
+            records.clinic.set_password(person.id, UNUSABLE)
+            records.clinic.end_sessions(person.id, now)
+            records.clinic.add_password_link(session_hash(token), person.id, now + LINK_LIFETIME)
+            self._audit_change(records, admin, now, "password-link", address, person)
+        return token
+
+    def clinician_named(self, email: str) -> Clinician:
+        """The clinician who logs in with this e-mail (the command line names them so)."""
+        with self.app.store.read() as records:
+            person = records.clinic.clinician_by_email(parse_email(email))
+        if person is None:
+            raise NotFound(f"email: no clinician logs in as {email.strip()!r}")
+        return person
+
+    def all_clinicians(self) -> list[Clinician]:
+        """Every clinician of every clinic, for the command line."""
+        with self.app.store.read() as records:
+            return records.clinic.all_clinicians()
+
+    @staticmethod
+    def _audit_change(
+        records: Records,
+        admin: Clinician | None,
+        now: dt.datetime,
+        action: str,
+        address: str,
+        person: Clinician,
+    ) -> None:
+        if admin is None:
+            records.clinic.add_audit(
+                now, action, who="command line", address="", clinic_id=person.clinic_id, detail=person.email
+            )
+        else:
+            audit_by(records, admin, now, action, address, detail=person.email)
 
     def clinic_settings(self, admin: Clinician) -> tuple[list[Clinician], int]:
         self._admin(admin)
@@ -155,36 +269,46 @@ class Portal:
 
     def login(self, email: str, password: str, address: str) -> tuple[Clinician, str]:
         """The clinician and a new session token (a new session id at every login); InputError for
-        a wrong e-mail or password (the same words for both), Throttled after too many failures."""
+        a wrong e-mail or password, a pending or a disabled account (the same words, the same work:
+        one scrypt check each), Throttled after too many failures.
+
+        The attempt is written as a failure, under the account's and the address's locks, before the
+        password is checked, so parallel attempts never check more than the limit; a right password
+        then marks it a success."""
         key = email.strip().lower()[:254]
         now = self.app.now()
-        with self.app.store.read() as records:
-            by_account = records.clinic.failures_since(now - FAILURE_WINDOW, email=key)
-            by_address = records.clinic.failures_since(now - FAILURE_WINDOW, address=address)
+        with self.app.store.write() as records:
+            records.clinic.lock(f"login-account:{key}", f"login-address:{address}")
+            throttled = (
+                records.clinic.failures_since(now - FAILURE_WINDOW, email=key) >= ACCOUNT_FAILURES
+                or records.clinic.failures_since(now - FAILURE_WINDOW, address=address) >= ADDRESS_FAILURES
+            )
             person = records.clinic.clinician_by_email(key)
-        if by_account >= ACCOUNT_FAILURES or by_address >= ADDRESS_FAILURES:
-            with self.app.store.write() as records:
+            clinic_id = person.clinic_id if person else None
+            if throttled:
                 records.clinic.add_audit(
-                    now,
-                    "login-throttled",
-                    who=key,
-                    address=address,
-                    clinic_id=person.clinic_id if person else None,
+                    now, "login-throttled", who=key, address=address, clinic_id=clinic_id
                 )
+            else:
+                attempt = records.clinic.record_attempt(key, address, now, False)
+        if throttled:
             raise Throttled("Too many failed logins: wait 15 minutes and try again")
-        good = check_password_hash(person.password_hash if person else _DUMMY_HASH, password)
+        good = password_matches(person, password)
         token = secrets.token_urlsafe(32)
-        with self.app.store.write() as records:  # the attempt is kept whatever the outcome
-            records.clinic.record_attempt(key, address, now, good and person is not None)
+        with self.app.store.write() as records:
             if person is not None and good:
+                records.clinic.attempt_succeeded(attempt)
                 records.clinic.start_session(session_hash(token), person.id, now)
+                records.clinic.logged_in(person.id, now)
+            detail = "account disabled" if person is not None and person.disabled_at else ""
             records.clinic.add_audit(
                 now,
                 "login" if person is not None and good else "login-failed",
                 who=key,
                 address=address,
-                clinic_id=person.clinic_id if person else None,
+                clinic_id=clinic_id,
                 clinician_id=person.id if person is not None and good else None,
+                detail=detail,
             )
         if person is None or not good:
             raise InputError("E-mail or password is wrong")
@@ -203,8 +327,12 @@ class Portal:
             if now - seen > IDLE or now - created > ABSOLUTE:
                 records.clinic.end_session(key, now)
                 return None
+            person = records.clinic.clinician(clinician_id)
+            if person is None or person.disabled_at is not None:
+                records.clinic.end_session(key, now)
+                return None
             records.clinic.touch_session(key, now)
-            return records.clinic.clinician(clinician_id)
+            return person
 
     def logout(self, token: str, address: str) -> None:
         now = self.app.now()

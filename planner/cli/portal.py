@@ -47,6 +47,63 @@ def clinician_add(context: Context, clinic: str, email: str, name: str, admin: b
         click.echo(f"{app.settings.public_url}/portal/set-password/{token}")
 
 
+@clinician.command("list")
+@pass_context
+def clinician_list(context: Context) -> None:
+    """Every clinician: clinic, e-mail, name, admin, account state and last login (UTC)."""
+    from planner.app.clinic import UNUSABLE, Portal
+
+    for person in Portal(context.app()).all_clinicians():
+        state = (
+            f"disabled {person.disabled_at[:16]}"
+            if person.disabled_at
+            else "waiting for its link"
+            if person.password_hash == UNUSABLE
+            else "active"
+        )
+        role = "admin" if person.is_admin else "clinician"
+        last = person.last_login_at[:16] if person.last_login_at else "never"
+        click.echo(f"{person.clinic_name}\t{person.email}\t{person.name}\t{role}\t{state}\tlast login {last}")
+
+
+@clinician.command("disable")
+@click.argument("email")
+@pass_context
+def clinician_disable(context: Context, email: str) -> None:
+    """Close a clinician's account: no login, and every session of theirs ends at once."""
+    set_disabled(context, email, disabled=True)
+
+
+@clinician.command("enable")
+@click.argument("email")
+@pass_context
+def clinician_enable(context: Context, email: str) -> None:
+    """Open a disabled account again (its password is the one it had)."""
+    set_disabled(context, email, disabled=False)
+
+
+def set_disabled(context: Context, email: str, *, disabled: bool) -> None:
+    from planner.app.clinic import Portal
+
+    portal = Portal(context.app())
+    person = portal.set_disabled(None, portal.clinician_named(email).id, disabled=disabled)
+    click.echo(f"{person.email} is {'disabled' if disabled else 'enabled'}")
+
+
+@clinician.command("reset-link")
+@click.argument("email")
+@pass_context
+def clinician_reset_link(context: Context, email: str) -> None:
+    """Print a fresh one-time link (72 hours) to set a password: the old links and the old
+    password stop, and every session ends."""
+    from planner.app.clinic import Portal
+
+    app = context.app()
+    portal = Portal(app)
+    token = portal.reset_link(None, portal.clinician_named(email).id)
+    click.echo(f"{app.settings.public_url}/portal/set-password/{token}")
+
+
 @click.group()
 def alerts() -> None:
     """The clinic's alerts."""

@@ -29,6 +29,7 @@ from planner.store.schema import (
     plan_summaries,
     plans,
     portal_sessions,
+    throttle_events,
 )
 
 
@@ -41,6 +42,8 @@ class Clinician:
     name: str
     password_hash: str
     is_admin: bool
+    disabled_at: str | None = None
+    last_login_at: str | None = None
 
 
 @attrs.frozen
@@ -69,7 +72,15 @@ class Mail:
 
 def _clinician(row: Any) -> Clinician:
     return Clinician(
-        row.id, row.clinic_id, row.clinic_name, row.email, row.name, row.password_hash, bool(row.is_admin)
+        row.id,
+        row.clinic_id,
+        row.clinic_name,
+        row.email,
+        row.name,
+        row.password_hash,
+        bool(row.is_admin),
+        row.disabled_at,
+        row.last_login_at,
     )
 
 
@@ -148,6 +159,10 @@ class ClinicRecords:
         row = self.connection.execute(CLINICIAN.where(clinicians.c.id == clinician_id)).first()
         return None if row is None else _clinician(row)
 
+    def all_clinicians(self) -> list[Clinician]:
+        rows = self.connection.execute(CLINICIAN.order_by(clinics.c.name, clinicians.c.name))
+        return [_clinician(row) for row in rows]
+
     def clinicians(self, clinic_id: int) -> list[Clinician]:
         rows = self.connection.execute(
             CLINICIAN.where(clinicians.c.clinic_id == clinic_id).order_by(clinicians.c.name)
@@ -164,27 +179,57 @@ class ClinicRecords:
             )
         )
 
-    def use_password_link(self, token_hash: str, now: dt.datetime) -> int | None:
-        """The link's clinician, once: the link is spent; None when unknown, spent or expired."""
+    def link_owner(self, token_hash: str, now: dt.datetime) -> Clinician | None:
+        """The clinician of a live link (unused, unexpired); None otherwise."""
         row = self.connection.execute(
-            sa.select(password_links).where(
+            sa.select(password_links.c.clinician_id).where(
                 password_links.c.token_hash == token_hash,
                 password_links.c.used_at.is_(None),
                 password_links.c.expires_at > utc_text(now),
             )
         ).first()
-        if row is None:
-            return None
-        self.connection.execute(
+        return None if row is None else self.clinician(int(row.clinician_id))
+
+    def use_password_link(self, token_hash: str, now: dt.datetime) -> int | None:
+        """The link's clinician, once: the link is spent (one statement, so two uses at once spend
+        it once); None when unknown, spent or expired."""
+        spent = self.connection.execute(
             password_links.update()
-            .where(password_links.c.token_hash == token_hash)
+            .where(
+                password_links.c.token_hash == token_hash,
+                password_links.c.used_at.is_(None),
+                password_links.c.expires_at > utc_text(now),
+            )
             .values(used_at=utc_text(now))
         )
-        return int(row.clinician_id)
+        if not spent.rowcount:
+            return None
+        query = sa.select(password_links.c.clinician_id).where(password_links.c.token_hash == token_hash)
+        return int(self.connection.execute(query).scalar_one())
 
     def set_password(self, clinician_id: int, password_hash: str) -> None:
         self.connection.execute(
             clinicians.update().where(clinicians.c.id == clinician_id).values(password_hash=password_hash)
+        )
+
+    def revoke_password_links(self, clinician_id: int, now: dt.datetime) -> None:
+        """Every unused link of the clinician stops (a fresh one replaces them)."""
+        self.connection.execute(
+            password_links.update()
+            .where(password_links.c.clinician_id == clinician_id, password_links.c.used_at.is_(None))
+            .values(used_at=utc_text(now))
+        )
+
+    def set_disabled(self, clinician_id: int, now: dt.datetime | None) -> None:
+        """Close the account from `now` (None: open it again)."""
+        stamp = None if now is None else utc_text(now)
+        self.connection.execute(
+            clinicians.update().where(clinicians.c.id == clinician_id).values(disabled_at=stamp)
+        )
+
+    def logged_in(self, clinician_id: int, now: dt.datetime) -> None:
+        self.connection.execute(
+            clinicians.update().where(clinicians.c.id == clinician_id).values(last_login_at=utc_text(now))
         )
 
     # -- plans in a clinic --------------------------------------------------------------------
@@ -252,12 +297,53 @@ class ClinicRecords:
             .values(ended_at=utc_text(now))
         )
 
-    def record_attempt(self, email: str, address: str, now: dt.datetime, succeeded: bool) -> None:
+    def end_sessions(self, clinician_id: int, now: dt.datetime, *, keep: str = "") -> None:
+        """End every live session of the clinician, but the one whose id hash is `keep`."""
         self.connection.execute(
+            portal_sessions.update()
+            .where(
+                portal_sessions.c.clinician_id == clinician_id,
+                portal_sessions.c.ended_at.is_(None),
+                portal_sessions.c.id_hash != keep,
+            )
+            .values(ended_at=utc_text(now))
+        )
+
+    def record_attempt(self, email: str, address: str, now: dt.datetime, succeeded: bool) -> int:
+        """A login attempt, counted as failed until `attempt_succeeded` says otherwise."""
+        result = self.connection.execute(
             login_attempts.insert().values(
                 email=email, address=address, at=utc_text(now), succeeded=succeeded
             )
         )
+        return _new_id(result)
+
+    def attempt_succeeded(self, attempt_id: int) -> None:
+        self.connection.execute(
+            login_attempts.update().where(login_attempts.c.id == attempt_id).values(succeeded=True)
+        )
+
+    # -- throttles ----------------------------------------------------------------------------
+    def lock(self, *keys: str) -> None:
+        """Serialise the transactions that decide on these throttle keys until they commit, so a
+        count read here cannot be overtaken by a parallel request's. SQLite's write transactions
+        are serial already (BEGIN IMMEDIATE); PostgreSQL takes a transaction-level advisory lock
+        per key, always in sorted order so two requests never wait on each other."""
+        if self.connection.dialect.name != "postgresql":
+            return
+        for key in sorted(set(keys)):
+            self.connection.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(key))))
+
+    def throttle_count(self, scope: str, key: str, since: dt.datetime) -> int:
+        query = sa.select(sa.func.count()).where(
+            throttle_events.c.scope == scope,
+            throttle_events.c.key == key,
+            throttle_events.c.at >= utc_text(since),
+        )
+        return int(self.connection.execute(query).scalar_one())
+
+    def add_throttle_event(self, scope: str, key: str, now: dt.datetime) -> None:
+        self.connection.execute(throttle_events.insert().values(scope=scope, key=key, at=utc_text(now)))
 
     def failures_since(
         self, since: dt.datetime, *, email: str | None = None, address: str | None = None

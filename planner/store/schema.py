@@ -91,6 +91,8 @@ clinicians = sa.Table(
     sa.Column("password_hash", sa.String(400), nullable=False),
     sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("disabled_at", sa.String(32)),  # an admin closed the account: no login, no session
+    sa.Column("last_login_at", sa.String(32)),
 )
 portal_sessions = sa.Table(  # server-side sessions: logout and the timeouts end them here
     "portal_sessions",
@@ -200,4 +202,13 @@ programme_templates = sa.Table(  # a clinic's saved programmes (no clinic: the c
     sa.Column("programme", sa.Text, nullable=False),
     sa.Column("updated_at", sa.String(32), nullable=False),
     sa.UniqueConstraint("clinic_id", "name", name="uq_programme_templates_name"),
+)
+throttle_events = sa.Table(  # what the throttles other than the login's count (plans made at /start...)
+    "throttle_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("scope", sa.String(20), nullable=False),
+    sa.Column("key", sa.String(254), nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Index("ix_throttle_events_key", "scope", "key", "at"),
 )

@@ -36,7 +36,6 @@ def create_app(app: App) -> Flask:
     portal_sessions(web, app, https=app.settings.public_url.startswith("https://"))
     if app.settings.start_page:
         web.register_blueprint(start.blueprint)
-        start.limit_plan_creation(web)
     https = app.settings.public_url.startswith("https://")
     secure_headers(web, https=https)
     web.wsgi_app = feed.FeedRoute(web.wsgi_app, app, security_headers(https))  # type: ignore[method-assign]

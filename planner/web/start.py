@@ -5,7 +5,7 @@ POST /start            any sign ticked: what to do and how soon, and nothing is 
                        none: the questions (signed proof of the screen in a hidden field)
 POST /start/questions  every field parsed as the command line parses it; a message beside each
                        field that is wrong, else the programme the answers lead to, and why
-POST /start/plan       make the plan (rate-limited per address), then show it on the phone page,
+POST /start/plan       make the plan (throttled per address in the database), then show it on the phone page,
                        which keeps the check-in secret on this phone
 
 Nothing is stored before the last step. The answers travel between steps in a signed, short-lived
@@ -21,13 +21,14 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any
 
 import attrs
-from flask import Blueprint, Flask, Response, abort, redirect, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from planner.app.application import local_today
+from planner.app.throttle import Throttled
 from planner.core import parsing, redflags, wording
 from planner.core.exceptions import PlannerError
 from planner.core.intake import Choice, Intake, choose
@@ -38,7 +39,6 @@ from planner.web.form_fields import PATTERNS, FieldErrors, parse_fields, refused
 from planner.web.headers import own_script_allowed
 
 FORM_SECONDS = 3600  # an hour to answer; then the signed answers expire and the flow starts again
-PLAN_LIMIT = "5 per hour;20 per day"  # plans made per address; only plans made count
 YES_NO = ("walking_comfortable", "ran_before", "flare_up", "minimal_shoes")
 
 blueprint = Blueprint("start", __name__, url_prefix="/start")
@@ -253,18 +253,11 @@ def create() -> Response:
     except FieldErrors:
         abort(Response(EXPIRED, 400, mimetype="text/html"))
     app = application()
-    plan_id = app.create_plan(choice.protocol_id, rx, submission=form["submission"])
+    try:
+        plan_id = app.create_plan(
+            choice.protocol_id, rx, submission=form["submission"], from_address=request.remote_addr or ""
+        )
+    except Throttled:
+        abort(429)
     _, checkin = app.secrets_for(plan_id)
     return redirect(f"/c/{checkin}?new=1", code=303)  # type: ignore[return-value]
-
-
-def limit_plan_creation(web: Flask) -> None:
-    """Plans made per client address (Flask-Limiter, in this process's memory): a form that fails
-    does not count, a plan made does. Behind a proxy every client shares the proxy's address."""
-    from flask_limiter import Limiter
-    from flask_limiter.util import get_remote_address
-
-    limiter = Limiter(get_remote_address, app=web, storage_uri="memory://")
-    endpoint = f"{blueprint.name}.{create.__name__}"
-    limited = limiter.limit(PLAN_LIMIT, deduct_when=lambda response: response.status_code == 303)
-    web.view_functions[endpoint] = cast(Callable[..., Response], limited(web.view_functions[endpoint]))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, redirect, render_template, request, session
+from flask import Response, abort, redirect, render_template, request, session
 from flask_login import current_user, login_user, logout_user
 
-from planner.app.clinic import Throttled
+from planner.app.throttle import Throttled
 from planner.core.exceptions import NotFound, PlannerError
 from planner.web.context import application
 from planner.web.portal.common import PortalUser, address, blueprint, me, planner_errors, portal
@@ -58,9 +58,51 @@ def clinicians() -> Any:
                 is_admin=request.form.get("admin") == "yes",
                 address=address(),
             )
-            link = f"{application().settings.public_url}/portal/set-password/{token}"
+            link = link_to(token)
+    return clinicians_page(link=link, made=bool(link))
+
+
+@blueprint.post("/clinicians/<int:clinician_id>/<what>")
+@planner_errors
+def clinician_account(clinician_id: int, what: str) -> Any:
+    """An admin closes a colleague's account (their sessions end at once), opens it again, or
+    makes a fresh set-password link (the old link and the old password stop)."""
+    if what == "reset-link":
+        token = portal().reset_link(me(), clinician_id, address())
+        return clinicians_page(link=link_to(token), made=False)
+    if what not in ("disable", "enable"):
+        abort(404)
+    portal().set_disabled(me(), clinician_id, disabled=what == "disable", address=address())
+    return redirect("/portal/clinicians", code=303)
+
+
+def clinicians_page(*, link: str, made: bool) -> str:
     people, silence = portal().clinic_settings(me())
-    return render_template("portal_clinicians.html", me=me(), people=people, silence=silence, link=link)
+    return render_template(
+        "portal_clinicians.html", me=me(), people=people, silence=silence, link=link, made=made
+    )
+
+
+def link_to(token: str) -> str:
+    return f"{application().settings.public_url}/portal/set-password/{token}"
+
+
+@blueprint.route("/password", methods=["GET", "POST"])
+def change_password() -> Any:
+    """A clinician's own new password: the current one first; their other sessions end."""
+    if request.method == "GET":
+        return render_template("portal_password.html", me=me(), error="", done=False)
+    password = request.form.get("password", "")
+    if password != request.form.get("again", ""):
+        return render_template(
+            "portal_password.html", me=me(), error="The two passwords differ", done=False
+        ), 400
+    user: PortalUser = current_user
+    try:
+        portal().change_password(me(), user.token, request.form.get("current", ""), password, address())
+    except PlannerError as error:
+        return render_template("portal_password.html", me=me(), error=str(error), done=False), 400
+    return render_template("portal_password.html", me=me(), error="", done=True)
 
 
 @blueprint.route("/set-password/<token>", methods=["GET", "POST"])
@@ -73,6 +115,8 @@ def set_password(token: str) -> Any:
         return render_template("portal_set_password.html", me=None, error="The two passwords differ"), 400
     try:
         portal().set_password(token, password, address())
+    except Throttled as error:
+        return render_template("portal_set_password.html", me=None, error=str(error)), 429
     except NotFound as error:
         return render_template("portal_set_password.html", me=None, error=str(error)), 404
     except PlannerError as error:
