@@ -14,19 +14,22 @@ their decisions in one place. What drives it:
 - Lay-offs: silence of a protocol's lay-off days (7, 14, 28, 56 by default) after the last event
   restarts the plan from the last level reported done, lower the longer the silence, once per step.
 
+The course's state is a frozen value (planner.core.course_state) that each transition replaces.
 No clock, file or database is touched: the same inputs give the same plan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
 from planner.core import clearance, prescription_checks, rules
 from planner.core import programme as programmes
 from planner.core.catalog import Library
+from planner.core.course_state import Pause, Runs, State
 from planner.core.model import (
     ActionKind,
     CheckIn,
@@ -100,38 +103,9 @@ def timeline(
     return Timeline(anchor, anchor, lay_offs)
 
 
-@attrs.define
-class _State:
-    """Where the course stands; private to this module and changed only by _Course's transitions."""
-
-    level: int = 0
-    attempts: int = 0
-    ready: bool = True
-    last_painful: bool = False
-    paused: bool = False
-    paused_since: dt.date | None = None
-    resume_level: int = 0
-    entry_pending: bool = False
-    pause_escalated: bool = False
-    consecutive_painful: int = 0
-    pain_since: dt.date | None = None
-    pain_escalated: bool = False
-    no_running_until: dt.date | None = None
-    days_off_from: dt.date | None = None
-    last_run: dt.date | None = None
-    last_run_level: int | None = None
-    last_done_level: int | None = None
-    last_counted_reported: bool = False
-    rise_days: list[dt.date] = attrs.Factory(list)
-    day_seconds: dict[dt.date, int] = attrs.Factory(dict)
-    week_runs: dict[dt.date, int] = attrs.Factory(dict)
-    low_impact_turn: int = 0
-    pending: list[Decision] = attrs.Factory(list)
-    completed: bool = False
-
-
 class _Course:
-    """One build: the inputs, the state, and the transitions between days."""
+    """One build: the inputs, the state (a frozen value, replaced at each transition), and the
+    transitions between days."""
 
     def __init__(
         self,
@@ -153,16 +127,16 @@ class _Course:
             today,
         )
         self.time = timeline(rx, protocol, reports, actions, today)
+        self.track = track  # the patient's programme as it stands, and how far it has progressed
         # Each reported warning sign, by the day it stops the plan; clearances in recorded order.
         self.clearances = clearance.clearances(actions)
         self.signs = tuple((clearance.effective_day(c, self.clearances), c) for c in warning_signs)
-        self.state = _State()
+        self.state = State()
         self.levels = protocol.levels
         self.floor_seconds = rules.entry_load(protocol)
         self.set_week(rx)
         self.sessions: list[Session] = []
         self.notes: list[Decision] = []
-        self.track = track  # the patient's programme as it stands, and how far it has progressed
 
     def set_week(self, rx: Prescription) -> None:
         """The week's shape from here on: run and strength days, the day for mobility, the time."""
@@ -177,9 +151,14 @@ class _Course:
         self.set_week(
             attrs.evolve(self.rx, run_days=action.run_days, strength_days=strength, session_time=time)
         )
-        self.state.pending.append(rules.week_changed(action, prescription_checks.day_names(action.run_days)))
+        days = prescription_checks.day_names(action.run_days)
+        self.state = self.state.with_pending(rules.week_changed(action, days))
 
     # -- helpers ------------------------------------------------------------------------------
+    def evolve(self, **parts: Any) -> None:
+        """The next state: the same as this one except for the parts given."""
+        self.state = attrs.evolve(self.state, **parts)
+
     def slot(
         self,
         day: dt.date,
@@ -205,20 +184,22 @@ class _Course:
         return _assumed_well(day) if day >= self.time.anchor else None
 
     def take_pending(self) -> list[Decision]:
-        pending, self.state.pending = self.state.pending, []
+        pending = list(self.state.pending)
+        self.evolve(pending=())
         return pending
 
     def next_low_impact(self) -> str:
+        load = self.state.load
         choices = self.track.low_impact()
-        choice = choices[self.state.low_impact_turn % len(choices)]
-        self.state.low_impact_turn += 1
+        choice = choices[load.low_impact_turn % len(choices)]
+        self.evolve(load=attrs.evolve(load, low_impact_turn=load.low_impact_turn + 1))
         return choice
 
-    def fits(self, day: dt.date, seconds: int, planned: dict[dt.date, int] | None = None) -> bool:
+    def fits(self, day: dt.date, seconds: int, planned: Mapping[dt.date, int] | None = None) -> bool:
         """The weekly growth cap over every seven days that contain `day`: running in them at most
         (1 + cap) x the busier of the two seven-day spans before, or the floor. A calendar week is
         such a span too, so it is held as well. `planned` adds tentative runs, for looking ahead."""
-        done, extra = self.state.day_seconds, planned or {}
+        done, extra = self.state.load.day_seconds, planned or {}
         first = day - 20 * ONE_DAY  # the 27 days that the seven windows and their references span
         running = [done.get(first + n * ONE_DAY, 0) + extra.get(first + n * ONE_DAY, 0) for n in range(27)]
         running[20] += seconds
@@ -238,7 +219,7 @@ class _Course:
         sessions."""
         seconds, last, lost = level.running_seconds(0), None, 0
         planned: dict[dt.date, int] = {}
-        week_runs = dict(self.state.week_runs)
+        week_runs = dict(self.state.load.week_runs)
         for candidate in (day + n * ONE_DAY for n in range(7)):
             monday = _monday(candidate)
             if (
@@ -262,44 +243,54 @@ class _Course:
 
     # -- the run slot -------------------------------------------------------------------------
     def run_slot(self, day: dt.date, report: CheckIn | None) -> Session:
-        state, protocol = self.state, self.protocol
-        if state.no_running_until is not None and day <= state.no_running_until:
-            since = state.days_off_from or day
-            decision = rules.days_off((day - since).days, (state.no_running_until - since).days)
+        """A run day: days off, the week's runs, a hold, a pause or the rest between runs may each
+        put something else in the run's place; otherwise the level's session, after any rise."""
+        runs, protocol = self.state.runs, self.protocol
+        if runs.no_running_until is not None and day <= runs.no_running_until:
+            since = runs.days_off_from or day
+            decision = rules.days_off((day - since).days, (runs.no_running_until - since).days)
             return self.rest_instead(day, report, [decision])
-        if state.week_runs.get(_monday(day), 0) >= protocol.runs_per_week:
+        if self.state.load.week_runs.get(_monday(day), 0) >= protocol.runs_per_week:
             decision = rules.weekly_runs_reached(protocol.runs_per_week)
             return self.replace_run(day, report, [decision], replaced=False)
         decisions = self.take_pending()
         hold_until = rules.held_until(self.rx, self.actions, day)
         if hold_until is not None:
-            state.pending = decisions  # other news waits for the first session after the hold
+            self.evolve(pending=tuple(decisions))  # other news waits for the first session after the hold
             return self.replace_run(day, report, [rules.clinician_hold(hold_until)])
-        if state.paused:
+        if self.state.pause.active:
             if not any(d.verdict is Verdict.PAUSE for d in decisions):
                 decisions.append(rules.paused_session())
             return self.replace_run(day, report, decisions)
-        level = self.levels[state.level]
-        if level.is_running and not rules.enough_rest(level, state.last_run, day):
-            state.pending = decisions  # the news waits for the next run
+        level = self.levels[self.state.progression.level]
+        if level.is_running and not rules.enough_rest(level, runs.last_run, day):
+            self.evolve(pending=tuple(decisions))  # the news waits for the next run
             return self.rest_instead(day, report, [rules.rest_between_runs(level)])
+        return self.progression_session(day, report, decisions)
+
+    def progression_session(self, day: dt.date, report: CheckIn | None, decisions: list[Decision]) -> Session:
+        """The session at the progression level (after any rise), or low-impact when the growth cap
+        has no room for it."""
         moved = self.advance(day)
         if moved is not None:
             decisions.append(moved)
-        level = self.levels[state.level]
-        if level.is_running and not self.fits(day, level.running_seconds(state.attempts)):
-            decisions.append(rules.growth_cap(protocol.max_weekly_growth, level))
+        progression = self.state.progression
+        level = self.levels[progression.level]
+        if level.is_running and not self.fits(day, level.running_seconds(progression.attempts)):
+            decisions.append(rules.growth_cap(self.protocol.max_weekly_growth, level))
             return self.replace_run(day, report, decisions)
         if not any(d.verdict is not Verdict.SCHEDULE for d in decisions):
-            decisions.append(rules.repeat_level(level, state.attempts))
+            decisions.append(rules.repeat_level(level, progression.attempts))
+        slot = self.slot(day, SlotName.RUN, report)
         if level.kind is LevelKind.LOW_IMPACT:
             decisions.append(rules.low_impact_level(level))
+            minutes = level.total_seconds(progression.attempts) // 60
             session = low_impact_session(
-                self.slot(day, SlotName.RUN, report),
-                protocol,
+                slot,
+                self.protocol,
                 self.library,
                 self.next_low_impact(),
-                level.total_seconds(state.attempts) // 60,
+                minutes,
                 tuple(decisions),
                 programme=self.track.programme,
                 title_level=level.name,
@@ -307,23 +298,28 @@ class _Course:
             )
         else:
             session = level_session(
-                self.slot(day, SlotName.RUN, report),
-                protocol,
+                slot,
+                self.protocol,
                 self.library,
                 level,
-                state.attempts,
+                progression.attempts,
                 tuple(decisions),
                 programme=self.track.programme,
             )
-        monday = _monday(day)
-        state.week_runs[monday] = state.week_runs.get(monday, 0) + 1
-        if session.kind.is_running:
-            state.last_run = day
-        if state.last_run_level is not None and state.level > state.last_run_level:
-            state.rise_days.append(day)
-        state.last_run_level = state.level
+        self.evolve(load=self.state.load.with_run(_monday(day)), runs=self.ran(day, session))
         self.record_session(day, report, session)
         return session
+
+    def ran(self, day: dt.date, session: Session) -> Runs:
+        """The runs after this session: its day (when it runs), its level, and a rise if it rose."""
+        runs, level = self.state.runs, self.state.progression.level
+        rose = runs.last_level is not None and level > runs.last_level
+        return attrs.evolve(
+            runs,
+            last_run=day if session.kind.is_running else runs.last_run,
+            last_level=level,
+            rise_days=(*runs.rise_days, day) if rose else runs.rise_days,
+        )
 
     def rest_instead(self, day: dt.date, report: CheckIn | None, decisions: list[Decision]) -> Session:
         session = rest_session(self.slot(day, SlotName.RUN, report, asks_report=False), tuple(decisions))
@@ -335,8 +331,9 @@ class _Course:
         self, day: dt.date, report: CheckIn | None, decisions: list[Decision], *, replaced: bool = True
     ) -> Session:
         """Low-impact cardio of about the run's length in place of the run."""
-        level = self.levels[self.state.level]
-        minutes = max(15, -(-level.total_seconds(self.state.attempts) // 60))
+        progression = self.state.progression
+        level = self.levels[progression.level]
+        minutes = max(15, -(-level.total_seconds(progression.attempts) // 60))
         session = low_impact_session(
             self.slot(day, SlotName.RUN, report, replaced=replaced),
             self.protocol,
@@ -354,127 +351,163 @@ class _Course:
     def advance(self, day: dt.date) -> Decision | None:
         """Move up a level when its sessions are done, the last report allows it, the rise limit
         and the growth cap leave room; the decision says which, or None when not yet due."""
-        state, protocol = self.state, self.protocol
-        level = self.levels[state.level]
-        if state.level + 1 >= len(self.levels) or state.attempts < level.min_sessions or not state.ready:
+        progression, protocol = self.state.progression, self.protocol
+        level = self.levels[progression.level]
+        if (
+            progression.level + 1 >= len(self.levels)
+            or progression.attempts < level.min_sessions
+            or not progression.ready
+        ):
             return None
         if (
-            state.last_painful
-            or rules.rises_in_window(state.rise_days, day) >= protocol.max_level_rises_per_week
+            progression.last_painful
+            or rules.rises_in_window(self.state.runs.rise_days, day) >= protocol.max_level_rises_per_week
         ):
             return rules.rise_limit(protocol.max_level_rises_per_week)
-        following = self.levels[state.level + 1]
+        following = self.levels[progression.level + 1]
         if following.is_running and not self.room_to_advance(day, level, following):
             return rules.growth_hold(protocol.max_weekly_growth, level, following)
-        state.level, state.attempts = state.level + 1, 0
-        return rules.advance(level, following, level.min_sessions, reported=state.last_counted_reported)
+        self.evolve(progression=attrs.evolve(progression, level=progression.level + 1, attempts=0))
+        return rules.advance(level, following, level.min_sessions, reported=progression.last_counted_reported)
 
     # -- transitions --------------------------------------------------------------------------
     def record_session(self, day: dt.date, report: CheckIn | None, session: Session) -> None:
         """A session at the progression level: it counts only when reported done (or projected)."""
-        state = self.state
         counted = self.counted_report(day, report)
         if counted is None:
             return  # unreported: neither a repeat nor load
         if counted.done:
-            state.attempts += 1
-            state.last_counted_reported = report is not None
-            if report is not None:
-                state.last_done_level = state.level
-            state.day_seconds[day] = session.running_seconds
+            progression = self.state.progression
+            self.evolve(
+                progression=attrs.evolve(
+                    progression,
+                    attempts=progression.attempts + 1,
+                    last_counted_reported=report is not None,
+                    last_done_level=progression.level if report is not None else progression.last_done_level,
+                ),
+                load=self.state.load.with_seconds(day, session.running_seconds),
+            )
         self.apply_report(day, counted, counted=counted.done, reported=report is not None)
-        last = len(self.levels) - 1
-        if state.level == last and state.attempts >= self.levels[last].min_sessions and state.ready:
-            state.completed = not state.paused
+        progression, last = self.state.progression, len(self.levels) - 1
+        if (
+            progression.level == last
+            and progression.attempts >= self.levels[last].min_sessions
+            and progression.ready
+        ):
+            self.evolve(progression=attrs.evolve(progression, completed=not self.state.pause.active))
 
     def apply_report(self, day: dt.date, report: CheckIn, *, counted: bool, reported: bool) -> None:
         """Pain and soreness verdicts, escalation, then pause and resume: any day's report can
         trigger them. "Two too-painful reports in a row" counts real reports only."""
-        state = self.state
         verdict = rules.evaluate(report, self.protocol.rule_set)
-        level_before = state.level
+        level_before = self.state.progression.level
         if verdict.decisions:
-            if verdict.verdict is Verdict.REPEAT and counted:
-                state.attempts -= 1
-            elif verdict.verdict is Verdict.REGRESS and not state.paused and not report.flare_up:
-                state.level = max(0, state.level - 1)
-                state.attempts = 0
-            if verdict.verdict is not Verdict.ADVANCE:
-                state.pending.extend(rules.from_report(d, day) for d in verdict.decisions)
-                state.completed = False
-            if counted or verdict.verdict is not Verdict.ADVANCE:  # a good rest-day report proves nothing
-                state.ready = verdict.verdict is Verdict.ADVANCE
-            state.last_painful = verdict.verdict is not Verdict.ADVANCE
-            if reported:
-                state.consecutive_painful = state.consecutive_painful + 1 if verdict.too_painful else 0
+            self.verdict(day, report, verdict, counted=counted, reported=reported)
         if verdict.days_off:
-            state.no_running_until = day + dt.timedelta(days=verdict.days_off)
-            state.days_off_from = day
+            until = day + dt.timedelta(days=verdict.days_off)
+            self.evolve(runs=attrs.evolve(self.state.runs, no_running_until=until, days_off_from=day))
         if reported:
             self.check_escalation(day, report, settled=verdict.tolerable_and_settled)
-        if state.paused:
+        if self.state.pause.active:
             ready = verdict.tolerable_and_settled and not report.flare_up
-            if ready and (not state.entry_pending or rules.meets_entry(self.protocol, report)):
+            if ready and (not self.state.pause.entry_pending or rules.meets_entry(self.protocol, report)):
                 self.resume(reported=reported)
             return
-        pause = rules.pause_for_pain(state.consecutive_painful, report)
+        pause = rules.pause_for_pain(self.state.pain.consecutive_painful, report)
         if pause is not None:
             self.pause(day, rules.from_report(pause, day) if reported else pause, level_before)
+
+    def verdict(
+        self, day: dt.date, report: CheckIn, verdict: rules.CheckInVerdict, *, counted: bool, reported: bool
+    ) -> None:
+        """What the pain and soreness rules said: repeat, one level easier, or carry on."""
+        progression, pain = self.state.progression, self.state.pain
+        if verdict.verdict is Verdict.REPEAT and counted:
+            progression = attrs.evolve(progression, attempts=progression.attempts - 1)
+        elif verdict.verdict is Verdict.REGRESS and not self.state.pause.active and not report.flare_up:
+            progression = attrs.evolve(progression, level=max(0, progression.level - 1), attempts=0)
+        pending = self.state.pending
+        if verdict.verdict is not Verdict.ADVANCE:
+            pending = (*pending, *(rules.from_report(d, day) for d in verdict.decisions))
+            progression = attrs.evolve(progression, completed=False)
+        if counted or verdict.verdict is not Verdict.ADVANCE:  # a good rest-day report proves nothing
+            progression = attrs.evolve(progression, ready=verdict.verdict is Verdict.ADVANCE)
+        progression = attrs.evolve(progression, last_painful=verdict.verdict is not Verdict.ADVANCE)
+        if reported:
+            streak = pain.consecutive_painful + 1 if verdict.too_painful else 0
+            pain = attrs.evolve(pain, consecutive_painful=streak)
+        self.evolve(progression=progression, pain=pain, pending=pending)
 
     def pause(self, day: dt.date, decision: Decision, level_before: int) -> None:
         """Running stops; low-impact sessions take its place. It resumes one level below what was
         actually run."""
-        state = self.state
-        ran = state.last_run_level
-        state.paused, state.paused_since, state.pause_escalated = True, day, False
-        state.resume_level = max(0, (level_before if ran is None else min(level_before, ran)) - 1)
-        state.completed = False
-        state.pending.append(decision)
+        ran = self.state.runs.last_level
+        resume_level = max(0, (level_before if ran is None else min(level_before, ran)) - 1)
+        self.evolve(
+            pause=attrs.evolve(
+                self.state.pause, active=True, since=day, escalated=False, resume_level=resume_level
+            ),
+            progression=attrs.evolve(self.state.progression, completed=False),
+        )
+        self.state = self.state.with_pending(decision)
 
     def resume(self, *, reported: bool) -> None:
         state = self.state
-        level = self.levels[state.resume_level]
+        level = self.levels[state.pause.resume_level]
         decision = (
             rules.entry_met(level, reported=reported)
-            if state.entry_pending
+            if state.pause.entry_pending
             else rules.resume_after_pause(level, reported=reported)
         )
-        state.paused, state.entry_pending = False, False
-        state.level, state.attempts, state.consecutive_painful = state.resume_level, 0, 0
-        state.last_run_level = min(state.last_run_level or 0, state.level)
-        state.pending.append(decision)
+        self.evolve(
+            pause=attrs.evolve(state.pause, active=False, entry_pending=False),
+            progression=attrs.evolve(state.progression, level=state.pause.resume_level, attempts=0),
+            pain=attrs.evolve(state.pain, consecutive_painful=0),
+            runs=attrs.evolve(
+                state.runs, last_level=min(state.runs.last_level or 0, state.pause.resume_level)
+            ),
+            pending=(*state.pending, decision),
+        )
 
     def check_escalation(self, day: dt.date, report: CheckIn, *, settled: bool) -> None:
         """Pain that has not settled for two weeks, or a two-week pause without a settled report:
         the person is asked to contact their clinician, once per episode."""
-        state = self.state
+        pain = self.state.pain
         if rules.above_safe_range(report):
-            state.pain_since = state.pain_since or day
-            if not state.pain_escalated and (day - state.pain_since).days + 1 >= rules.ESCALATION_DAYS:
-                state.pain_escalated = True
+            pain = attrs.evolve(pain, since=pain.since or day)
+            due = pain.since is not None and (day - pain.since).days + 1 >= rules.ESCALATION_DAYS
+            if not pain.escalated and due:
+                pain = attrs.evolve(pain, escalated=True)
                 self.escalate(day, rules.persistent_pain())
         elif report.pain_during is not None or report.pain_next_morning is not None:
-            state.pain_since, state.pain_escalated = None, False
-        since = state.paused_since
-        long_pause = since is not None and (day - since).days >= rules.ESCALATION_DAYS
-        if state.paused and long_pause and not state.pause_escalated and not settled:
-            state.pause_escalated = True
+            pain = attrs.evolve(pain, since=None, escalated=False)
+        self.evolve(pain=pain)
+        pause = self.state.pause
+        long_pause = pause.since is not None and (day - pause.since).days >= rules.ESCALATION_DAYS
+        if pause.active and long_pause and not pause.escalated and not settled:
+            self.evolve(pause=attrs.evolve(pause, escalated=True))
             self.escalate(day, rules.long_pause())
 
     def escalate(self, day: dt.date, decision: Decision) -> None:
-        self.state.pending.append(decision)
+        self.state = self.state.with_pending(decision)
         self.notes.append(rules.from_report(decision, day))
 
     def lay_off(self, stage: int, days: int) -> None:
         """Silence long enough to be a lay-off: restart from what was last reported done."""
         state = self.state
-        target = rules.lay_off_level(stage, state.last_done_level)
-        state.level, state.attempts, state.ready = target, 0, True
-        state.last_painful, state.consecutive_painful, state.no_running_until = False, 0, None
-        state.last_run_level = None if state.last_run_level is None else min(state.last_run_level, target)
-        state.resume_level = min(state.resume_level, target)
-        state.completed = False
-        state.pending.append(rules.lay_off(stage, days, self.levels[target]))
+        target = rules.lay_off_level(stage, state.progression.last_done_level)
+        last_level = state.runs.last_level
+        self.evolve(
+            progression=state.progression.restart(target),
+            pain=attrs.evolve(state.pain, consecutive_painful=0),
+            runs=attrs.evolve(
+                state.runs,
+                no_running_until=None,
+                last_level=None if last_level is None else min(last_level, target),
+            ),
+            pause=attrs.evolve(state.pause, resume_level=min(state.pause.resume_level, target)),
+            pending=(*state.pending, rules.lay_off(stage, days, self.levels[target])),
+        )
 
     def clear_red_flag(
         self, action: ClinicianAction, assessed: tuple[CheckIn, ...], found_at_start: tuple[str, ...]
@@ -482,24 +515,29 @@ class _Course:
         """A clinician's assessment ends a referral: the plan starts again one level below the last
         level reported done."""
         state = self.state
-        target = max(0, (state.last_done_level or 0) - 1)
-        state.level, state.attempts, state.ready, state.last_painful = target, 0, True, False
-        state.paused, state.entry_pending, state.no_running_until = False, False, None
-        state.consecutive_painful, state.last_run, state.last_run_level = 0, None, None
-        state.pending = [rules.red_flag_cleared(action, self.levels[target], assessed, found_at_start)]
+        target = max(0, (state.progression.last_done_level or 0) - 1)
+        self.evolve(
+            progression=attrs.evolve(
+                state.progression, level=target, attempts=0, ready=True, last_painful=False
+            ),
+            pause=attrs.evolve(state.pause, active=False, entry_pending=False),
+            pain=attrs.evolve(state.pain, consecutive_painful=0),
+            runs=attrs.evolve(state.runs, no_running_until=None, last_run=None, last_level=None),
+            pending=(rules.red_flag_cleared(action, self.levels[target], assessed, found_at_start),),
+        )
 
     def move_level(self, action: ClinicianAction) -> None:
         """A clinician moves the running one level, from that day; the count at the level restarts."""
-        state = self.state
+        progression = self.state.progression
         step = 1 if action.kind is ActionKind.LEVEL_UP else -1
-        state.level = min(max(state.level + step, 0), len(self.levels) - 1)
-        state.attempts, state.ready = 0, True
-        state.pending.append(rules.level_moved(action, self.levels[state.level]))
+        level = min(max(progression.level + step, 0), len(self.levels) - 1)
+        self.evolve(progression=attrs.evolve(progression, level=level, attempts=0, ready=True))
+        self.state = self.state.with_pending(rules.level_moved(action, self.levels[level]))
 
     # -- the other days -----------------------------------------------------------------------
     def other_day(self, day: dt.date, report: CheckIn | None) -> Session:
         weekday = day.isoweekday()
-        paused = self.state.paused
+        paused = self.state.pause.active
         if weekday in self.rx.strength_days:
             decision = rules.strength_while_paused() if paused else rules.strength_day()
             self.track, rungs, news = self.track.session(Part.STRENGTH, self.library, report, paused=paused)
@@ -540,15 +578,16 @@ class _Course:
 
     def walk(self, first_day: dt.date, start_decision: Decision | None) -> tuple[list[Session], bool]:
         """Walk the days; `start_decision` (entry criteria not met) starts the plan paused."""
-        rx, state = self.rx, self.state
+        rx = self.rx
         if start_decision is not None:
-            state.paused, state.entry_pending, state.resume_level = True, True, 0
-            state.paused_since = rx.start
-            state.pending.append(start_decision)
+            self.evolve(
+                pause=Pause(active=True, since=rx.start, resume_level=0, entry_pending=True),
+                pending=(*self.state.pending, start_decision),
+            )
         horizon = max(rx.start, self.time.last_event) + dt.timedelta(days=HORIZON_DAYS)
         day = first_day
         while day <= horizon:
-            if state.completed and day > self.time.last_event:
+            if self.state.progression.completed and day > self.time.last_event:
                 break
             self.track = self.track.on(day, self.library)
             if day in self.time.lay_offs:
