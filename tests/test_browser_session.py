@@ -154,3 +154,32 @@ def test_home_on_the_phone(browser, live: Live, width: int) -> None:
     assert page.url.endswith(f"/c/{live.secret}")
     assert page.locator("#checkin-form").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_the_morning_question_on_a_phone(browser, live: Live, width: int) -> None:
+    """The evening's report, then the next morning "pain now" waits at the top of the page: one tap
+    on a score and one on save, under the page's own policy; axe finds nothing serious."""
+    from planner.core.model import CheckIn
+
+    live.app.record_checkin(live.plan_id, CheckIn(dt.date(2026, 10, 21), pain_during=2))
+    live.clock[0] = dt.datetime(2026, 10, 22, 5, 30, tzinfo=dt.UTC)  # 08:30 in Athens
+    context = browser.new_context(viewport={"width": width, "height": 780}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{live.base}/c/{live.secret}")
+    assert axe_problems(page) == []
+    context.close()
+    context = browser.new_context(viewport={"width": width, "height": 780}, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(f"{live.base}/c/{live.secret}")
+    assert page.locator("#morning-form").bounding_box()["y"] < 400
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if width == 390:
+        shot(page, "morning")
+    page.get_by_label("3", exact=True).check()
+    page.get_by_role("button", name="Save morning score").click()
+    page.wait_for_url("**saved=morning")
+    assert page.locator("#morning-form").count() == 0
+    with live.app.store.read() as records:
+        assert [c.pain_next_morning for c in records.checkins(live.plan_id)] == [None, 3]
+    context.close()

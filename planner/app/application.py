@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from planner.app import follow_up_sync, throttle
 from planner.app.feeds import FeedAddresses, derive_token, feed_addresses, load_feed_key
 from planner.app.settings import Settings
-from planner.core import rules
+from planner.core import rules, wording
 from planner.core.catalog import Catalog
 from planner.core.exceptions import InputError
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, Prescription
@@ -178,6 +178,19 @@ class App:
             return False
         follow_up_sync.refresh(self, plan_id)  # the clinic hears of it (alerts and their mail)
         return stored
+
+    def record_morning(self, plan_id: str, day: dt.date, pain: int, *, submission: str | None = None) -> bool:
+        """The next morning's pain for a session already reported done, at any later time: a record
+        of its own beside the first report (nothing is rewritten), which the day's merge combines
+        with it. A day with no report done has no morning after to score."""
+        with self.store.read() as records:
+            stored = records.plan(plan_id)
+            done = any(c.done for c in records.checkins(plan_id) if c.date == day)
+        if day >= local_today(stored.prescription.timezone, self.now()):
+            raise InputError(wording.MORNING_NOT_YET.format(day=day))
+        if not done:
+            raise InputError(wording.MORNING_NEEDS_REPORT.format(day=day))
+        return self.record_checkin(plan_id, CheckIn(day, pain_next_morning=pain), submission=submission)
 
     def clear_red_flag(self, plan_id: str, by: str, note: str) -> None:
         """A clinician's assessment after a red flag, recorded with who and why: the plan starts

@@ -8,6 +8,14 @@ GET  /p/<feed token>/run-<day>.fit, /c/<check-in secret>/run-<day>.fit
 POST /c/<check-in secret>/checkin
                             record a check-in: CSRF token, Origin and Sec-Fetch-Site checked, and a
                             submission id so a double submit stores one report
+POST /c/<check-in secret>/morning
+                            the next morning's pain for a session reported done (the second step of
+                            a check-in), the same checks
+
+The check-in comes in two steps: right after the session (done or skipped, pain during, how the
+exercises felt, warning signs, flare-up), and the next morning "pain now", asked at the top of the
+page for the latest session reported done in the last MORNING_DAYS days without it; any earlier
+report gets its morning score from its line in the last seven days (?morning=DAY).
 
 Knowing the feed address (a person the calendar was shared with, the calendar provider's fetcher)
 is not enough to post anything.
@@ -19,14 +27,16 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from planner.core import guide, parsing, wording
+from planner.app.application import PlanView
+from planner.core import guide, parsing, reports, wording
 from planner.core.exceptions import PlannerError
-from planner.core.model import CheckIn, Session, Soreness, Status
+from planner.core.model import CheckIn, Effort, Session, SessionKind, Soreness, Status
 from planner.core.redflags import red_flag
 from planner.export import chart
 from planner.store.database import TokenKind
@@ -35,6 +45,7 @@ from planner.web.headers import own_script_allowed
 from planner.web.watch import workout_download
 
 PAGE_DAYS = 14
+MORNING_DAYS = 2  # the morning question waits at the top of the page this long after a session
 RECENT_DAYS = 7
 CHART_WEEKS = 8  # what a phone screen shows legibly; the handout carries every week
 COOKIE = "rp_checkin"
@@ -79,6 +90,34 @@ def guide_for(session: Session | None, today: dt.date) -> dict[str, Any] | None:
     }
 
 
+def waiting_for_morning(view: PlanView) -> dict[dt.date, Session]:
+    """The last seven days' sessions reported done that have no morning score yet."""
+    today = view.today
+    merged = reports.by_day(
+        view.checkins, today - dt.timedelta(days=RECENT_DAYS), today - dt.timedelta(days=1)
+    )
+    return {
+        s.date: s
+        for s in view.plan.sessions
+        if s.date in merged
+        and s.kind.is_active
+        and merged[s.date].done
+        and merged[s.date].pain_next_morning is None
+    }
+
+
+def morning_for(view: PlanView, waiting: dict[dt.date, Session], asked: str) -> Session | None:
+    """The session whose next-morning pain the page asks for: the day in ?morning= if it waits for
+    one, else the latest that does in the last MORNING_DAYS days."""
+    try:
+        chosen = parsing.parse_date(asked, "morning") if asked else None
+    except PlannerError:
+        chosen = None
+    if chosen not in waiting:
+        chosen = max((d for d in waiting if d >= view.today - dt.timedelta(days=MORNING_DAYS)), default=None)
+    return waiting.get(chosen) if chosen else None
+
+
 def render_page(plan_id: str, checkin_secret: str | None) -> str:
     """The plan at a glance; the form only with the check-in secret."""
     app = application()
@@ -100,6 +139,8 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
     )
     feed_token = app.current_token(plan_id)
     weeks = view.progress()[-CHART_WEEKS:]
+    waiting = waiting_for_morning(view) if checkin_secret else {}
+    morning = morning_for(view, waiting, request.args.get("morning", ""))
     html: str = render_template(
         "plan.html",
         plan=view.plan,
@@ -116,7 +157,24 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         soreness=SORENESS_CHOICES,
         pain_rule=wording.PAIN_RULE_LINE,
         checkin_path=f"/c/{checkin_secret}/checkin" if checkin_secret else "",
+        morning_path=f"/c/{checkin_secret}/morning" if checkin_secret else "",
         saved=request.args.get("saved") == "1",
+        morning=morning,
+        morning_question=(
+            wording.MORNING_QUESTION.format(session=morning.title, day=morning.date.strftime("%A %d %B"))
+            if morning
+            else ""
+        ),
+        morning_words={
+            "label": wording.MORNING_LABEL,
+            "add": wording.MORNING_ADD,
+            "saved": wording.MORNING_SAVED,
+        },
+        morning_saved=request.args.get("saved") == "morning",
+        needs_morning=waiting,
+        efforts=tuple((e.value, text) for e, text in wording.EFFORT.items()),
+        effort_question=wording.EFFORT_QUESTION,
+        asks_effort=focus is not None and focus.kind in (SessionKind.STRENGTH, SessionKind.MOBILITY),
         new=request.args.get("new") == "1" and checkin_secret is not None,
         handout_path=f"/c/{checkin_secret}/handout.pdf" if checkin_secret else "",
         guide=guide_for(focus, today),
@@ -173,8 +231,9 @@ def checkin_workout(secret: str, day: str) -> Response:
     return workout_download(application().plan(plan_id_for(secret, TokenKind.CHECKIN)), day)
 
 
-@blueprint.post("/c/<secret>/checkin")
-def checkin(secret: str) -> Any:
+def posted(secret: str, store: Callable[[str, MultiDict[str, str], str], object], saved: str) -> Any:
+    """A form of this phone's page stored by `store(plan_id, form, submission)`: refused (4xx) unless
+    it comes from our own page with this plan's CSRF token and a well-formed submission id."""
     plan_id = plan_id_for(secret, TokenKind.CHECKIN)
     if not same_origin():
         return Response("Cross-site form posts are refused\n", 403, mimetype="text/plain")
@@ -185,10 +244,28 @@ def checkin(secret: str) -> Any:
     if not 8 <= len(submission) <= 64 or not submission.replace("-", "").replace("_", "").isalnum():
         return Response("submission: missing or malformed\n", 400, mimetype="text/plain")
     try:
-        application().record_checkin(plan_id, checkin_from_form(form), submission=submission)
+        store(plan_id, form, submission)
     except PlannerError as error:
         return Response(f"{error}\n", 400, mimetype="text/plain")
-    return redirect(f"/c/{secret}?saved=1", code=303)
+    return redirect(f"/c/{secret}?saved={saved}", code=303)
+
+
+@blueprint.post("/c/<secret>/checkin")
+def checkin(secret: str) -> Any:
+    def store(plan_id: str, form: MultiDict[str, str], submission: str) -> object:
+        return application().record_checkin(plan_id, checkin_from_form(form), submission=submission)
+
+    return posted(secret, store, "1")
+
+
+@blueprint.post("/c/<secret>/morning")
+def morning(secret: str) -> Any:
+    def store(plan_id: str, form: MultiDict[str, str], submission: str) -> object:
+        day = parsing.parse_date(form.get("date", ""), "date")
+        pain = parsing.parse_pain(form.get("pain_now", ""), "pain now")
+        return application().record_morning(plan_id, day, pain, submission=submission)
+
+    return posted(secret, store, "morning")
 
 
 def checkbox(form: MultiDict[str, str], name: str) -> bool:
@@ -209,6 +286,9 @@ def checkin_from_form(form: MultiDict[str, str]) -> CheckIn:
     if soreness not in {s.value for s in Soreness}:
         raise PlannerError("soreness: unknown value")
     during, morning = form.get("pain_during", ""), form.get("pain_next_morning", "")
+    felt = form.get("strength_felt", "")
+    if felt and felt not in {e.value for e in Effort}:
+        raise PlannerError("strength felt: must be easy, right or hard")
     flags = form.getlist("red_flag")
     if len(flags) > len(wording.RED_FLAGS):
         raise PlannerError("red flags: too many values")
@@ -222,4 +302,5 @@ def checkin_from_form(form: MultiDict[str, str]) -> CheckIn:
         flare_up=checkbox(form, "flare_up"),
         note=parsing.parse_text(form.get("note", ""), "note", limit=parsing.MAX_NOTE),
         stiff_or_swollen=checkbox(form, "stiff_or_swollen"),
+        strength_felt=Effort(felt) if felt else None,
     )
