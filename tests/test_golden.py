@@ -11,10 +11,21 @@ import json
 import os
 from pathlib import Path
 
+import attrs
 import pytest
 
 from planner import build
-from planner.core.model import CheckIn, Prescription, Soreness
+from planner.core.model import (
+    Access,
+    ActionKind,
+    CheckIn,
+    ClinicianAction,
+    Dose,
+    Effort,
+    Prescription,
+    Soreness,
+)
+from planner.core.programme import Part, Prescribed, from_protocol
 from planner.data.catalog import builtin_catalog
 from planner.data.clinic import load_clinic
 from planner.export import handout, ical
@@ -79,13 +90,56 @@ SCENARIOS: dict[str, tuple[str, Prescription, tuple[CheckIn, ...], dt.date]] = {
         day(4),
     ),
     "barefoot": ("barefoot-transition", prescription(timezone="Australia/Sydney"), (), START),
+    "prescribed": (  # a physiotherapist's own choice of exercises, doses and notes, progressed by reports
+        "lbp-return-to-run",
+        prescription(),
+        tuple(
+            CheckIn(
+                day(n),
+                pain_during=1,
+                pain_next_morning=0,
+                strength_felt=Effort.EASY if n % 7 in (1, 3) else None,
+            )
+            for n in (0, 1, 2, 3, 5, 7, 8, 9, 10, 12)
+        ),
+        day(13),
+    ),
+}
+LBP = from_protocol(CATALOG.protocol("lbp-return-to-run"), CATALOG.library)
+PRESCRIBED = (
+    LBP.with_part(
+        Part.STRENGTH,
+        [
+            Prescribed("dead-bug", Dose(sets=2, reps=6, per_side=True, note="slow, back flat on the floor")),
+            Prescribed("bird-dog", Dose(sets=2, reps=8, hold_seconds=4, per_side=True), fixed=True),
+            Prescribed("glute-bridge", Dose(sets=2, reps=10, hold_seconds=3)),
+            Prescribed("side-plank-knees", Dose(sets=1, reps=4, hold_seconds=10, per_side=True)),
+        ],
+    )
+    .with_part(Part.MOBILITY, [p for p in LBP.mobility if not p.exercise.startswith("foam-roll")])
+    .with_part(
+        Part.LOW_IMPACT,
+        [Prescribed("cycling", Dose(minutes=25, note="exercise bike at home")), LBP.low_impact[-1]],
+    )
+)
+ACTIONS = {
+    "prescribed": (
+        ClinicianAction(
+            ActionKind.PROGRAMME,
+            day(0),
+            "Alex Morgan",
+            "",
+            programme=attrs.evolve(PRESCRIBED, access=(Access.BIKE,)),
+            starts=day(0),
+        ),
+    ),
 }
 
 
 def outputs(name: str) -> dict[str, bytes]:
     protocol_id, rx, checkins, today = SCENARIOS[name]
     protocol = CATALOG.protocol(protocol_id)
-    plan = build(rx, protocol, CATALOG.library, checkins, today)
+    plan = build(rx, protocol, CATALOG.library, checkins, today, ACTIONS.get(name, ()))
     plan_id = f"golden-{name}"
     events = ical.events_for(plan, plan_id, page_url="https://plans.example.org/p/golden-token")
     states = {e.uid: EventState(0, None, e.snapshot) for e in events}
@@ -94,7 +148,7 @@ def outputs(name: str) -> dict[str, bytes]:
         "txt": (plan_table(plan, plan_id) + "\n").encode(),
         "ics": ical.render(plan, plan_id, events, states, STAMP, feed_url=FEED, reminder_minutes=30),
     }
-    if name in ("reports", "held"):
+    if name in ("reports", "held", "prescribed"):
         clinic = load_clinic(ROOT / "templates" / "clinic-example.toml")
         options = handout.HandoutOptions(feed_url=FEED, clinic=clinic, large_print=name == "held")
         files["pdf"] = handout.render(plan, plan_id, protocol, CATALOG.library, options)

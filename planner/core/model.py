@@ -438,6 +438,7 @@ class Plan:
     sessions: tuple[Session, ...]
     referred: bool
     notes: tuple[Decision, ...]
+    programme: Programme | None = None  # the patient's programme as it stands on `as_of`
 
     @property
     def end(self) -> dt.date:

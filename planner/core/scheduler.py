@@ -658,4 +658,7 @@ def build(
         notes.append(rules.discharged(discharge))
     # The week as it stands after any change a clinician made: what the exports print.
     week = course.rx
-    return Plan(week, protocol.id, protocol.title, today, tuple(sessions), referred, (*notes, *course.notes))
+    now = programmes.on(initial, track.upcoming, today)
+    return Plan(
+        week, protocol.id, protocol.title, today, tuple(sessions), referred, (*notes, *course.notes), now
+    )

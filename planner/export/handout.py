@@ -37,6 +37,7 @@ from planner.core import intervals, redflags, rules, wording
 from planner.core.catalog import Library
 from planner.core.model import Exercise, LevelKind, Plan, Protocol, Session, SessionKind, Urgency
 from planner.core.prescription_checks import day_names
+from planner.core.programme import Part
 from planner.core.progress import WeekProgress
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
 from planner.export import chart, fonts
@@ -150,6 +151,7 @@ class _Document:
         )
         self.styles = _styles(options.clinic.accent, options.large_print)
         self.width = PAPERS[options.paper][0] - 36 * mm
+        self.doses = self.doses_in_plan()
 
     def runs_a_week(self) -> str:
         """The goal's frequency as the person's own week allows it, not the protocol's ideal."""
@@ -307,7 +309,8 @@ class _Document:
         story += [_p(f"• {case.rule}", s.body) for case in wording.SORENESS.values()]
         story.append(_p(f"Source: {rules.SORENESS}; the returned-during case is a clinic variant", s.small))
         story.append(_p("When running is paused", s.h2))
-        options = ", ".join(self.library.exercise(i).name.lower() for i in self.protocol.low_impact)
+        chosen = self.plan.programme.ids(Part.LOW_IMPACT) if self.plan.programme else self.protocol.low_impact
+        options = ", ".join(self.library.exercise(i).name.lower() for i in chosen)
         story.append(_p(f"{wording.PAUSE_SUMMARY.format(options=options)} {wording.HOLD_SUMMARY}", s.body))
         story.append(PageBreak())
         return story
@@ -398,6 +401,17 @@ class _Document:
                         seen[item.exercise_id] = self.library.exercise(item.exercise_id)
         return list(seen.values())
 
+    def doses_in_plan(self) -> dict[str, str]:
+        """Each exercise's dose as the plan gives it from its day on (this patient's dose, note and
+        progress so far), else as it was last given: the planner decided it, the card only prints it."""
+        doses: dict[str, str] = {}
+        for session in sorted(self.plan.sessions, key=lambda s: (s.date < self.plan.as_of, s.date)):
+            for block in session.blocks:
+                for item in block.items:
+                    if item.exercise_id and item.dose:
+                        doses.setdefault(item.exercise_id, item.dose)
+        return doses
+
     def card(self, exercise: Exercise) -> Flowable:
         s = self.styles
         picture_width = 48 * mm * s.scale
@@ -411,7 +425,8 @@ class _Document:
             )
         else:
             picture = pictogram(self.library.poses[exercise.pose], picture_width, self.options.clinic.accent)
-        text: list[Flowable] = [_p(exercise.name, s.h2), _p(f"Dose: {exercise.dose.describe()}", s.cell_bold)]
+        dose = self.doses.get(exercise.id) or exercise.dose.describe()
+        text: list[Flowable] = [_p(exercise.name, s.h2), _p(f"Dose: {dose}", s.cell_bold)]
         text += [_p(f"{i}. {step}", s.cell) for i, step in enumerate(exercise.steps, 1)]
         if exercise.cues:
             text.append(_p("Tips: " + " ".join(exercise.cues), s.cell))
