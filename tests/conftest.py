@@ -110,9 +110,11 @@ class Loopback:
     def __init__(self, app: App) -> None:
         from waitress.server import create_server
 
-        from planner.web import SERVER_OPTIONS, create_app
+        from planner.web import create_app, server_options
 
-        self.server = create_server(create_app(app), host="127.0.0.1", port=0, threads=4, **SERVER_OPTIONS)
+        self.server = create_server(
+            create_app(app), host="127.0.0.1", port=0, threads=4, **server_options(app.settings)
+        )
         self.port: int = self.server.effective_port
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()

@@ -46,6 +46,8 @@ def rx(name: str, start: dt.date = dt.date(2026, 11, 2)) -> Prescription:
 class Browserless:
     """A plain HTTP client that keeps the portal's session cookie and reads each form's CSRF token."""
 
+    timeout = 30
+
     def __init__(self, port: int) -> None:
         self.port = port
         self.cookie = ""
@@ -54,7 +56,7 @@ class Browserless:
     def request(
         self, method: str, path: str, fields: dict[str, str] | None = None, **headers: str
     ) -> tuple[int, dict[str, str], str]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         body = None
         sent = {k.replace("_", "-"): v for k, v in headers.items()}
         if self.cookie:

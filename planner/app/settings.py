@@ -27,6 +27,7 @@ class Settings:
     clinic_dirs: tuple[Path, ...] = ()
     base_url: str = ""
     start_page: bool = False  # /start makes plans for anyone who can reach the server: off unless chosen
+    trusted_proxies: int = 0  # reverse proxies in front of serve whose X-Forwarded-* headers are believed
 
     @property
     def public_url(self) -> str:

@@ -11,6 +11,8 @@ import click
 from planner.cli.root import Context, pass_context
 from planner.core.exceptions import InputError
 
+PROXIES_ENV = "REHAB_PLANNER_TRUSTED_PROXIES"
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -21,9 +23,20 @@ from planner.core.exceptions import InputError
     default=None,
     help="Let anyone who can reach the server make a plan at /start (default: on only on loopback).",
 )
+@click.option(
+    "--trusted-proxies",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 5),
+    envvar=PROXIES_ENV,
+    help=f"Reverse proxies in front whose X-Forwarded-For/-Proto/-Host/-Port to believe (env {PROXIES_ENV}).",
+)
 @pass_context
-def serve(context: Context, host: str, port: int, threads: int, start_page: bool | None) -> None:
+def serve(
+    context: Context, host: str, port: int, threads: int, start_page: bool | None, trusted_proxies: int
+) -> None:
     """Serve calendar feeds, the check-in pages, /start and the clinic portal (waitress)."""
+    context.settings = attrs.evolve(context.settings, trusted_proxies=trusted_proxies)
     run_server(
         context, host, port, threads, start_page=is_loopback(host) if start_page is None else start_page
     )
@@ -35,7 +48,7 @@ def run_server(context: Context, host: str, port: int, threads: int, *, start_pa
 
     from planner.app import follow_up_sync
     from planner.app.mailer import SmtpSettings
-    from planner.web import SERVER_OPTIONS, create_app
+    from planner.web import SERVER_OPTIONS, create_app, server_options
 
     context.settings = attrs.evolve(context.settings, start_page=start_page)
     app = context.app()
@@ -47,12 +60,26 @@ def run_server(context: Context, host: str, port: int, threads: int, *, start_pa
         target=follow_up_sync.keep_following, args=(app, SmtpSettings.from_environment(), stop), daemon=True
     )
     follower.start()
+    enough_descriptors(SERVER_OPTIONS["connection_limit"])
     try:
-        waitress.serve(create_app(app), host=host, port=port, threads=threads, **SERVER_OPTIONS)
+        waitress.serve(create_app(app), host=host, port=port, threads=threads, **server_options(app.settings))
     except ValueError:  # waitress's word for an address it cannot listen on
         raise InputError(f"--host {host!r}: not an address this machine can listen on") from None
     finally:
         stop.set()
+
+
+def enough_descriptors(connections: int) -> None:
+    """Raise this process's open-file limit towards what waitress may hold open (as far as the
+    hard limit allows), so the connection limit, not the descriptor limit, is what applies."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 200  # the database, log files and the sweep's connections besides
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(
+            resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard)
+        )
 
 
 def is_loopback(host: str) -> bool:

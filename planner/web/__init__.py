@@ -10,19 +10,42 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from planner.app.application import App
+from planner.app.settings import Settings
 from planner.core import wording
 from planner.web import feed, home, phone_page, portal, start
 from planner.web.context import EXTENSION
 from planner.web.headers import secure_headers, security_headers
 
 MAX_REQUEST_BYTES = 16 * 1024  # every form; a roster upload may be larger (portal.ROSTER_BYTES)
-# waitress refuses a body larger than the largest upload from its Content-Length, before reading it
-SERVER_OPTIONS = {"max_request_body_size": portal.ROSTER_BYTES, "ident": "rehab-planner"}
+# waitress refuses a body larger than the largest upload from its Content-Length, before reading it.
+# Slow or idle clients: waitress stops accepting at `connection_limit` open connections (100 by
+# default, so 100 idle sockets from one address stopped everyone until its 120 s timeout); allow
+# far more, close a connection idle for 30 s (checked every 10 s), and wait with poll(), which,
+# unlike select(), has no 1024-descriptor ceiling. The request threads (--threads) serve only
+# complete requests, so idle sockets never hold one. A public server still goes behind a reverse
+# proxy (README, "Deployment"), which buffers slow clients and caps connections per address.
+SERVER_OPTIONS: dict[str, Any] = {
+    "max_request_body_size": portal.ROSTER_BYTES,
+    "ident": "rehab-planner",
+    "connection_limit": 2000,
+    "channel_timeout": 30,
+    "cleanup_interval": 10,
+    "asyncore_use_poll": True,
+}
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """waitress's options for these settings: behind trusted proxies it must pass the
+    X-Forwarded-* headers on (it drops them by default) for ProxyFix to read (behind_proxies)."""
+    if settings.trusted_proxies:
+        return {**SERVER_OPTIONS, "clear_untrusted_proxy_headers": False}
+    return SERVER_OPTIONS
 
 
 def create_app(app: App) -> Flask:
@@ -38,7 +61,8 @@ def create_app(app: App) -> Flask:
         web.register_blueprint(start.blueprint)
     https = app.settings.public_url.startswith("https://")
     secure_headers(web, https=https)
-    web.wsgi_app = feed.FeedRoute(web.wsgi_app, app, security_headers(https))  # type: ignore[method-assign]
+    routed = feed.FeedRoute(web.wsgi_app, app, security_headers(https))
+    web.wsgi_app = behind_proxies(routed, app.settings.trusted_proxies)  # type: ignore[method-assign]
     web.add_url_rule("/favicon.ico", "favicon", lambda: Response(status=204))  # browsers ask; no icon
 
     for status, text in (
@@ -49,6 +73,18 @@ def create_app(app: App) -> Flask:
     ):
         web.register_error_handler(status, _plain(status, text))
     return web
+
+
+def behind_proxies(wsgi: Any, trusted: int) -> Any:
+    """With `trusted` reverse proxies in front (Settings.trusted_proxies), the client's address,
+    scheme, host and port come from the last `trusted` entries of their X-Forwarded-* headers
+    (werkzeug's ProxyFix), so the throttles see the client, not the proxy, and https is known.
+    None trusted: the headers are ignored, as anyone can send them."""
+    if not trusted:
+        return wsgi
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    return ProxyFix(wsgi, x_for=trusted, x_proto=trusted, x_host=trusted, x_port=trusted)
 
 
 def portal_sessions(web: Flask, app: App, *, https: bool) -> None:
@@ -94,4 +130,4 @@ def _plain(status: int, text: str) -> Callable[[HTTPException], Response]:
     return handler
 
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "server_options"]

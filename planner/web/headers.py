@@ -21,6 +21,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+HSTS = "Strict-Transport-Security"
+
+
 def security_headers(https: bool) -> list[tuple[str, str]]:
     """The headers flask-talisman sets on the pages, for the feed's route outside Flask."""
     policy = "; ".join(f"{name} {value}" for name, value in CONTENT_SECURITY_POLICY.items())
@@ -31,7 +34,7 @@ def security_headers(https: bool) -> list[tuple[str, str]]:
         ("Referrer-Policy", "no-referrer"),
     ]
     if https:
-        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+        headers.append((HSTS, "max-age=31536000; includeSubDomains"))
     return headers
 
 
@@ -43,17 +46,21 @@ def secure_headers(web: Flask, *, https: bool) -> None:
     Talisman(
         web,
         force_https=False,  # a personal server on loopback speaks plain http; HSTS when https
-        strict_transport_security=https,
+        strict_transport_security=False,  # Talisman's only on requests it sees as https: ours, below
         content_security_policy=CONTENT_SECURITY_POLICY,
         frame_options="DENY",
         referrer_policy="no-referrer",
         session_cookie_secure=https,
     )
 
+    hsts = dict(security_headers(https)).get(HSTS)
+
     @web.after_request
     def no_store(response: Response) -> Response:
         if "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
+        if hsts:  # every answer when the public address is https, whatever the proxy forwarded
+            response.headers[HSTS] = hsts
         return response
 
 
