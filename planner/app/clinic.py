@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.app import follow_up_sync, throttle
+from planner.app import follow_up_sync, outcomes, throttle
 from planner.app.application import App, PlanView
 from planner.app.roster_issue import Outcome, RowStatus, issue
 from planner.app.throttle import Throttled
@@ -468,6 +468,24 @@ class Portal:
             if part
         )
         self._audit(person, action.kind.value, address, plan_id, detail)
+
+    def record_outcome(
+        self,
+        person: Clinician,
+        plan_id: str,
+        measure: str,
+        date: str,
+        score: str | None,
+        activities: list[str],
+        address: str,
+    ) -> str:
+        """An outcome score the clinician entered (the date as typed), kept with their name as its
+        source; a line saying what was stored."""
+        self._owned(person, plan_id)
+        day = parsing.parse_date(date, "date")
+        stored = outcomes.record_outcome(self.app, plan_id, measure, day, score, activities, person.name)
+        self._audit(person, "record-outcome", address, plan_id, f"{stored.measure} {stored.date}")
+        return f"{stored.measure.upper()} of {stored.date:%d %b %Y} saved: {stored.score:g}"
 
     def acknowledge(self, person: Clinician, alert_id: int, address: str) -> str:
         """The alert's plan, once acknowledged by this clinician."""

@@ -388,3 +388,12 @@ PROGRESS_VARIANT = "{name} becomes {variant} ({dose})"
 PROGRESS_STAY = "You said your last {part} session was hard: the same exercises and doses again."
 PROGRESS_EASE = "Your last {part} session was painful, so it steps back: {changes}."
 PROGRESS_EASE_NONE = "Your last {part} session was painful: the same exercises and doses again."
+
+# -- outcome measures on the phone page -----------------------------------------------------------
+OUTCOMES_HEADING = "A few questions from your clinician"
+OUTCOMES_INTRO = (
+    "These short questionnaires show you and your clinician how your back is changing. "
+    "They take a minute; answer for how things are today."
+)
+OUTCOMES_ACTIVITIES = "Name each activity and rate how well you can do it today (0 unable, 10 as before)."
+OUTCOMES_SAVED = "Thank you: your answers are saved for your clinician."

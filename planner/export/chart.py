@@ -106,9 +106,18 @@ def summary(weeks: Sequence[WeekProgress]) -> str:
     )
 
 
-def to_svg(chart: list[Shape], width: float = 360, height: float = 200, description: str = "") -> str:
+def to_svg(
+    chart: list[Shape],
+    width: float = 360,
+    height: float = 200,
+    description: str = "",
+    *,
+    title: str = "Your progress so far",
+    key: str = "chart",
+) -> str:
     """An accessible SVG (role img, title, description) drawn with presentation attributes only,
-    so a Content-Security-Policy without inline styles allows it."""
+    so a Content-Security-Policy without inline styles allows it. `key` keeps the ids of several
+    charts on one page apart."""
     body = []
     for s in chart:
         if s.kind == "rect":
@@ -128,8 +137,8 @@ def to_svg(chart: list[Shape], width: float = 360, height: float = 200, descript
             )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-        f'aria-labelledby="chart-title chart-desc"><title id="chart-title">Your progress so far</title>'
-        f'<desc id="chart-desc">{escape(description)}</desc>{"".join(body)}</svg>'
+        f'aria-labelledby="{key}-title {key}-desc"><title id="{key}-title">{escape(title)}</title>'
+        f'<desc id="{key}-desc">{escape(description)}</desc>{"".join(body)}</svg>'
     )
 
 

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from planner.app.application import App
 from planner.app.settings import Settings
 from planner.core import wording
-from planner.web import feed, home, phone_page, portal, start
+from planner.web import feed, home, outcome_form, phone_page, portal, start
 from planner.web.context import EXTENSION
 from planner.web.headers import secure_headers, security_headers
 
@@ -56,6 +56,7 @@ def create_app(app: App) -> Flask:
     web.jinja_env.globals.update(flags=wording.RED_FLAGS, headings=wording.URGENCY_HEADING)
     web.register_blueprint(phone_page.blueprint)
     web.register_blueprint(home.blueprint)
+    web.register_blueprint(outcome_form.blueprint)
     portal_sessions(web, app, https=app.settings.public_url.startswith("https://"))
     if app.settings.start_page:
         web.register_blueprint(start.blueprint)
@@ -105,6 +106,7 @@ def portal_sessions(web: Flask, app: App, *, https: bool) -> None:
     )
     csrf = CSRFProtect(web)
     csrf.exempt(phone_page.blueprint)
+    csrf.exempt(outcome_form.blueprint)
     if app.settings.start_page:
         csrf.exempt(start.blueprint)
     portal.install(web)

@@ -141,6 +141,8 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
     weeks = view.progress()[-CHART_WEEKS:]
     waiting = waiting_for_morning(view) if checkin_secret else {}
     morning = morning_for(view, waiting, request.args.get("morning", ""))
+    from planner.web import outcome_form  # it imports this module (posted)
+
     html: str = render_template(
         "plan.html",
         plan=view.plan,
@@ -180,6 +182,7 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         guide=guide_for(focus, today),
         workout_base=f"/c/{checkin_secret}" if checkin_secret else f"/p/{feed_token}" if feed_token else "",
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
+        outcomes=outcome_form.due_section(view, checkin_secret),
     )
     return html
 

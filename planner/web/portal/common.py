@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, redirect, request
+from flask import Blueprint, Flask, Response, abort, flash, redirect, request
 from flask_login import LoginManager, UserMixin, current_user
 
 from planner.app.clinic import Portal
@@ -82,6 +82,9 @@ def planner_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def back_to(plan_id: str) -> Response:
-    """After an action, the patient's page again (303: a reload does not post twice)."""
+def back_to(plan_id: str, done: str = "") -> Response:
+    """After an action, the patient's page again (303: a reload does not post twice), with `done`,
+    what changed and from when, shown once at its top (kept in the signed session cookie)."""
+    if done:
+        flash(done)
     return redirect(f"/portal/patients/{plan_id}", code=303)  # type: ignore[return-value]

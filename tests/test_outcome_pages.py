@@ -1,0 +1,105 @@
+"""Outcome measures on the real server on loopback: asked on the phone page when due and answered
+there, entered by the clinician in the portal (with a confirmation), charted on the patient page
+with the minimal important change, and refused with one line when wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from planner.app import outcomes
+from tests import test_portal
+from tests.test_portal import Clinic
+
+clinic = test_portal.clinic  # the same fixture: two clinics, a patient of North's, the server
+
+
+def scores(clinic: Clinic) -> list:
+    with clinic.app.store.read() as records:
+        return records.outcomes.scores(clinic.plan_id)
+
+
+def test_the_phone_page_asks_what_is_due_and_keeps_the_answer(clinic: Clinic) -> None:
+    _, secret = clinic.app.secrets_for(clinic.plan_id)
+    phone = clinic.client()
+    _, _, page = phone.request("GET", f"/c/{secret}")
+    assert "A few questions from your clinician" in page
+    assert 'name="measure" value="nprs"' in page and 'name="measure" value="psfs"' in page
+    assert 'value="groc"' not in page  # a rating of change is not asked before anything changed
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    assert csrf
+    path = f"/c/{secret}/outcomes"
+    assert (
+        phone.request(
+            "POST",
+            path,
+            {"csrf": csrf.group(1), "submission": "abcdefgh1234", "measure": "nprs", "score": "11"},
+        )[0]
+        == 400
+    )
+    assert (
+        phone.request(
+            "POST", path, {"csrf": "0" * 64, "submission": "abcdefgh1234", "measure": "nprs", "score": "4"}
+        )[0]
+        == 403
+    )
+    evil = {"Origin": "https://evil.example"}
+    assert (
+        phone.request(
+            "POST",
+            path,
+            {"csrf": csrf.group(1), "submission": "abcdefgh1234", "measure": "nprs", "score": "4"},
+            **evil,
+        )[0]
+        == 403
+    )
+    assert scores(clinic) == []
+    status, headers, _ = phone.request(
+        "POST", path, {"csrf": csrf.group(1), "submission": "abcdefgh1234", "measure": "nprs", "score": "4"}
+    )
+    assert status == 303 and headers["location"].endswith("?saved=outcome")
+    (stored,) = scores(clinic)
+    assert (stored.measure, stored.date, stored.score) == ("nprs", dt.date(2026, 11, 22), 4.0)
+    assert stored.source == "patient (phone page)"
+    _, _, page = phone.request("GET", headers["location"])
+    assert "your answers are saved" in page and 'name="measure" value="nprs"' not in page
+    # the feed address alone shows no questions and cannot answer them
+    feed = clinic.app.current_token(clinic.plan_id)
+    _, _, shown = clinic.client().request("GET", f"/p/{feed}")
+    assert "A few questions" not in shown
+    assert clinic.client().request("POST", f"/c/{feed}/outcomes", {"measure": "nprs", "score": "1"})[0] == 404
+
+
+def test_the_clinician_enters_scores_and_the_page_charts_them_with_the_mic(clinic: Clinic) -> None:
+    outcomes.record_outcome(clinic.app, clinic.plan_id, "nprs", dt.date(2026, 11, 2), "7", (), "patient")
+    north = clinic.client()
+    north.login("alex@north.example")
+    _, _, page = north.request("GET", f"/portal/patients/{clinic.plan_id}")
+    assert "Due now: Numeric Pain Rating Scale (NPRS), Patient-Specific Functional Scale (PSFS)" in page
+    path = f"/portal/patients/{clinic.plan_id}/outcomes"
+    status, _, body = north.request("POST", path, {"measure": "nprs", "date": "2026-11-20", "score": "12"})
+    assert status == 400 and body.strip() == "score: 12 is outside 0 to 10 (nprs)"
+    status, _, body = north.request(
+        "POST",
+        path,
+        {"measure": "psfs", "date": "2026-11-20", "activity_1": "Running", "activity_1_score": "3"},
+    )
+    assert status == 400 and "needs 3 to 5 activities" in body
+    assert len(scores(clinic)) == 1
+    north.request("GET", f"/portal/patients/{clinic.plan_id}")
+    status, _, _ = north.request("POST", path, {"measure": "nprs", "date": "2026-11-20", "score": "4"})
+    assert status == 303
+    fields = {"measure": "psfs", "date": "2026-11-20"}
+    for n, (name, value) in enumerate((("Running", "3"), ("Lifting", "4"), ("Sitting", "5")), 1):
+        fields |= {f"activity_{n}": name, f"activity_{n}_score": value}
+    assert north.request("POST", path, fields)[0] == 303
+    _, _, page = north.request("GET", f"/portal/patients/{clinic.plan_id}")
+    assert "PSFS of 20 Nov 2026 saved: 4" in page  # the confirmation, once
+    assert 'aria-labelledby="outcome-nprs-title outcome-nprs-desc"' in page and "MIC 5" in page
+    assert "Change from the first: -3" in page and "<strong>reached</strong>" in page
+    assert "Running 3; Lifting 4; Sitting 5" in page and "by Alex Morgan" in page
+    assert "Ostelo" in page and "Stratford" in page
+    assert "saved: 4" not in north.request("GET", f"/portal/patients/{clinic.plan_id}")[2]
+    with clinic.app.store.read() as records:
+        trail = [row.action for row in records.clinic.audit_trail(1)]
+    assert trail.count("record-outcome") == 2
