@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner.core import programme as programmes
 from planner.core.exceptions import DataError, InputError
@@ -21,12 +24,15 @@ from planner.core.model import (
     Session,
     SessionKind,
 )
+from planner.core.plain_data import checkin_to_dict
 from planner.core.programme import Part, Prescribed
 from planner.core.progression import Outcome
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog
 from planner.data.exercises import load_library
+from planner.export.plan_json import plan_to_dict
 from tests.conftest import ROOT
+from tests.invariants import check_plan
 
 CATALOG = builtin_catalog()
 LIBRARY = CATALOG.library
@@ -53,7 +59,7 @@ def strength(plan: Plan) -> list[Session]:
 
 
 def doses(session: Session) -> tuple[tuple[str, str], ...]:
-    return tuple((i.exercise_id, i.dose) for i in session.blocks[1].items)
+    return tuple((i.exercise_id, i.dose) for i in session.blocks[-1].items)
 
 
 def action(programme: programmes.Programme, day: dt.date, starts: dt.date | None = None) -> ClinicianAction:
@@ -219,3 +225,111 @@ def test_needs_are_a_closed_set(tmp_path) -> None:
         )
     with pytest.raises(DataError, match="needs: unknown value 'sea'"):
         load_library([folder])
+
+
+# -- properties over random programmes --------------------------------------------------------------
+STRENGTH_IDS = sorted(
+    e.id for e in LIBRARY.exercises.values() if e.category in programmes.CATEGORIES[Part.STRENGTH]
+)
+
+
+@st.composite
+def prescribed_strength(draw: st.DrawFn) -> Prescribed:
+    exercise = LIBRARY.exercise(draw(st.sampled_from(STRENGTH_IDS)))
+    limits = programmes.dose_limits(exercise)
+    dose = exercise.dose
+    reps = draw(st.integers(1, limits["reps"])) if dose.reps else None
+    hold = draw(st.integers(1, min(limits["hold_seconds"], 60))) if dose.hold_seconds else None
+    sets = draw(st.integers(1, min(limits["sets"], 4))) if dose.sets else None
+    new = attrs.evolve(
+        dose, reps=reps, hold_seconds=hold, sets=sets, note=draw(st.sampled_from(["", "slow"]))
+    )
+    return Prescribed(exercise.id, new, draw(st.booleans()))
+
+
+@st.composite
+def random_programme(draw: st.DrawFn) -> programmes.Programme:
+    chosen = draw(st.lists(prescribed_strength(), min_size=1, max_size=6, unique_by=lambda p: p.exercise))
+    access = tuple(draw(st.lists(st.sampled_from(list(Access)), unique=True)))
+    programme = programmes.within_reach(
+        attrs.evolve(DEFAULT.with_part(Part.STRENGTH, chosen), access=access), LIBRARY
+    )
+    if not programme.mobility:
+        programme = programme.with_part(
+            Part.MOBILITY, [Prescribed("cat-cow", LIBRARY.exercise("cat-cow").dose)]
+        )
+    programmes.check(programme, LIBRARY)
+    return programme
+
+
+def ceiling_ok(exercise_id: str, dose_text: str, allowed: dict[str, set[str]]) -> bool:
+    return dose_text in allowed.get(exercise_id, set())
+
+
+def reachable(programme: programmes.Programme) -> dict[str, set[str]]:
+    """Every (exercise, dose) the ladder may reach: the prescription, each step to the ceiling, the
+    harder variants' ladders, the easier variants at their own dose."""
+    from planner.core.progression import Line, step_up
+
+    found: dict[str, set[str]] = {}
+    for part in (Part.STRENGTH, Part.MOBILITY):
+        taken: set[str] = set()
+        for item in programme.part(part):
+            line = Line(item)
+            for _ in range(60):
+                rung = line.current
+                found.setdefault(rung.exercise, set()).add(rung.dose.describe())
+                easier = LIBRARY.exercise(rung.exercise).easier
+                if easier:
+                    variant = LIBRARY.exercise(easier[0])
+                    found.setdefault(variant.id, set()).add(variant.dose.describe())
+                nxt = step_up(line, part, LIBRARY, programme.access, taken)
+                if nxt is None:
+                    break
+                line = attrs.evolve(line, climbed=(*line.climbed, nxt))
+    return found
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    programme=random_programme(),
+    felt=st.lists(st.sampled_from([Effort.EASY, Effort.RIGHT, Effort.HARD, None]), min_size=10, max_size=10),
+    pains=st.lists(st.integers(0, 7), min_size=10, max_size=10),
+    change_day=st.integers(8, 30),
+)
+def test_random_programmes_keep_the_invariants(programme, felt, pains, change_day) -> None:
+    strength_days = [
+        START + dt.timedelta(days=n)
+        for n in range(35)
+        if (START + dt.timedelta(days=n)).isoweekday() in RX.strength_days
+    ]
+    history = [
+        CheckIn(day, pain_during=pain, pain_next_morning=0, strength_felt=effort)
+        for day, effort, pain in zip(strength_days, felt, pains, strict=False)
+    ]
+    today = START + dt.timedelta(days=35)
+    plan = build(RX, PROTOCOL, LIBRARY, history, today, [action(programme, START)])
+    check_plan(
+        json.loads(json.dumps(plan_to_dict(plan))), PROTOCOL, [checkin_to_dict(c) for c in history], today
+    )
+    allowed = reachable(programme)
+    for session in plan.sessions:
+        if session.kind in (SessionKind.STRENGTH, SessionKind.MOBILITY):
+            for exercise_id, dose in doses(session):
+                # only the programme's exercises or their variants, never above a ceiling
+                assert ceiling_ok(exercise_id, dose, allowed), (session.date, exercise_id, dose)
+        climbed = [d for d in session.decisions if d.rule == "progression" and d.verdict.value == "advance"]
+        if climbed:  # a climb needs two easy reports in a row before it
+            easy = [c for c in history if c.date < session.date and c.strength_felt is Effort.EASY]
+            assert len(easy) >= 2
+    fixed = {p.exercise: p.dose.describe() for p in programme.strength if p.fixed}
+    for session in strength(plan):
+        if "easier" not in session.title:
+            for exercise_id, dose in doses(session):
+                assert fixed.get(exercise_id, dose) == dose  # a fixed dose never moves
+    # the past never changes: a later change from a day leaves every session before it as it was
+    cut = START + dt.timedelta(days=change_day)
+    later = build(
+        RX, PROTOCOL, LIBRARY, history, today, [action(programme, START), action(DEFAULT, START, cut)]
+    )
+    assert [s for s in later.sessions if s.date < cut] == [s for s in plan.sessions if s.date < cut]
