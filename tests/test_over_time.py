@@ -19,6 +19,7 @@ from planner.core.model import (
     ClinicianAction,
     Prescription,
     SessionKind,
+    SlotName,
     Soreness,
     Status,
     Verdict,
@@ -66,7 +67,7 @@ def good(n: int) -> CheckIn:
 
 
 def run_sessions(p):
-    return [s for s in p.sessions if s.slot.endswith("/run")]
+    return [s for s in p.sessions if s.slot.name is SlotName.RUN]
 
 
 # -- reports of one day ----------------------------------------------------------------------
@@ -211,7 +212,7 @@ def test_real_good_reports_follow_the_projection() -> None:
     projected = plan(protocol="flare-up-restart")
     reports: list[CheckIn] = []
     for session in projected.sessions:
-        if session.slot.endswith("/run") and session.kind.is_active:
+        if session.slot.name is SlotName.RUN and session.kind.is_active:
             reports.append(CheckIn(session.date, pain_during=0, pain_next_morning=0))
     real = plan(reports, protocol="flare-up-restart")
     assert [(s.date, s.level, s.kind) for s in real.sessions] == [

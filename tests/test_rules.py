@@ -113,3 +113,14 @@ def test_rises_in_window() -> None:
     days = [DAY, DAY + dt.timedelta(days=3)]
     assert rules.rises_in_window(days, DAY + dt.timedelta(days=6)) == 2
     assert rules.rises_in_window(days, DAY + dt.timedelta(days=7)) == 1
+
+
+def test_decisions_name_their_rule_from_a_closed_set() -> None:
+    from planner.core.model import Decision, RuleId
+
+    assert Decision("lay-off", Verdict.REPEAT, "t", "s").rule is RuleId.LAY_OFF
+    with pytest.raises(ValueError):
+        Decision("lay off", Verdict.REPEAT, "t", "s")
+    # a pause's start and a paused session are different rules, whatever their sentences say
+    assert rules.paused_session().rule is RuleId.PAUSED_SESSION
+    assert rules.pause_for_pain(2, CheckIn(dt.date(2026, 3, 2))).rule is RuleId.PAUSE_RUNNING

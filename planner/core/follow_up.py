@@ -30,6 +30,7 @@ from planner.core.model import (
     CheckIn,
     ClinicianAction,
     Plan,
+    RuleId,
     Session,
     SlotName,
     Status,
@@ -109,8 +110,7 @@ def _discharge(actions: Iterable[ClinicianAction]) -> ClinicianAction | None:
 def _run_slots_now(plan: Plan) -> list[Session]:
     """The latest run slot up to today and the next one after it: what running looks like now
     (a pause shows in the last one; a hold set today for the days ahead in the next)."""
-    run = f"/{SlotName.RUN.value}"
-    slots = [s for s in plan.sessions if s.slot.endswith(run)]
+    slots = [s for s in plan.sessions if s.slot.name is SlotName.RUN]
     past = [s for s in slots if s.date <= plan.as_of]
     ahead = [s for s in slots if s.date > plan.as_of]
     return past[-1:] + ahead[:1]
@@ -141,13 +141,13 @@ def summarize(
     recent = [s for s in past if s.date >= today - dt.timedelta(days=WINDOW_DAYS)]
     now = _run_slots_now(plan)
     latest = now[0] if now and now[0].date <= today else None
-    held = any(d.rule == "clinician-hold" for slot in now for d in slot.decisions)
+    held = any(d.rule is RuleId.CLINICIAN_HOLD for slot in now for d in slot.decisions)
     latest_report = max((c for c in checkins if c.date <= today), key=lambda c: c.date, default=None)
     # escalated: the plan asked the person to contact their clinician, and pain has not settled since
     escalated = (
         latest_report is not None
         and rules.above_safe_range(latest_report)
-        and any(d.rule == "escalation" for s in plan.sessions if s.date <= today for d in s.decisions)
+        and any(d.rule is RuleId.ESCALATION for s in plan.sessions if s.date <= today for d in s.decisions)
     )
     if _discharge(actions) is not None:
         status = PatientStatus.DISCHARGED
@@ -212,7 +212,7 @@ def alerts(
             )
     for session in plan.sessions:
         for decision in session.decisions:
-            if decision.rule == "pause-running" and decision.text != wording.PAUSED_SESSION:
+            if decision.rule is RuleId.PAUSE_RUNNING:
                 text = f"Running paused from {session.date:%d %b}: {decision.text}"
                 found.append(
                     Alert(
@@ -224,7 +224,7 @@ def alerts(
                         decision.source,
                     )
                 )
-            elif decision.rule == "escalation" and session.date <= today + dt.timedelta(days=7):
+            elif decision.rule is RuleId.ESCALATION and session.date <= today + dt.timedelta(days=7):
                 text = f"Asked to contact you ({session.date:%d %b}): {decision.text}"
                 found.append(
                     Alert(

@@ -150,6 +150,18 @@ class SlotName(enum.StrEnum):
     REFERRAL = "referral"
 
 
+@attrs.frozen(order=True)
+class SessionSlot:
+    """Which of a day's places a session fills: with the plan's id, a calendar UID that stays put.
+    Written "2026-03-02/run" where a text is needed (JSON, UIDs)."""
+
+    day: dt.date
+    name: SlotName
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()}/{self.name.value}"
+
+
 class LevelKind(enum.StrEnum):
     RUNNING = "running"
     WALKING = "walking"
@@ -385,9 +397,43 @@ class ClinicianAction:
     recorded_at: dt.datetime | None = attrs.field(default=None, eq=False)  # when the store recorded it
 
 
+class RuleId(enum.StrEnum):
+    """Which rule made a decision: what code, pages and exports branch on (never the sentence)."""
+
+    PAIN_MONITORING = "pain-monitoring"
+    TRAFFIC_LIGHT = "traffic-light"
+    SORENESS = "soreness"
+    SORENESS_DAYS_OFF = "soreness-days-off"
+    STIFFNESS = "stiffness"
+    PAUSE_RUNNING = "pause-running"  # running pauses from this session (a flare-up, painful sessions)
+    PAUSED_SESSION = "paused-session"  # a session while running stays paused
+    RESUME_RUNNING = "resume-running"
+    ENTRY_CRITERIA = "entry-criteria"
+    CLINICIAN_HOLD = "clinician-hold"
+    CLINICIAN_LEVEL = "clinician-level"
+    CLINICIAN_WEEK = "clinician-week"
+    CLINICIAN_PROGRAMME = "clinician-programme"
+    DISCHARGE = "discharge"
+    RED_FLAG = "red-flag"
+    RED_FLAG_CLEARED = "red-flag-cleared"
+    REST_BETWEEN_RUNS = "rest-between-runs"
+    RUNS_PER_WEEK = "runs-per-week"
+    LEVEL_ADVANCE = "level-advance"
+    LEVEL_REPEAT = "level-repeat"
+    LEVEL_RISES = "level-rises"
+    WEEKLY_GROWTH = "weekly-growth"
+    LAY_OFF = "lay-off"
+    ESCALATION = "escalation"
+    STRENGTH_FREQUENCY = "strength-frequency"
+    MOBILITY = "mobility"
+    REST_DAY = "rest-day"
+    LOW_IMPACT_LEVEL = "low-impact-level"
+    PROGRESSION = "progression"  # the strength and mobility exercises move up or back a step
+
+
 @attrs.frozen
 class Decision:
-    rule: str
+    rule: RuleId = attrs.field(converter=RuleId)  # a closed set: an unknown id fails at once
     verdict: Verdict
     text: str
     source: str
@@ -424,7 +470,7 @@ class Session:
     status: Status
     decisions: tuple[Decision, ...]
     projected: bool
-    slot: str
+    slot: SessionSlot
     label: str  # a few words for a grid cell: the level, the low-impact choice, or the kind
     running_seconds: int = 0
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from planner.core.model import CheckIn, Plan, Status, Verdict
+from planner.core.model import CheckIn, Plan, RuleId, Status, Verdict
 from planner.core.reports import by_day
 
 
@@ -66,8 +66,8 @@ def weekly_progress(plan: Plan, checkins: Iterable[CheckIn]) -> tuple[WeekProgre
             planned_seconds=week.planned_seconds + session.running_seconds,
             done_seconds=week.done_seconds
             + (session.running_seconds if session.status is Status.DONE else 0),
-            paused=week.paused or bool(pauses - {"clinician-hold"}),
-            held=week.held or "clinician-hold" in pauses,
+            paused=week.paused or bool(pauses - {RuleId.CLINICIAN_HOLD}),
+            held=week.held or RuleId.CLINICIAN_HOLD in pauses,
         )
     for day, report in reports.items():
         reported = weeks.get(_monday(day))

@@ -26,6 +26,7 @@ from planner.core.model import (
     Level,
     Prescription,
     Protocol,
+    RuleId,
     Soreness,
     Verdict,
 )
@@ -94,7 +95,7 @@ def pain_monitoring(checkin: CheckIn) -> Response | None:
     d = during or 0
 
     def respond(verdict: Verdict, text: str, painful: bool = False) -> Response:
-        return Response(verdict, Decision("pain-monitoring", verdict, text, PAIN_MONITORING), 0, painful)
+        return Response(verdict, Decision(RuleId.PAIN_MONITORING, verdict, text, PAIN_MONITORING), 0, painful)
 
     if d > ACCEPTABLE_PAIN:
         return respond(Verdict.REGRESS, wording.PAIN_DURING_TOO_HIGH.format(pain=d), True)
@@ -118,7 +119,7 @@ def traffic_light(checkin: CheckIn) -> Response | None:
     settled = checkin.pain_next_morning is not None and checkin.pain_next_morning <= SAFE_PAIN
 
     def respond(verdict: Verdict, text: str, painful: bool = False) -> Response:
-        return Response(verdict, Decision("traffic-light", verdict, text, TRAFFIC_LIGHT), 0, painful)
+        return Response(verdict, Decision(RuleId.TRAFFIC_LIGHT, verdict, text, TRAFFIC_LIGHT), 0, painful)
 
     if worst > ACCEPTABLE_PAIN:
         return respond(Verdict.REGRESS, wording.LIGHT_RED.format(pain=worst), True)
@@ -133,7 +134,7 @@ def soreness(checkin: CheckIn) -> Response | None:
 
     def respond(verdict: Verdict, days: int = 0, painful: bool = False, source: str = SORENESS) -> Response:
         text = wording.SORENESS[checkin.soreness].decision
-        return Response(verdict, Decision("soreness", verdict, text, source), days, painful)
+        return Response(verdict, Decision(RuleId.SORENESS, verdict, text, source), days, painful)
 
     match checkin.soreness:
         case Soreness.NONE:
@@ -153,7 +154,7 @@ def stiffness(checkin: CheckIn) -> Response | None:
     if not checkin.stiff_or_swollen:
         return None
     return Response(
-        Verdict.REPEAT, Decision("stiffness", Verdict.REPEAT, wording.STIFF_OR_SWOLLEN, STIFFNESS)
+        Verdict.REPEAT, Decision(RuleId.STIFFNESS, Verdict.REPEAT, wording.STIFF_OR_SWOLLEN, STIFFNESS)
     )
 
 
@@ -196,17 +197,17 @@ def pause_for_pain(consecutive_painful: int, checkin: CheckIn) -> Decision | Non
         text = wording.PAUSE_TOO_PAINFUL
     else:
         return None
-    return Decision("pause-running", Verdict.PAUSE, text, FLARE_UP)
+    return Decision(RuleId.PAUSE_RUNNING, Verdict.PAUSE, text, FLARE_UP)
 
 
 def resume_after_pause(level: Level, *, reported: bool) -> Decision:
     template = wording.RESUME if reported else wording.RESUME_PROJECTED
-    return Decision("resume-running", Verdict.RESUME, template.format(level=level.name), FLARE_UP)
+    return Decision(RuleId.RESUME_RUNNING, Verdict.RESUME, template.format(level=level.name), FLARE_UP)
 
 
 def entry_met(level: Level, *, reported: bool) -> Decision:
     template = wording.ENTRY_MET if reported else wording.ENTRY_MET_PROJECTED
-    return Decision("entry-criteria", Verdict.RESUME, template.format(level=level.name), ENTRY)
+    return Decision(RuleId.ENTRY_CRITERIA, Verdict.RESUME, template.format(level=level.name), ENTRY)
 
 
 def from_report(decision: Decision, day: dt.date) -> Decision:
@@ -216,12 +217,12 @@ def from_report(decision: Decision, day: dt.date) -> Decision:
 
 
 def paused_session() -> Decision:
-    return Decision("pause-running", Verdict.PAUSE, wording.PAUSED_SESSION, FLARE_UP)
+    return Decision(RuleId.PAUSED_SESSION, Verdict.PAUSE, wording.PAUSED_SESSION, FLARE_UP)
 
 
 def clinician_hold(hold_until: dt.date) -> Decision:
     text = wording.HOLD.format(until=f"{hold_until:%d %B %Y}")
-    return Decision("clinician-hold", Verdict.PAUSE, text, CLINICIAN_HOLD)
+    return Decision(RuleId.CLINICIAN_HOLD, Verdict.PAUSE, text, CLINICIAN_HOLD)
 
 
 def held_until(
@@ -246,7 +247,7 @@ def level_moved(action: ClinicianAction, level: Level) -> Decision:
     text = wording.LEVEL_MOVED.format(
         by=action.by, direction="up" if up else "down", day=f"{action.date:%d %B %Y}", level=level.name
     )
-    return Decision("clinician-level", Verdict.ADVANCE if up else Verdict.REGRESS, text, CLEARANCE)
+    return Decision(RuleId.CLINICIAN_LEVEL, Verdict.ADVANCE if up else Verdict.REGRESS, text, CLEARANCE)
 
 
 def week_change_day(action: ClinicianAction) -> dt.date:
@@ -259,12 +260,12 @@ def week_changed(action: ClinicianAction, days: str) -> Decision:
     time = action.session_time.strftime("%H:%M") if action.session_time else ""
     day = f"{week_change_day(action):%d %B %Y}"
     text = wording.WEEK_CHANGED.format(by=action.by, day=day, days=days, time=time)
-    return Decision("clinician-week", Verdict.SCHEDULE, text, CLEARANCE)
+    return Decision(RuleId.CLINICIAN_WEEK, Verdict.SCHEDULE, text, CLEARANCE)
 
 
 def discharged(action: ClinicianAction) -> Decision:
     text = wording.DISCHARGED.format(by=action.by, day=f"{action.date:%d %B %Y}")
-    return Decision("discharge", Verdict.STOP, text, CLEARANCE)
+    return Decision(RuleId.DISCHARGE, Verdict.STOP, text, CLEARANCE)
 
 
 def entry_not_met(protocol: Protocol, pain: int) -> Decision | None:
@@ -273,7 +274,7 @@ def entry_not_met(protocol: Protocol, pain: int) -> Decision | None:
     if pain <= limit:
         return None
     text = wording.ENTRY_NOT_MET.format(pain=pain, limit=limit)
-    return Decision("entry-criteria", Verdict.PAUSE, text, ENTRY)
+    return Decision(RuleId.ENTRY_CRITERIA, Verdict.PAUSE, text, ENTRY)
 
 
 def entry_refusal(protocol: Protocol, prescription: Prescription) -> str | None:
@@ -298,20 +299,20 @@ def red_flag_referral(flags: tuple[str, ...], zone: str) -> Decision:
     flag = redflags.most_urgent(flags)
     advice = redflags.advice(flag.urgency, zone)
     text = wording.RED_FLAG_STOP.format(sign=flag.question.rstrip("?"), advice=advice)
-    return Decision("red-flag", Verdict.STOP, text, redflags.SOURCE)
+    return Decision(RuleId.RED_FLAG, Verdict.STOP, text, redflags.SOURCE)
 
 
 def days_off(nth: int, total: int) -> Decision:
     """Today is the `nth` of `total` days off running that a soreness report set."""
     text = wording.DAYS_OFF_ONE if total == 1 else wording.DAYS_OFF.format(nth=nth, total=total)
-    return Decision("soreness-days-off", Verdict.REST, text, SORENESS)
+    return Decision(RuleId.SORENESS_DAYS_OFF, Verdict.REST, text, SORENESS)
 
 
 def rest_between_runs(level: Level) -> Decision:
     """Runs need min_rest_days full days between them (two at the lowest levels)."""
     source = LOW_LEVEL_REST if level.min_rest_days >= 2 else SPACING
     return Decision(
-        "rest-between-runs",
+        RuleId.REST_BETWEEN_RUNS,
         Verdict.REST,
         f"At {level.name} your back gets "
         f"{level.min_rest_days} full rest days between runs, so today is a rest day.",
@@ -325,7 +326,7 @@ def enough_rest(level: Level, last_run: dt.date | None, day: dt.date) -> bool:
 
 def weekly_runs_reached(runs_per_week: int) -> Decision:
     return Decision(
-        "runs-per-week",
+        RuleId.RUNS_PER_WEEK,
         Verdict.SCHEDULE,
         f"You have done this week's {runs_per_week} runs, so today is low-impact cardio instead.",
         RUNS_PER_WEEK,
@@ -336,12 +337,12 @@ def advance(previous: Level, level: Level, repeats: int, *, reported: bool) -> D
     """`reported`: the sessions behind the move were reported; otherwise the move is projected."""
     template = wording.ADVANCE_REPORTED if reported else wording.ADVANCE_PROJECTED
     text = template.format(previous=previous.name, level=level.name, repeats=repeats, safe=SAFE_PAIN)
-    return Decision("level-advance", Verdict.ADVANCE, text, LEVEL_REPEATS)
+    return Decision(RuleId.LEVEL_ADVANCE, Verdict.ADVANCE, text, LEVEL_REPEATS)
 
 
 def repeat_level(level: Level, done: int) -> Decision:
     return Decision(
-        "level-repeat",
+        RuleId.LEVEL_REPEAT,
         Verdict.REPEAT,
         f"{level.name}, attempt {done + 1}: each level is "
         f"done at least {level.min_sessions} times before the next.",
@@ -351,7 +352,7 @@ def repeat_level(level: Level, done: int) -> Decision:
 
 def rise_limit(limit: int) -> Decision:
     return Decision(
-        "level-rises",
+        RuleId.LEVEL_RISES,
         Verdict.REPEAT,
         f"You have already moved up {limit} "
         f"{'level' if limit == 1 else 'levels'} in the last seven days, so today stays at the "
@@ -362,13 +363,13 @@ def rise_limit(limit: int) -> Decision:
 
 def growth_cap(cap: float, level: Level) -> Decision:
     text = wording.GROWTH_CAP.format(cap=f"{cap:.0%}", level=level.name)
-    return Decision("weekly-growth", Verdict.SCHEDULE, text, WEEKLY_GROWTH)
+    return Decision(RuleId.WEEKLY_GROWTH, Verdict.SCHEDULE, text, WEEKLY_GROWTH)
 
 
 def growth_hold(cap: float, level: Level, following: Level) -> Decision:
     """The next level would grow this week's running past the cap: stay, and move up when it fits."""
     text = wording.GROWTH_HOLD.format(cap=f"{cap:.0%}", level=level.name, following=following.name)
-    return Decision("weekly-growth", Verdict.REPEAT, text, WEEKLY_GROWTH)
+    return Decision(RuleId.WEEKLY_GROWTH, Verdict.REPEAT, text, WEEKLY_GROWTH)
 
 
 def lay_off_level(stage: int, last_done: int | None) -> int:
@@ -391,15 +392,15 @@ def silence(days: int) -> str:
 
 def lay_off(stage: int, days: int, level: Level) -> Decision:
     text = wording.LAY_OFF[stage].format(silence=silence(days), level=level.name)
-    return Decision("lay-off", Verdict.REPEAT if stage == 0 else Verdict.REGRESS, text, LAY_OFF)
+    return Decision(RuleId.LAY_OFF, Verdict.REPEAT if stage == 0 else Verdict.REGRESS, text, LAY_OFF)
 
 
 def persistent_pain() -> Decision:
-    return Decision("escalation", Verdict.ESCALATE, wording.ESCALATE_PERSISTENT_PAIN, ESCALATION)
+    return Decision(RuleId.ESCALATION, Verdict.ESCALATE, wording.ESCALATE_PERSISTENT_PAIN, ESCALATION)
 
 
 def long_pause() -> Decision:
-    return Decision("escalation", Verdict.ESCALATE, wording.ESCALATE_LONG_PAUSE, ESCALATION)
+    return Decision(RuleId.ESCALATION, Verdict.ESCALATE, wording.ESCALATE_LONG_PAUSE, ESCALATION)
 
 
 def red_flag_cleared(
@@ -417,7 +418,7 @@ def red_flag_cleared(
     text = wording.RED_FLAG_CLEARED.format(
         by=action.by, what=what, day=f"{action.date:%d %B %Y}", level=level.name
     )
-    return Decision("red-flag-cleared", Verdict.RESUME, text, CLEARANCE)
+    return Decision(RuleId.RED_FLAG_CLEARED, Verdict.RESUME, text, CLEARANCE)
 
 
 def above_safe_range(checkin: CheckIn) -> bool:
@@ -454,7 +455,7 @@ def weekly_allowance(cap: float, floor_seconds: int, last_two_weeks: tuple[int, 
 
 def strength_day() -> Decision:
     return Decision(
-        "strength-frequency",
+        RuleId.STRENGTH_FREQUENCY,
         Verdict.SCHEDULE,
         "Core and leg strength work two to three "
         "times a week, on days apart, supports a safe return to running.",
@@ -464,7 +465,7 @@ def strength_day() -> Decision:
 
 def strength_while_paused() -> Decision:
     return Decision(
-        "strength-frequency",
+        RuleId.STRENGTH_FREQUENCY,
         Verdict.SCHEDULE,
         "Strength work continues while running is paused, using the easier version of each exercise.",
         STRENGTH,
@@ -473,7 +474,7 @@ def strength_while_paused() -> Decision:
 
 def mobility_day() -> Decision:
     return Decision(
-        "mobility",
+        RuleId.MOBILITY,
         Verdict.SCHEDULE,
         "Gentle stretching, yoga-based mobility and foam "
         "rolling on a lighter day keep your back and hips moving.",
@@ -483,7 +484,7 @@ def mobility_day() -> Decision:
 
 def rest_day() -> Decision:
     return Decision(
-        "rest-day",
+        RuleId.REST_DAY,
         Verdict.REST,
         "A full rest day: recovery is when your body adapts to the training.",
         REST_DAY,
@@ -492,7 +493,7 @@ def rest_day() -> Decision:
 
 def low_impact_level(level: Level) -> Decision:
     return Decision(
-        "low-impact-level",
+        RuleId.LOW_IMPACT_LEVEL,
         Verdict.SCHEDULE,
         f"{level.name}: low-impact cardio builds fitness without jarring your back before running starts.",
         FLARE_UP,

@@ -23,6 +23,7 @@ from planner.core.model import (
     Protocol,
     Session,
     SessionKind,
+    SessionSlot,
     SlotName,
     Status,
 )
@@ -43,10 +44,6 @@ class Slot:
     name: SlotName
     status: Status = Status.PLANNED
     projected: bool = False
-
-    @property
-    def key(self) -> str:
-        return f"{self.day.isoformat()}/{self.name.value}"
 
 
 def dose_minutes(dose: Dose) -> int:
@@ -131,7 +128,7 @@ def _session(
         status=slot.status,
         decisions=decisions,
         projected=slot.projected,
-        slot=slot.key,
+        slot=SessionSlot(slot.day, slot.name),
         label=label,
         running_seconds=running_seconds,
     )

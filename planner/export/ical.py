@@ -149,7 +149,7 @@ def _event(session: Session, plan_id: str, zone: zoneinfo.ZoneInfo, page_url: st
     active = session.kind.is_active
     summary = session.title + (REPORTED.get(session.status, "") if active else "")
     return CalendarEvent(
-        event_uid(plan_id, session.slot),
+        event_uid(plan_id, str(session.slot)),
         summary,
         describe_session(session, page_url if active else ""),
         start,

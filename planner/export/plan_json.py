@@ -30,7 +30,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "running_seconds": session.running_seconds,
         "status": session.status.value,
         "projected": session.projected,
-        "slot": session.slot,
+        "slot": str(session.slot),
         "blocks": [
             {
                 "name": b.kind.value,

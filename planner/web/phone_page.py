@@ -71,7 +71,7 @@ def guide_for(session: Session | None, today: dt.date) -> dict[str, Any] | None:
     if not steps:
         return None
     return {
-        "key": session.slot,
+        "key": str(session.slot),
         "date": session.date.isoformat(),
         "checkin": "checkin-form",
         "intro": wording.GUIDE_INTRO,

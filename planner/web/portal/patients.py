@@ -11,7 +11,7 @@ from flask import Response, abort, render_template, request
 from planner.core import parsing
 from planner.core.exceptions import PlannerError
 from planner.core.follow_up import PatientStatus
-from planner.core.model import ActionKind, ClinicianAction, Prescription
+from planner.core.model import ActionKind, ClinicianAction, Prescription, RuleId
 from planner.core.prescription_checks import day_names, default_strength_days
 from planner.core.redflags import red_flag
 from planner.export import chart
@@ -125,7 +125,7 @@ def patient(plan_id: str) -> str:
         for s in view.plan.sessions
         if s.date <= today
         for d in s.decisions
-        if d.rule not in ("rest-day", "strength-frequency", "mobility")
+        if d.rule not in (RuleId.REST_DAY, RuleId.STRENGTH_FREQUENCY, RuleId.MOBILITY)
     ][-40:]
     return render_template(
         "portal_patient.html",
