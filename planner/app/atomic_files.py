@@ -17,7 +17,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     to is replaced, the link stays); a device, pipe or folder is refused; errors name `path`, never
     the temporary file; the temporary file goes on any exit, a signal included (the CLI turns
     SIGTERM into an exit)."""
-    target = path.resolve() if path.is_symlink() else path
+    try:
+        target = path.resolve() if path.is_symlink() else path
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop of links
+        raise InputError(f"{path}: is a loop of symbolic links; choose a file name") from None
     if target.exists() and not target.is_file():
         raise InputError(f"{path}: is not a regular file; choose a file name")
     folder = target.parent if str(target.parent) else Path(".")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import attrs
 
+from planner.core.exceptions import InputError
 from planner.core.parsing import parse_base_url
 
 DB_ENV = "REHAB_PLANNER_DB"
@@ -47,4 +48,7 @@ class Settings:
             return value
         if not value:
             value = str(data_dir() / "plans.db")
-        return f"sqlite:///{Path(value).expanduser().resolve()}"
+        try:
+            return f"sqlite:///{Path(value).expanduser().resolve()}"
+        except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop of links
+            raise InputError(f"--db {value!r}: a loop of symbolic links") from None

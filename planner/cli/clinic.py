@@ -10,6 +10,8 @@ import click
 
 from planner.cli.root import Context, pass_context
 
+MAX_ROSTER_BYTES = 16 * 1024 * 1024  # a clinic list of many thousand rows; more is not a roster
+
 
 @click.command("issue")
 @click.option(
@@ -31,12 +33,13 @@ def issue_command(
     from planner.app.roster_issue import RowStatus, issue
     from planner.core.exceptions import DataError
     from planner.data.clinic import load_clinic
+    from planner.data.paths import read_regular
     from planner.data.roster import parse_roster
 
     clinic = load_clinic(clinic_file) if clinic_file else None
     try:
-        text = roster.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_regular(roster, MAX_ROSTER_BYTES).decode("utf-8")
+    except UnicodeDecodeError as error:
         raise DataError(str(roster), "", "", f"cannot be read ({error})") from None
     app = context.app()
     rows, problems = parse_roster(text, str(roster), app.catalog.protocols)

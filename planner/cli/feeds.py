@@ -17,6 +17,7 @@ def print_addresses(context: Context, plan_id: str, rotate: str | None) -> None:
     from planner.store.database import TokenKind
 
     app = context.app()
+    app.settings.public_url  # noqa: B018 - a bad --base-url is refused before any secret is stored
     token, checkin = app.secrets_for(plan_id, rotate=TokenKind(rotate) if rotate else None)
     addresses = app.addresses(token, checkin)
     click.echo(f"https:    {addresses.https}")

@@ -29,8 +29,23 @@ def fail(message: str, status: int = 2) -> NoReturn:
     sys.exit(status)
 
 
+INTERRUPTED = 128 + 2  # the shell's status for a command ended by SIGINT (Ctrl-C)
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C: one line and status 130 (click would print a blank line and "Aborted!", status 1)."""
+
+    exit_code = INTERRUPTED
+
+
 class PlannerGroup(click.Group):
     """Runs click without its own error printing, so every failure is one line and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted (Ctrl-C)") from None
 
     def main(
         self,
@@ -48,7 +63,9 @@ class PlannerGroup(click.Group):
             fail(error.format_message(), max(error.exit_code, 2))
         except PlannerError as error:
             fail(str(error))
-        except click.Abort:
+        except click.Abort as error:  # a prompt turns Ctrl-C into Abort itself
+            if isinstance(error.__context__, KeyboardInterrupt):
+                fail("interrupted (Ctrl-C)", INTERRUPTED)
             fail("aborted", 1)
         except BrokenPipeError:
             sys.exit(1)

@@ -81,7 +81,7 @@ def parse_zone(text: str, field: str = "time zone") -> str:
         raise InputError(f"{field}: {text!r} is not a time zone name like Europe/London")
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "Europe"
         raise InputError(f"{field}: unknown time zone {text!r} (use a name like Europe/London)") from None
     return name
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import attrs
 
+from planner.core.exceptions import DataError
 from planner.data.fields import Fields, read_toml
+from planner.data.paths import read_regular
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -40,24 +42,30 @@ MAX_IMAGE_PIXELS = 4000 * 4000  # far more than a printed logo needs; a decompre
 
 
 def image_problem(path: Path) -> str:
-    """Why a logo cannot be printed, or "": checked by size on disk, then by its header (width x
-    height, read without decoding the pixels), then by decoding it once."""
-    if path.stat().st_size > MAX_IMAGE_BYTES:
-        return f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB"
+    """Why a logo cannot be printed, or "": read as a regular file of at most MAX_IMAGE_BYTES, then
+    its header (width x height, read without decoding the pixels), then every pixel decoded, so a
+    file whose headers and checksums pass but whose pixel data is corrupt is refused here, before
+    anything is stored, not by the PDF writer later."""
+    import io
+
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:
+        data = read_regular(path, MAX_IMAGE_BYTES)
+    except DataError as error:
+        return error.problem
+    try:
+        with Image.open(io.BytesIO(data)) as image:
             if image.format not in ("PNG", "JPEG"):
                 return "is not a PNG or JPEG image"
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 return (
                     f"is {image.width} x {image.height} pixels, more than a logo needs (at most 4000 x 4000)"
                 )
-            image.verify()
+            image.load()  # every pixel: truncated or corrupt data fails here
     except Image.DecompressionBombError:
         return "has too many pixels for a logo (at most 4000 x 4000)"
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         return "is not a readable PNG or JPEG image"
     return ""
 
@@ -73,10 +81,13 @@ def load_clinic(path: Path) -> Clinic:
     if logo_name:
         if "\0" in logo_name:
             raise fields.error("logo", "must not contain a NUL character")
-        logo = (path.parent / logo_name).resolve()
-        if logo.suffix.lower() not in IMAGE_SUFFIXES:
+        try:
+            logo = (path.parent / logo_name).resolve()
+        except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop of links
+            raise fields.error("logo", f"{logo_name!r} is a loop of symbolic links") from None
+        if Path(logo_name).suffix.lower() not in IMAGE_SUFFIXES:
             raise fields.error("logo", f"{logo_name!r} must be a PNG or JPEG image")
-        if not logo.is_file():
+        if not logo.exists():
             raise fields.error("logo", f"no image file {logo_name!r} next to the clinic file")
         problem = image_problem(logo)
         if problem:

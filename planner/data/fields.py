@@ -17,22 +17,22 @@ from pathlib import Path
 from typing import Any
 
 from planner.core.exceptions import DataError
+from planner.data.paths import MAX_DATA_BYTES, read_regular
 
 MAX_TEXT = 1000  # a clinic's text must fit a handout's table cell; longer breaks the page layout
 MAX_ITEMS = 50
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; syntax errors become a DataError naming the file and the line."""
+    """Parse a TOML file (a regular file of at most MAX_DATA_BYTES); syntax errors become a
+    DataError naming the file and the line."""
+    data = read_regular(path, MAX_DATA_BYTES)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise DataError(str(path), "", "", f"not valid TOML ({error})") from None
     except UnicodeDecodeError:
         raise DataError(str(path), "", "", "not UTF-8 text") from None
-    except OSError as error:
-        raise DataError(str(path), "", "", f"cannot be read ({error.strerror})") from None
     except RecursionError:
         raise DataError(str(path), "", "", "nested too deeply to be a data file") from None
 

@@ -392,7 +392,10 @@ def create_engine(url: str, is_sqlite: bool) -> Engine:
             "database URL: PostgreSQL support is not installed; "
             "install it with pip install 'rehab-planner[postgres]'"
         ) from None
-    except sa.exc.ArgumentError as error:
+    except (
+        sa.exc.ArgumentError,
+        ValueError,
+    ) as error:  # ValueError: a host like "[::1" the URL parser refuses
         raise InputError(f"database URL: {error}") from None
 
 
