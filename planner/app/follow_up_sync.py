@@ -12,6 +12,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from planner.app.retention import erase_expired
 from planner.core import follow_up
 from planner.core.follow_up import PatientStatus, Summary
 
@@ -143,6 +144,7 @@ def keep_following(app: App, smtp: SmtpSettings | None, stop: threading.Event) -
         try:
             if time.monotonic() - last_sweep >= SWEEP_SECONDS:
                 sweep(app, STALE_AFTER)
+                erase_expired(app, who="sweep")  # the clinics' retention periods
                 last_sweep = time.monotonic()
             deliver_mail(app, smtp)
         except Exception as error:  # the server must outlive a database or mail hiccup

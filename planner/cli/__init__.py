@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 import sys
 
-from planner.cli import catalog, clinic, exports, feeds, outcomes, plans, portal, programme, server
+from planner.cli import catalog, clinic, exports, feeds, outcomes, plans, portal, programme, records, server
 from planner.cli.root import PROG, cli
 
 for command in (
@@ -24,6 +24,7 @@ for command in (
     portal.clinician,
     portal.alerts,
     outcomes.outcome,
+    records.clinic_group,
     programme.programme,
     programme.template,  # also at the top: `rehab-planner template list`
 ):

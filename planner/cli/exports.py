@@ -73,3 +73,25 @@ def export_pdf(
         large_print=large_print,
     )
     write_output(body, output)
+
+
+@export.command("summary")
+@click.argument("plan_id")
+@click.option("-o", "--output", required=True, metavar="FILE.pdf", help="Where to write the PDF.")
+@pass_context
+def export_summary(context: Context, plan_id: str, output: str) -> None:
+    """The discharge summary for the clinical record: course, adherence, outcomes, notes."""
+    from planner.app.patient_record import summary_pdf
+
+    write_output(summary_pdf(context.app(), plan_id), output)
+
+
+@export.command("record")
+@click.argument("plan_id")
+@click.option("-o", "--output", required=True, metavar="FILE.json|-", help="Where to write the JSON.")
+@pass_context
+def export_record(context: Context, plan_id: str, output: str) -> None:
+    """The patient's whole record as a FHIR R4 Bundle (also the GDPR access export)."""
+    from planner.app.patient_record import fhir_record
+
+    write_output(fhir_record(context.app(), plan_id), output)

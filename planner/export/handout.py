@@ -136,6 +136,43 @@ def _table(
     return table
 
 
+def document(
+    buffer: io.BytesIO,
+    pagesize: tuple[float, float],
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    on_page: Any,
+    scale: float = 1.0,
+    keywords: str = "",
+    top: float = 20 * mm,
+) -> BaseDocTemplate:
+    """A document of one page template, its metadata set, every font embedded, the same bytes for
+    the same story (invariant=1): the handout's, and the discharge summary's."""
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=top,
+        bottomMargin=18 * mm,
+        title=title,
+        author=author,
+        subject=subject,
+        keywords=keywords,
+        creator="Rehab Planner",
+        lang="en",
+        displayDocTitle=True,
+        invariant=1,
+        initialFontName=fonts.FAMILY,
+        initialFontSize=10 * scale,
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
+    return doc
+
+
 class _Document:
     """Collects the story for one handout."""
 
@@ -527,26 +564,16 @@ class _Document:
                     super().showPage()
                 super().save()
 
-        doc = BaseDocTemplate(
+        doc = document(
             buffer,
-            pagesize=pagesize,
-            leftMargin=18 * mm,
-            rightMargin=18 * mm,
-            topMargin=20 * mm,
-            bottomMargin=18 * mm,
+            pagesize,
             title=f"{self.plan.protocol_title}: {rx.name}",
             author=clinic.clinician or clinic.name,
             subject="Return-to-running programme",
             keywords="rehabilitation, running, back pain, exercise programme",
-            creator="Rehab Planner",
-            lang="en",
-            displayDocTitle=True,
-            invariant=1,
-            initialFontName=fonts.FAMILY,
-            initialFontSize=10 * s.scale,
+            on_page=decorate,
+            scale=s.scale,
         )
-        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
-        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
         story = [*self.cover(), *self.progress(), *self.safety(), *self.overview(), *self.levels()]
         story += [*self.cards(), *self.log()]
         doc.build(story, canvasmaker=NumberedCanvas)

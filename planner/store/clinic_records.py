@@ -118,15 +118,23 @@ class ClinicRecords:
     # -- clinics and clinicians ---------------------------------------------------------------
     def clinic_id(self, name: str, now: dt.datetime) -> int:
         """The clinic of this name, made on first use."""
-        row = self.connection.execute(sa.select(clinics.c.id).where(clinics.c.name == name)).first()
-        if row is not None:
-            return int(row.id)
+        found = self.clinic_id_by_name(name)
+        if found is not None:
+            return found
         result = self.connection.execute(clinics.insert().values(name=name, created_at=utc_text(now)))
         return _new_id(result)
 
     def silence_days(self, clinic_id: int) -> int:
         query = sa.select(clinics.c.silence_days).where(clinics.c.id == clinic_id)
         return int(self.connection.execute(query).scalar_one())
+
+    def clinic_id_by_name(self, name: str) -> int | None:
+        row = self.connection.execute(sa.select(clinics.c.id).where(clinics.c.name == name)).first()
+        return None if row is None else int(row.id)
+
+    def clinic_name(self, clinic_id: int) -> str:
+        query = sa.select(clinics.c.name).where(clinics.c.id == clinic_id)
+        return str(self.connection.execute(query).scalar_one())
 
     def outcome_weeks(self, clinic_id: int) -> int:
         """How often (in weeks) the clinic asks its patients for outcome measures."""

@@ -47,6 +47,7 @@ from planner.store.calendar_sync import CalendarSync, utc_text
 from planner.store.clinic_records import ClinicRecords
 from planner.store.migrate import WRITE
 from planner.store.outcome_records import OutcomeRecords
+from planner.store.retention_records import RetentionRecords
 from planner.store.schema import checkins, clinician_actions, feed_tokens, plans
 from planner.store.templates import TemplateRecords
 
@@ -164,6 +165,11 @@ class Records:
     def outcomes(self) -> OutcomeRecords:
         """Outcome scores in the same transaction."""
         return OutcomeRecords(self.connection)
+
+    @property
+    def retention(self) -> RetentionRecords:
+        """Retention settings and erasure in the same transaction."""
+        return RetentionRecords(self.connection)
 
     # -- plans --------------------------------------------------------------------------------
     def create_plan(
