@@ -23,9 +23,10 @@ from planner.app.application import App, PlanView
 from planner.core import parsing
 from planner.core import programme as programmes
 from planner.core.exceptions import InputError, NotFound
-from planner.core.model import Access, ActionKind, ClinicianAction, Dose, SessionKind
+from planner.core.model import Access, ActionKind, ClinicianAction, Dose, Plan, SessionKind
 from planner.core.prescription_checks import within_window
 from planner.core.programme import Part, Prescribed, Programme
+from planner.core.scheduler import build
 from planner.store.templates import Template
 
 CLI_AUTHOR = "Clinician"
@@ -68,21 +69,41 @@ def _starts(view: PlanView, starts: dt.date | None) -> dt.date:
     return day
 
 
+@attrs.frozen
+class Author:
+    """Who changes a programme, as the audit trail keeps it: a name on the command line, a
+    clinician of a clinic in the portal."""
+
+    name: str = CLI_AUTHOR
+    email: str = ""
+    clinic_id: int | None = None
+    clinician_id: int | None = None
+    address: str = ""
+
+
 def _record(
-    app: App, plan_id: str, view: PlanView, new: Programme, starts: dt.date, by: str, what: str
+    app: App, plan_id: str, view: PlanView, new: Programme, starts: dt.date, by: str | Author, what: str
 ) -> None:
+    author = by if isinstance(by, Author) else Author(by)
     programmes.check(new, app.catalog.library)
     before = programmes.on(_initial(app, view), programmes.scheduled(view.actions, view.today), starts)
     said = programmes.changes(before, new, app.catalog.library)
     if not said:
         raise InputError("nothing to change: the programme is already so")
     action = ClinicianAction(
-        ActionKind.PROGRAMME, view.today, by, "; ".join(said), programme=new, starts=starts
+        ActionKind.PROGRAMME, view.today, author.name, "; ".join(said), programme=new, starts=starts
     )
     with app.store.write() as records:
         records.add_action(plan_id, action, app.now())
         records.clinic.add_audit(
-            app.now(), what, who=by, address="", plan_id=plan_id, detail=f"from {starts}: {action.note}"
+            app.now(),
+            what,
+            who=author.email or author.name,
+            address=author.address,
+            clinic_id=author.clinic_id,
+            clinician_id=author.clinician_id,
+            plan_id=plan_id,
+            detail=f"from {starts}: {action.note}",
         )
     from planner.app import follow_up_sync
 
@@ -159,6 +180,35 @@ def set_dose(
     new = base.with_part(part, [new_item if p.exercise == exercise_id else p for p in base.part(part)])
     _record(app, plan_id, view, new, day, by, "programme-dose")
     return new
+
+
+def draft(app: App, plan_id: str) -> tuple[PlanView, Programme, dt.date]:
+    """What the editor starts from: the programme in effect on the first day a change could take."""
+    view = app.plan(plan_id)
+    day = _starts(view, None)
+    return view, programmes.on(_initial(app, view), programmes.scheduled(view.actions, view.today), day), day
+
+
+def preview(app: App, view: PlanView, new: Programme, starts: dt.date) -> Plan:
+    """The plan as it would be with `new` from `starts`, built but not stored."""
+    programmes.check(new, app.catalog.library)
+    day = _starts(view, starts)
+    action = ClinicianAction(ActionKind.PROGRAMME, view.today, "", "", programme=new, starts=day)
+    protocol = app.catalog.protocol(view.stored.protocol_id)
+    return build(
+        view.stored.prescription,
+        protocol,
+        app.catalog.library,
+        view.checkins,
+        view.today,
+        (*view.actions, action),
+    )
+
+
+def replace(app: App, plan_id: str, new: Programme, starts: dt.date | None, author: Author) -> None:
+    """The whole programme from a day, as the portal's editor saves it."""
+    view = app.plan(plan_id)
+    _record(app, plan_id, view, new, _starts(view, starts), author, "programme-set")
 
 
 # -- templates ------------------------------------------------------------------------------------

@@ -138,3 +138,11 @@ def _props(drawing: Drawing, pose: Pose, scale: float, at: object) -> None:
             Ellipse(5.2 * scale, 2.9 * scale, 1.6 * scale, 0.4 * scale, fillColor=None, strokeColor=LIGHT)
         )
     drawing.add(String(0, 0, "", fontSize=1))  # keeps the drawing's font the registered default
+
+
+def pictogram_svg(pose: Pose, width: float = 120, accent: str = "#1f6f8b") -> bytes:
+    """The same stick figure as an SVG file, for the portal's exercise library."""
+    from reportlab.graphics import renderSVG
+
+    svg: str = renderSVG.drawToString(pictogram(pose, width, accent))
+    return svg.encode("utf-8")

@@ -18,7 +18,7 @@ from planner.export import chart
 from planner.store.database import TokenKind
 from planner.web.context import application
 from planner.web.form_fields import PATTERNS, FieldErrors, Parser, parse_fields, refused_at, run_days
-from planner.web.portal import outcomes
+from planner.web.portal import outcomes, programme
 from planner.web.portal.common import address, back_to, blueprint, me, planner_errors, portal
 from planner.web.watch import workout_download
 
@@ -143,6 +143,7 @@ def patient(plan_id: str) -> str:
         notes=[note for note in view.plan.notes if note.text not in {d.text for _, d in dated}],
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
         outcomes=outcomes.section(view),
+        programme=programme.section(view),
     )
 
 
