@@ -267,26 +267,35 @@ def ceiling_ok(exercise_id: str, dose_text: str, allowed: dict[str, set[str]]) -
 
 
 def reachable(programme: programmes.Programme) -> dict[str, set[str]]:
-    """Every (exercise, dose) the ladder may reach: the prescription, each step to the ceiling, the
-    harder variants' ladders, the easier variants at their own dose."""
+    """Every (exercise, dose) a ladder may reach: the prescription and each step to the ceiling, the
+    ladder of every harder variant from its own dose, and each easier variant at its own dose."""
     from planner.core.progression import Line, step_up
 
     found: dict[str, set[str]] = {}
     for part in (Part.STRENGTH, Part.MOBILITY):
-        taken: set[str] = set()
-        for item in programme.part(part):
-            line = Line(item)
-            for _ in range(60):
-                rung = line.current
-                found.setdefault(rung.exercise, set()).add(rung.dose.describe())
-                easier = LIBRARY.exercise(rung.exercise).easier
-                if easier:
-                    variant = LIBRARY.exercise(easier[0])
-                    found.setdefault(variant.id, set()).add(variant.dose.describe())
-                nxt = step_up(line, part, LIBRARY, programme.access, taken)
-                if nxt is None:
-                    break
-                line = attrs.evolve(line, climbed=(*line.climbed, nxt))
+        todo = [Line(item) for item in programme.part(part)]
+        seen: set[tuple[str, Dose]] = set()
+        while todo:
+            line = todo.pop()
+            rung = line.current
+            if (rung.exercise, rung.dose) in seen:
+                continue
+            seen.add((rung.exercise, rung.dose))
+            found.setdefault(rung.exercise, set()).add(rung.dose.describe())
+            exercise = LIBRARY.exercise(rung.exercise)
+            for easier in exercise.easier[:1]:
+                found.setdefault(easier, set()).add(LIBRARY.exercise(easier).dose.describe())
+            nxt = step_up(
+                line, part, LIBRARY, programme.access, set(exercise.harder)
+            )  # the same exercise's steps
+            if nxt is not None:
+                todo.append(attrs.evolve(line, climbed=(*line.climbed, nxt)))
+            for harder in exercise.harder:  # whichever variant is free when the ceiling is reached
+                variant = LIBRARY.exercise(harder)
+                if variant.category in programmes.CATEGORIES[part] and programmes.can_do(
+                    variant, programme.access
+                ):
+                    todo.append(Line(Prescribed(harder, variant.dose)))
     return found
 
 

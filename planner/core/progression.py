@@ -33,7 +33,7 @@ import attrs
 from planner.core import programme as programmes
 from planner.core import rules, wording
 from planner.core.catalog import Library
-from planner.core.model import Access, CheckIn, Decision, Dose, Effort, Soreness, Verdict
+from planner.core.model import Access, CheckIn, Decision, Dose, Effort, RuleId, Soreness, Verdict
 from planner.core.pain_scale import ACCEPTABLE_PAIN, SAFE_PAIN
 from planner.core.programme import Change, Part, Prescribed, Programme
 
@@ -170,10 +170,10 @@ def _climb(ladder: Ladder, library: Library, access: tuple[Access, ...], day: dt
     part = ladder.part.value
     if said:
         text = wording.PROGRESS_UP.format(part=part, changes="; ".join(said))
-        decision = Decision("progression", Verdict.ADVANCE, text, PROGRESSION)
+        decision = Decision(RuleId.PROGRESSION, Verdict.ADVANCE, text, PROGRESSION)
     else:
         decision = Decision(
-            "progression", Verdict.REPEAT, wording.PROGRESS_AT_CEILING.format(part=part), PROGRESSION
+            RuleId.PROGRESSION, Verdict.REPEAT, wording.PROGRESS_AT_CEILING.format(part=part), PROGRESSION
         )
     return attrs.evolve(
         ladder, lines=tuple(lines), easy_in_a_row=0, news=(*ladder.news, rules.from_report(decision, day))
@@ -192,14 +192,14 @@ def _ease(ladder: Ladder, library: Library, day: dt.date) -> Ladder:
     part = ladder.part.value
     if said:
         decision = Decision(
-            "progression",
+            RuleId.PROGRESSION,
             Verdict.REGRESS,
             wording.PROGRESS_EASE.format(part=part, changes="; ".join(said)),
             EFFORT_GATE,
         )
     else:
         decision = Decision(
-            "progression", Verdict.REPEAT, wording.PROGRESS_EASE_NONE.format(part=part), EFFORT_GATE
+            RuleId.PROGRESSION, Verdict.REPEAT, wording.PROGRESS_EASE_NONE.format(part=part), EFFORT_GATE
         )
     return attrs.evolve(
         ladder, lines=tuple(lines), easy_in_a_row=0, news=(*ladder.news, rules.from_report(decision, day))
@@ -219,7 +219,10 @@ def after_session(
         return _ease(ladder, library, day)
     if outcome is Outcome.HARD:
         decision = Decision(
-            "progression", Verdict.REPEAT, wording.PROGRESS_STAY.format(part=ladder.part.value), EFFORT_GATE
+            RuleId.PROGRESSION,
+            Verdict.REPEAT,
+            wording.PROGRESS_STAY.format(part=ladder.part.value),
+            EFFORT_GATE,
         )
         return attrs.evolve(ladder, easy_in_a_row=0, news=(*ladder.news, rules.from_report(decision, day)))
     return attrs.evolve(ladder, easy_in_a_row=0)
@@ -264,7 +267,7 @@ class Track:
                 text = wording.PROGRAMME_CHANGED.format(
                     by=change.action.by, day=f"{change.starts:%d %B %Y}", changes="; ".join(said)
                 )
-                news = (*news, Decision("clinician-programme", Verdict.SCHEDULE, text, rules.CLEARANCE))
+                news = (*news, Decision(RuleId.CLINICIAN_PROGRAMME, Verdict.SCHEDULE, text, rules.CLEARANCE))
             track = Track(
                 change.programme,
                 _ladder(Part.STRENGTH, change.programme, track.strength),
