@@ -39,6 +39,17 @@ def test_counts_add_up_and_the_status_agrees_with_the_plan(history: list[CheckIn
     assert summary.last_report == (max(reported) if reported else None)
     found = alerts(built, history, summary)
     assert len({a.key for a in found}) == len(found)
+    share = summary.adherence_recent
+    if share is not None and share < 0.5:  # under half of the last 14 days' sessions: never on track
+        assert summary.status is not PatientStatus.ON_TRACK
+    # written to the clinician: no alert speaks to the patient or repeats what the patient reads
+    patient_texts = {d.text for s in built.sessions for d in s.decisions}
+    assert all(not a.text.startswith("You") and not any(t in a.text for t in patient_texts) for a in found)
+    # a flare-up and the pause it starts are one alert to act on
+    pause_days = {a.day for a in found if a.kind is AlertKind.PAUSE}
+    for report in history:
+        if report.flare_up and report.date <= today:
+            assert not {d for d in pause_days if report.date <= d <= report.date + dt.timedelta(days=7)}
 
 
 @settings(max_examples=60, deadline=None)
@@ -72,8 +83,30 @@ def test_discharge_ends_the_plan_and_its_alerts() -> None:
 def test_silence_and_low_adherence_follow_the_clinic_threshold() -> None:
     built = plan([CheckIn(day(0))], day(9))
     quiet = summarize(built, [CheckIn(day(0))], silence_days=10)
-    assert quiet.status is PatientStatus.ON_TRACK
+    assert quiet.status is PatientStatus.LOW_ADHERENCE  # one of six sessions: not "on track"
+    assert quiet.done_recent == 1 and quiet.planned_recent == 6
     silent = summarize(built, [CheckIn(day(0))], silence_days=9)
     assert silent.status is PatientStatus.SILENT
     kinds = {a.kind for a in alerts(built, [CheckIn(day(0))], silent, silence_days=9)}
     assert AlertKind.SILENCE in kinds and AlertKind.LOW_ADHERENCE in kinds
+
+
+def test_one_flare_up_is_one_alert_and_its_text_is_for_the_clinician() -> None:
+    history = [
+        CheckIn(day(2), pain_during=3, pain_next_morning=1),
+        CheckIn(day(4), flare_up=True, pain_during=6),
+    ]
+    built = plan(history, day(8))
+    found = alerts(built, history, summarize(built, history))
+    events = [a.kind for a in found if a.kind is not AlertKind.LOW_ADHERENCE]  # two reports in a week
+    assert events == [AlertKind.FLARE_UP] and any(s.status.value == "done" for s in built.sessions)
+    assert (
+        found[0].text.startswith("The patient reported a flare-up for")
+        and "running paused from" in found[0].text
+    )
+
+
+def test_a_patient_doing_enough_is_on_track() -> None:
+    history = [CheckIn(day(d), pain_during=2, pain_next_morning=1) for d in range(0, 12)]
+    built = plan(history, day(12))
+    assert summarize(built, history).status is PatientStatus.ON_TRACK

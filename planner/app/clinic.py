@@ -500,6 +500,16 @@ class Portal:
         self._audit(person, "acknowledge-alert", address, alert.plan_id, f"{alert.kind} ({alert.day})")
         return alert.plan_id
 
+    def acknowledge_all(self, person: Clinician, plan_id: str, address: str) -> int:
+        """Every open alert of the patient, acknowledged by this clinician at once; how many."""
+        self._owned(person, plan_id)
+        with self.app.store.write() as records:
+            closed = records.clinic.acknowledge_all(plan_id, person.name, self.app.now())
+        follow_up_sync.refresh(self.app, plan_id)
+        kinds = ", ".join(f"{a.kind} ({a.day})" for a in closed)
+        self._audit(person, "acknowledge-all", address, plan_id, kinds)
+        return len(closed)
+
     def rotate(self, person: Clinician, plan_id: str, kind: TokenKind, address: str) -> None:
         self._owned(person, plan_id)
         self.app.secrets_for(plan_id, rotate=kind)

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from planner.core import follow_up, redflags, wording
-from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, SessionKind, Status
+from planner.core import follow_up, redflags
+from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, RuleId, SessionKind, Status
 from planner.core.outcomes import Course
 
 COURSE_ACTIONS = (ActionKind.CLEAR_RED_FLAG, ActionKind.DISCHARGE)  # listed on their own
@@ -99,13 +99,13 @@ def _levels(plan: Plan) -> tuple[Dated, ...]:
 
 
 def _pauses(plan: Plan) -> tuple[Dated, ...]:
-    """The first paused session of each pause (the later ones carry wording.PAUSED_SESSION)."""
+    """The first paused session of each pause (the later ones are RuleId.PAUSED_SESSION)."""
     return tuple(
         Dated(session.date, decision.text)
         for session in plan.sessions
         if session.date <= plan.as_of
         for decision in session.decisions
-        if decision.rule == "pause-running" and decision.text != wording.PAUSED_SESSION
+        if decision.rule is RuleId.PAUSE_RUNNING
     )
 
 

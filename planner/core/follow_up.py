@@ -7,13 +7,21 @@ report or sweep never raises it twice. The alert rules and their thresholds:
 
 - red flag: any warning sign reported, or found at the start; urgency from the most urgent sign
   (planner.core.redflags: AHCPR 1994; NHS cauda equina pathway)
-- flare-up: a check-in that reports one (seed articles: pause running in a flare-up)
-- pause: running paused after a flare-up or painful sessions (pain-monitoring model, Silbernagel
-  2007); one alert per pause, not per paused session
+- flare-up: a check-in that reports one (seed articles: pause running in a flare-up); the pause it
+  starts is part of it (one event, one alert to act on)
+- pause: running paused after painful sessions (pain-monitoring model, Silbernagel 2007); one
+  alert per pause, not per paused session
 - escalation: two weeks of pain above the safe range, or of a pause (rules.ESCALATION_DAYS)
 - silence: no report for the clinic's number of days (default SILENCE_DAYS) once the plan started
 - low adherence: under half of the active sessions of the last 14 days reported done, when at least
   four were planned (LOW_ADHERENCE, a clinic threshold, unverified)
+
+Alert texts are written to the clinician, never to the patient: the sentences a patient reads stay
+in planner.core.wording and the pages that show them.
+
+A patient who did under half of the last 14 days' sessions is never "on track": their status is
+"low adherence" (after the statuses that need a decision), whatever the alert's minimum of
+sessions planned.
 """
 
 from __future__ import annotations
@@ -37,12 +45,14 @@ from planner.core.model import (
     Urgency,
     Verdict,
 )
+from planner.core.pain_scale import ACCEPTABLE_PAIN, SAFE_PAIN
 
 SILENCE_DAYS = 7
 WINDOW_DAYS = 14
 LOW_ADHERENCE = 0.5
 LOW_ADHERENCE_MIN_PLANNED = 4
 CLINIC_THRESHOLD = "Clinic threshold (unverified)"
+FLARE_UP_PAUSE_WITHIN = dt.timedelta(days=7)  # the pause a flare-up starts begins by its next run
 REPORTED = (Status.DONE, Status.SKIPPED, Status.UNREPORTED)
 
 
@@ -54,6 +64,7 @@ class PatientStatus(enum.StrEnum):
     PAUSED = "paused"
     HELD = "held"
     SILENT = "silent"
+    LOW_ADHERENCE = "low adherence"
     ON_TRACK = "on track"
     DISCHARGED = "discharged"
 
@@ -149,6 +160,8 @@ def summarize(
         and rules.above_safe_range(latest_report)
         and any(d.rule is RuleId.ESCALATION for s in plan.sessions if s.date <= today for d in s.decisions)
     )
+    done_recent, planned_recent = _counts(recent)
+    done_all, planned_all = _counts(past)
     if _discharge(actions) is not None:
         status = PatientStatus.DISCHARGED
     elif plan.referred:
@@ -161,10 +174,10 @@ def summarize(
         status = PatientStatus.PAUSED
     elif start <= today and (today - (last_report or start)).days >= silence_days:
         status = PatientStatus.SILENT
+    elif planned_recent and done_recent / planned_recent < LOW_ADHERENCE:
+        status = PatientStatus.LOW_ADHERENCE
     else:
         status = PatientStatus.ON_TRACK
-    done_recent, planned_recent = _counts(recent)
-    done_all, planned_all = _counts(past)
     return Summary(
         status,
         (today - start).days // 7 + 1 if today >= start else 0,
@@ -193,13 +206,22 @@ def alerts(
     cleared = clearance.clearances(actions)
     if rx.red_flags:
         found.append(_red_flag(f"red-flag:{rx.start}", rx.start, rx.red_flags))
+    pauses = [s.date for s in plan.sessions for d in s.decisions if d.rule is RuleId.PAUSE_RUNNING]
+    folded: set[dt.date] = set()  # pauses a flare-up started: part of its alert
     for report in sorted(checkins, key=lambda c: c.date):
         if report.date > today:
             continue
         if report.red_flags:
             found.append(_red_flag(_red_flag_key(report, checkins, cleared), report.date, report.red_flags))
         if report.flare_up:
-            text = f"Flare-up reported for {report.date:%d %b}; running is paused."
+            pause = next((d for d in pauses if report.date <= d <= report.date + FLARE_UP_PAUSE_WITHIN), None)
+            paused = f"running paused from {pause:%d %b}" if pause else "running already paused"
+            text = (
+                f"The patient reported a flare-up for {report.date:%d %b}; {paused}, with low-impact "
+                "sessions until a report shows pain settled."
+            )
+            if pause:
+                folded.add(pause)
             found.append(
                 Alert(
                     f"flare-up:{report.date}",
@@ -212,8 +234,11 @@ def alerts(
             )
     for session in plan.sessions:
         for decision in session.decisions:
-            if decision.rule is RuleId.PAUSE_RUNNING:
-                text = f"Running paused from {session.date:%d %b}: {decision.text}"
+            if decision.rule is RuleId.PAUSE_RUNNING and session.date not in folded:
+                text = (
+                    f"Running paused from {session.date:%d %b} after two reports in a row of pain above "
+                    f"{ACCEPTABLE_PAIN}/10; low-impact sessions until a report shows pain settled."
+                )
                 found.append(
                     Alert(
                         f"pause:{session.date}",
@@ -225,7 +250,10 @@ def alerts(
                     )
                 )
             elif decision.rule is RuleId.ESCALATION and session.date <= today + dt.timedelta(days=7):
-                text = f"Asked to contact you ({session.date:%d %b}): {decision.text}"
+                text = (
+                    f"The plan asked the patient on {session.date:%d %b} to contact you (two weeks of pain "
+                    f"above {SAFE_PAIN}/10, or of a pause)."
+                )
                 found.append(
                     Alert(
                         f"escalation:{session.date}",
@@ -247,8 +275,8 @@ def alerts(
     if share is not None and summary.planned_recent >= LOW_ADHERENCE_MIN_PLANNED and share < LOW_ADHERENCE:
         monday = today - dt.timedelta(days=today.weekday())
         text = (
-            f"{summary.done_recent} of {summary.planned_recent} sessions in the last {WINDOW_DAYS} days "
-            f"reported done (under {LOW_ADHERENCE:.0%})."
+            f"The patient reported {summary.done_recent} of {summary.planned_recent} sessions done in the "
+            f"last {WINDOW_DAYS} days (under {LOW_ADHERENCE:.0%})."
         )
         found.append(
             Alert(
@@ -276,6 +304,7 @@ def _red_flag(key: str, day: dt.date, flags: tuple[str, ...]) -> Alert:
     urgent = redflags.most_urgent(flags)
     signs = "; ".join(redflags.red_flag(f).question.rstrip("?") for f in flags)
     text = (
-        f"Warning sign reported for {day:%d %b} ({wording.URGENCY_LABEL[urgent.urgency].lower()}): {signs}."
+        f"The patient reported a warning sign for {day:%d %b} "
+        f"({wording.URGENCY_LABEL[urgent.urgency].lower()}): {signs}."
     )
     return Alert(key, AlertKind.RED_FLAG, urgent.urgency, day, text, redflags.SOURCE)

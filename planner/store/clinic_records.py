@@ -447,6 +447,29 @@ class ClinicRecords:
         )
         return bool(result.rowcount)
 
+    def acknowledge_all(self, plan_id: str, who: str, now: dt.datetime) -> list[StoredAlert]:
+        """Every open alert of the plan, now acknowledged by `who`: the ones this call closed."""
+        open_ones = [a for a in self.alerts(plan_id) if a.acknowledged_at is None]
+        self.connection.execute(
+            alerts.update()
+            .where(alerts.c.plan_id == plan_id, alerts.c.acknowledged_at.is_(None))
+            .values(acknowledged_at=utc_text(now), acknowledged_by=who)
+        )
+        return open_ones
+
+    def open_alert_kinds(self, plan_ids: list[str]) -> dict[str, list[str]]:
+        """Each plan's open alert kinds, most urgent first (one query for a page of the list)."""
+        rows = self.connection.execute(
+            sa.select(alerts.c.plan_id, alerts.c.kind, sa.func.max(alerts.c.urgency).label("urgency"))
+            .where(alerts.c.plan_id.in_(plan_ids), alerts.c.acknowledged_at.is_(None))
+            .group_by(alerts.c.plan_id, alerts.c.kind)
+            .order_by(alerts.c.plan_id, sa.desc("urgency"), alerts.c.kind)
+        )
+        kinds: dict[str, list[str]] = {}
+        for row in rows:
+            kinds.setdefault(str(row.plan_id), []).append(str(row.kind))
+        return kinds
+
     def enqueue_mail(self, alert_id: int, recipient: str, subject: str, body: str, now: dt.datetime) -> None:
         stamp = utc_text(now)
         self.connection.execute(

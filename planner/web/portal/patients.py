@@ -184,7 +184,14 @@ def rotate(plan_id: str, which: str) -> Response:
 @planner_errors
 def acknowledge(alert_id: int) -> Response:
     plan_id = portal().acknowledge(me(), alert_id, address())
-    return back_to(plan_id)
+    return back_to(plan_id, "Alert acknowledged.")
+
+
+@blueprint.post("/patients/<plan_id>/alerts/acknowledge-all")
+@planner_errors
+def acknowledge_all(plan_id: str) -> Response:
+    count = portal().acknowledge_all(me(), plan_id, address())
+    return back_to(plan_id, f"{count} alert{'' if count == 1 else 's'} acknowledged.")
 
 
 @blueprint.get("/patients/<plan_id>/handout.pdf")
