@@ -11,6 +11,8 @@ import enum
 import io
 import os
 import re
+import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -172,45 +174,100 @@ def issue(
     progress: Callable[[Iterator[str], int], Iterator[str]] = lambda items, _: items,
 ) -> Issued:
     """Issue every good row; failed rows are reported in the index and never stop the others.
-    `workers` processes render the handouts (default: one per core; 0: in this process)."""
-    out.mkdir(parents=True, exist_ok=True)
+    `workers` processes render the handouts (default: one per core; 0: in this process).
+
+    The output folder must take a file before any plan is stored (InputError otherwise). Ctrl-C
+    stops the run, writes the index of the rows finished (a row whose plan was stored but whose
+    handout was not written says so) and goes on as KeyboardInterrupt."""
+    writable_folder(out)
     outcomes = [Outcome(p.line, p.name, RowStatus.FAILED, reason=p.reason) for p in problems]
     jobs: list[HandoutJob] = []
-    for row in rows:
-        try:
-            outcome, view = _issue_row(app, row, out, clinic)
-        except Exception as error:  # one row's failure must not stop the clinic list
-            outcomes.append(Outcome(row.line, row.prescription.name, RowStatus.FAILED, reason=str(error)))
-            continue
-        outcomes.append(outcome)
-        jobs.append(
-            HandoutJob(
-                row.line,
-                view.plan,
-                outcome.plan_id,
-                row.protocol_id,
-                clinic or DEFAULT_CLINIC,
-                outcome.feed_url,
-                outcome.checkin_url,
-                out / outcome.pdf,
-                app.settings.clinic_dirs,
-            )
-        )
-    count = workers if workers is not None else os.cpu_count() or 1
     failures: dict[int, str] = {}
+    try:
+        for row in rows:
+            try:
+                outcome, view = _issue_row(app, row, out, clinic)
+            except Exception as error:  # one row's failure must not stop the clinic list
+                outcomes.append(Outcome(row.line, row.prescription.name, RowStatus.FAILED, reason=str(error)))
+                continue
+            outcomes.append(outcome)
+            jobs.append(
+                HandoutJob(
+                    row.line,
+                    view.plan,
+                    outcome.plan_id,
+                    row.protocol_id,
+                    clinic or DEFAULT_CLINIC,
+                    outcome.feed_url,
+                    outcome.checkin_url,
+                    out / outcome.pdf,
+                    app.settings.clinic_dirs,
+                )
+            )
+        count = workers if workers is not None else os.cpu_count() or 1
+        render_all(jobs, count, progress, failures)
+    except KeyboardInterrupt:
+        done = {o.line for o in outcomes}
+        unrendered = {job.line for job in jobs} - set(failures)
+        failures.update({line: INTERRUPTED for line in unrendered if line in done})
+        write_index(out, index_csv(with_failures(outcomes, failures)))
+        raise
+    outcomes = with_failures(outcomes, failures)
+    return Issued(outcomes, write_index(out, index_csv(outcomes)))
+
+
+INTERRUPTED = "interrupted (Ctrl-C) before its handout was written: issue the roster again"
+
+
+def render_all(
+    jobs: list[HandoutJob],
+    count: int,
+    progress: Callable[[Iterator[str], int], Iterator[str]],
+    failures: dict[int, str],
+) -> None:
+    """Render the handouts, each result into `failures` ("" for a handout written) as it comes,
+    so an interrupted run knows which were written."""
     if jobs and count == 0:  # in this process: a threaded web server must not fork workers
-        results = progress(map(render_handout, jobs), len(jobs))
-        failures = {job.line: reason for job, reason in zip(jobs, results, strict=True) if reason}
+        for job, reason in zip(jobs, progress(map(render_handout, jobs), len(jobs)), strict=False):
+            failures[job.line] = reason
     elif jobs:
         workers_for = min(count, len(jobs))
-        with ProcessPoolExecutor(workers_for, initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
-            results = progress(pool.map(render_handout, jobs), len(jobs))
-            failures = {job.line: reason for job, reason in zip(jobs, results, strict=True) if reason}
-    outcomes = sorted(
-        (attrs.evolve(o, status=RowStatus.FAILED, reason=failures[o.line]) if o.line in failures else o)
+        pool = ProcessPoolExecutor(workers_for, initializer=start_worker, initargs=(os.getpid(),))
+        try:
+            for job, reason in zip(jobs, progress(pool.map(render_handout, jobs), len(jobs)), strict=False):
+                failures[job.line] = reason
+        except KeyboardInterrupt:
+            pool.shutdown(wait=True, cancel_futures=True)  # the handouts being written finish whole
+            raise
+        pool.shutdown(wait=True)
+    for line in [line for line, reason in failures.items() if not reason]:
+        del failures[line]
+
+
+def with_failures(outcomes: list[Outcome], failures: dict[int, str]) -> list[Outcome]:
+    return sorted(
+        (attrs.evolve(o, status=RowStatus.FAILED, reason=failures[o.line]) if failures.get(o.line) else o)
         for o in outcomes
     )
-    return Issued(outcomes, write_index(out, index_csv(outcomes)))
+
+
+def start_worker(parent: int) -> None:
+    """A handout worker ignores Ctrl-C (the issuing process stops the run and reports it) and
+    leaves when the issuing process is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent)
+
+
+def writable_folder(out: Path) -> None:
+    """Make the output folder and prove it takes a file, before anything is stored."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        descriptor, probe = tempfile.mkstemp(prefix=".rehab-probe-", dir=out)
+        os.close(descriptor)
+        os.unlink(probe)
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of links (Python 3.11)
+        reason = getattr(error, "strerror", None) or "a loop of symbolic links"
+        raise InputError(f"--out {str(out)!r}: cannot write there ({reason}); nothing was issued") from None
 
 
 def write_index(out: Path, body: bytes) -> Path:

@@ -32,6 +32,7 @@ from planner.core.redflags import red_flag
 REQUIRED = ("name", "start", "protocol", "run_days", "strength_days", "time", "tz", "pain")
 OPTIONAL = ("patient_id", "hold_running_until", "red_flags", "notes")
 MAX_ROWS = 5000
+MAX_CELL = 4000  # characters; far above any real cell (notes stop at 2,000), so a longer one is a mistake
 
 
 @attrs.frozen
@@ -115,6 +116,7 @@ def parse_roster(
 ) -> tuple[list[RosterRow], list[RowProblem]]:
     """Good rows and bad ones; a missing column or an unreadable file fails the whole roster."""
     text = text.lstrip("\ufeff")
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))  # a long cell fails its own line
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
@@ -138,6 +140,9 @@ def parse_roster(
                 problems.append(RowProblem(line, "", "wrong number of cells"))
                 continue
             if not any(value.strip() for value in cells.values()):
+                continue
+            if any(len(value) > MAX_CELL for value in cells.values()):
+                problems.append(RowProblem(line, "", f"a cell is longer than {MAX_CELL} characters"))
                 continue
             named = {str(k): str(v) for k, v in cells.items()}
             try:
