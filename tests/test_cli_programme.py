@@ -11,7 +11,7 @@ import pytest
 from planner.app import programmes
 from planner.app.application import App
 from planner.app.settings import Settings
-from planner.core.exceptions import InputError, NotFound
+from planner.core.exceptions import DataError, InputError, NotFound
 from planner.core.model import Access, CheckIn, Effort, Prescription, SessionKind
 from planner.core.programme import Part
 from planner.store.database import Store
@@ -175,3 +175,75 @@ def test_the_command_line(run, db_url) -> None:
     plan = json.loads(run("plan", "show", plan_id, "--format", "json", "--as-of", "2026-03-04").out)
     items = [i for s in plan["sessions"] for b in s["blocks"] for i in b["items"]]
     assert all(set(i) >= {"exercise", "dose"} for i in items)
+
+
+def test_templates_go_to_the_clinic_toml_format_and_back(app, tmp_path) -> None:
+    from planner.data.catalog import builtin_catalog
+    from planner.data.templates import templates_from_toml
+
+    app, _ = app
+    plan_id = app.create_plan("lbp-return-to-run", RX)
+    programmes.set_exercises(
+        app, plan_id, lists={Part.STRENGTH: ("dead-bug", "plank")}, access=(Access.POOL,)
+    )
+    programmes.set_dose(
+        app, plan_id, "plank", values={"hold_seconds": 25}, note='knees down "if" needed', fixed=True
+    )
+    programmes.save_template(app, "Core ładny", plan_id, "two exercises")
+    text = programmes.export_templates(app)
+    [(name, description, protocol, programme)] = templates_from_toml(
+        text, "t.toml", builtin_catalog().library
+    )
+    assert (name, description, protocol) == ("Core ładny", "two exercises", "lbp-return-to-run")
+    assert programme == programmes.template(app, "Core ładny").programme
+    other = App.open(Settings(db=f"sqlite:///{tmp_path / 'other.db'}"), clock=Clock())
+    assert programmes.import_templates(other, text, "t.toml") == ["Core ładny"]
+    assert programmes.template(other, "Core ładny").programme == programme
+    bad = text.replace("hold_seconds = 25", "hold_seconds = 99")
+    with pytest.raises(DataError) as error:
+        programmes.import_templates(other, bad.replace("Core ładny", "Second"), "t.toml")
+    assert str(error.value).startswith("t.toml") and "Second.strength" in str(error.value)
+    assert "hold_seconds" in str(error.value) and "outside 1-30" in str(error.value)
+    with pytest.raises(DataError, match="fixd: unknown field"):
+        programmes.import_templates(other, text.replace("fixed = true", "fixd = true"), "t.toml")
+    with pytest.raises(InputError, match="unknown protocol 'nope'"):
+        programmes.import_templates(other, text.replace('"lbp-return-to-run"', '"nope"'), "t.toml")
+    assert [t.name for t in programmes.templates(other)] == [
+        "Core ładny"
+    ]  # nothing stored from the bad files
+
+
+def test_a_roster_row_starts_from_a_template(run, db_url, tmp_path) -> None:
+    created = run(
+        "plan", "create", "--protocol", "lbp-return-to-run", "--start", "2026-03-02", "--name", "Zofia"
+    )
+    plan_id = created.out.strip().splitlines()[-1]
+    assert run("programme", "set", plan_id, "--strength", "dead-bug,glute-bridge").code == 0
+    assert run("programme", "template", "save", "Knee", "--plan", plan_id).code == 0
+    header = "name,start,protocol,run_days,strength_days,time,tz,pain,template\n"
+    roster = tmp_path / "r.csv"
+    roster.write_text(
+        header
+        + "Ana,2026-03-02,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/Lisbon,1,Knee\n"
+        + "Ben,2026-03-02,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/Lisbon,1,Nope\n",
+        encoding="utf-8",
+    )
+    result = run("issue", "--roster", str(roster), "--out", str(tmp_path / "out"), "--workers", "1")
+    assert result.code == 1 and "unknown template 'Nope'" in (tmp_path / "out" / "index.csv").read_text(
+        encoding="utf-8"
+    )
+    names = {p.prescription.name: p.id for p in stored_plans(db_url)}
+    assert "Ben" not in names
+    shown = json.loads(run("programme", "show", names["Ana"], "--format", "json").out)
+    assert [p["exercise"] for p in shown["strength"]] == ["dead-bug", "glute-bridge"]
+    exported = tmp_path / "templates.toml"
+    assert run("programme", "template", "export", "-o", str(exported)).code == 0
+    assert run("template", "import", str(exported)).code == 0
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
+        '[[template]]\nname = "X"\nprotocol = "lbp-return-to-run"\n'
+        '[[template.strength]]\nexercise = "nope"\ndose = { reps = 1 }\n',
+        encoding="utf-8",
+    )
+    failed = run("template", "import", str(broken))
+    assert failed.code == 2 and "unknown exercise 'nope'" in failed.err and failed.err.count("\n") == 1

@@ -88,3 +88,43 @@ def test_a_clinician_edits_a_patients_programme(clinic: Clinic) -> None:  # noqa
     other = clinic.client()
     other.login("sam@south.example")
     assert other.request("GET", f"/portal/patients/{plan_id}/programme")[0] == 404
+
+
+def test_a_clinic_template_starts_a_new_plan_from_the_portal(clinic: Clinic) -> None:  # noqa: F811
+    client = clinic.client()
+    client.login("alex@north.example")
+    plan_id = clinic.plan_id
+    programmes.set_exercises(clinic.app, plan_id, lists={Part.STRENGTH: ("dead-bug", "glute-bridge")})
+    client.request("GET", f"/portal/patients/{plan_id}")
+    status, _, _ = client.request(
+        "POST", f"/portal/patients/{plan_id}/programme/template", {"name": "Knee", "description": "no planks"}
+    )
+    assert status == 303
+    _, _, form = client.request("GET", "/portal/patients/new")
+    assert '<option value="Knee">Knee: no planks</option>' in form
+    good = {
+        "name": "Kim Park",
+        "protocol": "lbp-return-to-run",
+        "start": "2026-11-23",
+        "tz": "Europe/London",
+        "run_days": "tue,thu,sat",
+        "time": "18:00",
+        "pain": "2",
+        "goal": "",
+        "hold": "",
+    }
+    before = len(clinic.app.plans()[0])
+    status, _, page = client.request("POST", "/portal/patients/new", {**good, "template": "Other"})
+    assert (
+        status == 400
+        and "unknown template 'Other'" in html.unescape(page)
+        and len(clinic.app.plans()[0]) == before
+    )
+    status, headers, _ = client.request("POST", "/portal/patients/new", {**good, "template": "Knee"})
+    assert status == 303
+    new = headers["location"].rsplit("/", 1)[1]
+    assert programmes.show(clinic.app, new).programme.ids(Part.STRENGTH) == ("dead-bug", "glute-bridge")
+    other = clinic.client()
+    other.login("sam@south.example")
+    _, _, south = other.request("GET", "/portal/patients/new")
+    assert "Knee" not in south  # templates are per clinic

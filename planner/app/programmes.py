@@ -49,9 +49,10 @@ def _initial(app: App, view: PlanView) -> Programme:
 
 def show(app: App, plan_id: str) -> ProgrammeView:
     view = app.plan(plan_id)
+    day = max(view.today, view.stored.prescription.start)  # a plan yet to start: as it will start
     recorded = programmes.scheduled(view.actions, view.today)
-    current = programmes.on(_initial(app, view), recorded, view.today)
-    upcoming = tuple(c for c in recorded if c.starts > view.today)
+    current = programmes.on(_initial(app, view), recorded, day)
+    upcoming = tuple(c for c in recorded if c.starts > day)
     doses: dict[str, str] = {}
     for kind in (SessionKind.STRENGTH, SessionKind.MOBILITY):
         session = next((s for s in view.plan.sessions if s.kind is kind and s.date >= view.today), None)
@@ -237,24 +238,55 @@ def templates(app: App, clinic_id: int | None = None) -> list[Template]:
         return records.templates.all(clinic_id)
 
 
-def template(app: App, name: str, clinic_id: int | None = None) -> Template:
+def template(
+    app: App, name: str, clinic_id: int | None = None, *, clinic_name: str | None = None
+) -> Template:
+    """A clinic's template by name (a clinic named by `clinic_name` when its id is not known yet), else
+    one of the command line's own."""
     with app.store.read() as records:
-        found = records.templates.get(clinic_id, name)
+        if clinic_name is not None:
+            clinic_id = records.templates.clinic_by_name(clinic_name)
+        found = records.templates.get(clinic_id, name) if clinic_id is not None else None
+        found = found or records.templates.get(None, name)
     if found is None:
         known = ", ".join(t.name for t in templates(app, clinic_id)) or "none yet"
         raise NotFound(f"unknown template {name!r} (known: {known})")
     return found
 
 
-def start_from_template(app: App, plan_id: str, name: str, clinic_id: int | None = None) -> None:
-    """A new plan's programme from a template, from its first day: a recorded action like any change."""
-    chosen = template(app, name, clinic_id)
+def start_from_template(app: App, plan_id: str, name: str, by: str = CLI_AUTHOR) -> None:
+    """A new plan's programme from a template (of the plan's clinic, else the command line's own),
+    from its first day: a recorded action like any change."""
+    chosen = template(app, name, _clinic_of(app, plan_id))
     view = app.plan(plan_id)
     programme = programmes.within_reach(chosen.programme, app.catalog.library)
     programmes.check(programme, app.catalog.library)
     start = max(view.today, view.stored.prescription.start)
     action = ClinicianAction(
-        ActionKind.PROGRAMME, view.today, CLI_AUTHOR, f"template {name}", programme=programme, starts=start
+        ActionKind.PROGRAMME, view.today, by, f"template {name}", programme=programme, starts=start
     )
     with app.store.write() as records:
         records.add_action(plan_id, action, app.now())
+
+
+def export_templates(app: App, clinic_id: int | None = None) -> str:
+    """The clinic's templates in its TOML format (planner.data.templates)."""
+    from planner.data.templates import templates_to_toml
+
+    return templates_to_toml(
+        (t.name, t.description, t.protocol_id, t.programme) for t in templates(app, clinic_id)
+    )
+
+
+def import_templates(app: App, text: str, file: str, clinic_id: int | None = None) -> list[str]:
+    """Every template of a clinic's TOML file, checked whole before any is saved (one transaction)."""
+    from planner.data.templates import templates_from_toml
+
+    found = templates_from_toml(text, file, app.catalog.library)
+    for name, _, protocol_id, _ in found:
+        if protocol_id not in app.catalog.protocols:
+            raise InputError(f"{file}: {name}: protocol: unknown protocol {protocol_id!r}")
+    with app.store.write() as records:
+        for name, description, protocol_id, programme in found:
+            records.templates.save(Template(clinic_id, name, description, protocol_id, programme), app.now())
+    return [t[0] for t in found]

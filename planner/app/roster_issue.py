@@ -21,7 +21,7 @@ from pathlib import Path
 
 import attrs
 
-from planner.app import follow_up_sync
+from planner.app import follow_up_sync, programmes
 from planner.app.application import App, PlanView
 from planner.app.atomic_files import write_atomic
 from planner.core.exceptions import InputError
@@ -143,7 +143,11 @@ def _store_row(app: App, row: RosterRow, clinic_name: str | None) -> tuple[str, 
 def _issue_row(app: App, row: RosterRow, out: Path, clinic: Clinic | None) -> tuple[Outcome, PlanView]:
     """The plan and its secrets, then the calendar file."""
     app.check(row.protocol_id, row.prescription)
+    if row.template:  # an unknown template fails the row before anything is stored
+        programmes.template(app, row.template, clinic_name=clinic.name if clinic else None)
     plan_id, status, token, checkin = _store_row(app, row, clinic.name if clinic else None)
+    if row.template and status is RowStatus.CREATED:
+        programmes.start_from_template(app, plan_id, row.template)
     if clinic is not None:
         follow_up_sync.refresh(app, plan_id)  # on the clinic's patient list at once
     view = app.plan(plan_id)

@@ -4,6 +4,7 @@ and keep it as a template to start other plans from."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
@@ -234,6 +235,34 @@ def template_list(context: Context, fmt: str) -> None:
             [(t.name, t.protocol_id, t.description) for t in found], ("name", "from protocol", "description")
         )
     )
+
+
+@template.command("export")
+@click.option(
+    "-o", "--output", default="-", show_default=True, metavar="FILE|-", help="Where to write the TOML."
+)
+@pass_context
+def template_export(context: Context, output: str) -> None:
+    """All templates as a clinic TOML file, to keep in version control."""
+    from planner.app import programmes
+    from planner.cli.output import write_output
+
+    write_output(programmes.export_templates(context.app()).encode(), output)
+
+
+@template.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+def template_import(context: Context, file: Path) -> None:
+    """Templates from a clinic TOML file (as export writes it); a bad entry stores none of them."""
+    from planner.app import programmes
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{file}: cannot be read ({error})") from None
+    names = programmes.import_templates(context.app(), text, str(file))
+    click.echo(f"Imported {len(names)} templates: {', '.join(names)}.")
 
 
 @template.command("show")

@@ -2,7 +2,8 @@
 row that cannot be used. Pure: text in, rows and problems out.
 
 Columns: name, start, protocol, run_days, strength_days, time, tz, pain (required); patient_id,
-hold_running_until, red_flags, notes (optional). Lists inside a cell are separated by ';'.
+hold_running_until, red_flags, notes, template (a programme template's name) (optional). Lists
+inside a cell are separated by ';'.
 
 Example:
     >>> from planner.data.catalog import builtin_catalog
@@ -30,7 +31,7 @@ from planner.core.model import Prescription, Protocol
 from planner.core.redflags import red_flag
 
 REQUIRED = ("name", "start", "protocol", "run_days", "strength_days", "time", "tz", "pain")
-OPTIONAL = ("patient_id", "hold_running_until", "red_flags", "notes")
+OPTIONAL = ("patient_id", "hold_running_until", "red_flags", "notes", "template")
 MAX_ROWS = 5000
 MAX_CELL = 4000  # characters; far above any real cell (notes stop at 2,000), so a longer one is a mistake
 
@@ -42,6 +43,7 @@ class RosterRow:
     protocol_id: str
     prescription: Prescription
     notes: str
+    template: str = ""  # the programme template a new plan starts from
 
 
 @attrs.frozen
@@ -82,7 +84,8 @@ def _row(cells: Mapping[str, str], line: int, protocols: Mapping[str, Protocol])
     )
     checks.check(rx)
     notes = parsing.parse_text(cells.get("notes", ""), "notes", limit=parsing.MAX_NOTE)
-    return RosterRow(line, row_key(cells, name, start_text), protocol_id, rx, notes)
+    template = parsing.parse_text(cells.get("template", ""), "template", limit=parsing.MAX_NAME)
+    return RosterRow(line, row_key(cells, name, start_text), protocol_id, rx, notes, template)
 
 
 def _records(text: str, header: list[str]) -> Iterator[tuple[int, dict[str | None, Any] | None, str]]:

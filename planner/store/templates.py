@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from planner.core.plain_data import programme_from_dict, programme_to_dict
 from planner.core.programme import Programme
 from planner.store.calendar_sync import utc_text
-from planner.store.schema import plans, programme_templates
+from planner.store.schema import clinics, plans, programme_templates
 
 
 @attrs.frozen
@@ -67,6 +67,9 @@ class TemplateRecords:
             sa.select(programme_templates).where(_clinic(clinic_id)).order_by(programme_templates.c.name)
         ).all()
         return [_template(r) for r in rows]
+
+    def clinic_by_name(self, clinic_name: str) -> int | None:
+        return self.connection.execute(sa.select(clinics.c.id).where(clinics.c.name == clinic_name)).scalar()
 
     def get(self, clinic_id: int | None, name: str) -> Template | None:
         row = self.connection.execute(

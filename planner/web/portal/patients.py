@@ -71,6 +71,7 @@ def new_plan_form(values: dict[str, str], errors: dict[str, str], ticked: tuple[
         ticked=ticked,
         protocols=sorted(application().catalog.protocols.values(), key=lambda p: p.title),
         patterns=PATTERNS,
+        templates=programme.clinic_templates(),
     )
 
 
@@ -83,6 +84,7 @@ def new_plan() -> str:
 def create_plan() -> Any:
     """The command line's checks, with each refusal shown beside its field."""
     form = {field: request.form.get(field, "") for field in PLAN_FIELDS}
+    form["template"] = request.form.get("template", "")
     try:
         ticked = tuple(dict.fromkeys(red_flag(f).id for f in request.form.getlist("red_flag")))
     except PlannerError:
@@ -102,10 +104,13 @@ def create_plan() -> Any:
             hold_running_until=values["hold"],
             goal=values["goal"] or "",
         )
+        template = programme.checked_template(form["template"])
         try:
             plan_id = portal().create_plan(me(), protocol.id, rx, address())
         except PlannerError as error:
             raise refused_at(error, PLAN_REFUSALS) from None
+        if template:
+            programme.start_from(plan_id, template)
     except FieldErrors as problem:
         return new_plan_form(form, problem.errors, ticked), 400
     return back_to(plan_id)

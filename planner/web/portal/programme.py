@@ -28,7 +28,9 @@ from planner.core.programme import CATEGORIES, Part, Prescribed, Programme
 from planner.data.exercises import read_dose
 from planner.data.fields import Fields
 from planner.export.pictograms import pictogram_svg
+from planner.store.templates import Template
 from planner.web.context import application
+from planner.web.form_fields import FieldErrors
 from planner.web.portal.common import address, back_to, blueprint, me, planner_errors, portal
 
 PREVIEW_DAYS = 14
@@ -246,6 +248,33 @@ def edit(plan_id: str) -> Any:
             errors["programme"] = str(error)
     status = 400 if errors else 200
     return _editor(view, draft, starts_text, filters, errors, preview), status
+
+
+# -- templates ------------------------------------------------------------------------------------
+def clinic_templates() -> list[Template]:
+    return use.templates(application(), me().clinic_id)
+
+
+def checked_template(name: str) -> str:
+    """The new-plan form's template: one of the clinic's, or a refusal beside its field."""
+    if name and name not in {t.name for t in clinic_templates()}:
+        raise FieldErrors({"template": f"template: unknown template {name!r}"})
+    return name
+
+
+def start_from(plan_id: str, name: str) -> None:
+    use.start_from_template(application(), plan_id, name, by=me().name)
+
+
+@blueprint.post("/patients/<plan_id>/programme/template")
+@planner_errors
+def save_template(plan_id: str) -> Response:
+    portal().patient(me(), plan_id)
+    form = request.form
+    saved = use.save_template(
+        application(), form.get("name", ""), plan_id, form.get("description", ""), clinic_id=me().clinic_id
+    )
+    return back_to(plan_id, f"Saved the clinic template {saved.name!r}.")
 
 
 @blueprint.get("/exercises/<exercise_id>.svg")
