@@ -161,3 +161,44 @@ def test_the_command_line_lists_disables_enables_and_resets(run) -> None:
     assert re.fullmatch(r"https://plans\.example\.org/portal/set-password/[\w-]+\n", link.out)
     missing = run("clinician", "disable", "who@east.example")
     assert missing.code == 2 and "no clinician logs in as 'who@east.example'" in missing.err
+
+
+def test_an_invite_says_nothing_about_another_clinics_accounts(clinic: Clinic, run) -> None:
+    """Sam has an account at South. North's admin invites Sam's address and gets the answer any new
+    address gets; the link makes Sam a North account with its own password, and South's account
+    is untouched: each password opens its own clinic."""
+    north = admin(clinic)
+    answers = []
+    for email, name in (("new@north.example", "Nia New"), ("sam@south.example", "Sam Reid")):
+        status, _, page = north.request(
+            "POST", "/portal/clinicians", {"what": "invite", "email": email, "name": name}
+        )
+        answers.append((status, "Account made." in page, "south" in page.replace(email, "").lower()))
+        north.request("GET", "/portal/clinicians")
+    assert answers[0] == answers[1] == (200, True, False)
+    link = re.search(r"http://127\.0\.0\.1(/portal/set-password/[\w-]+)", page)
+    assert link
+    sam = clinic.client()
+    sam.request("GET", link.group(1))
+    assert sam.request("POST", link.group(1), {"password": NEW_PASSWORD, "again": NEW_PASSWORD})[0] == 303
+    for password, home in ((PASSWORD, "South"), (NEW_PASSWORD, "North")):
+        client = clinic.client()
+        assert client.login("sam@south.example", password) == 303
+        _, _, page = client.request("GET", "/portal/")
+        assert f"<p>{home} ·" in page, home
+    # the clinic's own accounts: an error that names this clinic only
+    status, _, page = north.request(
+        "POST", "/portal/clinicians", {"what": "invite", "email": "jo@north.example", "name": "Jo"}
+    )
+    assert status == 400 and "already has an account in North" in page
+
+
+def test_the_command_line_names_the_clinic_of_an_address_with_two_accounts(run) -> None:
+    for clinic in ("East", "West"):
+        assert run("clinician", "add", "--clinic", clinic, "--email", "ana@both.example", "--link").code == 0
+    refused = run("clinician", "disable", "ana@both.example")
+    assert refused.code == 2 and "has accounts at East, West: name one with --clinic" in refused.err
+    assert run("clinician", "disable", "ana@both.example", "--clinic", "West").code == 0
+    listed = run("clinician", "list").out.splitlines()
+    assert listed[0].startswith("East\tana@both.example") and "waiting for its link" in listed[0]
+    assert listed[1].startswith("West\tana@both.example") and "\tdisabled " in listed[1]

@@ -118,9 +118,10 @@ class Portal:
         token = "" if password is not None else secrets.token_urlsafe(32)
         now = self.app.now()
         with self.app.store.write() as records:
-            if records.clinic.clinician_by_email(login) is not None:
-                raise InputError(f"email: {login} already has an account")
             clinic_id = records.clinic.clinic_id(clinic_name, now)
+            if any(p.clinic_id == clinic_id for p in records.clinic.clinicians_by_email(login)):
+                # only this clinic's accounts count: another clinic's are never told apart from none
+                raise InputError(f"email: {login} already has an account in {clinic_name}")
             clinician_id = records.clinic.add_clinician(clinic_id, login, person, hashed, admin, now)
             if token:
                 records.clinic.add_password_link(session_hash(token), clinician_id, now + LINK_LIFETIME)
@@ -219,13 +220,20 @@ class Portal:
             self._audit_change(records, admin, now, "password-link", address, person)
         return token
 
-    def clinician_named(self, email: str) -> Clinician:
-        """The clinician who logs in with this e-mail (the command line names them so)."""
+    def clinician_named(self, email: str, clinic: str = "") -> Clinician:
+        """The clinician who logs in with this e-mail (at `clinic`, needed when the e-mail has an
+        account in several): the command line names them so."""
         with self.app.store.read() as records:
-            person = records.clinic.clinician_by_email(parse_email(email))
-        if person is None:
-            raise NotFound(f"email: no clinician logs in as {email.strip()!r}")
-        return person
+            people = records.clinic.clinicians_by_email(parse_email(email))
+        people = [p for p in people if not clinic or p.clinic_name == clinic.strip()]
+        if not people:
+            raise NotFound(
+                f"email: no clinician logs in as {email.strip()!r}{f' at {clinic}' if clinic else ''}"
+            )
+        if len(people) > 1:
+            names = ", ".join(p.clinic_name for p in people)
+            raise InputError(f"email: {email.strip()!r} has accounts at {names}: name one with --clinic")
+        return people[0]
 
     def all_clinicians(self) -> list[Clinician]:
         """Every clinician of every clinic, for the command line."""
@@ -270,7 +278,8 @@ class Portal:
     def login(self, email: str, password: str, address: str) -> tuple[Clinician, str]:
         """The clinician and a new session token (a new session id at every login); InputError for
         a wrong e-mail or password, a pending or a disabled account (the same words, the same work:
-        one scrypt check each), Throttled after too many failures.
+        one scrypt check per account of the e-mail, one for an unknown e-mail), Throttled after too
+        many failures. An e-mail with accounts at several clinics opens the one whose password it is.
 
         The attempt is written as a failure, under the account's and the address's locks, before the
         password is checked, so parallel attempts never check more than the limit; a right password
@@ -283,34 +292,36 @@ class Portal:
                 records.clinic.failures_since(now - FAILURE_WINDOW, email=key) >= ACCOUNT_FAILURES
                 or records.clinic.failures_since(now - FAILURE_WINDOW, address=address) >= ADDRESS_FAILURES
             )
-            person = records.clinic.clinician_by_email(key)
-            clinic_id = person.clinic_id if person else None
+            people = records.clinic.clinicians_by_email(key)
             if throttled:
-                records.clinic.add_audit(
-                    now, "login-throttled", who=key, address=address, clinic_id=clinic_id
-                )
+                clinic_ids: list[int | None] = [*sorted({p.clinic_id for p in people})] or [None]
+                for clinic_id in clinic_ids:
+                    records.clinic.add_audit(
+                        now, "login-throttled", who=key, address=address, clinic_id=clinic_id
+                    )
             else:
                 attempt = records.clinic.record_attempt(key, address, now, False)
         if throttled:
             raise Throttled("Too many failed logins: wait 15 minutes and try again")
-        good = password_matches(person, password)
+        matches = [p for p in people if password_matches(p, password)] if people else []
+        if not people:
+            password_matches(None, password)  # the same work as for a real account
+        person = matches[0] if matches else None
         token = secrets.token_urlsafe(32)
         with self.app.store.write() as records:
-            if person is not None and good:
+            if person is not None:
                 records.clinic.attempt_succeeded(attempt)
                 records.clinic.start_session(session_hash(token), person.id, now)
                 records.clinic.logged_in(person.id, now)
-            detail = "account disabled" if person is not None and person.disabled_at else ""
-            records.clinic.add_audit(
-                now,
-                "login" if person is not None and good else "login-failed",
-                who=key,
-                address=address,
-                clinic_id=clinic_id,
-                clinician_id=person.id if person is not None and good else None,
-                detail=detail,
-            )
-        if person is None or not good:
+                audit_by(records, person, now, "login", address)
+            for failed in people if person is None else []:
+                detail = "account disabled" if failed.disabled_at else ""
+                records.clinic.add_audit(
+                    now, "login-failed", who=key, address=address, clinic_id=failed.clinic_id, detail=detail
+                )
+            if not people:
+                records.clinic.add_audit(now, "login-failed", who=key, address=address)
+        if person is None:
             raise InputError("E-mail or password is wrong")
         return person, token
 

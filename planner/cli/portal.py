@@ -66,41 +66,49 @@ def clinician_list(context: Context) -> None:
         click.echo(f"{person.clinic_name}\t{person.email}\t{person.name}\t{role}\t{state}\tlast login {last}")
 
 
+AT_CLINIC = click.option(
+    "--clinic", default="", help="The clinic of the account, when the e-mail has one at several."
+)
+
+
 @clinician.command("disable")
 @click.argument("email")
+@AT_CLINIC
 @pass_context
-def clinician_disable(context: Context, email: str) -> None:
+def clinician_disable(context: Context, email: str, clinic: str) -> None:
     """Close a clinician's account: no login, and every session of theirs ends at once."""
-    set_disabled(context, email, disabled=True)
+    set_disabled(context, email, clinic, disabled=True)
 
 
 @clinician.command("enable")
 @click.argument("email")
+@AT_CLINIC
 @pass_context
-def clinician_enable(context: Context, email: str) -> None:
+def clinician_enable(context: Context, email: str, clinic: str) -> None:
     """Open a disabled account again (its password is the one it had)."""
-    set_disabled(context, email, disabled=False)
+    set_disabled(context, email, clinic, disabled=False)
 
 
-def set_disabled(context: Context, email: str, *, disabled: bool) -> None:
+def set_disabled(context: Context, email: str, clinic: str, *, disabled: bool) -> None:
     from planner.app.clinic import Portal
 
     portal = Portal(context.app())
-    person = portal.set_disabled(None, portal.clinician_named(email).id, disabled=disabled)
+    person = portal.set_disabled(None, portal.clinician_named(email, clinic).id, disabled=disabled)
     click.echo(f"{person.email} is {'disabled' if disabled else 'enabled'}")
 
 
 @clinician.command("reset-link")
 @click.argument("email")
+@AT_CLINIC
 @pass_context
-def clinician_reset_link(context: Context, email: str) -> None:
+def clinician_reset_link(context: Context, email: str, clinic: str) -> None:
     """Print a fresh one-time link (72 hours) to set a password: the old links and the old
     password stop, and every session ends."""
     from planner.app.clinic import Portal
 
     app = context.app()
     portal = Portal(app)
-    token = portal.reset_link(None, portal.clinician_named(email).id)
+    token = portal.reset_link(None, portal.clinician_named(email, clinic).id)
     click.echo(f"{app.settings.public_url}/portal/set-password/{token}")
 
 

@@ -159,9 +159,10 @@ class ClinicRecords:
         )
         return _new_id(result)
 
-    def clinician_by_email(self, email: str) -> Clinician | None:
-        row = self.connection.execute(CLINICIAN.where(clinicians.c.email == email)).first()
-        return None if row is None else _clinician(row)
+    def clinicians_by_email(self, email: str) -> list[Clinician]:
+        """Every account of this e-mail, one per clinic at most, oldest first."""
+        rows = self.connection.execute(CLINICIAN.where(clinicians.c.email == email).order_by(clinicians.c.id))
+        return [_clinician(row) for row in rows]
 
     def clinician(self, clinician_id: int) -> Clinician | None:
         row = self.connection.execute(CLINICIAN.where(clinicians.c.id == clinician_id)).first()

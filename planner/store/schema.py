@@ -86,13 +86,14 @@ clinicians = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), nullable=False, index=True),
-    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("email", sa.String(254), nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("password_hash", sa.String(400), nullable=False),
     sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("disabled_at", sa.String(32)),  # an admin closed the account: no login, no session
     sa.Column("last_login_at", sa.String(32)),
+    sa.UniqueConstraint("clinic_id", "email", name="uq_clinicians_clinic_email"),  # one account per clinic
 )
 portal_sessions = sa.Table(  # server-side sessions: logout and the timeouts end them here
     "portal_sessions",
