@@ -1,6 +1,7 @@
 """The programme editor in Debian's chromium: a clinician adds, swaps and doses exercises, previews
-and saves, and the phone page and the handout change; the editor passes axe at 1280 and 390 px
-and nothing scrolls sideways on a phone. The keyboard alone reaches every control."""
+and saves, and the phone page and the handout change; the editor (and the branding page and the
+list with "print all") passes axe at 1280 and 390 px, nothing scrolls sideways on a phone, and the
+keyboard alone reaches every control."""
 
 from __future__ import annotations
 
@@ -75,5 +76,9 @@ def test_the_editor_passes_axe_and_fits(browser, demo_clinic, width: int) -> Non
     for _ in range(3):
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.tagName") in ("BUTTON", "INPUT", "SELECT", "A")
+    page.goto(f"{base}/portal/branding")
+    problems["branding"] = axe_problems(page)
+    page.goto(f"{base}/portal/")
+    problems["patients with print all"] = axe_problems(page)
     assert all(p == [] for p in problems.values()), problems
     context.close()

@@ -46,14 +46,22 @@ def image_problem(path: Path) -> str:
     its header (width x height, read without decoding the pixels), then every pixel decoded, so a
     file whose headers and checksums pass but whose pixel data is corrupt is refused here, before
     anything is stored, not by the PDF writer later."""
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
     try:
         data = read_regular(path, MAX_IMAGE_BYTES)
     except DataError as error:
         return error.problem
+    return image_bytes_problem(data)
+
+
+def image_bytes_problem(data: bytes) -> str:
+    """Why these bytes cannot be a logo, or "": PNG or JPEG, at most 4000 x 4000 pixels, every
+    pixel decoded (the portal's upload and the clinic file's logo pass the same checks)."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > MAX_IMAGE_BYTES:
+        return f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB"
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in ("PNG", "JPEG"):
@@ -92,10 +100,17 @@ def load_clinic(path: Path) -> Clinic:
         problem = image_problem(logo)
         if problem:
             raise fields.error("logo", f"{logo_name!r} {problem}")
+    clinic = clinic_fields(fields, logo)
+    fields.done()
+    return clinic
+
+
+def clinic_fields(fields: Fields, logo: Path | None = None) -> Clinic:
+    """The clinic's texts and colour, as the TOML file and the portal's branding form give them."""
     accent = fields.text("accent", "#1f6f8b")
     if not HEX_COLOUR.match(accent):
         raise fields.error("accent", f"{accent!r} must be a colour like #1f6f8b")
-    clinic = Clinic(
+    return Clinic(
         name=fields.text("name"),
         clinician=fields.text("clinician", ""),
         address=fields.text("address", ""),
@@ -105,5 +120,3 @@ def load_clinic(path: Path) -> Clinic:
         logo=logo,
         accent=accent,
     )
-    fields.done()
-    return clinic

@@ -49,7 +49,7 @@ from planner.store.migrate import WRITE
 from planner.store.outcome_records import OutcomeRecords
 from planner.store.retention_records import RetentionRecords
 from planner.store.schema import checkins, clinician_actions, feed_tokens, plans
-from planner.store.templates import TemplateRecords
+from planner.store.templates import BrandingRecords, TemplateRecords
 
 T = TypeVar("T")
 
@@ -155,6 +155,11 @@ class Records:
     def clinic(self) -> ClinicRecords:
         """The portal's records (clinicians, alerts, audit) in the same transaction."""
         return ClinicRecords(self.connection)
+
+    @property
+    def branding(self) -> BrandingRecords:
+        """Clinics' branding in the same transaction."""
+        return BrandingRecords(self.connection)
 
     @property
     def templates(self) -> TemplateRecords:

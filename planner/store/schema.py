@@ -213,3 +213,11 @@ throttle_events = sa.Table(  # what the throttles other than the login's count (
     sa.Column("at", sa.String(32), nullable=False),
     sa.Index("ix_throttle_events_key", "scope", "key", "at"),
 )
+clinic_branding = sa.Table(  # what the clinic's handouts print: the clinic file's fields and its logo
+    "clinic_branding",
+    metadata,
+    sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), primary_key=True),
+    sa.Column("fields", sa.Text, nullable=False),
+    sa.Column("logo", sa.LargeBinary),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)

@@ -1,5 +1,6 @@
-"""Programme templates, per clinic: a named programme a clinician saved to start other plans from.
-Reached as `records.templates`; a template of no clinic belongs to this installation's command line.
+"""Programme templates, per clinic: a named programme a clinician saved to start other plans from
+(`records.templates`; a template of no clinic belongs to this installation's command line), and a
+clinic's branding for its handouts (`records.branding`).
 
 Example:
     >>> from planner.store.database import Store
@@ -20,7 +21,7 @@ from sqlalchemy.engine import Connection
 from planner.core.plain_data import programme_from_dict, programme_to_dict
 from planner.core.programme import Programme
 from planner.store.calendar_sync import utc_text
-from planner.store.schema import clinics, plans, programme_templates
+from planner.store.schema import clinic_branding, clinicians, clinics, plans, programme_templates
 
 
 @attrs.frozen
@@ -81,3 +82,31 @@ class TemplateRecords:
 def _template(row: sa.Row[object]) -> Template:
     programme = programme_from_dict(json.loads(row.programme))
     return Template(row.clinic_id, row.name, row.description, row.protocol_id, programme)
+
+
+class BrandingRecords:
+    """A clinic's branding: the clinic file's fields (JSON) and the logo's bytes."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, clinic_id: int) -> tuple[dict[str, str], bytes | None] | None:
+        row = self.connection.execute(
+            sa.select(clinic_branding).where(clinic_branding.c.clinic_id == clinic_id)
+        ).first()
+        return None if row is None else (json.loads(row.fields), row.logo)
+
+    def save(self, clinic_id: int, fields: dict[str, str], logo: bytes | None, now: dt.datetime) -> None:
+        values = {"fields": json.dumps(fields, sort_keys=True), "logo": logo, "updated_at": utc_text(now)}
+        where = clinic_branding.c.clinic_id == clinic_id
+        if not self.connection.execute(clinic_branding.update().where(where).values(**values)).rowcount:
+            self.connection.execute(clinic_branding.insert().values(clinic_id=clinic_id, **values))
+
+    def clinician_of(self, plan_id: str) -> str:
+        """The name of the patient's own clinician, or ""."""
+        query = (
+            sa.select(clinicians.c.name)
+            .join(plans, plans.c.clinician_id == clinicians.c.id)
+            .where(plans.c.id == plan_id)
+        )
+        return self.connection.execute(query).scalar() or ""

@@ -6,11 +6,12 @@ URLs hold nothing but opaque ids: the search is posted, not put in the address. 
 plan or alert is a 404, exactly like an id that does not exist.
 
 One blueprint; its routes by subject: accounts (login, clinicians, audit), patients (the list, a
-patient, actions), outcomes (a patient's outcome measures), programme (a patient's exercises and
-doses: the editor), records (the discharge summary and the FHIR record), roster (a clinic list).
+patient, actions), branding (the clinic on its handouts, print all), outcomes (a patient's outcome
+measures), programme (a patient's exercises and doses: the editor), records (the discharge summary
+and the FHIR record), roster (a clinic list).
 """
 
-from planner.web.portal import accounts, outcomes, patients, programme, records, roster
+from planner.web.portal import accounts, branding, outcomes, patients, programme, records, roster
 from planner.web.portal.common import blueprint, install
 from planner.web.portal.roster import ROSTER_BYTES
 
@@ -18,6 +19,7 @@ __all__ = [
     "ROSTER_BYTES",
     "accounts",
     "blueprint",
+    "branding",
     "install",
     "outcomes",
     "patients",

@@ -18,7 +18,7 @@ from planner.export import chart
 from planner.store.database import TokenKind
 from planner.web.context import application
 from planner.web.form_fields import PATTERNS, FieldErrors, Parser, parse_fields, refused_at, run_days
-from planner.web.portal import outcomes, programme
+from planner.web.portal import branding, outcomes, programme
 from planner.web.portal.common import address, back_to, blueprint, me, planner_errors, portal
 from planner.web.watch import workout_download
 
@@ -202,12 +202,7 @@ def acknowledge_all(plan_id: str) -> Response:
 @blueprint.get("/patients/<plan_id>/handout.pdf")
 @planner_errors
 def handout(plan_id: str) -> Response:
-    app = application()
-    view = portal().download(me(), plan_id, "handout", address())
-    feed, checkin = app.secrets_for(plan_id)
-    response = Response(app.handout(view, token=feed, checkin=checkin), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="plan-{plan_id}.pdf"'
-    return response
+    return branding.patient_handout(plan_id)
 
 
 @blueprint.get("/patients/<plan_id>/qr/<which>.svg")
