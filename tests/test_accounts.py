@@ -202,3 +202,48 @@ def test_the_command_line_names_the_clinic_of_an_address_with_two_accounts(run) 
     listed = run("clinician", "list").out.splitlines()
     assert listed[0].startswith("East\tana@both.example") and "waiting for its link" in listed[0]
     assert listed[1].startswith("West\tana@both.example") and "\tdisabled " in listed[1]
+
+
+def test_one_link_used_twice_at_once_sets_one_password(clinic: Clinic) -> None:
+    import threading
+
+    from planner.core.exceptions import NotFound
+
+    token = clinic.portal.reset_link(None, jo_id(clinic))
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def use(password: str) -> None:
+        barrier.wait()
+        try:
+            clinic.portal.set_password(token, password, "10.0.0.9")
+            outcomes.append("set")
+        except NotFound:
+            outcomes.append("refused")
+
+    both = [threading.Thread(target=use, args=(p,)) for p in (NEW_PASSWORD, "harbour lantern gravel")]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["refused", "set"]
+
+
+def test_the_password_forms_refuse_mismatches_and_throttle_made_up_links(clinic: Clinic) -> None:
+    from planner.app.throttle import LINK_FAILURES
+
+    jo = clinic.client()
+    assert jo.login("jo@north.example") == 303
+    jo.request("GET", "/portal/password")
+    fields = {"current": PASSWORD, "password": NEW_PASSWORD, "again": "something else entirely"}
+    status, _, page = jo.request("POST", "/portal/password", fields)
+    assert status == 400 and "The two passwords differ" in page
+    guesser = clinic.client()
+    guesser.request("GET", "/portal/set-password/made-up")
+    answers = [
+        guesser.request(
+            "POST", f"/portal/set-password/made-up-{n}", {"password": NEW_PASSWORD, "again": NEW_PASSWORD}
+        )[0]
+        for n in range(LINK_FAILURES[0].count + 1)
+    ]
+    assert answers == [404] * LINK_FAILURES[0].count + [429]

@@ -35,14 +35,10 @@ def read_regular(path: Path, limit: int) -> bytes:
     link to one) is refused before it is opened, so nothing blocks on it or reads it without end;
     a loop of links, a missing file or an unreadable one is one DataError naming the file."""
     try:
-        kind = _kind(os.stat(path).st_mode)
-        if kind:
-            raise DataError(str(path), "", "", f"is {kind}, not a regular file")
+        _regular(path, os.stat(path).st_mode)
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
         with os.fdopen(descriptor, "rb") as handle:
-            kind = _kind(os.fstat(handle.fileno()).st_mode)  # replaced since the check: check again
-            if kind:
-                raise DataError(str(path), "", "", f"is {kind}, not a regular file")
+            _regular(path, os.fstat(handle.fileno()).st_mode)  # it may have been replaced since
             data = handle.read(limit + 1)
     except OSError as error:
         reason = "a loop of symbolic links" if error.errno == errno.ELOOP else error.strerror
@@ -52,18 +48,19 @@ def read_regular(path: Path, limit: int) -> bytes:
     return data
 
 
-def _kind(mode: int) -> str:
-    """What a file that is not a regular file is, or "" for a regular one."""
-    for test, name in (
+def _regular(path: Path, mode: int) -> None:
+    """Refuse what is not a regular file, naming what it is."""
+    if stat.S_ISREG(mode):
+        return
+    kinds = (
         (stat.S_ISDIR, "a folder"),
         (stat.S_ISFIFO, "a named pipe (FIFO)"),
         (stat.S_ISCHR, "a character device"),
         (stat.S_ISBLK, "a block device"),
         (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return name
-    return "" if stat.S_ISREG(mode) else "not a regular file"
+    )
+    kind = next((name for test, name in kinds if test(mode)), "something else")
+    raise DataError(str(path), "", "", f"is {kind}, not a regular file")
 
 
 def _size(limit: int) -> str:
