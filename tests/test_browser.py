@@ -312,7 +312,7 @@ def test_a_clinician_follows_up_in_the_browser(browser, demo_clinic) -> None:
     first = page.locator("table.patients tbody tr").first
     assert first.locator("td").first.inner_text() == "referred"
     first.get_by_role("link").click()
-    assert "Warning sign reported" in page.inner_text("main")
+    assert "The patient reported a warning sign" in page.inner_text("main")
     page.get_by_role("button", name="Acknowledge").first.click()
     assert "acknowledged by Demo Clinician" in page.inner_text("main")
     page.goto(f"{base}/portal/")

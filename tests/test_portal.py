@@ -269,7 +269,7 @@ def test_a_red_flag_on_the_phone_page_reaches_the_portal_and_one_email(clinic: C
     north = clinic.client()
     north.login("alex@north.example")
     _, _, listing = north.request("GET", "/portal/")
-    assert re.search(r"Zofia Wójcik</a></th>\s*<td>referred</td>", listing)
+    assert re.search(r'Zofia Wójcik</a></th>\s*<td><span class="badge[^"]*">referred</span></td>', listing)
     _, _, record = north.request("GET", f"/portal/patients/{clinic.plan_id}")
     assert "Numbness around your bottom" in record and "(emergency)" in record
 
@@ -333,7 +333,11 @@ def test_a_hold_and_a_discharge_reach_the_phone_page_and_the_feed(clinic: Clinic
         )[0]
         == 400
     )
-    north.request("POST", f"/portal/patients/{clinic.plan_id}/actions/discharge", {"note": "goal reached"})
+    path = f"/portal/patients/{clinic.plan_id}/actions/discharge"
+    status, _, asked = north.request("POST", path, {"note": "goal reached"})  # asks to confirm first
+    assert status == 200 and "Confirm discharge" in asked and "goal reached" in asked
+    assert clinic.app.plan(clinic.plan_id).actions[-1].kind is not ActionKind.DISCHARGE
+    north.request("POST", path, {"note": "goal reached", "confirm": "yes"})
     _, _, body = north.request("GET", f"/feeds/{feed}.ics")
     after = parse_everywhere(body.encode())
     live = [
@@ -341,7 +345,7 @@ def test_a_hold_and_a_discharge_reach_the_phone_page_and_the_feed(clinic: Clinic
     ]
     assert live == [] and any(e.get("STATUS") == "CANCELLED" for e in after.events)
     _, _, listing = north.request("GET", "/portal/")
-    assert re.search(r"Zofia Wójcik</a></th>\s*<td>discharged</td>", listing)
+    assert re.search(r'Zofia Wójcik</a></th>\s*<td><span class="badge[^"]*">discharged</span></td>', listing)
     _, _, page = north.request("GET", f"/c/{secret}")
     assert (
         "Your programme has ended." in page and "Alex Morgan ended this programme on 22 November 2026" in page
@@ -470,7 +474,7 @@ def test_a_plan_made_in_the_portal_is_checked_as_the_command_line_checks_it(clin
     )
     assert status == 303
     _, _, listing = north.request("GET", "/portal/")
-    assert re.search(r"Lee Park</a></th>\s*<td>referred</td>", listing)
+    assert re.search(r'Lee Park</a></th>\s*<td><span class="badge[^"]*">referred</span></td>', listing)
     assert clinic.client().request("GET", "/portal/patients/new")[0] == 303  # logged out: to the login
 
 

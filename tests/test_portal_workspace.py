@@ -35,3 +35,44 @@ def test_acknowledge_all_closes_every_open_alert_once_and_confirms(clinic: Clini
     with clinic.app.store.read() as records:
         trail = [row for row in records.clinic.audit_trail(1) if row.action == "acknowledge-all"]
     assert len(trail) == 2 and "flare-up" in trail[-1].detail
+
+
+def test_the_list_is_paged_sorted_and_shows_alert_kinds_clinician_and_protocol(clinic: Clinic) -> None:
+    for n in range(55):
+        plan_id = clinic.app.create_plan("beginner-walk-run", test_portal.rx(f"Patient {n:02d}"))
+        clinic.portal.adopt(plan_id, "North", 1)
+    clinic.app.record_checkin(clinic.plan_id, CheckIn(dt.date(2026, 11, 20), red_flags=("fever",)))
+    north = clinic.client()
+    north.login("alex@north.example")
+    _, _, first = north.request("GET", "/portal/")
+    assert "56 patients · page 1 of 2" in first and first.count('<th scope="row">') == 50
+    assert first.index("Zofia Wójcik") < first.index("Patient 00")  # referred first
+    assert "red flag" in first and "Alex Morgan" in first and "Beginner" in first
+    _, _, second = north.request("GET", "/portal/?page=2")
+    assert second.count('<th scope="row">') == 6
+    _, _, by_name = north.request("GET", "/portal/?sort=name&dir=desc")
+    assert by_name.index("Zofia Wójcik") < by_name.index("Patient 54") < by_name.index("Patient 53")
+    _, _, found = north.request(
+        "POST", "/portal/", {"q": "patient 0", "sort": "name", "dir": "asc", "page": "1"}
+    )
+    assert "10 patients" in found and "Zofia" not in found
+    assert north.request("GET", "/portal/?sort=secret")[0] == 400
+    _, _, last = north.request("GET", "/portal/?page=99")
+    assert "page 2 of 2" in last
+
+
+def test_actions_confirm_and_a_discharged_plan_offers_only_its_exports(clinic: Clinic) -> None:
+    north = clinic.client()
+    north.login("alex@north.example")
+    base = f"/portal/patients/{clinic.plan_id}"
+    north.request("GET", base)
+    north.request("POST", f"{base}/actions/hold-running", {"until": "2026-12-06", "note": "scan"})
+    _, _, page = north.request("GET", base)
+    assert "Running held from 22 Nov until 06 Dec 2026." in page
+    north.request("POST", f"{base}/actions/level-up", {"note": "doing well"})
+    assert "Running moved up a level from 22 Nov." in north.request("GET", base)[2]
+    north.request("POST", f"{base}/actions/discharge", {"note": "goal reached", "confirm": "yes"})
+    _, _, page = north.request("GET", base)
+    assert "Discharged on 22 Nov" in page and "ended this programme" in page
+    assert "actions/hold-running" not in page and "actions/level-up" not in page and "rotate/feed" not in page
+    assert "summary.pdf" in page and "record.json" in page and "handout.pdf" in page

@@ -31,7 +31,7 @@ from planner.core.model import ActionKind, ClinicianAction, Prescription
 from planner.core.prescription_checks import day_names
 from planner.data.clinic import Clinic
 from planner.data.roster import parse_roster
-from planner.store.clinic_records import Clinician, StoredAlert
+from planner.store.clinic_records import Clinician, SortKey, StoredAlert, SummaryRow
 from planner.store.database import Records, TokenKind
 
 IDLE = dt.timedelta(minutes=30)
@@ -43,6 +43,7 @@ MIN_PASSWORD = 12
 MIN_STRENGTH = 3  # zxcvbn's score: 3 is "safely unguessable: moderate protection from an offline attack"
 LINK_LIFETIME = dt.timedelta(hours=72)
 DOWNLOAD_LIFETIME = dt.timedelta(minutes=10)
+PAGE_SIZE = 50  # patients on one page of the list
 UNUSABLE = "!"  # a password hash nothing matches: the account waits for its one-time link
 # A hash to check against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
@@ -82,8 +83,18 @@ def session_hash(token: str) -> str:
 class PatientRow:
     plan_id: str
     name: str
-    protocol_id: str
+    protocol_title: str
     summary: dict[str, Any]
+    clinician: str = ""
+    alert_kinds: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class PatientPage:
+    rows: tuple[PatientRow, ...]
+    total: int
+    page: int
+    pages: int
 
 
 @attrs.frozen
@@ -415,16 +426,50 @@ class Portal:
             raise NotFound("this download has expired or is not yours")
         return body
 
-    def patients(self, person: Clinician, search: str = "", status: str = "") -> list[PatientRow]:
+    def patients(
+        self,
+        person: Clinician,
+        search: str = "",
+        status: str = "",
+        *,
+        sort: SortKey = SortKey.ATTENTION,
+        descending: bool = False,
+        page: int = 1,
+    ) -> PatientPage:
+        """One page of the clinic's patients (PAGE_SIZE), who needs attention first unless sorted
+        otherwise, each with its open alert kinds; a page past the end is the last one."""
+
+        def read(at: int) -> tuple[list[SummaryRow], int]:
+            return records.clinic.summary_page(
+                person.clinic_id,
+                status=status,
+                search=search.strip(),
+                sort=sort,
+                descending=descending,
+                offset=(at - 1) * PAGE_SIZE,
+                limit=PAGE_SIZE,
+            )
+
         with self.app.store.read() as records:
-            rows = records.clinic.summaries(person.clinic_id)
-        wanted = search.strip().casefold()
-        return [
-            PatientRow(plan_id, name, protocol, summary)
-            for plan_id, name, protocol, summary in rows
-            if (not wanted or wanted in name.casefold() or wanted == plan_id)
-            and (not status or summary["status"] == status)
-        ]
+            rows, total = read(max(page, 1))
+            pages = max(1, -(-total // PAGE_SIZE))
+            if page > pages or page < 1:
+                page = min(max(page, 1), pages)
+                rows, total = read(page)
+            kinds = records.clinic.open_alert_kinds([r.plan_id for r in rows])
+        protocols = self.app.catalog.protocols
+        found = tuple(
+            PatientRow(
+                r.plan_id,
+                r.name,
+                protocols[r.protocol_id].title if r.protocol_id in protocols else r.protocol_id,
+                r.summary,
+                r.clinician,
+                tuple(kinds.get(r.plan_id, ())),
+            )
+            for r in rows
+        )
+        return PatientPage(found, total, page, pages)
 
     def _owned(self, person: Clinician, plan_id: str) -> None:
         with self.app.store.read() as records:
@@ -437,9 +482,7 @@ class Portal:
         view = self.app.plan(plan_id)
         with self.app.store.read() as records:
             alerts = tuple(records.clinic.alerts(plan_id))
-            summary = next(
-                (row[3] for row in records.clinic.summaries(person.clinic_id) if row[0] == plan_id), {}
-            )
+            summary = records.clinic.summary(plan_id)
         return PatientRecord(view, alerts, summary)
 
     def _audit(
@@ -448,10 +491,11 @@ class Portal:
         with self.app.store.write() as records:
             audit_by(records, person, self.app.now(), action, address, plan_id, detail)
 
-    def act(self, person: Clinician, plan_id: str, action: ClinicianAction, address: str) -> None:
+    def act(self, person: Clinician, plan_id: str, action: ClinicianAction, address: str) -> dt.date:
         """A clinician's decision about the plan (hold, release, red-flag clearance, discharge, a
         level up or down, a new week), dated today in the patient's time zone, kept as a record
-        with who and why. `action` carries what the form gave; its date and author are set here."""
+        with who and why. `action` carries what the form gave; its date and author are set here.
+        The day it was dated (what the page's confirmation says)."""
         self._owned(person, plan_id)
         optional = (ActionKind.CLEAR_HOLD, ActionKind.CHANGE_WEEK)
         text = parsing.parse_text(
@@ -479,6 +523,7 @@ class Portal:
             if part
         )
         self._audit(person, action.kind.value, address, plan_id, detail)
+        return view.today
 
     def record_outcome(
         self,

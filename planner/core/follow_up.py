@@ -128,8 +128,12 @@ def _run_slots_now(plan: Plan) -> list[Session]:
 
 
 def _level(plan: Plan) -> str:
-    """The running level reached: the latest run up to today, else the first one planned."""
+    """The running level as it stands: the next run's when a clinician moved the level for it
+    (a level up or down shows at once), else the latest run up to today, else the first planned."""
     runs = [s for s in plan.sessions if s.kind.is_running]
+    ahead = next((s for s in runs if s.date > plan.as_of), None)
+    if ahead is not None and any(d.rule is RuleId.CLINICIAN_LEVEL for d in ahead.decisions):
+        return ahead.label
     reached = [s for s in runs if s.date <= plan.as_of] or runs[:1]
     return reached[-1].label if reached else ""
 

@@ -8,6 +8,7 @@ clinical is ever deleted: acknowledging an alert or ending a session writes a ti
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 from typing import Any
 
@@ -59,6 +60,29 @@ class StoredAlert:
     raised_at: str
     acknowledged_at: str | None
     acknowledged_by: str | None
+
+
+class SortKey(enum.StrEnum):
+    """What the patient list sorts by: a column of plan_summaries."""
+
+    ATTENTION = "attention"  # status, then open alerts: who needs attention first
+    NAME = "name_key"
+    RECENT = "recent_share"
+    OVERALL = "overall_share"
+    LAST_REPORT = "last_report"
+
+
+@attrs.frozen
+class SummaryRow:
+    plan_id: str
+    name: str
+    protocol_id: str
+    clinician: str
+    summary: dict[str, Any]
+
+
+def _share(done: int, planned: int) -> float | None:
+    return done / planned if planned else None
 
 
 @attrs.frozen
@@ -548,19 +572,80 @@ class ClinicRecords:
 
     # -- per-plan summaries, for the patient list ------------------------------------------------
     def put_summary(self, plan_id: str, data: dict[str, Any], attention: int, now: dt.datetime) -> None:
-        values = {"data": json.dumps(data), "attention": attention, "updated_at": utc_text(now)}
+        """The summary's JSON, with the fields the list sorts and filters on beside it."""
+        plan = self.connection.execute(
+            sa.select(plans.c.clinic_id, plans.c.name).where(plans.c.id == plan_id)
+        ).one()
+        values = {
+            "data": json.dumps(data),
+            "attention": attention,
+            "updated_at": utc_text(now),
+            "clinic_id": plan.clinic_id,
+            "name_key": plan.name.casefold(),
+            "status": data["status"],
+            "last_report": data["last_report"],
+            "recent_share": _share(data["done_recent"], data["planned_recent"]),
+            "overall_share": _share(data["done_all"], data["planned_all"]),
+        }
         done = self.connection.execute(
             plan_summaries.update().where(plan_summaries.c.plan_id == plan_id).values(**values)
         )
         if not done.rowcount:
             self.connection.execute(plan_summaries.insert().values(plan_id=plan_id, **values))
 
-    def summaries(self, clinic_id: int) -> list[tuple[str, str, str, dict[str, Any]]]:
-        """(plan id, name, protocol, summary) for every plan of the clinic, who needs attention first."""
+    def summary_page(
+        self,
+        clinic_id: int,
+        *,
+        status: str = "",
+        search: str = "",
+        sort: SortKey = SortKey.ATTENTION,
+        descending: bool = False,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[list[SummaryRow], int]:
+        """One page of the clinic's list and how many match, read through the (clinic, attention or
+        status, name) indexes: the rows of other pages are never decoded."""
+        where = [plan_summaries.c.clinic_id == clinic_id]
+        if status:
+            where.append(plan_summaries.c.status == status)
+        if search:
+            wanted = search.casefold()
+            where.append(
+                sa.or_(
+                    plan_summaries.c.name_key.contains(wanted, autoescape=True),
+                    plan_summaries.c.plan_id == search,
+                )
+            )
+        total = self.connection.execute(
+            sa.select(sa.func.count()).select_from(plan_summaries).where(*where)
+        ).scalar_one()
+        column = plan_summaries.c[sort.value]
+        order = column.desc() if descending else column.asc()
         rows = self.connection.execute(
-            sa.select(plans.c.id, plans.c.name, plans.c.protocol_id, plan_summaries.c.data)
-            .join(plan_summaries, plan_summaries.c.plan_id == plans.c.id)
-            .where(plans.c.clinic_id == clinic_id)
-            .order_by(plan_summaries.c.attention, plans.c.name)
+            sa.select(
+                plans.c.id,
+                plans.c.name,
+                plans.c.protocol_id,
+                clinicians.c.name.label("clinician"),
+                plan_summaries.c.data,
+            )
+            .select_from(plan_summaries)
+            .join(plans, plans.c.id == plan_summaries.c.plan_id)
+            .outerjoin(clinicians, clinicians.c.id == plans.c.clinician_id)
+            .where(*where)
+            .order_by(order.nulls_last(), plan_summaries.c.name_key, plan_summaries.c.plan_id)
+            .offset(offset)
+            .limit(limit)
         )
-        return [(str(r.id), r.name, r.protocol_id, json.loads(r.data)) for r in rows]
+        page = [
+            SummaryRow(str(r.id), r.name, r.protocol_id, r.clinician or "", json.loads(r.data)) for r in rows
+        ]
+        return page, int(total)
+
+    def summary(self, plan_id: str) -> dict[str, Any]:
+        """One plan's summary ({} before its first refresh)."""
+        data = self.connection.execute(
+            sa.select(plan_summaries.c.data).where(plan_summaries.c.plan_id == plan_id)
+        ).scalar()
+        return {} if data is None else dict(json.loads(data))

@@ -27,6 +27,7 @@ from planner.store.schema import (
     event_sequences,
     feed_tokens,
     outbox,
+    plan_summaries,
     plans,
 )
 
@@ -94,6 +95,9 @@ class RetentionRecords:
             )
         self.connection.execute(
             clinician_actions.update().where(clinician_actions.c.plan_id == plan_id).values(note="")
+        )
+        self.connection.execute(
+            plan_summaries.update().where(plan_summaries.c.plan_id == plan_id).values(name_key=ERASED_NAME)
         )
         self.connection.execute(
             feed_tokens.update()

@@ -163,6 +163,15 @@ plan_summaries = sa.Table(  # kept up to date on every event, so the patient lis
     sa.Column("data", sa.Text, nullable=False),
     sa.Column("attention", sa.Integer, nullable=False, index=True),
     sa.Column("updated_at", sa.String(32), nullable=False),
+    # what the list sorts and filters on, beside the JSON, so a page is one indexed read
+    sa.Column("clinic_id", sa.Integer),
+    sa.Column("name_key", sa.String(200), nullable=False, server_default=""),  # the name, casefolded
+    sa.Column("status", sa.String(30), nullable=False, server_default=""),
+    sa.Column("last_report", sa.String(10)),
+    sa.Column("recent_share", sa.Float),
+    sa.Column("overall_share", sa.Float),
+    sa.Index("ix_plan_summaries_clinic_attention", "clinic_id", "attention", "name_key"),
+    sa.Index("ix_plan_summaries_clinic_status", "clinic_id", "status", "name_key"),
 )
 password_links = sa.Table(  # one-time links to set a password, kept as hashes
     "password_links",

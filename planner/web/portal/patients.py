@@ -15,6 +15,7 @@ from planner.core.model import ActionKind, ClinicianAction, Prescription, RuleId
 from planner.core.prescription_checks import day_names, default_strength_days
 from planner.core.redflags import red_flag
 from planner.export import chart
+from planner.store.clinic_records import SortKey
 from planner.store.database import TokenKind
 from planner.web.context import application
 from planner.web.form_fields import PATTERNS, FieldErrors, Parser, parse_fields, refused_at, run_days
@@ -28,19 +29,44 @@ ROTATE = {"feed": TokenKind.FEED, "checkin": TokenKind.CHECKIN}
 
 
 # -- the patient list -------------------------------------------------------------------------------
+SORTS = {  # the list's ?sort= values and what they sort by
+    "status": SortKey.ATTENTION,
+    "name": SortKey.NAME,
+    "recent": SortKey.RECENT,
+    "overall": SortKey.OVERALL,
+    "last": SortKey.LAST_REPORT,
+}
+
+
+@blueprint.app_template_filter("short_date")
+def short_date(iso: str) -> str:
+    """ "2026-11-21" -> "21 Nov 2026": dates as a clinician reads them."""
+    return f"{dt.date.fromisoformat(iso):%d %b %Y}"
+
+
 @blueprint.route("/", methods=["GET", "POST"])
 def patients() -> str:
+    """One page of the clinic's patients. Sorting, paging and the status filter are in the query
+    string; a search is posted (no name ever sits in a URL) and pages on in posted forms."""
+    fields = request.form if request.method == "POST" else request.args
     search = request.form.get("q", "")[:200] if request.method == "POST" else ""
-    status = request.form.get("status", "") if request.method == "POST" else ""
-    if status and status not in {s.value for s in PatientStatus}:
+    status = fields.get("status", "")
+    sort = fields.get("sort", "status")
+    descending = fields.get("dir", "") == "desc"
+    if (status and status not in {s.value for s in PatientStatus}) or sort not in SORTS:
         abort(400)
-    rows = portal().patients(me(), search, status)
+    page = fields.get("page", "1")
+    listing = portal().patients(
+        me(), search, status, sort=SORTS[sort], descending=descending, page=int(page) if page.isdigit() else 1
+    )
     return render_template(
         "portal_patients.html",
         me=me(),
-        rows=rows,
+        listing=listing,
         search=search,
         status=status,
+        sort=sort,
+        descending=descending,
         statuses=[s.value for s in PatientStatus],
     )
 
@@ -149,6 +175,7 @@ def patient(plan_id: str) -> str:
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
         outcomes=outcomes.section(view),
         programme=programme.section(view),
+        discharged=next((n.text for n in view.plan.notes if n.rule is RuleId.DISCHARGE), ""),
     )
 
 
@@ -171,8 +198,35 @@ def act(plan_id: str, kind: str) -> Response:
         run_days=run_days(form.get("run_days", ""), "run days") if week else (),
         session_time=parsing.parse_time(form.get("time", ""), "time") if week else None,
     )
-    portal().act(me(), plan_id, decision, address())
-    return back_to(plan_id)
+    if action is ActionKind.DISCHARGE and form.get("confirm") != "yes":
+        record = portal().patient(me(), plan_id)  # another clinic's plan: 404, as for any action
+        return Response(
+            render_template(
+                "portal_confirm_discharge.html",
+                me=me(),
+                plan_id=plan_id,
+                record=record,
+                note=form.get("note", ""),
+            )
+        )
+    day = portal().act(me(), plan_id, decision, address())
+    return back_to(plan_id, confirmation(decision, day))
+
+
+def confirmation(action: ClinicianAction, day: dt.date) -> str:
+    """What the page says after an action: what changed and from when (for the clinician)."""
+    monday = day + dt.timedelta(days=7 - day.weekday())
+    return {
+        ActionKind.HOLD_RUNNING: f"Running held from {day:%d %b} until {action.until or day:%d %b %Y}.",
+        ActionKind.CLEAR_HOLD: f"Hold released: running may start again from {day:%d %b}.",
+        ActionKind.CLEAR_RED_FLAG: f"Red flag cleared on {day:%d %b}: the plan starts again the next day.",
+        ActionKind.LEVEL_UP: f"Running moved up a level from {day:%d %b}.",
+        ActionKind.LEVEL_DOWN: f"Running moved down a level from {day:%d %b}.",
+        ActionKind.CHANGE_WEEK: f"The week changes from Monday {monday:%d %b}: runs "
+        f"{day_names(action.run_days)} at {action.session_time or dt.time():%H:%M}.",
+        ActionKind.DISCHARGE: f"Discharged on {day:%d %b}: the phone page says the programme has ended and "
+        "the calendar cancels what was left.",
+    }.get(action.kind, f"{action.kind.value} recorded on {day:%d %b}.")
 
 
 @blueprint.post("/patients/<plan_id>/rotate/<which>")
@@ -182,7 +236,14 @@ def rotate(plan_id: str, which: str) -> Response:
     if kind is None:
         abort(404)
     portal().rotate(me(), plan_id, kind, address())
-    return back_to(plan_id)
+    done = (
+        "New calendar address issued: the old one has stopped."
+        if kind is TokenKind.FEED
+        else (
+            "New check-in secret issued: the old link has stopped; print the handout again for the patient."
+        )
+    )
+    return back_to(plan_id, done)
 
 
 @blueprint.post("/alerts/<int:alert_id>/acknowledge")
