@@ -39,13 +39,6 @@ def merged(checkins: list[dict[str, Any]]) -> dict[dt.date, dict[str, Any]]:
     return days
 
 
-def anchor_of(start: dt.date, report_days: list[dt.date], today: dt.date) -> dt.date:
-    """The last event: the last report, or a lay-off step (7, 14, 28, 56 silent days) after it."""
-    base = max(report_days, default=start - dt.timedelta(days=1))
-    steps = [base + dt.timedelta(days=n) for n in (7, 14, 28, 56)]
-    return max([base, *(d for d in steps if d <= today)])
-
-
 def floor_seconds(protocol: Protocol) -> int:
     """A full week at the first running level that runs every other day, or one biggest session."""
     running = [level for level in protocol.levels if level.is_running]
@@ -65,7 +58,6 @@ def check_plan(
     run_dates = [_date(s["date"]) for s in runs]
     reports = merged([c for c in checkins if start <= _date(c["date"]) <= today])
     checkins = list(reports.values())
-    anchor = anchor_of(start, list(reports), today)
 
     # no runs on consecutive days (nor two on one day)
     for a, b in itertools.pairwise(run_dates):
@@ -135,13 +127,14 @@ def check_plan(
         if painful and before and after:
             assert after[0] <= before[-1], f"level rose right after a painful check-in on {day}"
 
-    # what counts: reported done, or projected after the anchor; unreported and skipped count for nothing
+    # what counts: reported done, or projected from today on; unreported and skipped count for nothing,
+    # whatever the day the plan is viewed and whatever a clinician did around them
     def counts(s: dict[str, Any]) -> bool:
         day = _date(s["date"])
-        return s["status"] == "done" or (day not in reports and day >= anchor)
+        return s["status"] == "done" or (day not in reports and day >= today)
 
     for s in sessions:
-        if _date(s["date"]) < anchor and _date(s["date"]) not in reports and s["kind"] in ACTIVE:
+        if _date(s["date"]) < today and _date(s["date"]) not in reports and s["kind"] in ACTIVE:
             assert s["status"] == "unreported", f"{s['date']} has no report but says {s['status']}"
 
     # a level rises only after enough counted sessions at the level below

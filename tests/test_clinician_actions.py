@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Prescription
@@ -61,6 +61,12 @@ reports = st.lists(
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(  # issue 20: a one-day hold moved the anchor, and as of day 90 a level rose with no reports
+    decided=[ClinicianAction(ActionKind.HOLD_RUNNING, day(42), "A", "scan", until=day(43))],
+    history=[CheckIn(day(29), done=False)],
+    days=(1, 3, 6),
+    protocol_id="beginner-walk-run",
+)
 @given(
     decided=actions,
     history=reports,

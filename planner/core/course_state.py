@@ -7,6 +7,7 @@ state with a new one at each transition (attrs.evolve), so no transition changes
     ├── pain         the too-painful streak, pain above the safe range since, escalated
     ├── runs         the last run and its level, the days levels rose, days off running
     ├── load         running seconds by day, runs by week, the low-impact rotation
+    ├── time_off     time off running since, the last report of any kind
     └── pending      decisions waiting for the next session that can carry them
 """
 
@@ -85,12 +86,25 @@ class Load:
 
 
 @attrs.frozen
+class TimeOff:
+    """Time off running, counted from the last run-day session reported done (the level's, or what
+    a pause or hold put in its place; else the plan's start, or a clinician's clearance); and the
+    last report of any kind, so a sentence says "no check-in" only when there was none, and a
+    lay-off never restarts above where the last report left the plan."""
+
+    since: dt.date | None = None
+    last_report: dt.date | None = None
+    report_level: int | None = None  # the level the last report left the plan at (resuming at, if paused)
+
+
+@attrs.frozen
 class State:
     progression: Progression = Progression()
     pause: Pause = Pause()
     pain: Pain = Pain()
     runs: Runs = Runs()
     load: Load = Load()
+    time_off: TimeOff = TimeOff()
     pending: tuple[Decision, ...] = ()
 
     def with_pending(self, *decisions: Decision) -> State:

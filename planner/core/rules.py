@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable
 
 import attrs
@@ -372,31 +373,60 @@ def growth_hold(cap: float, level: Level, following: Level) -> Decision:
     return Decision(RuleId.WEEKLY_GROWTH, Verdict.REPEAT, text, WEEKLY_GROWTH)
 
 
-def lay_off_level(stage: int, last_done: int | None) -> int:
-    """Where a plan restarts after silence: the last level reported done (stage 0), one below it
-    (stage 1), half-way back (stage 2), or the first level (stage 3)."""
-    done = last_done if last_done is not None else 0
-    return max(0, (done, done - 1, done // 2, 0)[stage])
+def lay_off_step(lay_off_days: tuple[int, ...], days: int, horizon: int) -> tuple[int, int] | None:
+    """(stage, days) when `days` of time off running is a lay-off step: one of the protocol's lay-off
+    days, or a further week after the first (so a plan is restarted at least once a week of time
+    off); stage 0 from the first lay-off day, 3 from the last."""
+    first = lay_off_days[0]
+    if days < first or days > horizon or (days not in lay_off_days and (days - first) % 7):
+        return None
+    return sum(1 for t in lay_off_days if t <= days) - 1, days
 
 
-WEEKS = ("a week", "two weeks", "three weeks", "four weeks", "five weeks", "six weeks", "seven weeks")
+def lay_off_level(stage: int, base: int) -> int:
+    """Where a plan restarts after time off: the base level (stage 0), one below it (stage 1),
+    half-way back (stage 2), or the first level (stage 3)."""
+    return max(0, (base, base - 1, base // 2, 0)[stage])
 
 
 def silence(days: int) -> str:
-    """How long nobody has checked in, in words: "two weeks", "9 weeks", "10 days"."""
+    """How long, always in figures: "a week", "2 weeks", "9 weeks", "10 days"."""
     if days % 7:
         return f"{days} days"
-    weeks = days // 7
-    return WEEKS[weeks - 1] if weeks <= len(WEEKS) else f"{weeks} weeks"
+    return "a week" if days == 7 else f"{days // 7} weeks"
 
 
-def lay_off(stage: int, days: int, level: Level) -> Decision:
-    text = wording.LAY_OFF[stage].format(silence=silence(days), level=level.name)
-    return Decision(RuleId.LAY_OFF, Verdict.REPEAT if stage == 0 else Verdict.REGRESS, text, LAY_OFF)
+class LayOffBasis(enum.StrEnum):
+    """What a lay-off restarts from, so its sentence says only what was reported."""
+
+    LAST_DONE = "last-done"  # the last level reported done
+    LAST_REPORT = "last-report"  # lower: where the last report left the plan
+    NOTHING_DONE = "nothing-done"  # no session was ever reported done
+
+
+def lay_off(
+    stage: int, days: int, level: Level, basis: LayOffBasis, *, silent: bool, paused: bool, lower: bool
+) -> Decision:
+    """`silent`: no report at all in the time off (else sessions were reported, none done);
+    `lower`: the restart is below its basis."""
+    lead = (wording.LAY_OFF_SILENT if silent else wording.LAY_OFF_NOT_DONE).format(silence=silence(days))
+    if paused:
+        template = wording.LAY_OFF_PAUSED
+    elif lower:
+        template = wording.LAY_OFF_LOWER[stage]
+    else:
+        template = wording.LAY_OFF_SAME
+    text = template.format(lead=lead, level=level.name, basis=wording.LAY_OFF_BASIS[basis])
+    return Decision(RuleId.LAY_OFF, Verdict.REGRESS if lower else Verdict.REPEAT, text, LAY_OFF)
 
 
 def persistent_pain() -> Decision:
     return Decision(RuleId.ESCALATION, Verdict.ESCALATE, wording.ESCALATE_PERSISTENT_PAIN, ESCALATION)
+
+
+def silent_pause() -> Decision:
+    """Two weeks without a report while running is paused: nobody knows how the person is."""
+    return Decision(RuleId.ESCALATION, Verdict.ESCALATE, wording.ESCALATE_SILENT_PAUSE, ESCALATION)
 
 
 def long_pause() -> Decision:

@@ -7,12 +7,13 @@ their decisions in one place. What drives it:
 - Reports. All check-ins for a day are merged, the most cautious answer winning
   (planner.core.reports). Only sessions reported done count towards a level's repeats and towards
   running load; skipped ones count for nothing.
-- The anchor: the last event on or before `today`, that is a report, a clinician's action, or a
-  lay-off date fixed in advance by the last report. Past sessions before the anchor without a report
-  are *unreported* and count for nothing. Sessions from it on are projected as if they go well, so
-  the future stays the same from one day to the next until something happens.
-- Lay-offs: silence of a protocol's lay-off days (7, 14, 28, 56 by default) after the last event
-  restarts the plan from the last level reported done, lower the longer the silence, once per step.
+- Today. A past session without a report is *unreported* and counts for nothing, whatever happened
+  around it (a lay-off step, a clinician's action); sessions from today on are projected as if they
+  go well. Which past sessions count never depends on the day the plan is viewed.
+- Lay-offs: time off running is measured from the last session at the progression level reported
+  done (skipped sessions are time off, like silence). At the protocol's lay-off days (7, 14, 28, 56
+  by default), then every further week, the plan restarts from the lower of the last level reported
+  done and where the last report left it, stepping down the longer the time off; a pause stays paused.
 
 The course's state is a frozen value (planner.core.course_state) that each transition replaces.
 No clock, file or database is touched: the same inputs give the same plan.
@@ -29,7 +30,7 @@ import attrs
 from planner.core import clearance, prescription_checks, rules
 from planner.core import programme as programmes
 from planner.core.catalog import Library
-from planner.core.course_state import Pause, Runs, State
+from planner.core.course_state import Pause, Runs, State, TimeOff
 from planner.core.model import (
     ActionKind,
     CheckIn,
@@ -71,36 +72,11 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.isoweekday() - 1)
 
 
-@attrs.frozen
-class Timeline:
-    """What `today` means for a plan: the anchor, and the lay-off steps that have fallen due."""
-
-    anchor: dt.date
-    last_event: dt.date
-    lay_offs: dict[dt.date, tuple[int, int]]  # day -> (stage, days of silence)
-
-
-def timeline(
-    rx: Prescription,
-    protocol: Protocol,
-    report_days: Iterable[dt.date],
-    actions: Iterable[ClinicianAction],
-    today: dt.date,
-) -> Timeline:
-    """Lay-off steps fall on the protocol's lay-off days after the last event, then every week of
-    further silence, so a silent plan is restarted from what was reported at least once a week and
-    never runs more than a week's projection ahead of it."""
-    events = [*report_days, *(a.date for a in actions)]
-    base = max(events, default=rx.start - ONE_DAY)
-    first = protocol.lay_off_days[0]
-    steps = sorted({*protocol.lay_off_days, *range(first, max(first, (today - base).days) + 1, 7)})
-    lay_offs = {
-        base + dt.timedelta(days=days): (sum(1 for t in protocol.lay_off_days if t <= days) - 1, days)
-        for days in steps
-        if base + dt.timedelta(days=days) <= today and days <= HORIZON_DAYS
-    }
-    anchor = max([base, *lay_offs])
-    return Timeline(anchor, anchor, lay_offs)
+def last_event(
+    rx: Prescription, report_days: Iterable[dt.date], actions: Iterable[ClinicianAction]
+) -> dt.date:
+    """The last report or clinician's action: the plan is walked at least a horizon past it."""
+    return max([*report_days, *(a.date for a in actions)], default=rx.start - ONE_DAY)
 
 
 class _Course:
@@ -126,7 +102,10 @@ class _Course:
             actions,
             today,
         )
-        self.time = timeline(rx, protocol, reports, actions, today)
+        self.last_event = last_event(rx, reports, actions)
+        # Time off is known up to today, and not after the programme ended.
+        ended = [a.date for a in actions if a.kind is ActionKind.DISCHARGE]
+        self.known_until = min([today, *ended])
         self.track = track  # the patient's programme as it stands, and how far it has progressed
         # Each reported warning sign, by the day it stops the plan; clearances in recorded order.
         self.clearances = clearance.clearances(actions)
@@ -181,7 +160,7 @@ class _Course:
         future, or none for an unreported past session."""
         if report is not None:
             return report
-        return _assumed_well(day) if day >= self.time.anchor else None
+        return _assumed_well(day) if day >= self.today else None
 
     def take_pending(self) -> list[Decision]:
         pending = list(self.state.pending)
@@ -346,6 +325,8 @@ class _Course:
         counted = self.counted_report(day, report)
         if counted is not None:
             self.apply_report(day, counted, counted=False, reported=report is not None)
+        if report is not None and report.done:  # the session in the run's place was done: not time off
+            self.evolve(time_off=attrs.evolve(self.state.time_off, since=day))
         return session
 
     def advance(self, day: dt.date) -> Decision | None:
@@ -378,6 +359,8 @@ class _Course:
             return  # unreported: neither a repeat nor load
         if counted.done:
             progression = self.state.progression
+            if report is not None:  # time off ends with a run-day session reported done
+                self.evolve(time_off=attrs.evolve(self.state.time_off, since=day))
             self.evolve(
                 progression=attrs.evolve(
                     progression,
@@ -492,21 +475,64 @@ class _Course:
         self.state = self.state.with_pending(decision)
         self.notes.append(rules.from_report(decision, day))
 
-    def lay_off(self, stage: int, days: int) -> None:
-        """Silence long enough to be a lay-off: restart from what was last reported done."""
+    def time_off(self, day: dt.date) -> None:
+        """A day up to today: a lay-off step when time off running reaches one, and the escalation
+        of a pause that has gone silent."""
+        off, report = self.state.time_off, self.reports.get(day)
+        since = off.since or self.rx.start - ONE_DAY
+        step = rules.lay_off_step(self.protocol.lay_off_days, (day - since).days, HORIZON_DAYS)
+        if step is not None and not (report is not None and report.done):  # done today: no time off
+            silent = off.last_report is None or off.last_report <= since
+            self.lay_off(*step, silent=silent)
+        pause = self.state.pause
+        if pause.active and not pause.escalated and day not in self.reports:
+            quiet_since = max(d for d in (pause.since, off.last_report, since) if d is not None)
+            if (day - quiet_since).days >= rules.ESCALATION_DAYS:
+                self.evolve(pause=attrs.evolve(pause, escalated=True))
+                decision = rules.silent_pause()
+                self.state = self.state.with_pending(decision)
+                self.notes.append(decision)
+
+    def reported(self, day: dt.date, report: CheckIn) -> None:
+        """A day's report was taken in. One that tells how a session went (done, or pain and
+        soreness scores) also sets the level a lay-off may restart from at most; a plain "skipped"
+        says nothing about that, so weeks of skips step down from the same level as silence."""
         state = self.state
-        target = rules.lay_off_level(stage, state.progression.last_done_level)
+        off = attrs.evolve(state.time_off, last_report=day)
+        if report.done or rules.evaluate(report, self.protocol.rule_set).decisions:
+            level = state.pause.resume_level if state.pause.active else state.progression.level
+            off = attrs.evolve(off, report_level=level)
+        self.evolve(time_off=off)
+
+    def lay_off(self, stage: int, days: int, *, silent: bool) -> None:
+        """Time off long enough to be a lay-off: restart from the lower of the last level reported
+        done and where the last report left the plan, lower the longer the time off. A lay-off
+        never raises the level, and a pause stays paused (it resumes no higher than this)."""
+        state = self.state
+        paused = state.pause.active
+        done, left = state.progression.last_done_level, state.time_off.report_level
+        base = min(done if done is not None else 0, left if left is not None else len(self.levels))
+        target = rules.lay_off_level(stage, base)
+        basis = (
+            rules.LayOffBasis.NOTHING_DONE
+            if done is None
+            else rules.LayOffBasis.LAST_DONE
+            if base == done
+            else rules.LayOffBasis.LAST_REPORT
+        )
+        decision = rules.lay_off(
+            stage, days, self.levels[target], basis, silent=silent, paused=paused, lower=target < base
+        )
         last_level = state.runs.last_level
         self.evolve(
-            progression=state.progression.restart(target),
-            pain=attrs.evolve(state.pain, consecutive_painful=0),
+            progression=state.progression if paused else state.progression.restart(target),
             runs=attrs.evolve(
                 state.runs,
                 no_running_until=None,
                 last_level=None if last_level is None else min(last_level, target),
             ),
             pause=attrs.evolve(state.pause, resume_level=min(state.pause.resume_level, target)),
-            pending=(*state.pending, rules.lay_off(stage, days, self.levels[target])),
+            pending=(*state.pending, decision),
         )
 
     def clear_red_flag(
@@ -523,6 +549,7 @@ class _Course:
             pause=attrs.evolve(state.pause, active=False, entry_pending=False),
             pain=attrs.evolve(state.pain, consecutive_painful=0),
             runs=attrs.evolve(state.runs, no_running_until=None, last_run=None, last_level=None),
+            time_off=TimeOff(since=action.date, last_report=state.time_off.last_report),
             pending=(rules.red_flag_cleared(action, self.levels[target], assessed, found_at_start),),
         )
 
@@ -584,14 +611,14 @@ class _Course:
                 pause=Pause(active=True, since=rx.start, resume_level=0, entry_pending=True),
                 pending=(*self.state.pending, start_decision),
             )
-        horizon = max(rx.start, self.time.last_event) + dt.timedelta(days=HORIZON_DAYS)
+        horizon = max(rx.start, self.last_event) + dt.timedelta(days=HORIZON_DAYS)
         day = first_day
         while day <= horizon:
-            if self.state.progression.completed and day > self.time.last_event:
+            if self.state.progression.completed and day > self.last_event:
                 break
             self.track = self.track.on(day, self.library)
-            if day in self.time.lay_offs:
-                self.lay_off(*self.time.lay_offs[day])
+            if day <= self.known_until:  # time off is known up to today; the future is projected
+                self.time_off(day)
             for change in self.actions:
                 if change.date == day and change.kind in (ActionKind.LEVEL_UP, ActionKind.LEVEL_DOWN):
                     self.move_level(change)
@@ -603,6 +630,8 @@ class _Course:
             else:
                 session = self.other_day(day, report)
             self.sessions.append(session)
+            if report is not None:
+                self.reported(day, report)
             waiting = tuple(c for on, c in self.signs if on == day)
             if waiting:
                 restart = self.referral(day, waiting)

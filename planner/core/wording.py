@@ -277,22 +277,32 @@ GROWTH_CAP = (
     "Your running this week has reached the limit of {cap} more than in the last two weeks, so today's "
     "run becomes low-impact cardio; you stay at {level}."
 )
-# A lay-off restarts the plan lower the longer the silence: one sentence per stage.
 GROWTH_HOLD = (
     "Moving up to {following} today would take this week's running past {cap} more than in the last "
     "two weeks, so you stay at {level} and move up at the next run that fits."
 )
-LAY_OFF = (
-    "No check-in for {silence}: your plan starts again from {level}, the last level you reported done.",
-    "No check-in for {silence}: your plan starts again one level below what you last reported done, "
-    "at {level}.",
-    "No check-in for {silence}: fitness fades with time off, so your plan starts again half-way back, "
-    "at {level}.",
-    "No check-in for {silence}: your plan starts again from the beginning, at {level}.",
-)
+# A lay-off restarts the plan lower the longer the time off; each sentence says only what was reported.
+LAY_OFF_SILENT = "No check-in for {silence}"
+LAY_OFF_NOT_DONE = "No run-day session reported done for {silence}"
+LAY_OFF_BASIS = {  # planner.core.rules.LayOffBasis
+    "last-done": "the last level you reported done",
+    "last-report": "where your last check-in left it",
+    "nothing-done": "as no session has been reported done yet",
+}
+LAY_OFF_SAME = "{lead}: your plan starts again from {level}, {basis}."
+LAY_OFF_LOWER = {  # by stage (stage 0 restarts at its basis, never lower)
+    1: "{lead}: your plan starts again one level below {basis}, at {level}.",
+    2: "{lead}: fitness fades with time off, so your plan starts again half-way back, at {level}.",
+    3: "{lead}: your plan starts again from the beginning, at {level}.",
+}
+LAY_OFF_PAUSED = "{lead}: running stays paused; when it starts again, it starts at {level}."
 ESCALATE_PERSISTENT_PAIN = (
     f"Your pain has stayed above {SAFE_PAIN}/10 in every check-in for two weeks. Please contact your "
     "clinician or physiotherapist so they can check how you are; the plan carries on gently meanwhile."
+)
+ESCALATE_SILENT_PAUSE = (
+    "Running has been paused and there has been no check-in for two weeks. Please contact your "
+    "clinician or physiotherapist so they can check how you are."
 )
 ESCALATE_LONG_PAUSE = (
     "Running has been paused for two weeks and your pain has not yet settled. Please contact your "
