@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.app import programmes
 from planner.app.application import App
@@ -247,3 +250,23 @@ def test_a_roster_row_starts_from_a_template(run, db_url, tmp_path) -> None:
     )
     failed = run("template", "import", str(broken))
     assert failed.code == 2 and "unknown exercise 'nope'" in failed.err and failed.err.count("\n") == 1
+
+
+@given(st.text(max_size=80))
+def test_list_options_parse_or_refuse_in_one_line(text: str) -> None:
+    from planner.cli.programme import AccessParam, IdsParam
+
+    for param in (IdsParam("strength"), AccessParam("equipment")):
+        try:
+            parsed = param.parse(text)
+        except InputError as error:
+            assert "\n" not in str(error)
+        else:
+            assert all(parsed)
+
+
+@given(st.text(max_size=80), st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)))
+def test_handout_names_are_always_ascii_file_names(name: str, day: dt.date) -> None:
+    from planner.app.branding import handout_name
+
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*-\d{4}-\d\d-\d\d\.pdf", handout_name(name, day))
