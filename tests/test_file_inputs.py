@@ -29,6 +29,7 @@ from planner.data.catalog import load_catalog
 from planner.data.clinic import load_clinic
 from planner.data.fields import read_toml
 from planner.data.paths import MAX_DATA_BYTES, read_regular
+from planner.data.validate import validate_path
 from tests.conftest import ROOT, stored_plans
 
 CLINIC_TOML = '[clinic]\nname = "Riverside"\nlogo = "logo.png"\n'
@@ -96,6 +97,7 @@ READERS: dict[str, Callable[[Path, str], Any]] = {
     "logo": clinic_with_logo,
     "clinic-data entry": clinic_data_entry,
     "any file": lambda folder, kind: read_regular(hostile(folder, kind, "any"), MAX_DATA_BYTES),
+    "validate": lambda folder, kind: validate_path(hostile(folder, kind, "extra.toml")),
 }
 
 
@@ -121,7 +123,8 @@ def test_every_reader_refuses_what_is_not_a_regular_file_at_once(
         "folder": "a folder",
         "huge": "larger than",
     }[kind]
-    assert expected in message or (reader == "clinic-data entry" and kind == "folder"), message
+    folder_read_as_data = kind == "folder" and reader in ("clinic-data entry", "validate")
+    assert expected in message or folder_read_as_data, message
 
 
 @settings(max_examples=40, deadline=None)

@@ -17,7 +17,7 @@ def validate_path(path: Path) -> str:
     if path.is_dir():
         catalog = load_catalog((path,))
         return f"{len(catalog.library.exercises)} exercises and {len(catalog.protocols)} protocols in all"
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise DataError(str(path), "", "", "no such file or folder")
     data = read_toml(path)
     if "exercise" in data or "pose" in data:
