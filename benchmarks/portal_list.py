@@ -22,7 +22,7 @@ import urllib.parse
 from pathlib import Path
 
 from planner.app.application import App
-from planner.app.clinic import Portal
+from planner.app.clinic import PAGE_SIZE, Portal
 from planner.app.settings import Settings
 from planner.core.model import CheckIn, Prescription
 
@@ -30,11 +30,13 @@ PASSWORD = "benchmark password"
 PROTOCOLS = ("lbp-return-to-run", "flare-up-restart", "beginner-walk-run")
 
 
-def seed(app: App, count: int) -> None:
+def seed(app: App, count: int, first: int = 0) -> None:
+    """`count` more patients, numbered from `first` (the clinic and its clinician come with the first)."""
     portal = Portal(app)
-    portal.add_clinician("Bench Clinic", "bench@clinic.example", "Bench", PASSWORD, admin=True)
+    if first == 0:
+        portal.add_clinician("Bench Clinic", "bench@clinic.example", "Bench", PASSWORD, admin=True)
     today = app.now().date()
-    for n in range(count):
+    for n in range(first, first + count):
         start = today - dt.timedelta(days=7 * (n % 8) + (n % 7))
         rx = Prescription(
             f"Patient {n:04d}", start, "Europe/London", (1, 3, 6), (2, 4), dt.time(7, 30), n % 4
@@ -95,7 +97,7 @@ def main() -> None:
                 start = time.perf_counter()
                 status, page, cookie = request(server.port, "GET", "/portal/", cookie)
                 times.append((time.perf_counter() - start) * 1000)
-                assert status == 200 and page.count("<tr class=") == options.patients
+                assert status == 200 and page.count("<tr class=") == min(options.patients, PAGE_SIZE)
         finally:
             server.task_dispatcher.shutdown()  # finish the answers in flight, then close
             server.close()

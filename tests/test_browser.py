@@ -297,6 +297,20 @@ def log_in(page, base: str, password: str) -> None:  # type: ignore[no-untyped-d
     page.wait_for_url("**/portal/")
 
 
+def test_the_workspace_shows_at_least_15_patients_at_desk_width(browser, demo_clinic) -> None:
+    """At 1280x800 the demo clinic's list shows at least 15 patients above the fold, with status,
+    alert kinds and adherence; nothing on the page fails axe."""
+    _, base, password = demo_clinic
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    log_in(page, base, password)
+    rows = page.locator("table.patients tbody tr")
+    boxes = [rows.nth(i).bounding_box() for i in range(rows.count())]
+    assert sum(1 for box in boxes if box and box["y"] + box["height"] <= 800) >= 15
+    assert "low adherence" in page.inner_text("table.patients") and axe_problems(page) == []
+    context.close()
+
+
 def test_a_clinician_follows_up_in_the_browser(browser, demo_clinic) -> None:
     """Log in, open the patient who needs attention first, acknowledge the alert, put running on
     hold, and see the phone page and the feed change; then a red flag reported on a phone reaches

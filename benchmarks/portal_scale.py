@@ -1,0 +1,141 @@
+"""Does the portal's cost stay independent of the clinic's size? The patient list and one patient's
+page at 1,000 and then 5,000 patients, each against a bare Flask page of the same bytes in the
+same run (the yardstick: what serving that many bytes costs at all).
+
+    .venv/bin/python benchmarks/portal_scale.py [--sizes 1000,5000] [--requests 60] [--db URL]
+
+Seeds one clinic (as benchmarks/portal_list.py does: every plan's summary written as events write
+it), grows it to each size in turn, starts the real server (waitress) on loopback, logs in and times
+GET /portal/ (the first page of the list) and GET /portal/patients/<the same patient> end to end over
+HTTP, and a bare Flask app on another port answering the same bytes. Targets (the portal-at-scale
+issue): the list's p95 within 3x the bare page's at each size; the same patient's page at the largest
+size within 1.2x of the smallest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask, Response
+from portal_list import PASSWORD, request, seed  # beside this file
+
+from planner.app.application import App
+from planner.app.settings import Settings
+from planner.store.clinic_records import SortKey
+
+
+def p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def timed(count: int, fetch: Callable[[], None]) -> list[float]:
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        fetch()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def serve(wsgi: object) -> tuple[object, int]:
+    from waitress.server import create_server
+
+    from planner.web import SERVER_OPTIONS
+
+    server = create_server(wsgi, host="127.0.0.1", port=0, threads=4, **SERVER_OPTIONS)
+    threading.Thread(target=server.run, daemon=True).start()
+    return server, int(server.effective_port)
+
+
+def bare(body: str) -> Flask:
+    """A Flask page of the same bytes, nothing else."""
+    web = Flask("bare")
+    data = body.encode()
+    web.add_url_rule("/", "page", lambda: Response(data, mimetype="text/html"))
+    return web
+
+
+def measure(app: App, requests: int) -> dict[str, float]:
+    from planner.web import create_app
+
+    server, port = serve(create_app(app))
+    try:
+        _, page, cookie = request(port, "GET", "/portal/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token
+        form = {"csrf_token": token.group(1), "email": "bench@clinic.example", "password": PASSWORD}
+        status, _, cookie = request(port, "POST", "/portal/login", cookie, form)
+        assert status == 303, status
+        _, listing, cookie = request(port, "GET", "/portal/", cookie)
+        assert listing.count("<tr class=") == 50  # one page of the list
+        with app.store.read() as records:  # the same patient at every size: the first one seeded
+            first = records.clinic.summary_page(1, limit=1, sort=SortKey.NAME)[0][0].plan_id
+        paths = {"list": "/portal/", "patient": f"/portal/patients/{first}"}
+        results: dict[str, float] = {}
+        for name, path in paths.items():
+            _, body, cookie = request(port, "GET", path, cookie)
+
+            def fetch(path: str = path, cookie: str = cookie) -> None:
+                status, _, _ = request(port, "GET", path, cookie)
+                assert status == 200, status
+
+            fetch()  # warm
+            results[name] = p95(timed(requests, fetch))
+            results[f"{name}_median"] = statistics.median(timed(max(5, requests // 4), fetch))
+            results[f"{name}_bytes"] = len(body.encode())
+            yardstick, bare_port = serve(bare(body))
+            try:
+                request(bare_port, "GET", "/")
+
+                def fetch_bare(bare_port: int = bare_port) -> None:
+                    request(bare_port, "GET", "/")
+
+                results[f"{name}_bare"] = p95(timed(requests, fetch_bare))
+            finally:
+                yardstick.task_dispatcher.shutdown()  # type: ignore[attr-defined]
+                yardstick.close()  # type: ignore[attr-defined]
+        return results
+    finally:
+        server.task_dispatcher.shutdown()  # type: ignore[attr-defined]
+        server.close()  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000")
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--db", default="")
+    options = parser.parse_args()
+    sizes = [int(s) for s in options.sizes.split(",")]
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        url = options.db or f"sqlite:///{Path(folder) / 'bench.db'}"
+        app = App.open(Settings(db=url))
+        seeded = 0
+        for size in sizes:
+            seed(app, size - seeded, first=seeded)
+            seeded = size
+            rows.append((size, measure(app, options.requests)))
+    smallest = rows[0][1]["patient"]
+    print(
+        "| patients | list p95 ms | bare page p95 ms (same bytes) | list ratio | page bytes |"
+        " patient page p95 ms | its ratio to the smallest clinic |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for size, r in rows:
+        print(
+            f"| {size} | {r['list']:.1f} | {r['list_bare']:.1f} | {r['list'] / r['list_bare']:.2f}x |"
+            f" {r['list_bytes']:.0f} | {r['patient']:.1f} | {r['patient'] / smallest:.2f}x |"
+        )
+
+
+if __name__ == "__main__":
+    main()
