@@ -76,3 +76,13 @@ def test_actions_confirm_and_a_discharged_plan_offers_only_its_exports(clinic: C
     assert "Discharged on 22 Nov" in page and "ended this programme" in page
     assert "actions/hold-running" not in page and "actions/level-up" not in page and "rotate/feed" not in page
     assert "summary.pdf" in page and "record.json" in page and "handout.pdf" in page
+
+
+def test_the_roster_page_names_the_columns_the_example_file_uses(clinic: Clinic) -> None:
+    from planner.data.paths import builtin_dir
+
+    north = clinic.client()
+    north.login("alex@north.example")
+    _, _, page = north.request("GET", "/portal/roster")
+    header = (builtin_dir("templates") / "roster-example.csv").read_text().splitlines()[0].split(",")
+    assert all(f"<code>{column}</code>" in page for column in header) and "timezone," not in page

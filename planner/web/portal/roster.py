@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import Response, render_template, request
 
+from planner.data.roster import OPTIONAL, REQUIRED
 from planner.web.portal.common import address, blueprint, me, planner_errors, portal
 
 # -- a clinic list ----------------------------------------------------------------------------------
 ROSTER_BYTES = 1024 * 1024
+COLUMNS = (REQUIRED, OPTIONAL)  # the page names the columns the parser (and the example file) use
 
 
 @blueprint.route("/roster", methods=["GET", "POST"])
@@ -18,7 +20,7 @@ def roster() -> Any:
     """Upload a roster CSV: the `issue` command for this clinic, its per-line report, and the
     handouts, calendars and index as one zip (kept ten minutes in the database, for this clinic)."""
     if request.method == "GET":
-        return render_template("portal_roster.html", me=me(), outcomes=None, download="")
+        return render_template("portal_roster.html", me=me(), outcomes=None, download="", columns=COLUMNS)
     request.max_content_length = ROSTER_BYTES
     upload = request.files.get("roster")
     if upload is None or not upload.filename:
@@ -31,7 +33,9 @@ def roster() -> Any:
         )
     name = (upload.filename or "roster.csv").rsplit("/", 1)[-1][:100]
     outcomes, download = portal().issue_roster(me(), text, name, address())
-    return render_template("portal_roster.html", me=me(), outcomes=outcomes, download=download)
+    return render_template(
+        "portal_roster.html", me=me(), outcomes=outcomes, download=download, columns=COLUMNS
+    )
 
 
 @blueprint.get("/roster/<download>.zip")
