@@ -70,8 +70,10 @@ def test_a_guided_session_runs_on_timestamps(browser, live: Live, width: int) ->
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.clock.install(time=dt.datetime(2026, 10, 21, 15, 30, tzinfo=dt.UTC))
+    started = dt.datetime(2026, 10, 21, 15, 30, tzinfo=dt.UTC)
+    page.clock.install(time=started)
     page.goto(f"{live.base}/c/{live.secret}")
+    page.clock.pause_at(started + dt.timedelta(minutes=1))  # from here time moves only when the test says
     timer = page.locator("[data-guide]")
     page.get_by_role("button", name="Start session").click()
     assert timer.get_attribute("data-step") == "0"
