@@ -54,8 +54,9 @@ def unrolled(steps: list[dict[str, Any]]) -> list[tuple[str, float]]:
 
 def app_with(protocol: str) -> tuple[App, str]:
     app = App.open(Settings(db="sqlite://"), clock=lambda: NOW)
+    pain = 0 if protocol == "barefoot-transition" else 2  # minimal shoes start only without pain
     rx = Prescription(
-        "Zofia Wójcik", dt.date(2026, 3, 2), "Europe/Warsaw", (1, 3, 6), (2, 5), dt.time(7, 30), 2
+        "Zofia Wójcik", dt.date(2026, 3, 2), "Europe/Warsaw", (1, 3, 6), (2, 5), dt.time(7, 30), pain
     )
     return app, app.create_plan(protocol, rx)
 

@@ -89,7 +89,7 @@ SCENARIOS: dict[str, tuple[str, Prescription, tuple[CheckIn, ...], dt.date]] = {
         (CheckIn(day(1), pain_during=1), CheckIn(day(3), red_flags=("fever", "saddle-numbness"))),
         day(4),
     ),
-    "barefoot": ("barefoot-transition", prescription(timezone="Australia/Sydney"), (), START),
+    "barefoot": ("barefoot-transition", prescription(timezone="Australia/Sydney", pain=0), (), START),
     "prescribed": (  # a physiotherapist's own choice of exercises, doses and notes, progressed by reports
         "lbp-return-to-run",
         prescription(),

@@ -52,7 +52,8 @@ NAMES = [
 def good_row(i: int, name: str) -> str:
     protocol = ["lbp-return-to-run", "beginner-walk-run", "flare-up-restart", "barefoot-transition"][i % 4]
     start = f"2026-03-{2 + i % 20:02d}"
-    return f"{name},{start},{protocol},mon;wed;sat,tue;thu,07:30,Europe/London,{i % 4},P{i},,,\n"
+    pain = 0 if protocol == "barefoot-transition" else i % 4  # minimal shoes start only without pain
+    return f"{name},{start},{protocol},mon;wed;sat,tue;thu,07:30,Europe/London,{pain},P{i},,,\n"
 
 
 BAD = [

@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from planner.core import rules
-from planner.core.model import CheckIn, Prescription, Soreness, Verdict
+from planner.core.model import CheckIn, Prescription, ResumeCriteria, Soreness, Verdict
 
 DAY = dt.date(2026, 3, 2)
 
@@ -66,11 +66,11 @@ def test_most_cautious_verdict_wins() -> None:
 
 
 def test_pause_after_two_painful_or_a_flare_up() -> None:
-    assert rules.pause_for_pain(1, CheckIn(DAY)) is None
-    two = rules.pause_for_pain(2, CheckIn(DAY))
-    flare = rules.pause_for_pain(0, CheckIn(DAY, flare_up=True))
+    assert rules.pause_for_pain(1, CheckIn(DAY), ResumeCriteria()) is None
+    two = rules.pause_for_pain(2, CheckIn(DAY), ResumeCriteria())
+    flare = rules.pause_for_pain(0, CheckIn(DAY, flare_up=True), ResumeCriteria())
     assert two is not None and flare is not None
-    assert two.verdict is Verdict.PAUSE and flare.source == rules.FLARE_UP
+    assert two.verdict is Verdict.PAUSE and flare.source == f"{rules.FLARE_UP}; {rules.RESUME_MARGIN}"
 
 
 def test_red_flag_urgency() -> None:
@@ -97,10 +97,12 @@ def test_entry_criteria_start_low_impact_or_refuse(catalog) -> None:
     assert decision is not None and decision.verdict is Verdict.PAUSE and "6/10" in decision.text
     assert decision.rule == "entry-criteria" and "entry criteria" in decision.source
     rx = Prescription("Ana", DAY, "Europe/London", (1, 3, 6), (2, 4), dt.time(7), pain=4)
-    refusal = rules.entry_refusal(lbp, rx)
+    refusal = rules.entry_refusal(lbp, rx, catalog.protocols)
     assert refusal is not None and "flare-up-restart" in refusal and "4/10" in refusal
-    assert rules.entry_refusal(lbp, attrs.evolve(rx, pain=3)) is None
-    assert rules.entry_refusal(restart, attrs.evolve(rx, pain=8)) is None  # it starts low-impact instead
+    assert rules.entry_refusal(lbp, attrs.evolve(rx, pain=3), catalog.protocols) is None
+    assert (
+        rules.entry_refusal(restart, attrs.evolve(rx, pain=6), catalog.protocols) is None
+    )  # low-impact first
 
 
 def test_weekly_allowance_uses_the_busier_of_two_weeks() -> None:
@@ -123,4 +125,6 @@ def test_decisions_name_their_rule_from_a_closed_set() -> None:
         Decision("lay off", Verdict.REPEAT, "t", "s")
     # a pause's start and a paused session are different rules, whatever their sentences say
     assert rules.paused_session().rule is RuleId.PAUSED_SESSION
-    assert rules.pause_for_pain(2, CheckIn(dt.date(2026, 3, 2))).rule is RuleId.PAUSE_RUNNING
+    assert (
+        rules.pause_for_pain(2, CheckIn(dt.date(2026, 3, 2)), ResumeCriteria()).rule is RuleId.PAUSE_RUNNING
+    )

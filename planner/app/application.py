@@ -110,7 +110,7 @@ class App:
         """Everything a plan needs, checked by building it once; raises before anything is stored."""
         protocol = self.catalog.protocol(protocol_id)
         check_dates(rx, local_today(rx.timezone, self.now()))
-        refusal = rules.entry_refusal(protocol, rx)
+        refusal = rules.entry_refusal(protocol, rx, self.catalog.protocols)
         if refusal is not None:
             raise InputError(refusal)
         build(rx, protocol, self.catalog.library, (), rx.start)

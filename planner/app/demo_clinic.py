@@ -84,7 +84,8 @@ def seed(app: App) -> str:
     today = app.now().date()
     for patient in patients():
         start = today - dt.timedelta(days=7 * patient.weeks_ago + today.weekday())
-        rx = Prescription(patient.name, start, "Europe/London", (1, 3, 6), (2, 4), dt.time(7, 30), 1)
+        pain = 0 if patient.protocol == "barefoot-transition" else 1  # it starts only without pain
+        rx = Prescription(patient.name, start, "Europe/London", (1, 3, 6), (2, 4), dt.time(7, 30), pain)
         plan_id = app.create_plan(patient.protocol, rx)
         report_history(app, plan_id, patient, today)
         portal.adopt(plan_id, CLINIC)  # the clinic sees the history as it stands today

@@ -47,6 +47,7 @@ class Pause:
     resume_level: int = 0
     entry_pending: bool = False  # resumes only on a report within the protocol's entry criteria
     escalated: bool = False
+    settled: tuple[dt.date, ...] = ()  # days with a tolerable, settled report since the margin began
 
 
 @attrs.frozen

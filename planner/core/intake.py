@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import attrs
 
-from planner.core import wording
+from planner.core import rules, wording
 from planner.core.catalog import Catalog
 
 RETURN_TO_RUN = "lbp-return-to-run"
@@ -44,6 +44,7 @@ class Choice:
     protocol_id: str
     reasons: tuple[str, ...]
     source: str = SOURCE
+    see_clinician: bool = False  # no plan: pain this strong is a clinician's call first
 
 
 def choose(intake: Intake, catalog: Catalog) -> Choice:
@@ -54,6 +55,10 @@ def choose(intake: Intake, catalog: Catalog) -> Choice:
         wanted, reason = MINIMAL_SHOES, wording.INTAKE_MINIMAL_SHOES
     else:
         wanted, reason = RETURN_TO_RUN, wording.INTAKE_RETURN
+    restart = catalog.protocol(FLARE_UP_RESTART)
+    if rules.severe_pain(restart, intake.pain_at_rest):
+        advice = wording.INTAKE_SEVERE_PAIN.format(pain=intake.pain_at_rest)
+        return Choice(FLARE_UP_RESTART, (advice,), rules.SEVERE_PAIN, see_clinician=True)
     limit = catalog.protocol(wanted).entry.max_pain_at_rest
     not_ready = [
         text

@@ -306,6 +306,17 @@ class EntryCriteria:
     max_pain_at_rest: int = 5
     refuse: bool = False
     suggest: str = ""
+    refer_pain_at_rest: int = 7  # at or above: a clinician's call before any self-directed plan
+
+
+@attrs.frozen
+class ResumeCriteria:
+    """When running resumes after a pause, as data: reports on `settled_reports` different days,
+    each tolerable and settled by the next morning, the first at least `first_after_days` after the
+    pause began (clinic practice, unverified)."""
+
+    settled_reports: int = 2
+    first_after_days: int = 3
 
 
 @attrs.frozen
@@ -332,6 +343,7 @@ class Protocol:
     sources: tuple[str, ...]
     origin: str = ""
     entry: EntryCriteria = EntryCriteria()
+    resume: ResumeCriteria = ResumeCriteria()
     lay_off_days: tuple[int, int, int, int] = (7, 14, 28, 56)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -27,6 +27,7 @@ from planner.core.model import (
     Level,
     Prescription,
     Protocol,
+    ResumeCriteria,
     RuleId,
     Soreness,
     Verdict,
@@ -39,6 +40,10 @@ SORENESS = "Int J Sports Phys Ther 2018;13(3):422-431, Table 5, after Fees et al
 SORENESS_VARIANT = "Clinic variant of the soreness rules (unverified)"
 TRAFFIC_LIGHT = "Physiotherapy clinic pain traffic light (unverified)"
 FLARE_UP = "Seed articles: pause running in a flare-up, low-impact aerobic work until pain subsides"
+RESUME_MARGIN = (
+    "Clinic practice (unverified): running resumes after settled reports on two different days, the "
+    "first a few days after the flare-up (the protocol's [resume] data)"
+)
 CLINICIAN_HOLD = "Seed articles: a clinic may stop running until the treating clinician clears it"
 SPACING = (
     "US Army standard return-to-run, Trials 2023 (doi 10.1186/s13063-023-07502-x): a rest day between runs"
@@ -65,6 +70,10 @@ ESCALATION = (
     "Silbernagel et al. 2007: pain must settle by the next morning"
 )
 CLEARANCE = "The treating clinician's assessment, recorded in the plan"
+SEVERE_PAIN = (
+    "Severe pain at rest calls for a clinician's assessment before a self-directed programme (clinic "
+    "default 7/10, unverified); constant night pain is itself a red flag (AHCPR 1994)"
+)
 ESCALATION_DAYS = 14  # two weeks of pain above the safe range, or of a pause, before a clinician is asked
 
 
@@ -190,20 +199,36 @@ def evaluate(checkin: CheckIn, rule_set: str) -> CheckInVerdict:
     )
 
 
-def pause_for_pain(consecutive_painful: int, checkin: CheckIn) -> Decision | None:
-    """Two too-painful check-ins in a row, or a flare-up: pause running, low-impact instead."""
+def pause_for_pain(consecutive_painful: int, checkin: CheckIn, resume: ResumeCriteria) -> Decision | None:
+    """Two too-painful check-ins in a row, or a flare-up: pause running, low-impact instead, until
+    the protocol's resumption criteria are met."""
     if checkin.flare_up:
-        text = wording.PAUSE_FLARE_UP
+        template = wording.PAUSE_FLARE_UP
     elif consecutive_painful >= 2:
-        text = wording.PAUSE_TOO_PAINFUL
+        template = wording.PAUSE_TOO_PAINFUL
     else:
         return None
-    return Decision(RuleId.PAUSE_RUNNING, Verdict.PAUSE, text, FLARE_UP)
+    text = template.format(until=wording.RESUME_CRITERIA.format(**_resume_terms(resume)))
+    return Decision(RuleId.PAUSE_RUNNING, Verdict.PAUSE, text, f"{FLARE_UP}; {RESUME_MARGIN}")
 
 
-def resume_after_pause(level: Level, *, reported: bool) -> Decision:
+def _resume_terms(resume: ResumeCriteria) -> dict[str, str]:
+    reports = resume.settled_reports
+    return {
+        "reports": "a check-in" if reports == 1 else f"check-ins on {reports} different days",
+        "days": "a day" if resume.first_after_days == 1 else f"{resume.first_after_days} days",
+    }
+
+
+def past_resume_margin(resume: ResumeCriteria, since: dt.date | None, day: dt.date) -> bool:
+    """A report counts towards resuming only from the margin's first day after the pause began."""
+    return since is None or (day - since).days >= resume.first_after_days
+
+
+def resume_after_pause(level: Level, resume: ResumeCriteria, *, reported: bool) -> Decision:
     template = wording.RESUME if reported else wording.RESUME_PROJECTED
-    return Decision(RuleId.RESUME_RUNNING, Verdict.RESUME, template.format(level=level.name), FLARE_UP)
+    text = template.format(level=level.name, **_resume_terms(resume))
+    return Decision(RuleId.RESUME_RUNNING, Verdict.RESUME, text, f"{FLARE_UP}; {RESUME_MARGIN}")
 
 
 def entry_met(level: Level, *, reported: bool) -> Decision:
@@ -278,14 +303,52 @@ def entry_not_met(protocol: Protocol, pain: int) -> Decision | None:
     return Decision(RuleId.ENTRY_CRITERIA, Verdict.PAUSE, text, ENTRY)
 
 
-def entry_refusal(protocol: Protocol, prescription: Prescription) -> str | None:
-    """Why this protocol must not start for this person at all, when its criteria say so."""
+def severe_pain(protocol: Protocol, pain: int) -> bool:
+    """Pain at rest at or above the protocol's referral threshold: a clinician's call first."""
+    return pain >= protocol.entry.refer_pain_at_rest
+
+
+def accepts(protocol: Protocol, prescription: Prescription) -> bool:
+    """The protocol may start for this person: within its entry limit (or one that starts with
+    low-impact sessions), and below its referral threshold unless a clinician holds running."""
     entry = protocol.entry
-    if not entry.refuse or prescription.pain <= entry.max_pain_at_rest:
+    if entry.refuse and prescription.pain > entry.max_pain_at_rest:
+        return False
+    return not severe_pain(protocol, prescription.pain) or prescription.hold_running_until is not None
+
+
+def entry_refusal(
+    protocol: Protocol, prescription: Prescription, protocols: Mapping[str, Protocol]
+) -> str | None:
+    """Why this protocol must not start for this person at all, naming one that accepts them (its
+    suggestion, or that one's, and so on), or saying to see a clinician when none does."""
+    entry, pain = protocol.entry, prescription.pain
+    if accepts(protocol, prescription):
         return None
-    return wording.ENTRY_REFUSED.format(
-        pain=prescription.pain, limit=entry.max_pain_at_rest, protocol=protocol.id, suggest=entry.suggest
+    if not (entry.refuse and pain > entry.max_pain_at_rest):
+        return wording.SEVERE_PAIN_REFUSED.format(pain=pain, limit=entry.refer_pain_at_rest)
+    seen, suggest = {protocol.id}, entry.suggest
+    while suggest in protocols and suggest not in seen:
+        if accepts(protocols[suggest], prescription):
+            return wording.ENTRY_REFUSED.format(
+                pain=pain, limit=entry.max_pain_at_rest, protocol=protocol.id, suggest=suggest
+            )
+        seen.add(suggest)
+        suggest = protocols[suggest].entry.suggest
+    return wording.ENTRY_REFUSED_SEE_CLINICIAN.format(
+        pain=pain, limit=entry.max_pain_at_rest, protocol=protocol.id
     )
+
+
+def severe_pain_hold(protocol: Protocol, prescription: Prescription) -> Decision | None:
+    """A plan made for severe pain at rest, which only a clinician's hold allows: it says so."""
+    hold = prescription.hold_running_until
+    if hold is None or not severe_pain(protocol, prescription.pain):
+        return None
+    text = wording.SEVERE_PAIN_HELD.format(
+        pain=prescription.pain, limit=protocol.entry.refer_pain_at_rest, until=f"{hold:%d %B %Y}"
+    )
+    return Decision(RuleId.ENTRY_CRITERIA, Verdict.PAUSE, text, SEVERE_PAIN)
 
 
 def meets_entry(protocol: Protocol, checkin: CheckIn) -> bool:

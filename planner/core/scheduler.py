@@ -392,11 +392,9 @@ class _Course:
         if reported:
             self.check_escalation(day, report, settled=verdict.tolerable_and_settled)
         if self.state.pause.active:
-            ready = verdict.tolerable_and_settled and not report.flare_up
-            if ready and (not self.state.pause.entry_pending or rules.meets_entry(self.protocol, report)):
-                self.resume(reported=reported)
+            self.settle(day, report, verdict, reported=reported)
             return
-        pause = rules.pause_for_pain(self.state.pain.consecutive_painful, report)
+        pause = rules.pause_for_pain(self.state.pain.consecutive_painful, report, self.protocol.resume)
         if pause is not None:
             self.pause(day, rules.from_report(pause, day) if reported else pause, level_before)
 
@@ -421,6 +419,26 @@ class _Course:
             pain = attrs.evolve(pain, consecutive_painful=streak)
         self.evolve(progression=progression, pain=pain, pending=pending)
 
+    def settle(self, day: dt.date, report: CheckIn, verdict: rules.CheckInVerdict, *, reported: bool) -> None:
+        """A report while paused: the entry criteria resume on one report within them; a pause for
+        pain resumes on tolerable, settled reports on the protocol's number of different days, the
+        first a margin of days after the pause began. Any other report starts the count again."""
+        pause = self.state.pause
+        ready = verdict.tolerable_and_settled and not report.flare_up
+        if pause.entry_pending:
+            if ready and rules.meets_entry(self.protocol, report):
+                self.resume(reported=reported)
+            return
+        if not ready:
+            self.evolve(pause=attrs.evolve(pause, settled=()))
+            return
+        if not rules.past_resume_margin(self.protocol.resume, pause.since, day):
+            return
+        settled = tuple(dict.fromkeys((*pause.settled, day)))
+        self.evolve(pause=attrs.evolve(pause, settled=settled))
+        if len(settled) >= self.protocol.resume.settled_reports:
+            self.resume(reported=reported)
+
     def pause(self, day: dt.date, decision: Decision, level_before: int) -> None:
         """Running stops; low-impact sessions take its place. It resumes one level below what was
         actually run."""
@@ -428,7 +446,12 @@ class _Course:
         resume_level = max(0, (level_before if ran is None else min(level_before, ran)) - 1)
         self.evolve(
             pause=attrs.evolve(
-                self.state.pause, active=True, since=day, escalated=False, resume_level=resume_level
+                self.state.pause,
+                active=True,
+                since=day,
+                escalated=False,
+                resume_level=resume_level,
+                settled=(),
             ),
             progression=attrs.evolve(self.state.progression, completed=False),
         )
@@ -440,7 +463,7 @@ class _Course:
         decision = (
             rules.entry_met(level, reported=reported)
             if state.pause.entry_pending
-            else rules.resume_after_pause(level, reported=reported)
+            else rules.resume_after_pause(level, self.protocol.resume, reported=reported)
         )
         self.evolve(
             pause=attrs.evolve(state.pause, active=False, entry_pending=False),
@@ -668,6 +691,9 @@ def build(
     notes: list[Decision] = []
     if rx.hold_running_until and rx.hold_running_until > rx.start:
         notes.append(rules.clinician_hold(rx.hold_running_until))
+    severe = rules.severe_pain_hold(protocol, rx)
+    if severe is not None:
+        notes.append(severe)
     signs = tuple(c for c in checkins if c.red_flags and rx.start <= c.date <= today)
     course = _Course(rx, protocol, library, reports, done, today, track, signs)
     first_day = rx.start

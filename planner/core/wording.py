@@ -125,17 +125,23 @@ SORENESS = {
 }
 
 # -- pausing, resuming, holding ------------------------------------------------------------------
+# {until}: RESUME_CRITERIA with the protocol's numbers ({reports}, {days})
+RESUME_CRITERIA = (
+    "{reports}, the first at least {days} after the pause began, show pain you can tolerate that "
+    "settled by the next morning"
+)
 PAUSE_FLARE_UP = (
     "You reported a flare-up, so running pauses. Low-impact sessions of a similar length "
-    "take its place until a check-in shows pain you can tolerate that settled by the morning."
+    "take its place until {until}."
 )
 PAUSE_TOO_PAINFUL = (
     "Two sessions in a row were too painful, so running pauses. Low-impact sessions of a "
-    "similar length take its place until your pain is tolerable and settles by the morning."
+    "similar length take its place until {until}."
 )
 PAUSED_SESSION = "Running is paused: today is a low-impact session of a similar length instead."
 RESUME = (
-    "Your pain was tolerable and settled by the morning, so running starts again one level lower, at {level}."
+    "Your pain was tolerable and settled by the morning in {reports}, so running starts again one "
+    "level lower, at {level}."
 )
 PAUSE_SUMMARY = (
     "After a flare-up, or two sessions in a row that were too painful, running pauses. Keep your "
@@ -256,6 +262,7 @@ INTAKE_SHOES_LATER = (
     "Change one thing at a time: run in the shoes you know for now, and move to minimal shoes once "
     "your back is settled and you run without pain."
 )
+START_NOTHING_STORED_PAIN = "Nothing you answered has been stored."
 START_NOTHING_STORED = (
     "Nothing you answered has been stored. Rehab Planner cannot make a running plan while a warning "
     "sign needs checking."
@@ -270,8 +277,8 @@ ADVANCE_PROJECTED = (
     "you move up to {level} here."
 )
 RESUME_PROJECTED = (
-    "If a check-in shows pain you can tolerate that settled by the morning, running starts again one "
-    "level lower, at {level}."
+    "If {reports}, the first at least {days} after the pause began, show pain you can tolerate that "
+    "settled by the morning, running starts again one level lower, at {level}."
 )
 GROWTH_CAP = (
     "Your running this week has reached the limit of {cap} more than in the last two weeks, so today's "
@@ -320,6 +327,24 @@ ENTRY_REFUSED = (
     "pain at rest {pain}/10 is above the {limit}/10 the {protocol} protocol starts from; "
     "use the {suggest} protocol instead"
 )
+ENTRY_REFUSED_SEE_CLINICIAN = (
+    "pain at rest {pain}/10 is above the {limit}/10 the {protocol} protocol starts from, and no "
+    "protocol starts from it: a GP or physiotherapist should assess it first"
+)
+SEVERE_PAIN_REFUSED = (
+    "pain at rest {pain}/10 is at or above {limit}/10, where a GP or physiotherapist assesses first: "
+    "make this plan only with a clinician's hold on running (hold running until a date)"
+)
+SEVERE_PAIN_HELD = (
+    "Your pain at rest was {pain}/10 when this plan was made, at or above the {limit}/10 where a "
+    "clinician assesses first, so your clinician holds running until {until}. If the pain does not "
+    "ease within a few days, contact them."
+)
+INTAKE_SEVERE_PAIN = (
+    "Your pain at rest is {pain}/10. Pain this strong should be assessed before you start a "
+    "programme on your own: contact a GP or physiotherapist within the next few days."
+)
+INTAKE_SEVERE_HEADING = "See a clinician first"
 RED_FLAG_CLEARED = (
     "{by} checked {what} and cleared you to continue on {day}: the plan starts again at {level}."
 )

@@ -15,7 +15,16 @@ from pathlib import Path
 from planner.core import intervals
 from planner.core.catalog import Library
 from planner.core.exceptions import DataError
-from planner.core.model import Category, EntryCriteria, Level, LevelKind, Protocol, Segment, SegmentAction
+from planner.core.model import (
+    Category,
+    EntryCriteria,
+    Level,
+    LevelKind,
+    Protocol,
+    ResumeCriteria,
+    Segment,
+    SegmentAction,
+)
 from planner.data.exercises import check_id
 from planner.data.fields import Fields, read_toml
 
@@ -108,6 +117,7 @@ def read_protocol(path: Path, library: Library) -> Protocol:
     cool_down = fields.sub("cool_down")
     exercises = fields.sub("exercises")
     entry = fields.sub("entry", required=False)
+    resume = fields.sub("resume", required=False)
     strength = (Category.CORE, Category.LOWER_BODY)
     stretch = (Category.MOBILITY, Category.FOAM_ROLLING)
     protocol = Protocol(
@@ -136,10 +146,15 @@ def read_protocol(path: Path, library: Library) -> Protocol:
             max_pain_at_rest=entry.integer("max_pain_at_rest", low=0, high=10, default=5),
             refuse=entry.flag("refuse"),
             suggest=entry.text("suggest", ""),
+            refer_pain_at_rest=entry.integer("refer_pain_at_rest", low=1, high=10, default=7),
+        ),
+        resume=ResumeCriteria(
+            settled_reports=resume.integer("settled_reports", low=1, high=5, default=2),
+            first_after_days=resume.integer("first_after_days", low=0, high=28, default=3),
         ),
         lay_off_days=_lay_off_days(fields),
     )
-    for sub in (warm_up, cool_down, exercises, entry, fields):
+    for sub in (warm_up, cool_down, exercises, entry, resume, fields):
         sub.done()
     if protocol.entry.refuse and not protocol.entry.suggest:
         raise DataError(str(path), f"{protocol_id}.entry", "suggest", "name the protocol to suggest instead")

@@ -233,6 +233,14 @@ def answered() -> tuple[str, int] | str:
         answers, choice, rx = checked_plan(form)
     except FieldErrors as problem:
         return questions(form, problem.errors), 400
+    if choice.see_clinician:  # no plan; nothing is stored
+        return render_template(
+            "start_stop.html",
+            heading=wording.INTAKE_SEVERE_HEADING,
+            advice=" ".join(choice.reasons),
+            signs=(),
+            nothing_stored=wording.START_NOTHING_STORED_PAIN,
+        )
     protocol = application().catalog.protocol(choice.protocol_id)
     return render_template(
         "start_confirm.html",
