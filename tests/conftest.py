@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 import pytest
@@ -21,6 +22,9 @@ from planner.core.catalog import Catalog
 from planner.core.model import CheckIn
 from planner.data.catalog import builtin_catalog
 from planner.store.database import Store, StoredPlan
+
+if TYPE_CHECKING:
+    from tests.clinics import Clinic
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("REHAB_PLANNER_FEED_KEY", "test-feed-key-not-secret-test-feed-key")
@@ -127,3 +131,13 @@ class Loopback:
         self.server.task_dispatcher.shutdown()
         self.server.close()
         self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def clinic(db_url: str) -> Iterator[Clinic]:
+    """Two clinics on one server, as clinics run it (tests/clinics.py), served on loopback."""
+    from tests.clinics import Clinic
+
+    made = Clinic(db_url)
+    yield made
+    made.loopback.stop()

@@ -14,7 +14,7 @@ import pytest
 
 from planner.app import clinic as clinic_module
 from planner.core.exceptions import InputError
-from tests.test_portal import PASSWORD, Browserless, Clinic
+from tests.clinics import PASSWORD, Browserless, Clinic
 
 NEW_PASSWORD = "maple seventeen quietly"
 

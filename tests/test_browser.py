@@ -315,9 +315,8 @@ def test_a_clinician_follows_up_in_the_browser(browser, demo_clinic) -> None:
     """Log in, open the patient who needs attention first, acknowledge the alert, put running on
     hold, and see the phone page and the feed change; then a red flag reported on a phone reaches
     the portal and one e-mail."""
-    from planner.app import follow_up_sync
     from tests.calendar_checks import parse_everywhere
-    from tests.test_portal import Smtp, free_port
+    from tests.clinics import Smtp, free_port
 
     app, base, password = demo_clinic
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -352,14 +351,14 @@ def test_a_clinician_follows_up_in_the_browser(browser, demo_clinic) -> None:
     runner_id = page.url.rsplit("/", 1)[1]
     _, runner_secret = app.secrets_for(runner_id)
     with Smtp(free_port()) as smtp:
-        follow_up_sync.deliver_mail(app, smtp.settings)  # what the demo's own alerts queued
+        app.follow_up.deliver_mail(smtp.settings)  # what the demo's own alerts queued
         before = len(smtp.messages)
         phone.goto(f"{base}/c/{runner_secret}")
         phone.get_by_label("Loss of bowel control?").check()
         phone.get_by_role("button", name="Save check-in").click()
         phone.wait_for_url("**saved=1")
-        follow_up_sync.deliver_mail(app, smtp.settings)
-        follow_up_sync.deliver_mail(app, smtp.settings)
+        app.follow_up.deliver_mail(smtp.settings)
+        app.follow_up.deliver_mail(smtp.settings)
     new = smtp.messages[before:]
     assert len(new) == 1 and b"red flag" in new[0].content
     assert name.split()[0].encode() not in new[0].content  # initials only

@@ -28,8 +28,8 @@ from planner.app.clinic import ADDRESS_FAILURES, Portal
 from planner.app.settings import Settings
 from planner.core.model import CheckIn
 from planner.store.schema import outbox
+from tests.clinics import NOW, PASSWORD, Browserless, free_port, rx
 from tests.conftest import Loopback
-from tests.test_portal import NOW, PASSWORD, Browserless, free_port, rx
 
 PUBLIC = "https://plans.north.example"
 PROXY = {"X_Forwarded_Proto": "https", "X_Forwarded_Host": "plans.north.example"}

@@ -151,7 +151,7 @@ def test_downloads_from_the_phone_page() -> None:
 
 
 def test_downloads_from_the_portal_patient_page(tmp_path) -> None:
-    from tests.test_portal import Clinic
+    from tests.clinics import Clinic
 
     clinic = Clinic(f"sqlite:///{tmp_path / 'clinic.db'}")
     try:

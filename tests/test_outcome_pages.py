@@ -9,7 +9,7 @@ import re
 
 from planner.app import outcomes
 from tests import test_portal
-from tests.test_portal import Clinic
+from tests.clinics import Clinic
 
 clinic = test_portal.clinic  # the same fixture: two clinics, a patient of North's, the server
 

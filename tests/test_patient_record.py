@@ -21,7 +21,7 @@ from planner.app.settings import Settings
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Prescription
 from planner.store.schema import audit, checkins, feed_tokens
 from tests import test_portal
-from tests.test_portal import Clinic
+from tests.clinics import Clinic
 
 clinic = test_portal.clinic  # two clinics, a patient of North's, the server on loopback
 START = dt.date(2026, 9, 7)

@@ -11,14 +11,10 @@ import http.client
 import io
 import itertools
 import re
-import socket
-import urllib.parse
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,94 +23,13 @@ from planner.app.application import App
 from planner.app.clinic import ACCOUNT_FAILURES, ADDRESS_FAILURES, Portal
 from planner.app.mailer import SmtpSettings
 from planner.app.settings import Settings
-from planner.core.model import ActionKind, CheckIn, ClinicianAction, Prescription
+from planner.core.model import ActionKind, CheckIn, ClinicianAction
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog
-from planner.store.schema import outbox
 from tests.calendar_checks import parse_everywhere
-from tests.conftest import Loopback
+from tests.clinics import PASSWORD, Browserless, Clinic, Smtp, free_port, rx
 
-NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
-PASSWORD = "correct horse battery"
 CATALOG = builtin_catalog()
-
-
-def rx(name: str, start: dt.date = dt.date(2026, 11, 2)) -> Prescription:
-    return Prescription(name, start, "Europe/London", (1, 3, 6), (2, 4), dt.time(7, 30), 1)
-
-
-class Browserless:
-    """A plain HTTP client that keeps the portal's session cookie and reads each form's CSRF token."""
-
-    timeout = 30
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookie = ""
-        self.csrf = ""
-
-    def request(
-        self, method: str, path: str, fields: dict[str, str] | None = None, **headers: str
-    ) -> tuple[int, dict[str, str], str]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        body = None
-        sent = {k.replace("_", "-"): v for k, v in headers.items()}
-        if self.cookie:
-            sent["Cookie"] = self.cookie
-        if fields is not None:
-            body = urllib.parse.urlencode({"csrf_token": self.csrf, **fields}).encode()
-            sent["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=sent)
-        response = connection.getresponse()
-        data = response.read().decode("utf-8", "replace")
-        connection.close()
-        cookie = response.getheader("Set-Cookie") or ""
-        if cookie.startswith("rp_portal="):
-            self.cookie = cookie.split(";", 1)[0]
-        token = re.search(r'name="csrf_token" value="([^"]+)"', data)
-        if token:
-            self.csrf = token.group(1)
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
-
-    def login(self, email: str, password: str = PASSWORD) -> int:
-        """Log in as a browser would, landing on the patient list (and its forms' CSRF token)."""
-        self.request("GET", "/portal/login")
-        status = self.request("POST", "/portal/login", {"email": email, "password": password})[0]
-        if status == 303:
-            self.request("GET", "/portal/")
-        return status
-
-
-class Clinic:
-    """Two clinics, a clinician in each (North's is an admin), and a patient of North's."""
-
-    def __init__(self, db_url: str) -> None:
-        self.clock = [NOW]
-        self.app = App.open(Settings(db=db_url, base_url="http://127.0.0.1"), clock=lambda: self.clock[0])
-        self.portal = Portal(self.app)
-        self.portal.add_clinician("North", "alex@north.example", "Alex Morgan", PASSWORD, admin=True)
-        self.portal.add_clinician("South", "sam@south.example", "Sam Reid", PASSWORD, admin=False)
-        self.plan_id = self.app.create_plan("lbp-return-to-run", rx("Zofia Wójcik"))
-        self.portal.adopt(self.plan_id, "North")
-        self.loopback = Loopback(self.app)
-
-    def client(self) -> Browserless:
-        return Browserless(self.loopback.port)
-
-    def alerts(self) -> list:
-        with self.app.store.read() as records:
-            return records.clinic.alerts(self.plan_id)
-
-    def mail(self) -> list:
-        with self.app.store.read() as records:
-            return list(records.connection.execute(sa.select(outbox).order_by(outbox.c.id)))
-
-
-@pytest.fixture
-def clinic(db_url: str) -> Iterator[Clinic]:
-    made = Clinic(db_url)
-    yield made
-    made.loopback.stop()
 
 
 def test_every_portal_url_hides_another_clinics_ids(clinic: Clinic) -> None:
@@ -205,40 +120,8 @@ def test_forms_need_the_csrf_token_and_our_origin(clinic: Clinic) -> None:
     assert clinic.app.plan(clinic.plan_id).actions == ()
 
 
-class Smtp:
-    """aiosmtpd on a loopback port; what it receives."""
-
-    def __init__(self, port: int) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.messages: list = []
-        outer = self
-
-        class Handler:
-            async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-                outer.messages.append(envelope)
-                return "250 OK"
-
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-        self.port = port
-        self.settings = SmtpSettings("127.0.0.1", port, "none", "", "", "alerts@clinic.example")
-
-    def __enter__(self) -> Smtp:
-        self.controller.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.controller.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def test_a_red_flag_on_the_phone_page_reaches_the_portal_and_one_email(clinic: Clinic) -> None:
+def test_a_red_flag_on_the_phone_page_reaches_the_portal_and_each_clinician_once(clinic: Clinic) -> None:
+    """Zofia has no assigned clinician: all three of North's hear of her emergency, once each."""
     _, secret = clinic.app.secrets_for(clinic.plan_id)
     phone = clinic.client()
     _, _, page = phone.request("GET", f"/c/{secret}")
@@ -257,15 +140,19 @@ def test_a_red_flag_on_the_phone_page_reaches_the_portal_and_one_email(clinic: C
     assert status == 303
     port = free_port()
     with Smtp(port) as smtp:
-        sent = follow_up_sync.deliver_mail(clinic.app, smtp.settings)
-        again = follow_up_sync.deliver_mail(clinic.app, smtp.settings)
-        follow_up_sync.sweep(clinic.app)  # seeing the same report again raises nothing new
-        follow_up_sync.deliver_mail(clinic.app, smtp.settings)
+        sent = clinic.app.follow_up.deliver_mail(smtp.settings)
+        again = clinic.app.follow_up.deliver_mail(smtp.settings)
+        clinic.app.follow_up.sweep()  # seeing the same report again raises nothing new
+        clinic.app.follow_up.deliver_mail(smtp.settings)
     red = [m for m in smtp.messages if b"red flag" in m.content]
-    assert len(red) == 1 and again == 0 and sent == len(smtp.messages)
+    assert sorted(m.rcpt_tos[0] for m in red) == sorted(clinic.north) and all(
+        len(m.rcpt_tos) == 1 for m in red
+    )
+    assert again == 0 and sent == len(smtp.messages)
     body = red[0].content.decode()
     assert "Z.W." in body and "Zofia" not in body and "saddle" not in body.lower()
-    assert f"/portal/patients/{clinic.plan_id}" in body and red[0].rcpt_tos == ["alex@north.example"]
+    assert f"/portal/patients/{clinic.plan_id}" in body
+    assert [a.kind for a in clinic.alerts()].count("red flag") == 1
     north = clinic.client()
     north.login("alex@north.example")
     _, _, listing = north.request("GET", "/portal/")
@@ -278,14 +165,14 @@ def test_mail_waits_while_the_smtp_server_is_down_and_goes_once_later(clinic: Cl
     clinic.app.record_checkin(clinic.plan_id, CheckIn(dt.date(2026, 11, 21), flare_up=True, pain_during=6))
     port = free_port()
     down = SmtpSettings("127.0.0.1", port, "none", "", "", "alerts@clinic.example")
-    assert follow_up_sync.deliver_mail(clinic.app, down) == 0
+    assert clinic.app.follow_up.deliver_mail(down) == 0
     waiting = clinic.mail()
     assert waiting and all(m.sent_at is None and m.attempts == 1 and m.last_error for m in waiting)
     with Smtp(port) as smtp:
-        assert follow_up_sync.deliver_mail(clinic.app, smtp.settings) == 0  # not due yet
+        assert clinic.app.follow_up.deliver_mail(smtp.settings) == 0  # not due yet
         clinic.clock[0] += dt.timedelta(minutes=2)
-        assert follow_up_sync.deliver_mail(clinic.app, smtp.settings) == len(waiting)
-        assert follow_up_sync.deliver_mail(clinic.app, smtp.settings) == 0
+        assert clinic.app.follow_up.deliver_mail(smtp.settings) == len(waiting)
+        assert clinic.app.follow_up.deliver_mail(smtp.settings) == 0
     assert len(smtp.messages) == len(waiting)
     assert all(m.sent_at for m in clinic.mail())
 
@@ -297,11 +184,11 @@ def test_the_sweep_raises_silence_once(clinic: Clinic) -> None:
         clinic.plan_id, CheckIn(dt.date(2026, 11, 21), pain_during=1, pain_next_morning=0)
     )
     clinic.clock[0] += dt.timedelta(days=5)  # six days since the report
-    follow_up_sync.sweep(clinic.app)
+    clinic.app.follow_up.sweep()
     assert len([a for a in clinic.alerts() if a.kind == "silence"]) == 1
     clinic.clock[0] += dt.timedelta(days=2)
-    follow_up_sync.sweep(clinic.app)
-    follow_up_sync.sweep(clinic.app)
+    clinic.app.follow_up.sweep()
+    clinic.app.follow_up.sweep()
     silent = [a for a in clinic.alerts() if a.key == "silence:2026-11-21"]
     assert len(silent) == 1 and "No report since 21 Nov" in silent[0].text
 
@@ -584,7 +471,7 @@ def test_mail_with_a_login_over_starttls_that_the_server_refuses_waits(clinic: C
     clinic.app.record_checkin(clinic.plan_id, CheckIn(dt.date(2026, 11, 21), flare_up=True))
     with Smtp(free_port()) as smtp:
         secure = SmtpSettings("127.0.0.1", smtp.port, "starttls", "alex", "secret", "alerts@clinic.example")
-        assert follow_up_sync.deliver_mail(clinic.app, secure) == 0
+        assert clinic.app.follow_up.deliver_mail(secure) == 0
     waiting = clinic.mail()
     assert smtp.messages == [] and waiting
     assert all(m.sent_at is None and "starttls" in m.last_error.lower() for m in waiting)
@@ -688,7 +575,7 @@ def test_the_clinic_sets_its_own_silence_threshold(clinic: Clinic) -> None:
     assert north.request("POST", "/portal/clinicians", {"what": "silence", "silence_days": "1"})[0] == 400
     assert north.request("POST", "/portal/clinicians", {"what": "silence", "silence_days": "3"})[0] == 200
     clinic.clock[0] += dt.timedelta(days=3)  # three days since the report
-    follow_up_sync.sweep(clinic.app)
+    clinic.app.follow_up.sweep()
     assert any(a.key == "silence:2026-11-21" and "limit is 3" in a.text for a in clinic.alerts())
 
 
@@ -764,7 +651,8 @@ def test_serves_sweep_skips_plans_refreshed_within_the_hour(clinic: Clinic) -> N
 
     assert due() == []
     clinic.clock[0] += dt.timedelta(minutes=61)
-    assert due() == [clinic.plan_id]
+    everyone = (clinic.plan_id, clinic.assigned_id, clinic.roster_id, clinic.silent_id, clinic.south_id)
+    assert due() == sorted(everyone)
     clinic.clock[0] += dt.timedelta(days=7)
-    assert follow_up_sync.sweep(clinic.app, follow_up_sync.STALE_AFTER) >= 1  # the new silence
+    assert clinic.app.follow_up.sweep(follow_up_sync.STALE_AFTER) >= 1  # the new silence
     assert due() == []

@@ -102,7 +102,8 @@ def test_twenty_good_three_bad_and_a_second_run(run, tmp_path, db_url) -> None:
         (clinic_id,) = owners
         assert clinic_id is not None and records.clinic.summary_page(clinic_id)[1] == 20
     plans_before = len(stored_plans(db_url))
-    again = run("issue", "--roster", str(roster), "--out", str(out))
+    clinic = str(ROOT / "templates" / "clinic-example.toml")
+    again = run("issue", "--roster", str(roster), "--out", str(out), "--clinic", clinic)
     assert again.code == 1 and "0 new" in again.out and "20 unchanged" in again.out
     assert len(stored_plans(db_url)) == plans_before == 20
     second = list(csv.DictReader(io.StringIO((out / "index.csv").read_text(encoding="utf-8"))))

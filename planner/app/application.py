@@ -22,8 +22,10 @@ from collections.abc import Callable
 import attrs
 import sqlalchemy as sa
 
-from planner.app import follow_up_sync, throttle
+from planner.app import throttle
 from planner.app.feeds import FeedAddresses, derive_token, feed_addresses, load_feed_key
+from planner.app.follow_up_sync import FollowUp
+from planner.app.retention import erase_expired
 from planner.app.settings import Settings
 from planner.core import rules, wording
 from planner.core.catalog import Catalog
@@ -38,6 +40,7 @@ from planner.store.calendar_sync import CalendarSync
 from planner.store.database import Records, Store, StoredPlan, TokenKind
 
 Clock = Callable[[], dt.datetime]
+Audit = Callable[[Records], None]  # writes an audit line inside the caller's transaction
 
 
 def system_clock() -> dt.datetime:
@@ -104,6 +107,17 @@ class App:
 
     def now(self) -> dt.datetime:
         return self.clock()
+
+    @property
+    def follow_up(self) -> FollowUp:
+        """The clinic-side follow-up (summaries, alerts, mail), handed what it needs from here."""
+        return FollowUp(
+            self.store,
+            self.plan,
+            self.clock,
+            self.settings.public_url,
+            housekeeping=lambda: erase_expired(self, who="sweep"),  # the clinics' retention periods
+        )
 
     # -- plans --------------------------------------------------------------------------------
     def check(self, protocol_id: str, rx: Prescription) -> None:
@@ -176,7 +190,7 @@ class App:
             if submission is None:
                 raise
             return False
-        follow_up_sync.refresh(self, plan_id)  # the clinic hears of it (alerts and their mail)
+        self.follow_up.refresh_or_record(plan_id)  # the clinic hears of it; never fails the report
         return stored
 
     def record_morning(self, plan_id: str, day: dt.date, pain: int, *, submission: str | None = None) -> bool:
@@ -192,19 +206,23 @@ class App:
             raise InputError(wording.MORNING_NEEDS_REPORT.format(day=day))
         return self.record_checkin(plan_id, CheckIn(day, pain_next_morning=pain), submission=submission)
 
-    def clear_red_flag(self, plan_id: str, by: str, note: str) -> None:
+    def clear_red_flag(self, plan_id: str, by: str, note: str, *, audit: Audit | None = None) -> None:
         """A clinician's assessment after a red flag, recorded with who and why: the plan starts
         again the day after. Only this can end a referral; nothing a patient reports does."""
         view = self.plan(plan_id)
         if not view.plan.referred:
             raise InputError(f"plan {plan_id} has no red flag waiting for a clinician's assessment")
-        self.record_action(plan_id, ClinicianAction(ActionKind.CLEAR_RED_FLAG, view.today, by, note))
+        action = ClinicianAction(ActionKind.CLEAR_RED_FLAG, view.today, by, note)
+        self.record_action(plan_id, action, audit=audit)
 
-    def record_action(self, plan_id: str, action: ClinicianAction) -> None:
-        """A clinician's decision, kept as a record; the clinic's summary and alerts follow it."""
+    def record_action(self, plan_id: str, action: ClinicianAction, *, audit: Audit | None = None) -> None:
+        """A clinician's decision, kept as a record, with its audit line (`audit`, written in the
+        same transaction); the clinic's summary and alerts follow it."""
         with self.store.write() as records:
             records.add_action(plan_id, action, self.now())
-        follow_up_sync.refresh(self, plan_id)
+            if audit is not None:
+                audit(records)
+        self.follow_up.refresh_or_record(plan_id)
 
     # -- secrets: the read-only feed address and the check-in secret -----------------------------
     def _derive(self, plan_id: str, kind: TokenKind, generation: int) -> str:
@@ -235,13 +253,18 @@ class App:
             )
         return token
 
-    def secrets_for(self, plan_id: str, *, rotate: TokenKind | None = None) -> tuple[str, str]:
-        """The feed token and the check-in secret, made on first use, in one transaction."""
+    def secrets_for(
+        self, plan_id: str, *, rotate: TokenKind | None = None, audit: Audit | None = None
+    ) -> tuple[str, str]:
+        """The feed token and the check-in secret, made on first use, in one transaction (with the
+        audit line of a clinician's rotation, when given)."""
         with self.store.write() as records:
             feed = self.issue_token(records, plan_id, TokenKind.FEED, rotate=rotate is TokenKind.FEED)
             checkin = self.issue_token(
                 records, plan_id, TokenKind.CHECKIN, rotate=rotate is TokenKind.CHECKIN
             )
+            if audit is not None:
+                audit(records)
         return feed, checkin
 
     def current_token(self, plan_id: str, kind: TokenKind = TokenKind.FEED) -> str | None:

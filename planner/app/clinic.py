@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.app import follow_up_sync, outcomes, throttle
+from planner.app import outcomes, throttle
 from planner.app.application import App, PlanView
 from planner.app.roster_issue import Outcome, RowStatus, issue
 from planner.app.throttle import Throttled
@@ -374,7 +374,7 @@ class Portal:
         with self.app.store.write() as records:
             records.plan(plan_id)
             records.clinic.assign(plan_id, records.clinic.clinic_id(clinic, now), clinician_id)
-        follow_up_sync.refresh(self.app, plan_id)
+        self.app.follow_up.refresh_or_record(plan_id)
 
     def create_plan(self, person: Clinician, protocol_id: str, rx: Prescription, address: str) -> str:
         """A plan in the clinician's care, checked as the command line checks one (entry criteria,
@@ -385,7 +385,7 @@ class Portal:
             plan_id = records.create_plan(protocol_id, rx, now)
             records.clinic.assign(plan_id, person.clinic_id, person.id)
             audit_by(records, person, now, "create-plan", address, plan_id, protocol_id)
-        follow_up_sync.refresh(self.app, plan_id)
+        self.app.follow_up.refresh_or_record(plan_id)
         return plan_id
 
     def issue_roster(
@@ -502,15 +502,6 @@ class Portal:
             action.note, "note", limit=parsing.MAX_NOTE, required=action.kind not in optional
         )
         view = self.app.plan(plan_id)
-        if action.kind is ActionKind.CLEAR_RED_FLAG:
-            self.app.clear_red_flag(plan_id, person.name, text)
-        else:
-            if action.kind is ActionKind.HOLD_RUNNING and (
-                action.until is None or action.until <= view.today
-            ):
-                raise InputError("hold until: a date after today")
-            dated = attrs.evolve(action, date=view.today, by=person.name, note=text)
-            self.app.record_action(plan_id, dated)
         detail = " ".join(
             part
             for part in (
@@ -522,7 +513,17 @@ class Portal:
             )
             if part
         )
-        self._audit(person, action.kind.value, address, plan_id, detail)
+
+        def audit(records: Records) -> None:  # in the action's own transaction
+            audit_by(records, person, self.app.now(), action.kind.value, address, plan_id, detail)
+
+        if action.kind is ActionKind.CLEAR_RED_FLAG:
+            self.app.clear_red_flag(plan_id, person.name, text, audit=audit)
+            return view.today
+        if action.kind is ActionKind.HOLD_RUNNING and (action.until is None or action.until <= view.today):
+            raise InputError("hold until: a date after today")
+        dated = attrs.evolve(action, date=view.today, by=person.name, note=text)
+        self.app.record_action(plan_id, dated, audit=audit)
         return view.today
 
     def record_outcome(
@@ -550,10 +551,12 @@ class Portal:
         if alert is None:
             raise NotFound(f"no alert {alert_id}")
         self._owned(person, alert.plan_id)
+        now = self.app.now()
         with self.app.store.write() as records:
-            records.clinic.acknowledge(alert_id, person.name, self.app.now())
-        follow_up_sync.refresh(self.app, alert.plan_id)  # its open-alert count
-        self._audit(person, "acknowledge-alert", address, alert.plan_id, f"{alert.kind} ({alert.day})")
+            records.clinic.acknowledge(alert_id, person.name, now)
+            detail = f"{alert.kind} ({alert.day})"
+            audit_by(records, person, now, "acknowledge-alert", address, alert.plan_id, detail)
+        self.app.follow_up.refresh_or_record(alert.plan_id)  # its open-alert count
         return alert.plan_id
 
     def acknowledge_all(self, person: Clinician, plan_id: str, address: str) -> int:
@@ -568,13 +571,26 @@ class Portal:
 
     def rotate(self, person: Clinician, plan_id: str, kind: TokenKind, address: str) -> None:
         self._owned(person, plan_id)
-        self.app.secrets_for(plan_id, rotate=kind)
-        self._audit(person, f"rotate-{kind.value}", address, plan_id)
+        self.app.secrets_for(
+            plan_id,
+            rotate=kind,
+            audit=lambda records: audit_by(
+                records, person, self.app.now(), f"rotate-{kind.value}", address, plan_id
+            ),
+        )
 
     def download(self, person: Clinician, plan_id: str, what: str, address: str) -> PlanView:
         self._owned(person, plan_id)
         self._audit(person, f"download-{what}", address, plan_id)
         return self.app.plan(plan_id)
+
+    def failing_plans(self, person: Clinician) -> list[tuple[str, str, str, int]]:
+        """For the clinic's admins: plans whose follow-up keeps failing (id, name, since, attempts);
+        nothing for other clinicians."""
+        if not person.is_admin:
+            return []
+        with self.app.store.read() as records:
+            return records.clinic.refresh_failures(person.clinic_id)
 
     def audit_trail(self, person: Clinician) -> list[Any]:
         self._admin(person)

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import attrs
 
-from planner.app import follow_up_sync, programmes
+from planner.app import programmes
 from planner.app.application import App, PlanView
 from planner.app.atomic_files import write_atomic
-from planner.core.exceptions import InputError
+from planner.core.exceptions import InputError, PlannerError
 from planner.core.model import Plan
 from planner.data.catalog import builtin_catalog, load_catalog
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
@@ -118,22 +118,30 @@ def render_handout(job: HandoutJob) -> str:
     return ""
 
 
+def clinic_roster_key(key: str, clinic_id: int | None) -> str:
+    """A roster row's key inside the clinic that issues it: the same patient id or name and start
+    date in another clinic is another clinic's patient, never this one."""
+    return key if clinic_id is None else f"{key}@c{clinic_id}"
+
+
 def _store_row(app: App, row: RosterRow, clinic_name: str | None) -> tuple[str, RowStatus, str, str]:
     """The plan and its two secrets in one transaction, in the clinic's care when one is named.
-    When another run on the same roster stored the row first (a unique roster key), the retry finds
-    it: "unchanged", not "failed"."""
+    A row matches only a plan the same clinic issued before. When another run on the same roster
+    stored the row first (a unique roster key), the retry finds it: "unchanged", not "failed"."""
 
     def store(records: Records) -> tuple[str, RowStatus, str, str]:
-        existing = records.plan_by_roster_key(row.key)
+        clinic_id = None if clinic_name is None else records.clinic.clinic_id(clinic_name, app.now())
+        key = clinic_roster_key(row.key, clinic_id)
+        existing = records.plan_by_roster_key(key)
         if existing is None:
-            plan_id = records.create_plan(row.protocol_id, row.prescription, app.now(), roster_key=row.key)
+            plan_id = records.create_plan(row.protocol_id, row.prescription, app.now(), roster_key=key)
+            if clinic_id is not None:
+                records.clinic.assign(plan_id, clinic_id, None)
             status = RowStatus.CREATED
         else:
             plan_id = existing.id
             changed = records.update_plan(plan_id, row.protocol_id, row.prescription, app.now())
             status = RowStatus.UPDATED if changed else RowStatus.UNCHANGED
-        if clinic_name is not None:
-            records.clinic.assign(plan_id, records.clinic.clinic_id(clinic_name, app.now()), None)
         token = app.issue_token(records, plan_id)
         return plan_id, status, token, app.issue_token(records, plan_id, TokenKind.CHECKIN)
 
@@ -149,7 +157,7 @@ def _issue_row(app: App, row: RosterRow, out: Path, clinic: Clinic | None) -> tu
     if row.template and status is RowStatus.CREATED:
         programmes.start_from_template(app, plan_id, row.template)
     if clinic is not None:
-        follow_up_sync.refresh(app, plan_id)  # on the clinic's patient list at once
+        app.follow_up.refresh_or_record(plan_id)  # on the clinic's list at once; the sweep retries
     view = app.plan(plan_id)
     stem = file_stem(row.prescription.name, plan_id)
     app.calendar(view, token=token, deliver=lambda body: write_atomic(out / f"{stem}.ics", body))
@@ -192,7 +200,8 @@ def issue(
             try:
                 outcome, view = _issue_row(app, row, out, clinic)
             except Exception as error:  # one row's failure must not stop the clinic list
-                outcomes.append(Outcome(row.line, row.prescription.name, RowStatus.FAILED, reason=str(error)))
+                reason = why(error)
+                outcomes.append(Outcome(row.line, row.prescription.name, RowStatus.FAILED, reason=reason))
                 continue
             outcomes.append(outcome)
             jobs.append(
@@ -272,6 +281,17 @@ def writable_folder(out: Path) -> None:
     except (OSError, RuntimeError) as error:  # RuntimeError: a loop of links (Python 3.11)
         reason = getattr(error, "strerror", None) or "a loop of symbolic links"
         raise InputError(f"--out {str(out)!r}: cannot write there ({reason}); nothing was issued") from None
+
+
+def why(error: Exception) -> str:
+    """A failed row's reason for the index and the portal: the user's own mistake as it was said,
+    anything else by its kind only (a database's text can quote other people's data)."""
+    if isinstance(error, PlannerError):
+        return str(error)
+    return (
+        f"not issued: an unexpected {type(error).__name__} stopped this row; issue the roster again "
+        "(rows already issued are updated, never duplicated) and tell your administrator if it repeats"
+    )
 
 
 def write_index(out: Path, body: bytes) -> Path:

@@ -122,10 +122,9 @@ def alerts() -> None:
 def alerts_sweep(context: Context) -> None:
     """Raise the alerts that time alone brings (silence, low adherence) and send waiting mail: once,
     for cron (serve does it every few minutes)."""
-    from planner.app import follow_up_sync
     from planner.app.mailer import SmtpSettings
 
-    app = context.app()
-    raised = follow_up_sync.sweep(app)
-    sent = follow_up_sync.deliver_mail(app, SmtpSettings.from_environment())
+    follow_up = context.app().follow_up
+    raised = follow_up.sweep()
+    sent = follow_up.deliver_mail(SmtpSettings.from_environment())
     click.echo(f"{raised} new alerts; {sent} e-mails sent")

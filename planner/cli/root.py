@@ -38,6 +38,16 @@ class Interrupted(click.ClickException):
     exit_code = INTERRUPTED
 
 
+def database_failure(error: Exception) -> str:
+    """One line for a database failure. The server's own words only for an operational problem
+    (locked, unreachable, disk full); anything else by its kind, since a database's text can quote
+    the data of the statement (other people's e-mail addresses, notes)."""
+    reason = getattr(error, "orig", None)
+    if type(error).__name__ == "OperationalError" and reason is not None:
+        return f"database error: {reason}; nothing was changed"
+    return f"database error ({type(error).__name__}): nothing was changed; try again"
+
+
 class PlannerGroup(click.Group):
     """Runs click without its own error printing, so every failure is one line and exit 2."""
 
@@ -73,7 +83,7 @@ class PlannerGroup(click.Group):
             fail(f"{error.strerror or error}: {error.filename or ''}", 1)
         except Exception as error:
             if type(error).__module__.startswith("sqlalchemy"):  # no import: keeps --help fast
-                fail(f"database error: {getattr(error, 'orig', None) or error}", 1)
+                fail(database_failure(error), 1)
             raise
         sys.exit(result if isinstance(result, int) else 0)
 

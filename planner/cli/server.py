@@ -46,7 +46,6 @@ def run_server(context: Context, host: str, port: int, threads: int, *, start_pa
     """The web server, with the alert sweep and the outbox running beside it until it stops."""
     import waitress
 
-    from planner.app import follow_up_sync
     from planner.app.mailer import SmtpSettings
     from planner.web import SERVER_OPTIONS, create_app, server_options
 
@@ -57,7 +56,7 @@ def run_server(context: Context, host: str, port: int, threads: int, *, start_pa
         click.echo(f"Anyone who can reach it can make a plan at {app.settings.public_url}/start", err=True)
     stop = threading.Event()
     follower = threading.Thread(
-        target=follow_up_sync.keep_following, args=(app, SmtpSettings.from_environment(), stop), daemon=True
+        target=app.follow_up.keep_following, args=(SmtpSettings.from_environment(), stop), daemon=True
     )
     follower.start()
     enough_descriptors(SERVER_OPTIONS["connection_limit"])

@@ -30,6 +30,7 @@ from planner.store.schema import (
     plan_summaries,
     plans,
     portal_sessions,
+    refresh_failures,
     throttle_events,
 )
 
@@ -496,6 +497,11 @@ class ClinicRecords:
         return kinds
 
     def enqueue_mail(self, alert_id: int, recipient: str, subject: str, body: str, now: dt.datetime) -> None:
+        """One message per alert and recipient: queuing it again changes nothing (a lost race on
+        the unique key is retried by the caller's transaction, which then finds it queued)."""
+        queued = sa.select(outbox.c.id).where(outbox.c.alert_id == alert_id, outbox.c.recipient == recipient)
+        if self.connection.execute(queued).first() is not None:
+            return
         stamp = utc_text(now)
         self.connection.execute(
             outbox.insert().values(
@@ -546,6 +552,41 @@ class ClinicRecords:
             .values(next_attempt_at=utc_text(until))
         )
         return bool(result.rowcount)
+
+    # -- plans whose follow-up fails ----------------------------------------------------------
+    def record_refresh_failure(self, plan_id: str, kind: str, now: dt.datetime) -> int:
+        """Count one more failed refresh of the plan; how many in a row so far."""
+        row = self.connection.execute(
+            sa.select(refresh_failures.c.attempts).where(refresh_failures.c.plan_id == plan_id)
+        ).first()
+        stamp = utc_text(now)
+        if row is None:
+            self.connection.execute(
+                refresh_failures.insert().values(
+                    plan_id=plan_id, first_failed_at=stamp, last_failed_at=stamp, attempts=1, error=kind
+                )
+            )
+            return 1
+        self.connection.execute(
+            refresh_failures.update()
+            .where(refresh_failures.c.plan_id == plan_id)
+            .values(last_failed_at=stamp, attempts=refresh_failures.c.attempts + 1, error=kind)
+        )
+        return int(row.attempts) + 1
+
+    def clear_refresh_failure(self, plan_id: str) -> None:
+        self.connection.execute(refresh_failures.delete().where(refresh_failures.c.plan_id == plan_id))
+
+    def refresh_failures(self, clinic_id: int) -> list[tuple[str, str, str, int]]:
+        """(plan id, name, first failure, attempts) for the clinic's plans that cannot be refreshed."""
+        rows = self.connection.execute(
+            sa.select(plans.c.id, plans.c.name, refresh_failures.c.first_failed_at)
+            .add_columns(refresh_failures.c.attempts)
+            .join(refresh_failures, refresh_failures.c.plan_id == plans.c.id)
+            .where(plans.c.clinic_id == clinic_id)
+            .order_by(refresh_failures.c.first_failed_at)
+        )
+        return [(str(r.id), r.name, r.first_failed_at, int(r.attempts)) for r in rows]
 
     # -- generated files kept a short while ------------------------------------------------------
     def keep_download(

@@ -19,7 +19,7 @@ plans = sa.Table(
     sa.Column("prescription", sa.Text, nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("revised_at", sa.String(32), nullable=False),
-    sa.Column("roster_key", sa.String(200), unique=True),
+    sa.Column("roster_key", sa.String(200), unique=True),  # "roster:<hash>@c<clinic id>" in a clinic
     sa.Column("calendar_changed_at", sa.String(32)),
     sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), index=True),
     sa.Column("clinician_id", sa.Integer, sa.ForeignKey("clinicians.id")),
@@ -146,7 +146,7 @@ outbox = sa.Table(  # mail waits here until the SMTP server takes it
     "outbox",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("alert_id", sa.Integer, sa.ForeignKey("alerts.id"), nullable=False, unique=True),
+    sa.Column("alert_id", sa.Integer, sa.ForeignKey("alerts.id"), nullable=False),
     sa.Column("recipient", sa.String(254), nullable=False),
     sa.Column("subject", sa.String(200), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
@@ -155,6 +155,16 @@ outbox = sa.Table(  # mail waits here until the SMTP server takes it
     sa.Column("next_attempt_at", sa.String(32), nullable=False),
     sa.Column("sent_at", sa.String(32)),
     sa.Column("last_error", sa.Text, nullable=False, server_default=""),
+    sa.UniqueConstraint("alert_id", "recipient", name="uq_outbox_recipient"),  # one message per person
+)
+refresh_failures = sa.Table(  # plans whose summary, alerts or mail could not be refreshed, for admins
+    "refresh_failures",
+    metadata,
+    sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), primary_key=True),
+    sa.Column("first_failed_at", sa.String(32), nullable=False),
+    sa.Column("last_failed_at", sa.String(32), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("error", sa.String(200), nullable=False),  # the kind of failure, never raw database text
 )
 plan_summaries = sa.Table(  # kept up to date on every event, so the patient list never re-plans
     "plan_summaries",

@@ -68,6 +68,7 @@ def patients() -> str:
         sort=sort,
         descending=descending,
         statuses=[s.value for s in PatientStatus],
+        failing=portal().failing_plans(me()),
     )
 
 

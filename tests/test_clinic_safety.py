@@ -1,0 +1,244 @@
+"""The safety floor in the configurations clinics run: every warning sign reaches every clinician it
+should, once; one plan's failure stays that plan's; and a patient belongs to one clinic. The fixture
+(tests/clinics.py) has two clinics, an admin and two clinicians each, assigned and roster patients
+and one patient already silent when issued; SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import collections
+import csv
+import datetime as dt
+import io
+import zipfile
+
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.app.application import App
+from planner.app.clinic import Portal
+from planner.app.roster_issue import RowStatus, why
+from planner.app.settings import Settings
+from planner.cli.root import database_failure
+from planner.core.model import CheckIn
+from planner.store.clinic_records import StoredAlert
+from planner.store.schema import alerts, outbox, plans
+from tests.clinics import NOW, PASSWORD, ROSTER_HEAD, Clinic, Smtp, free_port
+
+
+def open_alerts(clinic: Clinic, plan_id: str) -> list[StoredAlert]:
+    with clinic.app.store.read() as records:
+        return records.clinic.alerts(plan_id)
+
+
+def delivered(clinic: Clinic) -> dict[int, list[str]]:
+    """Send the outbox through a real SMTP server on loopback, twice over (and a sweep between) to
+    prove nothing goes twice: each alert's recipients, one entry per message received."""
+    with Smtp(free_port()) as smtp:
+        clinic.app.follow_up.deliver_mail(smtp.settings)
+        clinic.app.follow_up.sweep()
+        clinic.app.follow_up.deliver_mail(smtp.settings)
+    received = collections.Counter(
+        (envelope.rcpt_tos[0], envelope.content.split(b"Subject: ", 1)[1].split(b"\n", 1)[0].strip())
+        for envelope in smtp.messages
+    )
+    with clinic.app.store.read() as records:
+        rows = records.connection.execute(sa.select(outbox).order_by(outbox.c.id)).all()
+    assert len(smtp.messages) == len(rows) and all(row.sent_at for row in rows)
+    assert sum(received.values()) == len(rows)
+    by_alert: dict[int, list[str]] = collections.defaultdict(list)
+    for row in rows:
+        by_alert[row.alert_id].append(row.recipient)
+    return by_alert
+
+
+def recipients_of(clinic: Clinic, plan_id: str, kind: str) -> list[list[str]]:
+    mail = delivered(clinic)
+    return [sorted(mail[a.id]) for a in open_alerts(clinic, plan_id) if a.kind == kind]
+
+
+def test_every_alert_kind_reaches_each_recipient_exactly_once(clinic: Clinic) -> None:
+    """Zofia (no assigned clinician) and the silent roster patient: all three of North's clinicians;
+    Rhea (assigned to Bea): Bea alone; South's people hear nothing of North's patients. Days pass
+    on the injected clock, reports come on their day."""
+    zofia, rhea = clinic.plan_id, clinic.assigned_id
+    clinic.app.record_checkin(zofia, CheckIn(dt.date(2026, 11, 21), red_flags=("saddle-numbness",)))
+    clinic.app.record_checkin(rhea, CheckIn(dt.date(2026, 11, 21), flare_up=True, pain_during=6))
+    for _ in range(15):  # Ola skips every session for two weeks: low adherence
+        clinic.clock[0] += dt.timedelta(days=1)
+        clinic.app.record_checkin(clinic.roster_id, CheckIn(clinic.clock[0].date(), done=False))
+    north = sorted(clinic.north)
+    mail = delivered(clinic)
+    assert all(len(people) == len(set(people)) for people in mail.values())  # never twice
+    expected = (
+        (zofia, "red flag", north),
+        (clinic.silent_id, "silence", north),
+        (rhea, "flare-up", ["bea@north.example"]),
+        (rhea, "pause", ["bea@north.example"]),
+        (clinic.roster_id, "low adherence", north),
+    )
+    for plan_id, kind, people in expected:
+        raised = [a for a in open_alerts(clinic, plan_id) if a.kind == kind]
+        assert raised and all(sorted(mail[a.id]) == people for a in raised), (plan_id, kind)
+        assert len(raised) == 1 or kind == "low adherence"  # that one is weekly, while it lasts
+    with clinic.app.store.read() as records:
+        south = {
+            row.id
+            for row in records.connection.execute(
+                sa.select(alerts.c.id).where(alerts.c.plan_id == clinic.south_id)
+            )
+        }
+    for alert_id, people in mail.items():
+        assert all(who.endswith("@south.example") for who in people) == (alert_id in south)
+
+
+def test_escalation_reaches_the_assigned_clinician_once(clinic: Clinic) -> None:
+    """Two weeks of pain above the safe range: the plan asks Rhea to contact her clinician, and Bea
+    hears of it once, however often the plan is refreshed."""
+    for day in (2, 4, 7, 9, 11, 14, 16):
+        clinic.app.record_checkin(
+            clinic.assigned_id, CheckIn(dt.date(2026, 11, day), pain_during=6, pain_next_morning=6)
+        )
+    assert recipients_of(clinic, clinic.assigned_id, "escalation") == [["bea@north.example"]]
+
+
+def test_a_report_is_stored_and_answered_when_its_follow_up_fails(clinic: Clinic, capsys) -> None:
+    """A refresh that fails (here: the alerts table is gone) never fails the report: it is stored,
+    the failure is logged once, kept for the clinic's admins, and the next event tries again."""
+    with clinic.app.store.write() as records:
+        records.connection.execute(sa.text("ALTER TABLE alerts RENAME TO alerts_away"))
+    try:
+        for _ in range(2):
+            assert clinic.app.record_checkin(
+                clinic.plan_id, CheckIn(dt.date(2026, 11, 21), red_flags=("saddle-numbness",))
+            )
+    finally:
+        with clinic.app.store.write() as records:
+            records.connection.execute(sa.text("ALTER TABLE alerts_away RENAME TO alerts"))
+    err = capsys.readouterr().err
+    assert err.count(f"follow-up of plan {clinic.plan_id} failed") == 1 and "SELECT" not in err
+    assert clinic.app.plan(clinic.plan_id).plan.referred
+    admin = clinic.clinician("alex@north.example")
+    assert [row[0] for row in clinic.portal.failing_plans(admin)] == [clinic.plan_id]
+    assert clinic.portal.failing_plans(clinic.clinician("bea@north.example")) == []
+    clinic.app.follow_up.sweep()  # the table is back: the sweep raises what was missed
+    assert "red flag" in {a.kind for a in open_alerts(clinic, clinic.plan_id)}
+    assert clinic.portal.failing_plans(admin) == []
+
+
+def test_the_sweep_goes_past_a_plan_it_cannot_refresh(clinic: Clinic, capsys) -> None:
+    """A damaged plan is recorded and skipped; every plan after it still gets its silence alert."""
+    with clinic.app.store.write() as records:
+        records.connection.execute(
+            plans.update().where(plans.c.id == clinic.plan_id).values(prescription="{damaged")
+        )
+    clinic.clock[0] += dt.timedelta(days=9)  # everyone silent now
+    clinic.app.follow_up.sweep()
+    clinic.app.follow_up.sweep()
+    for plan_id in (clinic.assigned_id, clinic.roster_id, clinic.south_id):
+        assert "silence" in {a.kind for a in open_alerts(clinic, plan_id)}, plan_id
+    assert capsys.readouterr().err.count(clinic.plan_id) == 1  # logged once, not every sweep
+    failing = clinic.portal.failing_plans(clinic.clinician("alex@north.example"))
+    assert [(row[0], row[3]) for row in failing] == [(clinic.plan_id, 2)]
+    listing = clinic.client()
+    listing.login("alex@north.example")
+    _, _, page = listing.request("GET", "/portal/")
+    assert "could not be brought up to date" in page and "Zofia" in page
+    colleague = clinic.client()
+    colleague.login("bea@north.example")
+    assert "could not be brought up to date" not in colleague.request("GET", "/portal/")[2]
+
+
+def test_no_database_text_reaches_a_user() -> None:
+    error = sa.exc.IntegrityError(
+        "INSERT INTO outbox (recipient, body) VALUES (?, ?)",
+        ("bea@north.example", "A red flag alert"),
+        Exception("UNIQUE constraint failed: outbox.alert_id"),
+    )
+    for line in (why(error), database_failure(error)):
+        assert "INSERT" not in line and "bea@" not in line and "outbox" not in line
+        assert "\n" not in line and "IntegrityError" in line
+    locked = sa.exc.OperationalError("BEGIN", (), Exception("database is locked"))
+    assert database_failure(locked) == "database error: database is locked; nothing was changed"
+
+
+# -- a patient belongs to one clinic ----------------------------------------------------------------
+def clinic_of(app: App, plan_id: str) -> str:
+    with app.store.read() as records:
+        clinic_id, _ = records.clinic.owner(plan_id)
+        row = records.connection.execute(sa.text("SELECT name FROM clinics WHERE id = :i"), {"i": clinic_id})
+        return str(row.scalar_one())
+
+
+def test_a_roster_never_takes_another_clinics_patient(clinic: Clinic) -> None:
+    """South uploads North's patient number and North's patient's name and start date: South gets
+    its own plans; North's patient keeps clinic, name and links."""
+    before = clinic.app.plan(clinic.roster_id).stored
+    feed_before = clinic.app.current_token(clinic.roster_id)
+    sam = clinic.clinician("sam@south.example")
+    roster = ROSTER_HEAD + (
+        "1,Someone Else,2026-11-09,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,1\n"
+        ",Ola Berg,2026-11-02,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,1\n"
+    )
+    outcomes, token = clinic.portal.issue_roster(sam, roster, "take.csv", "127.0.0.1")
+    assert [o.status for o in outcomes] == [RowStatus.UPDATED, RowStatus.CREATED]
+    assert outcomes[0].plan_id == clinic.south_id  # South's own patient 1
+    assert clinic_of(clinic.app, outcomes[1].plan_id) == "South"
+    after = clinic.app.plan(clinic.roster_id).stored
+    assert clinic_of(clinic.app, clinic.roster_id) == "North" and after == before
+    assert clinic.app.current_token(clinic.roster_id) == feed_before
+    with zipfile.ZipFile(io.BytesIO(clinic.portal.roster_zip(sam, token))) as archive:
+        everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert feed_before is not None and feed_before.encode() not in everything
+
+
+ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["", "1", "2", "3"]),  # patient_id, or none: matched by name and start
+        st.sampled_from(["Ana Lee", "Ben Ode"]),
+        st.sampled_from(["2026-11-02", "2026-11-09"]),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(uploads=st.lists(st.tuples(st.sampled_from(["North", "South"]), ROWS), min_size=1, max_size=3))
+def test_property_rosters_from_two_clinics_never_cross(uploads: list) -> None:
+    """Any rosters from two clinics that number their patients alike, in any order: no plan ever
+    changes clinic, no outcome names another clinic's plan, and no clinic's zip holds another
+    clinic's links."""
+    app = App.open(Settings(db="sqlite://", base_url="https://plans.example"), clock=lambda: NOW)
+    portal = Portal(app)
+    people = {
+        "North": portal.add_clinician("North", "n@north.example", "N", PASSWORD, admin=True)[0],
+        "South": portal.add_clinician("South", "s@south.example", "S", PASSWORD, admin=True)[0],
+    }
+    owner: dict[str, str] = {}
+    for clinic_name, rows in uploads:
+        with app.store.read() as records:
+            person = records.clinic.clinician(people[clinic_name])
+        assert person is not None
+        text = ROSTER_HEAD + "".join(
+            f"{pid},{name},{start},lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,1\n"
+            for pid, name, start in rows
+        )
+        outcomes, token = portal.issue_roster(person, text, "r.csv", "")
+        for outcome in outcomes:
+            if outcome.status is RowStatus.FAILED:
+                assert outcome.reason.startswith("same person as line"), outcome
+                continue
+            assert owner.setdefault(outcome.plan_id, clinic_name) == clinic_name
+        with zipfile.ZipFile(io.BytesIO(portal.roster_zip(person, token))) as archive:
+            index = list(csv.DictReader(io.StringIO(archive.read("index.csv").decode())))
+            linked = b"".join(archive.read(name) for name in archive.namelist())
+        assert {row["plan_id"] for row in index if row["plan_id"]} <= {
+            p for p, c in owner.items() if c == clinic_name
+        }
+        for plan_id, other in owner.items():
+            if other != clinic_name:
+                feed = app.current_token(plan_id)
+                assert feed is not None and feed.encode() not in linked
+    for plan_id, clinic_name in owner.items():
+        assert clinic_of(app, plan_id) == clinic_name
