@@ -162,6 +162,20 @@ def test_only_a_clinicians_recorded_assessment_clears_a_red_flag(run, db_url) ->
     )
 
 
+def test_a_warning_sign_or_a_flare_up_is_answered_on_the_command_line(run) -> None:
+    """The report is stored (exit 0) and the receipt says what to do now, from the same table as the
+    phone page: the emergency advice for a cauda-equina sign, the pause for a flare-up."""
+    plan_id = create(run)
+    flare = run("checkin", plan_id, "--date", "2026-03-04", "--pain-during", "6", "--flare-up")
+    assert flare.code == 0 and "RUNNING IS PAUSED" in flare.out and "If the pain gets worse" in flare.out
+    red = run("checkin", plan_id, "--date", "2026-03-05", "--red-flag", "saddle-numbness")
+    assert red.code == 0 and red.out.startswith("Recorded check-in")
+    assert "GET HELP NOW: THIS IS AN EMERGENCY" in red.out and "Go to an emergency department now" in red.out
+    assert "Call 112 (emergency)" in red.out  # the plan lives in Europe/Oslo
+    plain = run("checkin", plan_id, "--date", "2026-03-06", "--pain-during", "1")
+    assert plain.code == 0 and plain.out.count("\n") == 1  # an ordinary report: the receipt alone
+
+
 def test_stiffness_is_reported_from_the_command_line(run) -> None:
     plan_id = create(run)
     assert (

@@ -244,6 +244,7 @@ def test_a_warning_sign_ends_the_flow_and_stores_nothing(start: StartServer) -> 
     assert "Go to an emergency department now, or call 999" in page  # the most urgent sign decides
     assert "Constant pain at night" in page and wording.START_NOTHING_STORED.split(".")[0] in page
     assert 'name="proof"' not in page and "set-cookie" not in headers
+    assert 'href="tel:999"' in page and 'href="tel:111"' in page  # tap to call: 999, then NHS 111
     assert start.rows() == before
 
 

@@ -164,6 +164,33 @@ def test_check_in_through_the_page_updates_the_feed(server) -> None:
     assert "saved" in server.request("GET", f"/p/{server.token}?saved=1")[2].decode()
 
 
+def test_a_warning_sign_is_answered_with_the_stop_screen_alone(server) -> None:
+    """After an emergency sign the page is the stop screen: what to do, how soon, numbers to tap
+    (Greece: 112); no session card and no check-in form."""
+    status, headers, _ = server.post_form(
+        {"csrf": server.csrf(), "date": "2026-10-19", "done": "done", "red_flag": "saddle-numbness"}
+    )
+    assert status == 303
+    page = server.request("GET", headers["location"])[2].decode()
+    main = page[page.index("<main") :]
+    assert main.index("Get help now: this is an emergency") < main.index('href="tel:112"')
+    assert "Go to an emergency department now, or call 112" in main
+    assert 'name="csrf"' not in main and 'class="today"' not in main and "Next two weeks" not in main
+    assert "saved" not in main  # no cheerful receipt above an emergency
+
+
+def test_a_flare_up_report_leads_with_running_is_paused(server) -> None:
+    status, headers, _ = server.post_form(
+        {"csrf": server.csrf(), "date": "2026-10-19", "done": "done", "pain_during": "6", "flare_up": "yes"}
+    )
+    assert status == 303
+    page = server.request("GET", headers["location"])[2].decode()
+    main = page[page.index("<main") :]
+    paused = main.index("Running is paused")
+    assert paused < main.index("saved") < main.index('id="checkin"')  # the form stays, below
+    assert "If the pain gets worse" in main and "tel:" not in main  # Greece: no advice line known
+
+
 def test_form_protection_and_validation(server) -> None:
     csrf = server.csrf()
     good = {"csrf": csrf, "date": "2026-10-14", "done": "done"}

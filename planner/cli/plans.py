@@ -17,7 +17,7 @@ from planner.cli.params import (
     ZoneParam,
 )
 from planner.cli.root import PROG, Context, pass_context
-from planner.core import parsing
+from planner.core import parsing, report_answer
 from planner.core.model import CheckIn, Effort, Prescription, Soreness
 
 
@@ -222,8 +222,21 @@ def checkin(
         stiff_or_swollen=stiff_or_swollen,
         strength_felt=Effort(strength_felt) if strength_felt else None,
     )
-    context.app().record_checkin(plan_id, entry)
+    app = context.app()
+    app.record_checkin(plan_id, entry)
     click.echo(f"Recorded check-in for {entry.date} on plan {plan_id}.")
+    if entry.red_flags or entry.flare_up:  # what to do now comes with the receipt
+        view = app.plan(plan_id, as_of=entry.date)
+        answer = report_answer.answer_for(view.plan, view.checkins)
+        if answer is not None:
+            click.echo(answer_text(answer))
+
+
+def answer_text(answer: report_answer.Answer) -> str:
+    """The stop screen or the pause, as lines on a terminal."""
+    lines = [f"\n{answer.heading.upper()}", *answer.lines]
+    lines += [f"  {call.label}" for call in answer.calls]
+    return "\n".join(lines)
 
 
 @plan.command("clear-red-flag")

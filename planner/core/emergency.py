@@ -1,4 +1,5 @@
-"""The emergency number to call, from the country of the person's time zone.
+"""The emergency number to call, from the country of the person's time zone, and where a country
+has one, its number for urgent medical advice that is not an emergency.
 
 Sources: the EU single emergency number 112 (Universal Service Directive 2002/22/EC, art. 26,
 now the European Electronic Communications Code, art. 109); national numbers as their governments
@@ -6,13 +7,26 @@ publish them (UK 999, Ireland 112 or 999, USA, Canada and Mexico 911, Australia 
 Japan 119, India 112, Singapore 995, Hong Kong 999). Anywhere else the advice names "your local
 emergency number" rather than guess.
 
+Urgent non-emergency lines, as their services publish them: NHS 111 (nhs.uk, "When to use
+111", England; also NHS 24 in Scotland and NHS 111 Wales), the German 116 117 (Kassenärztliche
+Bundesvereinigung, "Ärztlicher Bereitschaftsdienst"), healthdirect 1800 022 222 (healthdirect.gov.au,
+Australia) and Healthline 0800 611 116 (Te Whatu Ora, New Zealand).
+
 Example:
     >>> emergency_number("Europe/Warsaw"), emergency_number("America/Chicago")
     ('112', '911')
+    >>> emergency_numbers("Europe/Dublin"), urgent_line("Europe/London").number
+    (('112', '999'), '111')
 """
 
 from __future__ import annotations
 
+import attrs
+
+SOURCE = (
+    "EU single emergency number 112 (European Electronic Communications Code, art. 109); "
+    "national numbers as their governments publish them"
+)
 UNKNOWN = "your local emergency number"
 
 _EXACT = {
@@ -61,6 +75,40 @@ _NORTH_AMERICA = (  # zones of the USA, Canada and Mexico, which all answer 911
     "Merida",
 )
 _PREFIXES = (("Europe/", "112"), ("Australia/", "000"), ("US/", "911"), ("Canada/", "911"))
+
+
+@attrs.frozen
+class UrgentLine:
+    """A country's line for urgent medical advice that is not an emergency."""
+
+    name: str
+    number: str
+    source: str
+
+
+_NHS_111 = UrgentLine("NHS 111", "111", 'NHS England, "When to use 111" (nhs.uk)')
+_URGENT_EXACT = {
+    "Europe/London": _NHS_111,
+    "Europe/Belfast": _NHS_111,
+    "Europe/Berlin": UrgentLine(
+        "the medical on-call service", "116117", "Kassenärztliche Bundesvereinigung (116117.de)"
+    ),
+    "Pacific/Auckland": UrgentLine("Healthline", "0800 611 116", "Te Whatu Ora, Healthline (info.health.nz)"),
+}
+_HEALTHDIRECT = UrgentLine("healthdirect", "1800 022 222", "healthdirect Australia (healthdirect.gov.au)")
+
+
+def urgent_line(zone: str) -> UrgentLine | None:
+    """The urgent non-emergency line where `zone` is, when the table has one."""
+    if zone.startswith("Australia/"):
+        return _HEALTHDIRECT
+    return _URGENT_EXACT.get(zone)
+
+
+def emergency_numbers(zone: str) -> tuple[str, ...]:
+    """The emergency numbers to dial where `zone` is (Ireland has two); none when unsure."""
+    number = emergency_number(zone)
+    return () if number == UNKNOWN else tuple(number.split(" or "))
 
 
 def emergency_number(zone: str) -> str:

@@ -432,3 +432,29 @@ OUTCOMES_INTRO = (
 )
 OUTCOMES_ACTIVITIES = "Name each activity and rate how well you can do it today (0 unable, 10 as before)."
 OUTCOMES_SAVED = "Thank you: your answers are saved for your clinician."
+
+# -- the first thing said after a report that stops the plan or pauses running ---------------------
+# (every channel: the phone page, /start's stop screen and the command line; planner.core.report_answer)
+STOP_HEADING = {
+    Urgency.EMERGENCY: "Get help now: this is an emergency",
+    Urgency.URGENT: "Get help today",
+    Urgency.SOON: "See a clinician in the next few days",
+}
+STOP_PROGRAMME = "Your programme is stopped: do no more sessions until a clinician has checked you."
+STOP_SIGNS = "You reported: {signs}."
+CALL_EMERGENCY = "Call {number} (emergency)"
+CALL_URGENT = "Call {name} on {number} (urgent advice, not an emergency)"
+PAUSED_HEADING = "Running is paused"
+PAUSED_MEANS = (
+    "Do not run for now. Your plan puts a low-impact session of a similar length (such as walking, "
+    "cycling or swimming) in place of each run; keep your strength and mobility work gentle."
+)
+PAUSED_RESUMES = (
+    "Running starts again by itself once your check-ins show that pain during sessions stays low and "
+    "has settled by the next morning, so keep checking in after each session."
+)
+PAUSED_WORSE = (
+    "If the pain gets worse, spreads down a leg or keeps you awake, contact your physiotherapist or "
+    "doctor today. Any warning sign (listed on your check-in form and your printed programme) "
+    "means stop and get help."
+)

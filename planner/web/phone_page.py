@@ -34,7 +34,7 @@ from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from planner.app.application import PlanView
-from planner.core import guide, parsing, reports, wording
+from planner.core import guide, parsing, report_answer, reports, wording
 from planner.core.exceptions import PlannerError
 from planner.core.model import CheckIn, Effort, Session, SessionKind, Soreness, Status
 from planner.core.redflags import red_flag
@@ -183,6 +183,7 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         workout_base=f"/c/{checkin_secret}" if checkin_secret else f"/p/{feed_token}" if feed_token else "",
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
         outcomes=outcome_form.due_section(view, checkin_secret),
+        answer=report_answer.answer_for(view.plan, view.checkins),
     )
     return html
 

@@ -29,7 +29,7 @@ from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from planner.app.application import local_today
 from planner.app.throttle import Throttled
-from planner.core import parsing, redflags, wording
+from planner.core import parsing, redflags, report_answer, wording
 from planner.core.exceptions import PlannerError
 from planner.core.intake import Choice, Intake, choose
 from planner.core.model import Prescription
@@ -198,6 +198,8 @@ def stop(ticked: tuple[str, ...], zone_text: str) -> str:
     signs = [redflags.red_flag(f) for f in ticked]
     return render_template(
         "start_stop.html",
+        calls=report_answer.calls(zone, urgent.urgency),
+        urgency=urgent.urgency,
         heading=wording.URGENCY_HEADING[urgent.urgency],
         advice=redflags.advice(urgent.urgency, zone),
         signs=sorted(signs, key=lambda flag: -flag.urgency),
@@ -236,6 +238,8 @@ def answered() -> tuple[str, int] | str:
     if choice.see_clinician:  # no plan; nothing is stored
         return render_template(
             "start_stop.html",
+            calls=report_answer.calls(rx.timezone, None),  # the urgent-advice line, where known
+            urgency=None,
             heading=wording.INTAKE_SEVERE_HEADING,
             advice=" ".join(choice.reasons),
             signs=(),
