@@ -106,9 +106,7 @@ def _record(
             plan_id=plan_id,
             detail=f"from {starts}: {action.note}",
         )
-    from planner.app import follow_up_sync
-
-    follow_up_sync.refresh(app, plan_id)
+    app.follow_up.refresh_or_record(plan_id)
 
 
 def _listed(app: App, part: Part, ids: tuple[str, ...], base: Programme) -> tuple[Prescribed, ...]:
