@@ -92,6 +92,22 @@ def test_every_alert_kind_reaches_each_recipient_exactly_once(clinic: Clinic) ->
         assert all(who.endswith("@south.example") for who in people) == (alert_id in south)
 
 
+def test_catching_up_on_weeks_of_reports_at_once_is_one_return_not_many_silences(clinic: Clinic) -> None:
+    """Piotr, silent since 5 October, sends a report for every day since in one sitting: silence is
+    measured from when he was last in touch, so no new silence alert is raised per report."""
+    before = [a.key for a in open_alerts(clinic, clinic.silent_id) if a.kind == "silence"]
+    day = dt.date(2026, 10, 5)
+    while day < NOW.date():
+        clinic.app.record_checkin(clinic.silent_id, CheckIn(day, pain_during=1, pain_next_morning=1))
+        day += dt.timedelta(days=1)
+    after = [a.key for a in open_alerts(clinic, clinic.silent_id) if a.kind == "silence"]
+    assert after == before == ["silence:2026-10-05"]
+    assert (
+        clinic.portal.patients(clinic.clinician("bea@north.example"), "Piotr")[0].summary["status"]
+        != "silent"
+    )
+
+
 def test_escalation_reaches_the_assigned_clinician_once(clinic: Clinic) -> None:
     """Two weeks of pain above the safe range: the plan asks Rhea to contact her clinician, and Bea
     hears of it once, however often the plan is refreshed."""
@@ -242,3 +258,98 @@ def test_property_rosters_from_two_clinics_never_cross(uploads: list) -> None:
                 assert feed is not None and feed.encode() not in linked
     for plan_id, clinic_name in owner.items():
         assert clinic_of(app, plan_id) == clinic_name
+
+
+# -- two server processes on one database -----------------------------------------------------------
+def post_checkin(port: int, secret: str, fields: dict[str, str]) -> int:
+    """A phone's check-in through one server: its form (and CSRF token), then the post."""
+    import http.client
+    import re
+    import secrets
+    import urllib.parse
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", f"/c/{secret}")
+    page = connection.getresponse().read().decode()
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    assert csrf, page[:500]
+    body = urllib.parse.urlencode({"csrf": csrf.group(1), "submission": secrets.token_urlsafe(12), **fields})
+    connection.request(
+        "POST", f"/c/{secret}/checkin", body, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def test_two_servers_raise_each_alert_once_and_mail_each_clinician_once(db_url: str) -> None:
+    """Two `serve` processes on one database (SQLite or PostgreSQL) and a real SMTP server: a roster
+    patient silent since issue, an emergency red flag posted to one server and a flare-up to the
+    other; each alert is stored once and reaches each of the three clinicians exactly once, though
+    both servers sweep and send the same outbox."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_web import fetch
+
+    today = dt.datetime.now(dt.UTC).date()  # the servers run on the real clock
+    app = App.open(Settings(db=db_url, base_url="http://127.0.0.1"))
+    portal = Portal(app)
+    for email, admin in (
+        ("alex@north.example", True),
+        ("bea@north.example", False),
+        ("cai@north.example", False),
+    ):
+        portal.add_clinician("North", email, email.split("@")[0].title(), PASSWORD, admin=admin)
+    with app.store.read() as records:
+        alex = records.clinic.clinician_by_email("alex@north.example")
+    assert alex is not None
+    starts = [today - dt.timedelta(days=14), today - dt.timedelta(days=2)]
+    roster = ROSTER_HEAD + "".join(
+        f"{n},Patient {n},{start},lbp-return-to-run,mon;wed;sat,tue;thu,07:30,UTC,1\n"
+        for n, start in enumerate(starts, 1)
+    )
+    outcomes, _ = portal.issue_roster(alex, roster, "north.csv", "")
+    (_, silent), (_, recent) = (app.secrets_for(o.plan_id) for o in outcomes)
+    with Smtp(free_port()) as smtp:
+        env = {
+            **os.environ,
+            "REHAB_PLANNER_DB": db_url,
+            "REHAB_PLANNER_SMTP_HOST": "127.0.0.1",
+            "REHAB_PLANNER_SMTP_PORT": str(smtp.port),
+            "REHAB_PLANNER_SMTP_SECURITY": "none",
+        }
+        ports = [free_port(), free_port()]
+        servers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "planner", "serve", "--port", str(port), "--no-start-page"],
+                env=env,
+                stderr=subprocess.DEVNULL,
+            )
+            for port in ports
+        ]
+        try:
+            assert all(fetch(port, "/portal/login")[0] == 200 for port in ports)
+            red_flag = {"date": str(today), "red_flag": "saddle-numbness"}
+            flare_up = {"date": str(today), "pain_during": "6", "flare_up": "yes"}
+            assert post_checkin(ports[0], silent, red_flag) == 303
+            assert post_checkin(ports[1], recent, flare_up) == 303
+            with app.store.read() as records:
+                raised = [records.clinic.alerts(o.plan_id) for o in outcomes]
+            kinds = [a.kind for alerts_of in raised for a in alerts_of]
+            assert {"red flag", "silence"} <= {a.kind for a in raised[0]} and "flare-up" in kinds
+            assert len(kinds) == len({a.key for alerts_of in raised for a in alerts_of})  # once each
+            expected = 3 * len(kinds)
+            smtp.wait_for(expected)
+            smtp.wait_for(expected + 1, timeout=20)  # both servers go round once more: nothing new
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=30)
+    got = collections.Counter(
+        (envelope.rcpt_tos[0], envelope.content.split(b"Subject: ", 1)[1].split(b"\n", 1)[0].strip())
+        for envelope in smtp.messages
+    )
+    assert len(smtp.messages) == expected and set(got.values()) == {1}, got
+    assert {who for who, _ in got} == {"alex@north.example", "bea@north.example", "cai@north.example"}

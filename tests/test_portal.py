@@ -180,17 +180,17 @@ def test_mail_waits_while_the_smtp_server_is_down_and_goes_once_later(clinic: Cl
 def test_the_sweep_raises_silence_once(clinic: Clinic) -> None:
     """Each stretch of silence is one alert: the one since the start, then the one since the last report."""
     assert [a.key for a in clinic.alerts() if a.kind == "silence"] == ["silence:2026-11-02"]
-    clinic.app.record_checkin(
+    clinic.app.record_checkin(  # sent on the 22nd about the 21st: in touch on the 22nd
         clinic.plan_id, CheckIn(dt.date(2026, 11, 21), pain_during=1, pain_next_morning=0)
     )
-    clinic.clock[0] += dt.timedelta(days=5)  # six days since the report
+    clinic.clock[0] += dt.timedelta(days=6)  # six days since the check-in
     clinic.app.follow_up.sweep()
     assert len([a for a in clinic.alerts() if a.kind == "silence"]) == 1
-    clinic.clock[0] += dt.timedelta(days=2)
+    clinic.clock[0] += dt.timedelta(days=1)
     clinic.app.follow_up.sweep()
     clinic.app.follow_up.sweep()
-    silent = [a for a in clinic.alerts() if a.key == "silence:2026-11-21"]
-    assert len(silent) == 1 and "No report since 21 Nov" in silent[0].text
+    silent = [a for a in clinic.alerts() if a.key == "silence:2026-11-22"]
+    assert len(silent) == 1 and "No check-in since 22 Nov" in silent[0].text
 
 
 def test_a_hold_and_a_discharge_reach_the_phone_page_and_the_feed(clinic: Clinic) -> None:
@@ -574,9 +574,9 @@ def test_the_clinic_sets_its_own_silence_threshold(clinic: Clinic) -> None:
     north.request("GET", "/portal/clinicians")
     assert north.request("POST", "/portal/clinicians", {"what": "silence", "silence_days": "1"})[0] == 400
     assert north.request("POST", "/portal/clinicians", {"what": "silence", "silence_days": "3"})[0] == 200
-    clinic.clock[0] += dt.timedelta(days=3)  # three days since the report
+    clinic.clock[0] += dt.timedelta(days=3)  # three days since the check-in (sent on the 22nd)
     clinic.app.follow_up.sweep()
-    assert any(a.key == "silence:2026-11-21" and "limit is 3" in a.text for a in clinic.alerts())
+    assert any(a.key == "silence:2026-11-22" and "limit is 3" in a.text for a in clinic.alerts())
 
 
 def test_clinician_add_can_print_a_one_time_link(run) -> None:

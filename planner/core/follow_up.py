@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import zoneinfo
 from collections.abc import Iterable
 
 import attrs
@@ -104,6 +105,7 @@ class Summary:
     done_all: int
     planned_all: int
     last_report: dt.date | None
+    last_contact: dt.date | None = None  # the day the person last checked in, whatever day it named
 
     @property
     def adherence_recent(self) -> float | None:
@@ -152,6 +154,7 @@ def summarize(
     today, start = plan.as_of, plan.prescription.start
     checkins = list(checkins)
     last_report = max((c.date for c in checkins if c.date <= today), default=None)
+    contact = last_contact(checkins, plan.prescription.timezone, today)
     past = [s for s in plan.sessions if s.date < today]
     recent = [s for s in past if s.date >= today - dt.timedelta(days=WINDOW_DAYS)]
     now = _run_slots_now(plan)
@@ -176,7 +179,7 @@ def summarize(
         status = PatientStatus.HELD
     elif latest and any(d.verdict is Verdict.PAUSE for d in latest.decisions):
         status = PatientStatus.PAUSED
-    elif start <= today and (today - (last_report or start)).days >= silence_days:
+    elif start <= today and (today - (contact or start)).days >= silence_days:
         status = PatientStatus.SILENT
     elif planned_recent and done_recent / planned_recent < LOW_ADHERENCE:
         status = PatientStatus.LOW_ADHERENCE
@@ -191,7 +194,19 @@ def summarize(
         done_all,
         planned_all,
         last_report,
+        contact,
     )
+
+
+def last_contact(checkins: Iterable[CheckIn], zone: str, today: dt.date) -> dt.date | None:
+    """The last day the person was in touch: a report names a session's day, but one sent today
+    about last week is contact today. Silence is measured from this, so catching up on a week of
+    reports in one sitting is one return, not a silence alert per report."""
+    days = [
+        max(c.date, c.recorded_at.astimezone(zoneinfo.ZoneInfo(zone)).date()) if c.recorded_at else c.date
+        for c in checkins
+    ]
+    return min(max(days), today) if days else None
 
 
 def alerts(
@@ -269,9 +284,9 @@ def alerts(
                     )
                 )
     if summary.status is PatientStatus.SILENT:
-        since = summary.last_report or rx.start
+        since = summary.last_contact or rx.start
         days = (today - since).days
-        text = f"No report since {since:%d %b} ({days} days; the clinic's limit is {silence_days})."
+        text = f"No check-in since {since:%d %b} ({days} days; the clinic's limit is {silence_days})."
         found.append(
             Alert(f"silence:{since}", AlertKind.SILENCE, Urgency.SOON, today, text, CLINIC_THRESHOLD)
         )

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import attrs
 
 from planner.core import emergency, redflags, wording
-from planner.core.model import CheckIn, Plan, Urgency, Verdict
+from planner.core.model import CheckIn, Plan, RuleId, SlotName, Urgency
 
 
 @attrs.frozen
@@ -92,9 +92,10 @@ def referral_flags(plan: Plan, checkins: Iterable[CheckIn]) -> tuple[str, ...]:
 def running_paused(plan: Plan) -> bool:
     """Whether running is paused by the pain rules now: the latest run up to today was paused, or
     the next one is (a clinician's hold is not a pause: it has its own words)."""
-    runs = [s for s in plan.sessions if s.slot.endswith("/run") and s.kind.is_active]
+    runs = [s for s in plan.sessions if s.slot.name is SlotName.RUN and s.kind.is_active]
     now = [s for s in runs if s.date <= plan.as_of][-1:] + [s for s in runs if s.date >= plan.as_of][:1]
-    return any(d.verdict is Verdict.PAUSE and d.rule == "pause-running" for s in now for d in s.decisions)
+    pausing = (RuleId.PAUSE_RUNNING, RuleId.PAUSED_SESSION)
+    return any(d.rule in pausing for s in now for d in s.decisions)
 
 
 def answer_for(plan: Plan, checkins: Iterable[CheckIn]) -> Answer | None:
