@@ -8,10 +8,7 @@ import datetime as dt
 import re
 
 from planner.app import outcomes
-from tests import test_portal
 from tests.clinics import Clinic
-
-clinic = test_portal.clinic  # the same fixture: two clinics, a patient of North's, the server
 
 
 def scores(clinic: Clinic) -> list:

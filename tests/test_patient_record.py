@@ -20,10 +20,8 @@ from planner.app.clinic import Portal
 from planner.app.settings import Settings
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Prescription
 from planner.store.schema import audit, checkins, feed_tokens
-from tests import test_portal
-from tests.clinics import Clinic
+from tests.clinics import PASSWORD, Clinic
 
-clinic = test_portal.clinic  # two clinics, a patient of North's, the server on loopback
 START = dt.date(2026, 9, 7)
 NOW = dt.datetime(2026, 10, 20, 9, 0, tzinfo=dt.UTC)
 
@@ -36,9 +34,7 @@ class Course:
         self.clock = [NOW]
         self.app = App.open(Settings(db=db_url), clock=lambda: self.clock[0])
         self.portal = Portal(self.app)
-        self.portal.add_clinician(
-            "North", "alex@north.example", "Alex Morgan", test_portal.PASSWORD, admin=True
-        )
+        self.portal.add_clinician("North", "alex@north.example", "Alex Morgan", PASSWORD, admin=True)
         rx = Prescription(
             "Zofia Wójcik", START, "Europe/London", (1, 3, 6), (2, 4), dt.time(7, 30), 2, goal="5k"
         )
@@ -204,9 +200,7 @@ def test_erasure_after_the_retention_period_keeps_the_clinical_rows(course: Cour
 
 def test_clinic_settings_and_erase_expired_on_the_command_line(run, db_url: str) -> None:
     assert run("clinic", "settings", "Nowhere").code == 2
-    Portal(App.open(Settings(db=db_url))).add_clinician(
-        "North", "a@north.example", "A", test_portal.PASSWORD, admin=True
-    )
+    Portal(App.open(Settings(db=db_url))).add_clinician("North", "a@north.example", "A", PASSWORD, admin=True)
     shown = run("clinic", "settings", "North")
     assert shown.code == 0 and "every 3 weeks" in shown.out and "no retention period set" in shown.out
     changed = run("clinic", "settings", "North", "--outcome-weeks", "4", "--retention-days", "365")
