@@ -10,7 +10,7 @@ import re
 
 from planner.app import programmes
 from planner.core.programme import Part
-from tests.test_portal import Clinic, clinic  # noqa: F401 (the fixture)
+from tests.clinics import Clinic
 
 
 def draft_of(page: str) -> dict:
@@ -36,7 +36,7 @@ def post(client, plan_id: str, page: str, **fields: str) -> tuple[int, str]:
     return status, body
 
 
-def test_a_clinician_edits_a_patients_programme(clinic: Clinic) -> None:  # noqa: F811
+def test_a_clinician_edits_a_patients_programme(clinic: Clinic) -> None:
     client = clinic.client()
     client.login("alex@north.example")
     plan_id = clinic.plan_id

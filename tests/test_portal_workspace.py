@@ -6,10 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from planner.core.model import CheckIn
-from tests import test_portal
-from tests.test_portal import Clinic
-
-clinic = test_portal.clinic  # two clinics, a patient of North's, the server on loopback
+from tests.clinics import Clinic
 
 
 def test_acknowledge_all_closes_every_open_alert_once_and_confirms(clinic: Clinic) -> None:

@@ -562,11 +562,12 @@ class Portal:
     def acknowledge_all(self, person: Clinician, plan_id: str, address: str) -> int:
         """Every open alert of the patient, acknowledged by this clinician at once; how many."""
         self._owned(person, plan_id)
+        now = self.app.now()
         with self.app.store.write() as records:
-            closed = records.clinic.acknowledge_all(plan_id, person.name, self.app.now())
-        follow_up_sync.refresh(self.app, plan_id)
-        kinds = ", ".join(f"{a.kind} ({a.day})" for a in closed)
-        self._audit(person, "acknowledge-all", address, plan_id, kinds)
+            closed = records.clinic.acknowledge_all(plan_id, person.name, now)
+            kinds = ", ".join(f"{a.kind} ({a.day})" for a in closed)
+            audit_by(records, person, now, "acknowledge-all", address, plan_id, kinds)
+        self.app.follow_up.refresh_or_record(plan_id)
         return len(closed)
 
     def rotate(self, person: Clinician, plan_id: str, kind: TokenKind, address: str) -> None:
