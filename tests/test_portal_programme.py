@@ -90,7 +90,7 @@ def test_a_clinician_edits_a_patients_programme(clinic: Clinic) -> None:
     assert other.request("GET", f"/portal/patients/{plan_id}/programme")[0] == 404
 
 
-def test_a_clinic_template_starts_a_new_plan_from_the_portal(clinic: Clinic) -> None:  # noqa: F811
+def test_a_clinic_template_starts_a_new_plan_from_the_portal(clinic: Clinic) -> None:
     client = clinic.client()
     client.login("alex@north.example")
     plan_id = clinic.plan_id
