@@ -121,8 +121,7 @@ class Clinic:
 
     def clinician(self, email: str) -> Clinician:
         with self.app.store.read() as records:
-            person = records.clinic.clinician_by_email(email)
-        assert person is not None
+            (person,) = records.clinic.clinicians_by_email(email)
         return person
 
     def client(self) -> Browserless:

@@ -429,8 +429,9 @@ def free_port() -> int:
 
 
 def fetch(port: int, path: str) -> tuple[int, str]:
-    """The status and ETag, once the server has started."""
-    for _ in range(100):
+    """The status and ETag, once the server has started (a minute at most: a busy machine starts a
+    server slowly)."""
+    for _ in range(600):
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             connection.request("GET", path)
