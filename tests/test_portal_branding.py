@@ -14,8 +14,8 @@ import pypdf
 import pytest
 
 from planner.app.branding import handout_name
+from tests.clinics import NOW, Browserless, Clinic, rx
 from tests.conftest import ROOT
-from tests.test_portal import NOW, Browserless, Clinic, clinic, rx  # noqa: F401 (the fixture)
 
 LOGO = (ROOT / "templates" / "clinic-logo.png").read_bytes()
 
@@ -58,7 +58,7 @@ def test_handouts_are_named_after_the_patient_in_ascii(name: str, expected: str)
     assert handout_name(name, dt.date(2026, 12, 7)) == expected
 
 
-def test_admins_brand_the_handouts_and_print_all(clinic: Clinic) -> None:  # noqa: F811
+def test_admins_brand_the_handouts_and_print_all(clinic: Clinic) -> None:
     with clinic.app.store.write() as records:
         records.clinic.assign(clinic.plan_id, 1, 1)  # in Alex Morgan's care
     second = clinic.app.create_plan("lbp-return-to-run", rx("Liam O'Connor"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from planner.core.model import CheckIn
-from tests.clinics import Clinic
+from tests.clinics import Clinic, rx
 
 
 def test_acknowledge_all_closes_every_open_alert_once_and_confirms(clinic: Clinic) -> None:
@@ -36,7 +36,7 @@ def test_acknowledge_all_closes_every_open_alert_once_and_confirms(clinic: Clini
 
 def test_the_list_is_paged_sorted_and_shows_alert_kinds_clinician_and_protocol(clinic: Clinic) -> None:
     for n in range(55):
-        plan_id = clinic.app.create_plan("beginner-walk-run", test_portal.rx(f"Patient {n:02d}"))
+        plan_id = clinic.app.create_plan("beginner-walk-run", rx(f"Patient {n:02d}"))
         clinic.portal.adopt(plan_id, "North", 1)
     clinic.app.record_checkin(clinic.plan_id, CheckIn(dt.date(2026, 11, 20), red_flags=("fever",)))
     north = clinic.client()
