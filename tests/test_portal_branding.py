@@ -104,7 +104,8 @@ def test_admins_brand_the_handouts_and_print_all(clinic: Clinic) -> None:
     assert status == 200
     _, _, listing = client.request("GET", "/portal/")
     listed = re.findall(r'name="listed" value="([^"]+)"', listing)
-    assert sorted(listed) == sorted([clinic.plan_id, second])
+    everyone = [clinic.plan_id, second, clinic.assigned_id, clinic.roster_id, clinic.silent_id]
+    assert sorted(listed) == sorted(everyone)  # North's patients, none of South's
     connection = http.client.HTTPConnection("127.0.0.1", client.port, timeout=30)
     form = "&".join([f"csrf_token={client.csrf}", "which=listed", *(f"listed={p}" for p in listed)])
     connection.request(
@@ -117,7 +118,7 @@ def test_admins_brand_the_handouts_and_print_all(clinic: Clinic) -> None:
     merged_pdf = response.read()
     pages = pypdf.PdfReader(io.BytesIO(merged_pdf)).pages
     firsts = [n for n, p in enumerate(pages) if re.search(r"Page 1 of \d+", p.extract_text())]
-    assert response.status == 200 and len(firsts) == 2  # each patient numbered on their own
+    assert response.status == 200 and len(firsts) == len(listed)  # each patient numbered on their own
     assert "Liam O'Connor" in text_of(merged_pdf) and "Zofia" in text_of(merged_pdf)
     status, _, _ = client.request("POST", "/portal/print-all", {"which": "ticked"})
     assert status == 400
