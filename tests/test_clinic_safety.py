@@ -366,3 +366,12 @@ def test_two_servers_raise_each_alert_once_and_mail_each_clinician_once(db_url: 
     )
     assert len(smtp.messages) == expected and set(got.values()) == {1}, got
     assert {who for who, _ in got} == {"alex@north.example", "bea@north.example", "cai@north.example"}
+
+
+def test_alerts_sweep_says_when_mail_waits_and_no_server_is_set(clinic: Clinic, run, monkeypatch) -> None:
+    """Without SMTP settings the messages wait in the outbox, and the sweep says so and how to fix it."""
+    monkeypatch.delenv("REHAB_PLANNER_SMTP_HOST", raising=False)
+    result = run("alerts", "sweep")
+    assert result.code == 0 and "e-mails sent" in result.out
+    assert "e-mails wait in the outbox: mail is not set up (set REHAB_PLANNER_SMTP_HOST" in result.err
+    assert clinic.app.follow_up.waiting_mail() >= 3  # Piotr's silence, to North's three

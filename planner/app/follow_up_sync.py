@@ -202,6 +202,11 @@ class FollowUp:
                 sent += records.clinic.mail_sent(mail.id, self.clock())
         return sent
 
+    def waiting_mail(self) -> int:
+        """How many messages the outbox holds unsent."""
+        with self.store.read() as records:
+            return records.clinic.unsent_mail_count()
+
     def keep_following(self, smtp: SmtpSettings | None, stop: threading.Event) -> None:
         """What `serve` runs beside the web server: the sweep every SWEEP_SECONDS, the outbox every
         MAIL_SECONDS. A failure is one line on stderr and the loop goes on: the next round retries."""

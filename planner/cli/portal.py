@@ -126,5 +126,14 @@ def alerts_sweep(context: Context) -> None:
 
     follow_up = context.app().follow_up
     raised = follow_up.sweep()
-    sent = follow_up.deliver_mail(SmtpSettings.from_environment())
+    smtp = SmtpSettings.from_environment()
+    sent = follow_up.deliver_mail(smtp)
     click.echo(f"{raised} new alerts; {sent} e-mails sent")
+    if smtp is None:
+        waiting = follow_up.waiting_mail()
+        if waiting:
+            click.echo(
+                f"{waiting} e-mails wait in the outbox: mail is not set up "
+                "(set REHAB_PLANNER_SMTP_HOST; see README, 'The clinic portal')",
+                err=True,
+            )

@@ -514,6 +514,10 @@ class ClinicRecords:
             )
         )
 
+    def unsent_mail_count(self) -> int:
+        query = sa.select(sa.func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+        return int(self.connection.execute(query).scalar_one())
+
     def due_mail(self, now: dt.datetime, limit: int = 50) -> list[Mail]:
         rows = self.connection.execute(
             sa.select(outbox)
