@@ -71,8 +71,10 @@ def test_a_person_checks_in_on_a_phone(browser, live, width: int, tmp_path: Path
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(f"{base}/c/{secret}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing scrolls sideways
-    # the check-in form starts on the first screen
-    assert page.locator("form[aria-labelledby=checkin]").bounding_box()["y"] < 780
+    jump = page.get_by_role("link", name="Check in after the session")
+    assert jump.bounding_box()["y"] < 780  # the way to the form is on the first screen
+    jump.click()
+    assert page.locator("#checkin-form").bounding_box()["y"] < 780
     assert (
         page.evaluate("getComputedStyle(document.querySelector('button')).minHeight") == "48px"
     )  # CSS loaded

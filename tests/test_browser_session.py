@@ -185,3 +185,39 @@ def test_the_morning_question_on_a_phone(browser, live: Live, width: int) -> Non
     with live.app.store.read() as records:
         assert [c.pain_next_morning for c in records.checkins(live.plan_id)] == [None, 3]
     context.close()
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_todays_session_whole_on_a_phone(browser, live: Live, width: int) -> None:
+    """Every part of today's session with each exercise's picture, dose and steps one tap away; the
+    intervals as the plan has them; the next days one tap away; nothing wider than the phone."""
+    session = live.today()
+    context = browser.new_context(viewport={"width": width, "height": 780}, device_scale_factor=2)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live.base}/c/{live.secret}")
+    today = page.locator("section.today")
+    for part in ("Warm up", "Main set", "Cool down"):
+        assert today.get_by_role("heading", name=part).count() == 1
+    assert "4 times: Walk 2:00 · Run 3:00" in today.inner_text()
+    names = [i.text for b in session.blocks for i in b.items if i.amount is not None and i.exercise_id]
+    pictures = today.locator(".session-exercise img")
+    assert pictures.count() == len([n for n in names if not n.startswith("Walk/run")])
+    for index in range(pictures.count()):
+        pictures.nth(index).scroll_into_view_if_needed()
+        assert pictures.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
+    leg_swings = today.locator(".session-exercise", has_text="Leg swings")
+    assert not leg_swings.get_by_text("Change legs.").is_visible()
+    leg_swings.locator("summary").click()
+    assert leg_swings.get_by_text("Change legs.").is_visible()
+    if width == 390:
+        page.evaluate("window.scrollTo(0, 0)")
+        shot(page, "session")
+    later = page.locator("details.day").first
+    assert not later.locator(".part").first.is_visible()
+    later.locator("summary").first.click()
+    assert later.locator(".part").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert errors == []
+    context.close()

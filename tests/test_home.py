@@ -62,3 +62,28 @@ def test_the_manifest_and_its_icons(tmp_path: Path) -> None:
         image = Image.open(io.BytesIO(client.get(icon["src"]).data))
         assert f"{image.width}x{image.height}" == icon["sizes"] and image.format == "PNG"
     assert "manifest-src 'self'" in client.get("/").headers["Content-Security-Policy"]
+
+
+def test_pictograms_for_the_phone_page(tmp_path: Path) -> None:
+    """A stick figure as SVG without style attributes (the page's policy ignores them), a clinic's own
+    picture as it is, and nothing for an unknown exercise."""
+    import attrs
+
+    from planner.data.catalog import builtin_catalog
+
+    catalog = builtin_catalog()
+    picture = tmp_path / "plank.png"
+    Image.new("RGB", (60, 36), "white").save(picture)
+    plank = attrs.evolve(
+        catalog.library.exercise("plank"), image="plank.png", origin=str(tmp_path / "x.toml")
+    )
+    library = attrs.evolve(catalog.library, exercises={**catalog.library.exercises, "plank": plank})
+    app = App.open(
+        Settings(db="sqlite://"), clock=lambda: NOW, catalog=attrs.evolve(catalog, library=library)
+    )
+    client = create_app(app).test_client()
+    figure = client.get("/pictograms/bird-dog")
+    assert figure.mimetype == "image/svg+xml" and b"<svg" in figure.data and b"style=" not in figure.data
+    own = client.get("/pictograms/plank")
+    assert own.mimetype == "image/png" and Image.open(io.BytesIO(own.data)).size == (60, 36)
+    assert client.get("/pictograms/no-such-exercise").status_code == 404

@@ -175,7 +175,8 @@ def test_a_warning_sign_is_answered_with_the_stop_screen_alone(server) -> None:
     main = page[page.index("<main") :]
     assert main.index("Get help now: this is an emergency") < main.index('href="tel:112"')
     assert "Go to an emergency department now, or call 112" in main
-    assert 'name="csrf"' not in main and 'class="today"' not in main and "Next two weeks" not in main
+    assert 'name="csrf"' not in main and 'class="today"' not in main and "The next days" not in main
+    assert "guide.js" not in page and "guide-steps" not in page  # no timer to start either
     assert "saved" not in main  # no cheerful receipt above an emergency
 
 

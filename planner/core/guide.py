@@ -10,6 +10,8 @@ Example:
     >>> plank = Item("Plank", "plank", amount=Dose(sets=2, hold_seconds=20))
     >>> [(s.text, s.seconds) for s in item_steps(plank, BlockKind.EXERCISES)]
     [('Plank: set 1 of 2', 20), ('Rest', 30), ('Plank: set 2 of 2', 20)]
+    >>> item_steps(Item("Effort: easy, 3 out of 10"), BlockKind.MAIN_SET)  # advice takes no time
+    ()
 """
 
 from __future__ import annotations

@@ -371,6 +371,11 @@ STEP_COOL_DOWN_WALK = "Cool-down walk"
 STEP_REST = "Rest"
 STEP_SET = "{name}: set {nth} of {sets}"
 STEP_SIDE = {"left": "{text}, left side", "right": "{text}, right side"}
+PART_STEPS, PART_CAUTIONS, PART_TIPS = "How to do it", "Take care", "Tips"
+INTERVALS_TIMES = "{times} times:"
+SESSION_LENGTH = "about {minutes} min in all"
+NEXT_DAYS = "The next days"
+CHECKIN_JUMP = "Check in after the session"
 GUIDE_INTRO = (
     "The timer says each change out loud, beeps and vibrates, and keeps the screen on. If the phone "
     "locks, it keeps time: unlock it to see where you are."

@@ -9,6 +9,8 @@ Example:
 
 from __future__ import annotations
 
+import re
+
 from reportlab.graphics.shapes import Circle, Drawing, Ellipse, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
@@ -140,9 +142,25 @@ def _props(drawing: Drawing, pose: Pose, scale: float, at: object) -> None:
     drawing.add(String(0, 0, "", fontSize=1))  # keeps the drawing's font the registered default
 
 
+_STYLE = re.compile(r' style="([^"]*)"')
+
+
 def pictogram_svg(pose: Pose, width: float = 120, accent: str = "#1f6f8b") -> bytes:
-    """The same stick figure as an SVG file, for the portal's exercise library."""
+    """The same figure as an SVG file, for the phone page and the portal's exercise library.
+    reportlab writes `style` attributes,
+    which a Content-Security-Policy without inline styles ignores; each becomes the presentation
+    attributes it lists, which every policy allows.
+
+    >>> from planner.data.catalog import builtin_catalog
+    >>> svg = pictogram_svg(builtin_catalog().library.poses["plank"])
+    >>> b"style=" in svg, b'stroke-linecap="round"' in svg
+    (False, True)
+    """
     from reportlab.graphics import renderSVG
 
+    def attributes(match: re.Match[str]) -> str:
+        pairs = (part.split(":", 1) for part in match.group(1).split(";") if ":" in part)
+        return "".join(f' {name.strip()}="{value.strip().replace("None", "none")}"' for name, value in pairs)
+
     svg: str = renderSVG.drawToString(pictogram(pose, width, accent))
-    return svg.encode("utf-8")
+    return _STYLE.sub(attributes, svg).encode("utf-8")

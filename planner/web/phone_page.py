@@ -28,17 +28,18 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
 from werkzeug.datastructures import MultiDict
 
 from planner.app.application import PlanView
-from planner.core import guide, parsing, report_answer, reports, wording
+from planner.core import guide, intervals, parsing, report_answer, reports, wording
 from planner.core.exceptions import PlannerError
 from planner.core.model import CheckIn, Effort, Session, SessionKind, Soreness, Status
 from planner.core.redflags import red_flag
-from planner.export import chart
+from planner.export import chart, pictograms
 from planner.store.database import TokenKind
 from planner.web.context import application, plan_id_for, same_origin
 from planner.web.headers import own_script_allowed
@@ -67,9 +68,7 @@ def guide_for(session: Session | None, today: dt.date) -> dict[str, Any] | None:
     words the timer says; None when there is nothing to time."""
     if session is None or session.date != today:
         return None
-    steps = guide.flat(guide.timed(session))
-    if not steps:
-        return None
+    steps = guide.flat(guide.timed(session))  # an active session always has timed steps
     return {
         "key": str(session.slot),
         "date": session.date.isoformat(),
@@ -118,6 +117,29 @@ def morning_for(view: PlanView, waiting: dict[dt.date, Session], asked: str) -> 
     return waiting.get(chosen) if chosen else None
 
 
+def session_helpers() -> dict[str, Any]:
+    """What the template needs to show a session whole: the library's exercises, the main set's
+    repeats, and the words for each part."""
+    library = application().catalog.library
+    return {
+        "exercise": library.exercises.get,
+        "fold": guide.fold,
+        "clock": intervals.clock,
+        "part_heading": wording.PART_HEADING,
+        "words": {
+            "walk": wording.STEP_WALK,
+            "run": wording.STEP_RUN,
+            "times": wording.INTERVALS_TIMES,
+            "steps": wording.PART_STEPS,
+            "tips": wording.PART_TIPS,
+            "cautions": wording.PART_CAUTIONS,
+            "length": wording.SESSION_LENGTH,
+            "next_days": wording.NEXT_DAYS,
+            "checkin_jump": wording.CHECKIN_JUMP,
+        },
+    }
+
+
 def render_page(plan_id: str, checkin_secret: str | None) -> str:
     """The plan at a glance; the form only with the check-in secret."""
     app = application()
@@ -143,6 +165,7 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
     morning = morning_for(view, waiting, request.args.get("morning", ""))
     from planner.web import outcome_form  # it imports this module (posted)
 
+    answer = report_answer.answer_for(view.plan, view.checkins)
     html: str = render_template(
         "plan.html",
         plan=view.plan,
@@ -179,11 +202,12 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         asks_effort=focus is not None and focus.kind in (SessionKind.STRENGTH, SessionKind.MOBILITY),
         new=request.args.get("new") == "1" and checkin_secret is not None,
         handout_path=f"/c/{checkin_secret}/handout.pdf" if checkin_secret else "",
-        guide=guide_for(focus, today),
+        guide=None if answer and answer.is_stop else guide_for(focus, today),  # the stop screen is alone
+        **session_helpers(),
         workout_base=f"/c/{checkin_secret}" if checkin_secret else f"/p/{feed_token}" if feed_token else "",
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
         outcomes=outcome_form.due_section(view, checkin_secret),
-        answer=report_answer.answer_for(view.plan, view.checkins),
+        answer=answer,
     )
     return html
 
@@ -222,6 +246,21 @@ def handout(secret: str) -> Response:
     pdf = app.handout(view, token=app.current_token(plan_id), checkin=secret)
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="rehab-plan.pdf"'
+    return response
+
+
+@blueprint.get("/pictograms/<exercise_id>")
+def pictogram(exercise_id: str) -> Response:
+    """An exercise's picture for the phone page: the clinic's own image, or its stick figure."""
+    library = application().catalog.library
+    exercise = library.exercises.get(exercise_id)
+    if exercise is None:
+        abort(404)
+    if exercise.image:
+        response = send_file(Path(exercise.origin).parent / exercise.image)
+    else:
+        response = Response(pictograms.pictogram_svg(library.poses[exercise.pose]), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "max-age=86400"
     return response
 
 
