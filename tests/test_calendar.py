@@ -7,6 +7,8 @@ import re
 
 from tests.calendar_checks import parse_everywhere, sequences
 
+NOW = dt.datetime(2026, 10, 14, 9, tzinfo=dt.UTC)
+
 CREATE = [
     "plan",
     "create",
@@ -160,9 +162,9 @@ def test_a_failed_export_records_nothing(run, db_url, tmp_path) -> None:
         engine = sa.create_engine(db_url)
         with engine.connect() as connection:
             rows = connection.execute(
-                sa.text("SELECT uid, sequence, cancelled_at FROM event_sequences")
+                sa.text("SELECT uid, sequence, cancelled_at FROM file_event_sequences")
             ).all()
-            stamp = connection.execute(sa.text("SELECT calendar_changed_at FROM plans")).scalar()
+            stamp = connection.execute(sa.text("SELECT file_changed_at FROM plans")).scalar()
         engine.dispose()
         return [*sorted(tuple(r) for r in rows), ("stamp", stamp)]
 
@@ -172,3 +174,125 @@ def test_a_failed_export_records_nothing(run, db_url, tmp_path) -> None:
     assert recorded() == before  # the sync rolled back with the failed write
     assert run("export", "ics", plan_id, "-o", str(tmp_path / "plan.ics")).code == 0
     assert recorded() != before
+
+
+def test_file_exports_with_any_option_or_base_url_leave_the_feed_as_it_was(run, db_url) -> None:
+    """The feed's bytes, SEQUENCE numbers and Last-Modified depend only on the plan and the server's
+    public address: file exports keep their own bookkeeping."""
+    from planner.app.application import App
+    from planner.app.settings import Settings
+
+    plan_id = create(run)
+    assert run("--base-url", "https://plans.example.org", "feed", "url", plan_id).code == 0
+    app = App.open(Settings(db=db_url, base_url="https://plans.example.org"), clock=lambda: NOW)
+    token = app.current_token(plan_id)
+    assert token is not None
+    feed = app.feed(app.plan(plan_id), token)
+    files = []
+    for options in ([], ["--rest-days"], ["--reminder", "30"], ["--rest-days", "--reminder", "5"]):
+        for base in ([], ["--base-url", "https://other.example"], ["--base-url", "http://127.0.0.1:9999"]):
+            result = run(*base, "export", "ics", plan_id, "-o", "-", *options)
+            assert result.code == 0, result.err
+            files.append(parse_everywhere(result.out.encode()))
+    assert app.feed(app.plan(plan_id), token) == feed  # the same bytes and Last-Modified
+    assert max(max(sequences(f).values()) for f in files) > 0  # the files did change among themselves
+    assert set(sequences(parse_everywhere(feed.body)).values()) == {0}
+
+
+def test_loopback_links_are_announced_once_on_stderr(run) -> None:
+    plan_id = create(run)
+    shown = run("feed", "url", plan_id)
+    assert shown.err.count("warning:") == 1 and "http://127.0.0.1:8080" in shown.err
+    assert "--base-url" in shown.err and "REHAB_PLANNER_BASE_URL" in shown.err
+    exported = run("export", "ics", plan_id, "-o", "-")
+    assert exported.code == 0 and exported.err.count("warning:") == 1 and "check-in links" in exported.err
+    public = run("--base-url", "https://plans.example.org", "export", "ics", plan_id, "-o", "-")
+    assert public.code == 0 and "warning" not in public.err
+    assert "warning" not in run("--base-url", "https://plans.example.org", "feed", "url", plan_id).err
+
+
+def test_feed_url_after_revoke_prints_no_address(run) -> None:
+    plan_id = create(run)
+    first = run("feed", "url", plan_id).out
+    run("feed", "revoke", plan_id)
+    after = run("feed", "url", plan_id)
+    assert after.code == 2 and after.out == ""
+    assert "no live address" in after.err and "feed rotate" in after.err
+    assert run("export", "ics", plan_id, "-o", "-").out.count("/p/") == 0  # the file carries no dead link
+    rotated = run("feed", "rotate", plan_id)
+    assert rotated.code == 0 and "/feeds/" in rotated.out
+    assert not {w for w in rotated.out.split() if "://" in w} & {w for w in first.split() if "://" in w}
+    assert run("feed", "url", plan_id).out == rotated.out
+
+
+def test_a_cancelled_copy_says_so_in_its_title_and_text(run) -> None:
+    plan_id = create(run)
+    titles = {str(e["UID"]): str(e["SUMMARY"]) for e in parse_everywhere(export(run, plan_id)).events}
+    run("checkin", plan_id, "--date", "2026-10-07", "--red-flag", "fever")
+    calendar = parse_everywhere(export(run, plan_id))
+    cancelled = [e for e in calendar.events if str(e.get("STATUS")) == "CANCELLED"]
+    assert cancelled
+    for event in cancelled:
+        assert str(event["SUMMARY"]) == f"Cancelled: {titles[str(event['UID'])]}"
+        assert str(event["DESCRIPTION"]).startswith("Cancelled:")
+    live = [e for e in calendar.events if str(e.get("STATUS")) != "CANCELLED"]
+    assert not any(str(e["SUMMARY"]).startswith("Cancelled") for e in live)
+
+
+def test_every_text_property_is_escaped(run) -> None:
+    import vobject
+
+    args = [*CREATE]
+    args[args.index("Małgorzata Żółć")] = "O'Brien, Ana; \\ test"
+    plan_id = run(*args).out.strip().splitlines()[-1]
+    text = export(run, plan_id).decode()
+    parse_everywhere(text.encode())
+    read = vobject.readOne(text, validate=True)
+    expected = "Rehab plan: O'Brien, Ana; \\ test"
+    assert read.contents["x-wr-calname"][0].value == expected
+    assert read.contents["name"][0].value == expected
+    assert "Ana; \\" not in text and "O'Brien\\, Ana\\; \\\\ test" in text
+    assert "X-WR-CALDESC:" in text and read.contents["x-wr-caldesc"][0].value.endswith("seek help.")
+
+
+def test_serve_without_a_base_url_announces_and_uses_the_address_it_listens_on(run, db_url) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.test_web import free_port
+
+    plan_id = create(run)
+    token = re.search(r"/feeds/([\w-]+)\.ics", run("feed", "url", plan_id).out)
+    assert token
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "REHAB_PLANNER_BASE_URL"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "planner", "--db", db_url, "serve", "--port", str(port)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        lines = [server.stderr.readline() for _ in range(3)]  # the announcement, /start, the warning
+        address = f"http://127.0.0.1:{port}"
+        assert lines[0].strip() == f"Serving feeds on {address} (public address {address})"
+        assert lines[1].strip().endswith(f"{address}/start")
+        assert lines[2].startswith("warning:") and "/start's calendar buttons" in lines[2]
+        page = ""
+        for _ in range(100):  # the announcement comes just before waitress listens
+            try:
+                with urllib.request.urlopen(f"{address}/p/{token.group(1)}", timeout=10) as response:
+                    page = response.read().decode()
+                break
+            except OSError:
+                assert server.poll() is None
+                time.sleep(0.1)
+        assert f"webcal://127.0.0.1:{port}/feeds/{token.group(1)}.ics" in page
+        assert "Subscribe or import the calendar file, not both" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.app.application import App
+from planner.app.feeds import is_loopback_host as is_loopback
 from planner.app.settings import Settings
-from planner.cli.server import is_loopback
 from planner.core import prescription_checks, rules, wording
 from planner.core.exceptions import InputError
 from planner.core.intake import BEGINNER, FLARE_UP_RESTART, MINIMAL_SHOES, RETURN_TO_RUN, Intake, choose

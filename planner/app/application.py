@@ -36,7 +36,7 @@ from planner.core.progress import WeekProgress, weekly_progress
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog, load_catalog
 from planner.data.clinic import DEFAULT_CLINIC, Clinic
-from planner.store.calendar_sync import CalendarSync
+from planner.store.calendar_sync import Channel
 from planner.store.database import Records, Store, StoredPlan, TokenKind
 
 Clock = Callable[[], dt.datetime]
@@ -254,11 +254,23 @@ class App:
         return token
 
     def secrets_for(
-        self, plan_id: str, *, rotate: TokenKind | None = None, audit: Audit | None = None
+        self,
+        plan_id: str,
+        *,
+        rotate: TokenKind | None = None,
+        audit: Audit | None = None,
+        revived: bool = True,
     ) -> tuple[str, str]:
         """The feed token and the check-in secret, made on first use, in one transaction (with the
-        audit line of a clinician's rotation, when given)."""
+        audit line of a clinician's rotation, when given). With revived=False a plan whose addresses
+        were revoked is refused (only a rotation makes new ones)."""
         with self.store.write() as records:
+            revoked = records.token_generation(plan_id) > 0 and records.active_token_count(plan_id) == 0
+            if revoked and not revived and rotate is None:
+                raise InputError(
+                    f"plan {plan_id} has no live address: its addresses were revoked "
+                    f"(`feed rotate {plan_id}` makes new ones)"
+                )
             feed = self.issue_token(records, plan_id, TokenKind.FEED, rotate=rotate is TokenKind.FEED)
             checkin = self.issue_token(
                 records, plan_id, TokenKind.CHECKIN, rotate=rotate is TokenKind.CHECKIN
@@ -299,6 +311,17 @@ class App:
         return feed_addresses(self.settings.public_url, token, checkin)
 
     # -- exports ------------------------------------------------------------------------------
+    def feed(self, view: PlanView, token: str) -> CalendarExport:
+        """The live feed: its content and SEQUENCE numbers depend only on the plan and the server's
+        public address; file exports keep their own bookkeeping (Channel.FILE) and never touch it."""
+        from planner.export import ical
+
+        addresses = self.addresses(token)
+        events = ical.events_for(view.plan, view.id, page_url=addresses.page)
+        sync = self.store.sync_events(view.id, ical.fingerprints(events), self.now())
+        body = ical.render(view.plan, view.id, events, sync.states, sync.changed_at, feed_url=addresses.https)
+        return CalendarExport(body, sync.changed_at)
+
     def calendar(
         self,
         view: PlanView,
@@ -306,19 +329,21 @@ class App:
         token: str | None,
         include_rest: bool = False,
         reminder_minutes: int | None = None,
-        deliver: Callable[[bytes], None] | None = None,
+        deliver: Callable[[bytes], None] = lambda body: None,
     ) -> CalendarExport:
-        """Sync SEQUENCE numbers for the plan's events, then render the calendar. With `deliver`
-        (writing a file), the sync is committed only once the calendar has been delivered: an export
-        that fails records nothing, so the live feed never claims a change nobody received."""
+        """A calendar file to import, with its own SEQUENCE numbers (Channel.FILE), so neither its
+        options nor this process's base URL can re-sequence the live feed. The sync is committed
+        only once `deliver` has written the file: an export that fails records nothing."""
         from planner.export import ical
 
         addresses = self.addresses(token) if token else None
         events = ical.events_for(view.plan, view.id, page_url=addresses.page if addresses else "")
         extra = ical.rest_day_events(view.plan, view.id) if include_rest else []
+        prints = ical.fingerprints(events)
 
-        def render(sync: CalendarSync) -> bytes:
-            return ical.render(
+        def sync_render_deliver(records: Records, *, record: bool = True) -> CalendarExport:
+            sync = records.sync_events(view.id, prints, self.now(), channel=Channel.FILE, record=record)
+            body = ical.render(
                 view.plan,
                 view.id,
                 [*events, *extra],
@@ -327,14 +352,6 @@ class App:
                 feed_url=addresses.https if addresses else "",
                 reminder_minutes=reminder_minutes,
             )
-
-        if deliver is None:
-            sync = self.store.sync_events(view.id, ical.fingerprints(events), self.now())
-            return CalendarExport(render(sync), sync.changed_at)
-
-        def sync_render_deliver(records: Records, *, record: bool = True) -> CalendarExport:
-            sync = records.sync_events(view.id, ical.fingerprints(events), self.now(), record=record)
-            body = render(sync)
             deliver(body)
             return CalendarExport(body, sync.changed_at)
 

@@ -6,6 +6,8 @@ Example:
     True
     >>> feed_addresses("https://plans.example.org/", "TOKEN").webcal
     'webcal://plans.example.org/feeds/TOKEN.ics'
+    >>> is_loopback_url("http://127.0.0.1:8080"), is_loopback_url("https://plans.example.org")
+    (True, False)
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -81,3 +84,31 @@ def feed_addresses(base_url: str, token: str, checkin: str = "") -> FeedAddresse
     webcal = "webcal://" + https.split("://", 1)[1]
     google = "https://calendar.google.com/calendar/r?cid=" + urllib.parse.quote(webcal, safe="")
     return FeedAddresses(https, webcal, google, f"{base}/p/{token}", f"{base}/c/{checkin}" if checkin else "")
+
+
+def is_loopback_host(host: str) -> bool:
+    """Only this machine can reach it: a phone cannot open an address there."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def is_loopback_url(url: str) -> bool:
+    return is_loopback_host(urllib.parse.urlsplit(url).hostname or "")
+
+
+def listening_url(host: str, port: int, hostname: str) -> str:
+    """The address a server listening on host:port is reached at; a wildcard host (every
+    interface) is reached by the machine's name.
+
+    >>> listening_url("::1", 8080, "box"), listening_url("0.0.0.0", 80, "box")
+    ('http://[::1]:8080', 'http://box:80')
+    """
+    if host in ("", "0.0.0.0", "::"):
+        host = hostname
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"

@@ -31,10 +31,14 @@ class Settings:
     trusted_proxies: int = 0  # reverse proxies in front of serve whose X-Forwarded-* headers are believed
 
     @property
+    def given_url(self) -> str:
+        """The public address someone chose (--base-url, else the environment), or nothing."""
+        return self.base_url or os.environ.get(BASE_URL_ENV, "")
+
+    @property
     def public_url(self) -> str:
-        """Where the feed is reachable: --base-url, else the environment, else the local server."""
-        given = self.base_url or os.environ.get(BASE_URL_ENV, "")
-        return parse_base_url(given) if given else "http://127.0.0.1:8080"
+        """Where the feed is reachable: the address someone chose, else the local server."""
+        return parse_base_url(self.given_url) if self.given_url else "http://127.0.0.1:8080"
 
     @property
     def feed_key_file(self) -> Path:

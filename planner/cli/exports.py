@@ -28,12 +28,17 @@ def export() -> None:
 )
 @pass_context
 def export_ics(context: Context, plan_id: str, output: str, rest_days: bool, reminder: int | None) -> None:
-    """Export the plan as an iCalendar file."""
+    """Export the plan as an iCalendar file to import (once: subscribe or import, not both)."""
+    from planner.cli.feeds import warn_if_loopback
+
     app = context.app()
     view = app.plan(plan_id)
+    token = app.current_token(plan_id)
+    if token:
+        warn_if_loopback(context, "the check-in links in this file")
     app.calendar(
         view,
-        token=app.current_token(plan_id),
+        token=token,
         include_rest=rest_days,
         reminder_minutes=reminder,
         deliver=lambda body: write_output(body, output),
@@ -62,11 +67,15 @@ def export_pdf(
     clinic = load_clinic(clinic_file) if clinic_file else None
     app = context.app()
     view = app.plan(plan_id)
+    from planner.cli.feeds import warn_if_loopback
     from planner.store.database import TokenKind
 
+    token = app.current_token(plan_id)
+    if token:
+        warn_if_loopback(context, "the handout's QR codes")
     body = app.handout(
         view,
-        token=app.current_token(plan_id),
+        token=token,
         checkin=app.current_token(plan_id, TokenKind.CHECKIN),
         clinic=clinic,
         paper=paper,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
+import socket
 import threading
 
 import attrs
 import click
 
+from planner.app.feeds import is_loopback_host
 from planner.cli.root import Context, pass_context
 from planner.core.exceptions import InputError
 
@@ -38,7 +39,7 @@ def serve(
     """Serve calendar feeds, the check-in pages, /start and the clinic portal (waitress)."""
     context.settings = attrs.evolve(context.settings, trusted_proxies=trusted_proxies)
     run_server(
-        context, host, port, threads, start_page=is_loopback(host) if start_page is None else start_page
+        context, host, port, threads, start_page=is_loopback_host(host) if start_page is None else start_page
     )
 
 
@@ -46,14 +47,19 @@ def run_server(context: Context, host: str, port: int, threads: int, *, start_pa
     """The web server, with the alert sweep and the outbox running beside it until it stops."""
     import waitress
 
+    from planner.app.feeds import listening_url
     from planner.app.mailer import SmtpSettings
+    from planner.cli.feeds import warn_if_loopback
     from planner.web import SERVER_OPTIONS, create_app, server_options
 
-    context.settings = attrs.evolve(context.settings, start_page=start_page)
+    listening = listening_url(host, port, socket.gethostname())
+    public = context.settings.given_url or listening  # without --base-url: where it listens
+    context.settings = attrs.evolve(context.settings, start_page=start_page, base_url=public)
     app = context.app()
-    click.echo(f"Serving feeds on http://{host}:{port} (public address {app.settings.public_url})", err=True)
+    click.echo(f"Serving feeds on {listening} (public address {app.settings.public_url})", err=True)
     if app.settings.start_page:
         click.echo(f"Anyone who can reach it can make a plan at {app.settings.public_url}/start", err=True)
+    warn_if_loopback(context, "feed addresses, QR codes and /start's calendar buttons")
     stop = threading.Event()
     follower = threading.Thread(
         target=app.follow_up.keep_following, args=(SmtpSettings.from_environment(), stop), daemon=True
@@ -79,16 +85,6 @@ def enough_descriptors(connections: int) -> None:
         resource.setrlimit(
             resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard)
         )
-
-
-def is_loopback(host: str) -> bool:
-    """A personal server: only this machine can reach it."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @click.group()

@@ -463,3 +463,11 @@ PAUSED_WORSE = (
     "doctor today. Any warning sign (listed on your check-in form and your printed programme) "
     "means stop and get help."
 )
+# -- the calendar -----------------------------------------------------------------------------
+CANCELLED_TITLE = "Cancelled: {title}"
+CANCELLED_TEXT = (
+    "Cancelled: this session is no longer part of your plan. Do not do it; your calendar shows "
+    "what to do instead."
+)
+# One calendar, not two: a file imported beside a subscription shows every session twice.
+SUBSCRIBE_OR_IMPORT = "Subscribe or import the calendar file, not both: both would show every session twice."

@@ -4,6 +4,12 @@ Two steps, so the store can keep SEQUENCE numbers between them:
 `events_for(plan, ...)` describes each event and its fingerprint; the store answers with each UID's
 SEQUENCE (raised on change) and the events that left the plan; `render(...)` writes the calendar.
 Identical inputs give identical bytes: DTSTAMP is the plan's revision time, never the clock.
+
+One time in every client: a session is written in its zone's wall-clock time with DTSTART and DTEND
+(never DURATION, which some parsers add on the clock face across a daylight-saving change), except
+when its start or end falls in an hour that happens twice (or not at all) that day: then both are
+written in UTC, the one form every parser reads the same way. A start the clocks skip has already
+moved to the first time that exists (wall_clock_start), a repeated one is its first occurrence.
 """
 
 from __future__ import annotations
@@ -18,10 +24,13 @@ from typing import Protocol
 
 import attrs
 from icalendar import Alarm, Calendar, Event
-from icalendar.prop import vDuration
+from icalendar.prop import vDuration, vText
 
+from planner.core import wording
 from planner.core.model import BlockKind, ItemRole, Plan, Session, SessionKind, Status
+from planner.core.scheduler import HORIZON_DAYS
 from planner.core.wording import PAIN_RULE_LINE
+from planner.export.vtimezone import vtimezone
 
 UID_NAMESPACE = uuid.UUID("6f1c7c52-5b55-4d7e-9a56-0b7c3a4f2e10")
 REFRESH = dt.timedelta(hours=6)
@@ -77,19 +86,12 @@ class CalendarEvent:
         return json.dumps(
             {
                 "summary": self.summary,
-                "start": _local(self.start),
-                "end": _local(self.end),
+                "start": self.start.isoformat(),
+                "end": self.end.isoformat(),
                 "all_day": self.all_day,
                 "zone": str(zone) if zone else "",
             }
         )
-
-    @property
-    def length(self) -> dt.timedelta:
-        """Elapsed time: across a daylight-saving change it differs from the wall-clock difference."""
-        if isinstance(self.start, dt.datetime) and isinstance(self.end, dt.datetime):
-            return self.end.astimezone(dt.UTC) - self.start.astimezone(dt.UTC)
-        return self.end - self.start
 
     @property
     def fingerprint(self) -> str:
@@ -186,21 +188,44 @@ def _cancelled_event(uid: str, state: EventState) -> CalendarEvent:
         start, end = dt.date.fromisoformat(data["start"]), dt.date.fromisoformat(data["end"])
     else:
         zone = zoneinfo.ZoneInfo(data["zone"])
-        start = dt.datetime.fromisoformat(data["start"]).replace(tzinfo=zone)
-        end = dt.datetime.fromisoformat(data["end"]).replace(tzinfo=zone)
-    notice = "This session is no longer part of your plan."
-    return CalendarEvent(uid, data["summary"], notice, start, end, data["all_day"], "Cancelled")
+        start, end = _in_zone(data["start"], zone), _in_zone(data["end"], zone)
+    title = wording.CANCELLED_TITLE.format(title=data["summary"])
+    return CalendarEvent(uid, title, wording.CANCELLED_TEXT, start, end, data["all_day"], "Cancelled")
 
 
 def _day(moment: dt.date | dt.datetime) -> dt.date:
     return moment.date() if isinstance(moment, dt.datetime) else moment
 
 
-def _local(moment: dt.date | dt.datetime) -> str:
-    """Wall-clock time without offset: the zone is kept by name, so daylight-saving rules stay right."""
-    if isinstance(moment, dt.datetime):
-        return moment.replace(tzinfo=None).isoformat()
-    return moment.isoformat()
+def _in_zone(text: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """A snapshot's time back in its zone: with its offset (so the second of two 01:30s stays the
+    second), or, as older snapshots were kept, wall-clock time alone."""
+    moment = dt.datetime.fromisoformat(text)
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+
+
+def unclear_local_time(moment: dt.datetime) -> bool:
+    """Whether a wall-clock time happens twice (or never) that day, so parsers may place it differently.
+
+    >>> london = zoneinfo.ZoneInfo("Europe/London")
+    >>> unclear_local_time(dt.datetime(2026, 10, 25, 1, 30, tzinfo=london))
+    True
+    >>> unclear_local_time(dt.datetime(2026, 10, 25, 7, 30, tzinfo=london))
+    False
+    """
+    return moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset()
+
+
+def _written_times(item: CalendarEvent) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime]:
+    """DTSTART and DTEND as written: local, or both in UTC when either is unclear on its day."""
+    start, end = item.start, item.end
+    if (
+        isinstance(start, dt.datetime)
+        and isinstance(end, dt.datetime)
+        and (unclear_local_time(start) or unclear_local_time(end))
+    ):
+        return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    return start, end
 
 
 def render(
@@ -219,12 +244,14 @@ def render(
     calendar = Calendar.new(
         prodid=PRODID,
         uid=uuid.uuid5(UID_NAMESPACE, plan_id),
-        name=f"Rehab plan: {rx.name}",
-        description=f"{plan.protocol_title}. {DISCLAIMER}",
         color=COLOUR,
         url=feed_url or None,
         source=feed_url or None,
     )
+    name, description = f"Rehab plan: {rx.name}", f"{plan.protocol_title}. {DISCLAIMER}"
+    for key, text in (("NAME", name), ("X-WR-CALNAME", name), ("DESCRIPTION", description)):
+        calendar.add(key, vText(text))  # TEXT, escaped: Calendar.new writes X-WR-* names raw
+    calendar.add("X-WR-CALDESC", vText(description))
     calendar.add("X-WR-TIMEZONE", rx.timezone)
     calendar.add("REFRESH-INTERVAL", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
@@ -236,19 +263,18 @@ def render(
     ]
     for item in [*events, *cancelled]:
         is_cancelled = item in cancelled
+        start, end = _written_times(item)
         event = Event.new(
             uid=item.uid,
             summary=item.summary,
             description=item.description,
-            start=item.start,
-            end=item.end if item.all_day else None,
+            start=start,
+            end=end,
             stamp=stamp,
             sequence=states[item.uid].sequence if item.uid in states else 0,
             categories=[item.category],
             url=item.url or None,
         )
-        if not item.all_day:  # DURATION, not DTEND: an end in a repeated hour (a DST fold) is unambiguous
-            event.add("DURATION", item.length)
         if is_cancelled:
             event.add("STATUS", "CANCELLED")
         else:
@@ -265,9 +291,9 @@ def render(
             )
         calendar.add_component(event)
     days = [_day(item.start) for item in [*events, *cancelled]]
-    if days:  # VTIMEZONE rules only for the dates in the file: a long one upsets Google
-        calendar.add_missing_timezones(
-            first_date=min(days) - dt.timedelta(days=1), last_date=max(days) + dt.timedelta(days=1)
-        )
+    if any(isinstance(item.start, dt.datetime) for item in [*events, *cancelled]):
+        # Every date the plan can reach, from its start: the same VTIMEZONE for every version.
+        first = min([rx.start, *days]) - dt.timedelta(days=1)
+        calendar.add_component(vtimezone(rx.timezone, first, max(days) + dt.timedelta(days=HORIZON_DAYS)))
     body: bytes = calendar.to_ical()
     return body

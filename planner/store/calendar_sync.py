@@ -4,11 +4,16 @@ Every event keeps a SEQUENCE that rises whenever its content changes (RFC 5545 3
 snapshot of its last content, so an event that leaves the plan can still be published as cancelled
 for CANCELLED_GRACE. `changed_at` moves only when something changed: an unchanged plan exports
 identical bytes.
+
+The live feed and file exports are two channels with their own counters and change time: what the
+feed told its subscribers depends only on the plan and the server's public address, whatever files
+were made with other options or another base URL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,9 +21,24 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from planner.store.schema import event_sequences, plans
+from planner.store.schema import event_sequences, file_event_sequences, plans
 
 CANCELLED_GRACE = dt.timedelta(days=30)
+
+
+class Channel(enum.Enum):
+    """Who is told: the subscribed feed, or whoever imports a file."""
+
+    FEED = "feed"
+    FILE = "file"
+
+    @property
+    def table(self) -> sa.Table:
+        return event_sequences if self is Channel.FEED else file_event_sequences
+
+    @property
+    def changed_at(self) -> sa.Column[Any]:
+        return plans.c.calendar_changed_at if self is Channel.FEED else plans.c.file_changed_at
 
 
 @attrs.frozen
@@ -49,6 +69,7 @@ def sync_events(
     fingerprints: Mapping[str, tuple[str, str]],
     now: dt.datetime,
     *,
+    channel: Channel = Channel.FEED,
     record: bool = True,
 ) -> CalendarSync:
     """Record what each event looks like now, inside the caller's transaction; with record=False
@@ -63,6 +84,7 @@ def sync_events(
 
     states: dict[str, EventState] = {}
     changed = False
+    event_sequences = channel.table
     rows = {
         r.uid: r
         for r in connection.execute(sa.select(event_sequences).where(event_sequences.c.plan_id == plan_id))
@@ -104,10 +126,8 @@ def sync_events(
         elif row.snapshot:  # the grace period is over: the event leaves the feed, once, and that is a change
             write(event_sequences.update().where(*key, event_sequences.c.uid == uid).values(snapshot=""))
             changed = True
-    current = connection.execute(
-        sa.select(plans.c.calendar_changed_at).where(plans.c.id == plan_id)
-    ).scalar_one()
+    current = connection.execute(sa.select(channel.changed_at).where(plans.c.id == plan_id)).scalar_one()
     if changed or current is None:
         current = utc_text(now)
-        write(plans.update().where(plans.c.id == plan_id).values(calendar_changed_at=current))
+        write(plans.update().where(plans.c.id == plan_id).values({channel.changed_at: current}))
     return CalendarSync(states, dt.datetime.fromisoformat(current))

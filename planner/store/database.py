@@ -43,7 +43,7 @@ from planner.core.plain_data import (
 from planner.core.prescription_checks import day_names
 from planner.core.programme import Programme
 from planner.store import calendar_sync, migrate
-from planner.store.calendar_sync import CalendarSync, utc_text
+from planner.store.calendar_sync import CalendarSync, Channel, utc_text
 from planner.store.clinic_records import ClinicRecords
 from planner.store.migrate import WRITE
 from planner.store.outcome_records import OutcomeRecords
@@ -368,9 +368,12 @@ class Records:
         fingerprints: Mapping[str, tuple[str, str]],
         now: dt.datetime,
         *,
+        channel: Channel = Channel.FEED,
         record: bool = True,
     ) -> CalendarSync:
-        return calendar_sync.sync_events(self.connection, plan_id, fingerprints, now, record=record)
+        return calendar_sync.sync_events(
+            self.connection, plan_id, fingerprints, now, channel=channel, record=record
+        )
 
 
 SUPPORTED = ("sqlite", "postgresql+psycopg")
@@ -484,6 +487,7 @@ class Store:
     def sync_events(
         self, plan_id: str, fingerprints: Mapping[str, tuple[str, str]], now: dt.datetime
     ) -> CalendarSync:
+        """The live feed's sync (file exports sync inside their own delivery: App.calendar)."""
         return self.write_or_read(
             lambda records: records.sync_events(plan_id, fingerprints, now),
             lambda records: records.sync_events(plan_id, fingerprints, now, record=False),

@@ -21,6 +21,7 @@ plans = sa.Table(
     sa.Column("revised_at", sa.String(32), nullable=False),
     sa.Column("roster_key", sa.String(200), unique=True),  # "roster:<hash>@c<clinic id>" in a clinic
     sa.Column("calendar_changed_at", sa.String(32)),
+    sa.Column("file_changed_at", sa.String(32)),
     sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), index=True),
     sa.Column("clinician_id", sa.Integer, sa.ForeignKey("clinicians.id")),
     sa.Column("erased_at", sa.String(32)),  # identifying data erased after the clinic's retention
@@ -45,16 +46,25 @@ feed_tokens = sa.Table(
     sa.Column("revoked_at", sa.String(32)),
     sa.Column("kind", sa.String(10), nullable=False, server_default="feed"),
 )
-event_sequences = sa.Table(
-    "event_sequences",
-    metadata,
-    sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), primary_key=True),
-    sa.Column("uid", sa.String(200), primary_key=True),
-    sa.Column("sequence", sa.Integer, nullable=False),
-    sa.Column("fingerprint", sa.String(64), nullable=False),
-    sa.Column("cancelled_at", sa.String(32)),
-    sa.Column("snapshot", sa.Text, nullable=False, server_default=""),
-)
+
+
+def _sequences(name: str) -> sa.Table:
+    """What one kind of calendar has been told about each event: the live feed's and the file
+    exports' are kept apart, so a file made with other options never re-sequences the feed."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), primary_key=True),
+        sa.Column("uid", sa.String(200), primary_key=True),
+        sa.Column("sequence", sa.Integer, nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("cancelled_at", sa.String(32)),
+        sa.Column("snapshot", sa.Text, nullable=False, server_default=""),
+    )
+
+
+event_sequences = _sequences("event_sequences")
+file_event_sequences = _sequences("file_event_sequences")
 clinician_actions = sa.Table(
     "clinician_actions",
     metadata,

@@ -53,7 +53,11 @@ def create_app(app: App) -> Flask:
     web = Flask(__name__)
     web.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     web.extensions[EXTENSION] = app
-    web.jinja_env.globals.update(flags=wording.RED_FLAGS, headings=wording.URGENCY_HEADING)
+    web.jinja_env.globals.update(
+        flags=wording.RED_FLAGS,
+        headings=wording.URGENCY_HEADING,
+        subscribe_or_import=wording.SUBSCRIBE_OR_IMPORT,
+    )
     web.register_blueprint(phone_page.blueprint)
     web.register_blueprint(home.blueprint)
     web.register_blueprint(outcome_form.blueprint)

@@ -92,7 +92,7 @@ class FeedRoute:
         key = (token, *version)
         rendered = self.cache.get(key)
         if rendered is None:
-            rendered = Rendered.of(self.app.calendar(self.app.plan(version[0]), token=token))
+            rendered = Rendered.of(self.app.feed(self.app.plan(version[0]), token))
             self.cache.put(key, rendered)
         zipped = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
         etag = f'"{rendered.etag}-gzip"' if zipped else f'"{rendered.etag}"'  # one tag per encoding
