@@ -4,7 +4,6 @@ because the count is taken and the attempt written inside one locked transaction
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -56,15 +55,13 @@ def test_parallel_threads_never_pass_more_than_the_limit(seeded: str, kind: str)
 @pytest.mark.parametrize("kind", ["account", "start"])
 def test_two_processes_at_once_share_one_limit(seeded: str, kind: str) -> None:
     """Two server processes on one database, eight attempts each, released together."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    worker_script = str(ROOT / "tests" / "throttle_worker.py")  # run as a script: the installed planner
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.throttle_worker", seeded, kind, "8"],
+            [sys.executable, worker_script, seeded, kind, "8"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-            env=env,
-            cwd=ROOT,
         )
         for _ in range(2)
     ]

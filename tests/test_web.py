@@ -51,6 +51,7 @@ class Server:
         )
         self.plan_id = self.app.create_plan("lbp-return-to-run", rx)
         self.token, self.secret = self.app.secrets_for(self.plan_id)
+        self.token_for_forms = ""
 
     def checkins(self) -> list:
         with self.store.read() as records:
@@ -85,11 +86,15 @@ class Server:
         )
 
     def csrf(self) -> str:
-        status, _, page = self.request("GET", f"/c/{self.secret}")
-        assert status == 200
-        match = re.search(rb'name="csrf" value="([0-9a-f]+)"', page)
-        assert match
-        return match.group(1).decode()
+        """The form's token, read from the page once: it depends on the check-in secret alone, and
+        after a warning sign the page is the stop screen, with no form to read it from."""
+        if not self.token_for_forms:
+            status, _, page = self.request("GET", f"/c/{self.secret}")
+            assert status == 200
+            match = re.search(rb'name="csrf" value="([0-9a-f]+)"', page)
+            assert match
+            self.token_for_forms = match.group(1).decode()
+        return self.token_for_forms
 
 
 @pytest.fixture
