@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Mutation testing of the pure core's rules (mutmut 3): rules.py, the same-day merge (reports.py),
+# Mutation testing of the pure core's rules (mutmut 3): rules.py, the same-day merge (same_day.py),
 # follow_up.py and redflags.py, against the fast tests that pin them. Too slow for CI (minutes to
 # an hour on two cores); run it before changing these rules and keep the table in the issue's note.
 #
 #   bash benchmarks/mutation.sh            # all four files
-#   bash benchmarks/mutation.sh rules      # one of: rules reports follow_up redflags
+#   bash benchmarks/mutation.sh rules      # one of: rules same_day follow_up redflags
 #
 # It works in a scratch copy (nothing in the checkout changes) with its own virtual environment,
 # where the project's dependencies are installed but the project itself is not, so the tests import
@@ -12,7 +12,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="${MUTATION_WORK:-$(mktemp -d)}"
-targets=("${@:-rules reports follow_up redflags}")
+targets=("${@:-rules same_day follow_up redflags}")
 read -r -a targets <<< "${targets[*]}"
 
 mkdir -p "$work/src"

@@ -21,8 +21,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from planner.app.accounts import Accounts
 from planner.app.application import App
-from planner.app.clinic import PAGE_SIZE, Portal
+from planner.app.caseload import PAGE_SIZE, Caseload
 from planner.app.settings import Settings
 from planner.core.model import CheckIn, Prescription
 
@@ -32,9 +33,10 @@ PROTOCOLS = ("lbp-return-to-run", "flare-up-restart", "beginner-walk-run")
 
 def seed(app: App, count: int, first: int = 0) -> None:
     """`count` more patients, numbered from `first` (the clinic and its clinician come with the first)."""
-    portal = Portal(app)
+    accounts = Accounts(app)
+    caseload = Caseload(app)
     if first == 0:
-        portal.add_clinician("Bench Clinic", "bench@clinic.example", "Bench", PASSWORD, admin=True)
+        accounts.add_clinician("Bench Clinic", "bench@clinic.example", "Bench", PASSWORD, admin=True)
     today = app.now().date()
     for n in range(first, first + count):
         start = today - dt.timedelta(days=7 * (n % 8) + (n % 7))
@@ -42,7 +44,7 @@ def seed(app: App, count: int, first: int = 0) -> None:
             f"Patient {n:04d}", start, "Europe/London", (1, 3, 6), (2, 4), dt.time(7, 30), n % 4
         )
         plan_id = app.create_plan(PROTOCOLS[n % len(PROTOCOLS)], rx)
-        portal.adopt(plan_id, "Bench Clinic")
+        caseload.adopt(plan_id, "Bench Clinic")
         if n % 3 == 0 and start < today:
             app.record_checkin(
                 plan_id, CheckIn(today - dt.timedelta(days=1), pain_during=n % 6, flare_up=n % 30 == 0)

@@ -31,7 +31,7 @@ from portal_list import PASSWORD, request, seed  # beside this file
 
 from planner.app.application import App
 from planner.app.settings import Settings
-from planner.store.clinic_records import SortKey
+from planner.store.portal_records import SortKey
 from planner.store.schema import plan_summaries, plans
 
 REAL = 200  # patients made the way events make them; the rest are copies of their rows
@@ -104,7 +104,7 @@ def measure(app: App, requests: int) -> dict[str, float]:
         _, listing, cookie = request(port, "GET", "/portal/", cookie)
         assert listing.count("<tr class=") == 50  # one page of the list
         with app.store.read() as records:  # the same patient at every size: the first one seeded
-            first = records.clinic.summary_page(1, limit=1, sort=SortKey.NAME)[0][0].plan_id
+            first = records.portal.summary_page(1, limit=1, sort=SortKey.NAME)[0][0].plan_id
         paths = {"list": "/portal/", "patient": f"/portal/patients/{first}"}
         results: dict[str, float] = {}
         for name, path in paths.items():

@@ -14,12 +14,13 @@ import urllib.parse
 
 import sqlalchemy as sa
 
+from planner.app.accounts import Accounts
 from planner.app.application import App
-from planner.app.clinic import Portal
+from planner.app.caseload import Caseload
 from planner.app.mailer import SmtpSettings
 from planner.app.settings import Settings
 from planner.core.model import Prescription
-from planner.store.clinic_records import Clinician
+from planner.store.portal_records import Clinician
 from planner.store.schema import outbox
 from tests.conftest import Loopback
 
@@ -92,7 +93,8 @@ class Clinic:
     def __init__(self, db_url: str) -> None:
         self.clock = [NOW]
         self.app = App.open(Settings(db=db_url, base_url="http://127.0.0.1"), clock=lambda: self.clock[0])
-        self.portal = Portal(self.app)
+        self.accounts = Accounts(self.app)
+        self.caseload = Caseload(self.app)
         for clinic, email, name, admin in (
             ("North", "alex@north.example", "Alex Morgan", True),
             ("North", "bea@north.example", "Bea Lund", False),
@@ -101,17 +103,17 @@ class Clinic:
             ("South", "dee@south.example", "Dee Park", True),
             ("South", "eli@south.example", "Eli Stone", False),
         ):
-            self.portal.add_clinician(clinic, email, name, PASSWORD, admin=admin)
+            self.accounts.add_clinician(clinic, email, name, PASSWORD, admin=admin)
         self.north = ("alex@north.example", "bea@north.example", "cai@north.example")
         self.plan_id = self.app.create_plan("lbp-return-to-run", rx("Zofia Wójcik"))
-        self.portal.adopt(self.plan_id, "North")
-        self.assigned_id = self.portal.create_plan(
+        self.caseload.adopt(self.plan_id, "North")
+        self.assigned_id = self.caseload.create_plan(
             self.clinician("bea@north.example"), "lbp-return-to-run", rx("Rhea Quist"), "127.0.0.1"
         )
-        north, _ = self.portal.issue_roster(
+        north, _ = self.caseload.issue_roster(
             self.clinician("alex@north.example"), NORTH_ROSTER, "north.csv", "127.0.0.1"
         )
-        south, _ = self.portal.issue_roster(
+        south, _ = self.caseload.issue_roster(
             self.clinician("sam@south.example"), SOUTH_ROSTER, "south.csv", "127.0.0.1"
         )
         self.roster_id, self.silent_id = (o.plan_id for o in north)
@@ -121,7 +123,7 @@ class Clinic:
 
     def clinician(self, email: str) -> Clinician:
         with self.app.store.read() as records:
-            (person,) = records.clinic.clinicians_by_email(email)
+            (person,) = records.portal.clinicians_by_email(email)
         return person
 
     def client(self) -> Browserless:
@@ -129,7 +131,7 @@ class Clinic:
 
     def alerts(self) -> list:
         with self.app.store.read() as records:
-            return records.clinic.alerts(self.plan_id)
+            return records.portal.alerts(self.plan_id)
 
     def mail(self) -> list:
         with self.app.store.read() as records:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from planner.app import clinic as clinic_module
+from planner.app import accounts as accounts_module
 from planner.core.exceptions import InputError
 from tests.clinics import PASSWORD, Browserless, Clinic
 
@@ -22,18 +22,18 @@ NEW_PASSWORD = "maple seventeen quietly"
 @pytest.fixture
 def clinic(db_url: str) -> Iterator[Clinic]:
     made = Clinic(db_url)
-    made.portal.add_clinician("North", "jo@north.example", "Jo Bell", PASSWORD, admin=False)
+    made.accounts.add_clinician("North", "jo@north.example", "Jo Bell", PASSWORD, admin=False)
     yield made
     made.loopback.stop()
 
 
 def trail(clinic: Clinic) -> list[tuple[str, str]]:
     with clinic.app.store.read() as records:
-        return [(row.action, row.detail) for row in records.clinic.audit_trail(1)]
+        return [(row.action, row.detail) for row in records.portal.audit_trail(1)]
 
 
 def jo_id(clinic: Clinic) -> int:
-    return clinic.portal.clinician_named("jo@north.example").id
+    return clinic.accounts.clinician_named("jo@north.example").id
 
 
 def admin(clinic: Clinic) -> Browserless:
@@ -58,9 +58,9 @@ def test_a_disabled_clinician_is_logged_out_at_once_and_cannot_log_in(clinic: Cl
     assert ("clinician-enabled", "jo@north.example") in trail(clinic)
     assert ("login-failed", "account disabled") in trail(clinic)
     # an admin cannot close their own account, nor touch another clinic's clinicians
-    alex = clinic.portal.clinician_named("alex@north.example").id
+    alex = clinic.accounts.clinician_named("alex@north.example").id
     assert north.request("POST", f"/portal/clinicians/{alex}/disable", {})[0] == 400
-    sam = clinic.portal.clinician_named("sam@south.example").id
+    sam = clinic.accounts.clinician_named("sam@south.example").id
     for what in ("disable", "enable", "reset-link"):
         assert north.request("POST", f"/portal/clinicians/{sam}/{what}", {})[0] == 404
     assert north.request("POST", f"/portal/clinicians/{jo_id(clinic)}/delete", {})[0] == 404
@@ -112,7 +112,7 @@ def test_a_clinician_changes_their_own_password_and_other_sessions_end(clinic: C
 @pytest.mark.parametrize("weak", ["aaaaaaaaaaaa", "password1234", "alexmorgan2026", "qwertyuiop12"])
 def test_passwords_too_easy_to_guess_are_refused_with_the_reason(clinic: Clinic, weak: str) -> None:
     with pytest.raises(InputError, match=r"password: too easy to guess\. \w"):
-        clinic.portal.add_clinician("North", "kai@north.example", "Alex Morgan", weak, admin=False)
+        clinic.accounts.add_clinician("North", "kai@north.example", "Alex Morgan", weak, admin=False)
 
 
 def test_unknown_pending_and_disabled_accounts_cost_one_scrypt_check(
@@ -120,22 +120,22 @@ def test_unknown_pending_and_disabled_accounts_cost_one_scrypt_check(
 ) -> None:
     """Each login answers only after one scrypt check, whatever the account: timing cannot tell a
     pending invitation, a closed account or an unknown e-mail from a wrong password."""
-    clinic.portal.invite(
-        clinic.portal.clinician_named("alex@north.example"),
+    clinic.accounts.invite(
+        clinic.accounts.clinician_named("alex@north.example"),
         "kai@north.example",
         "Kai",
         is_admin=False,
         address="",
     )
-    clinic.portal.set_disabled(None, jo_id(clinic), disabled=True)
+    clinic.accounts.set_disabled(None, jo_id(clinic), disabled=True)
     checked: list[str] = []
-    real = clinic_module.check_password_hash
+    real = accounts_module.check_password_hash
 
     def counted(hashed: str, password: str) -> bool:
         checked.append(hashed.split(":", 1)[0])
         return real(hashed, password)
 
-    monkeypatch.setattr(clinic_module, "check_password_hash", counted)
+    monkeypatch.setattr(accounts_module, "check_password_hash", counted)
     for email, password in (
         ("nobody@north.example", PASSWORD),
         ("kai@north.example", ""),
@@ -144,7 +144,7 @@ def test_unknown_pending_and_disabled_accounts_cost_one_scrypt_check(
         ("alex@north.example", "wrong password"),
     ):
         with pytest.raises(InputError, match="E-mail or password is wrong"):
-            clinic.portal.login(email, password, "10.0.0.1")
+            clinic.accounts.login(email, password, "10.0.0.1")
         assert checked == ["scrypt"], email
         checked.clear()
 
@@ -209,14 +209,14 @@ def test_one_link_used_twice_at_once_sets_one_password(clinic: Clinic) -> None:
 
     from planner.core.exceptions import NotFound
 
-    token = clinic.portal.reset_link(None, jo_id(clinic))
+    token = clinic.accounts.reset_link(None, jo_id(clinic))
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
     def use(password: str) -> None:
         barrier.wait()
         try:
-            clinic.portal.set_password(token, password, "10.0.0.9")
+            clinic.accounts.set_password(token, password, "10.0.0.9")
             outcomes.append("set")
         except NotFound:
             outcomes.append("refused")

@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from planner.app.application import App
 from planner.app.settings import Settings
-from planner.core import reports, wording
+from planner.core import same_day, wording
 from planner.core.model import Prescription
 from planner.web import create_app
 
@@ -45,7 +45,7 @@ class Phone:
         return answer.status_code, answer.get_data(as_text=True)
 
     def merged(self, day: dt.date):  # type: ignore[no-untyped-def]
-        return reports.by_day(self.app.plan(self.plan_id).checkins, day, day)[day]
+        return same_day.by_day(self.app.plan(self.plan_id).checkins, day, day)[day]
 
     def stored(self) -> int:
         return len(self.app.plan(self.plan_id).checkins)

@@ -65,7 +65,7 @@ def test_set_and_dose_apply_from_their_day_and_are_audited(app) -> None:
         first[1].dose == "2 x 10, hold 4 s each side" and after[1].dose == "2 x 8, hold 4 s each side (slow)"
     )
     with app.store.read() as records:
-        assert [row.action for row in records.clinic.audit_trail(None)][:2] in (
+        assert [row.action for row in records.portal.audit_trail(None)][:2] in (
             ["programme-set", "programme-dose"],
             ["programme-dose", "programme-set"],
         )

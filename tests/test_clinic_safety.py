@@ -19,20 +19,21 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.app.accounts import Accounts
 from planner.app.application import App
-from planner.app.clinic import Portal
+from planner.app.caseload import Caseload
 from planner.app.roster_issue import RowStatus, why
 from planner.app.settings import Settings
 from planner.cli.root import database_failure
 from planner.core.model import CheckIn
-from planner.store.clinic_records import StoredAlert
+from planner.store.portal_records import StoredAlert
 from planner.store.schema import alerts, outbox, plans
 from tests.clinics import NOW, PASSWORD, ROSTER_HEAD, Clinic, Smtp, free_port
 
 
 def open_alerts(clinic: Clinic, plan_id: str) -> list[StoredAlert]:
     with clinic.app.store.read() as records:
-        return records.clinic.alerts(plan_id)
+        return records.portal.alerts(plan_id)
 
 
 def delivered(clinic: Clinic) -> dict[int, list[str]]:
@@ -106,7 +107,7 @@ def test_catching_up_on_weeks_of_reports_at_once_is_one_return_not_many_silences
     after = [a.key for a in open_alerts(clinic, clinic.silent_id) if a.kind == "silence"]
     assert after == before == ["silence:2026-10-05"]
     assert (
-        clinic.portal.patients(clinic.clinician("bea@north.example"), "Piotr").rows[0].summary["status"]
+        clinic.caseload.patients(clinic.clinician("bea@north.example"), "Piotr").rows[0].summary["status"]
         != "silent"
     )
 
@@ -139,11 +140,11 @@ def test_a_report_is_stored_and_answered_when_its_follow_up_fails(clinic: Clinic
     assert err.count(f"follow-up of plan {clinic.plan_id} failed") == 1 and "SELECT" not in err
     assert clinic.app.plan(clinic.plan_id).plan.referred
     admin = clinic.clinician("alex@north.example")
-    assert [row[0] for row in clinic.portal.failing_plans(admin)] == [clinic.plan_id]
-    assert clinic.portal.failing_plans(clinic.clinician("bea@north.example")) == []
+    assert [row[0] for row in clinic.caseload.failing_plans(admin)] == [clinic.plan_id]
+    assert clinic.caseload.failing_plans(clinic.clinician("bea@north.example")) == []
     clinic.app.follow_up.sweep()  # the table is back: the sweep raises what was missed
     assert "red flag" in {a.kind for a in open_alerts(clinic, clinic.plan_id)}
-    assert clinic.portal.failing_plans(admin) == []
+    assert clinic.caseload.failing_plans(admin) == []
 
 
 def test_the_sweep_goes_past_a_plan_it_cannot_refresh(clinic: Clinic, capsys) -> None:
@@ -158,7 +159,7 @@ def test_the_sweep_goes_past_a_plan_it_cannot_refresh(clinic: Clinic, capsys) ->
     for plan_id in (clinic.assigned_id, clinic.roster_id, clinic.south_id):
         assert "silence" in {a.kind for a in open_alerts(clinic, plan_id)}, plan_id
     assert capsys.readouterr().err.count(clinic.plan_id) == 1  # logged once, not every sweep
-    failing = clinic.portal.failing_plans(clinic.clinician("alex@north.example"))
+    failing = clinic.caseload.failing_plans(clinic.clinician("alex@north.example"))
     assert [(row[0], row[3]) for row in failing] == [(clinic.plan_id, 2)]
     listing = clinic.client()
     listing.login("alex@north.example")
@@ -185,7 +186,7 @@ def test_no_database_text_reaches_a_user() -> None:
 # -- a patient belongs to one clinic ----------------------------------------------------------------
 def clinic_of(app: App, plan_id: str) -> str:
     with app.store.read() as records:
-        clinic_id, _ = records.clinic.owner(plan_id)
+        clinic_id, _ = records.portal.owner(plan_id)
         row = records.connection.execute(sa.text("SELECT name FROM clinics WHERE id = :i"), {"i": clinic_id})
         return str(row.scalar_one())
 
@@ -200,14 +201,14 @@ def test_a_roster_never_takes_another_clinics_patient(clinic: Clinic) -> None:
         "1,Someone Else,2026-11-09,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,1\n"
         ",Ola Berg,2026-11-02,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,1\n"
     )
-    outcomes, token = clinic.portal.issue_roster(sam, roster, "take.csv", "127.0.0.1")
+    outcomes, token = clinic.caseload.issue_roster(sam, roster, "take.csv", "127.0.0.1")
     assert [o.status for o in outcomes] == [RowStatus.UPDATED, RowStatus.CREATED]
     assert outcomes[0].plan_id == clinic.south_id  # South's own patient 1
     assert clinic_of(clinic.app, outcomes[1].plan_id) == "South"
     after = clinic.app.plan(clinic.roster_id).stored
     assert clinic_of(clinic.app, clinic.roster_id) == "North" and after == before
     assert clinic.app.current_token(clinic.roster_id) == feed_before
-    with zipfile.ZipFile(io.BytesIO(clinic.portal.roster_zip(sam, token))) as archive:
+    with zipfile.ZipFile(io.BytesIO(clinic.caseload.roster_zip(sam, token))) as archive:
         everything = b"".join(archive.read(name) for name in archive.namelist())
     assert feed_before is not None and feed_before.encode() not in everything
 
@@ -230,27 +231,28 @@ def test_property_rosters_from_two_clinics_never_cross(uploads: list) -> None:
     changes clinic, no outcome names another clinic's plan, and no clinic's zip holds another
     clinic's links."""
     app = App.open(Settings(db="sqlite://", base_url="https://plans.example"), clock=lambda: NOW)
-    portal = Portal(app)
+    accounts = Accounts(app)
+    caseload = Caseload(app)
     people = {
-        "North": portal.add_clinician("North", "n@north.example", "N", PASSWORD, admin=True)[0],
-        "South": portal.add_clinician("South", "s@south.example", "S", PASSWORD, admin=True)[0],
+        "North": accounts.add_clinician("North", "n@north.example", "N", PASSWORD, admin=True)[0],
+        "South": accounts.add_clinician("South", "s@south.example", "S", PASSWORD, admin=True)[0],
     }
     owner: dict[str, str] = {}
     for clinic_name, rows in uploads:
         with app.store.read() as records:
-            person = records.clinic.clinician(people[clinic_name])
+            person = records.portal.clinician(people[clinic_name])
         assert person is not None
         text = ROSTER_HEAD + "".join(
             f"{pid},{name},{start},lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,1\n"
             for pid, name, start in rows
         )
-        outcomes, token = portal.issue_roster(person, text, "r.csv", "")
+        outcomes, token = caseload.issue_roster(person, text, "r.csv", "")
         for outcome in outcomes:
             if outcome.status is RowStatus.FAILED:
                 assert outcome.reason.startswith("same person as line"), outcome
                 continue
             assert owner.setdefault(outcome.plan_id, clinic_name) == clinic_name
-        with zipfile.ZipFile(io.BytesIO(portal.roster_zip(person, token))) as archive:
+        with zipfile.ZipFile(io.BytesIO(caseload.roster_zip(person, token))) as archive:
             index = list(csv.DictReader(io.StringIO(archive.read("index.csv").decode())))
             linked = b"".join(archive.read(name) for name in archive.namelist())
         assert {row["plan_id"] for row in index if row["plan_id"]} <= {
@@ -306,21 +308,22 @@ def test_two_servers_raise_each_alert_once_and_mail_each_clinician_once(db_url: 
 
     today = dt.datetime.now(dt.UTC).date()  # the servers run on the real clock
     app = App.open(Settings(db=db_url, base_url="http://127.0.0.1"))
-    portal = Portal(app)
+    accounts = Accounts(app)
+    caseload = Caseload(app)
     for email, admin in (
         ("alex@north.example", True),
         ("bea@north.example", False),
         ("cai@north.example", False),
     ):
-        portal.add_clinician("North", email, email.split("@")[0].title(), PASSWORD, admin=admin)
+        accounts.add_clinician("North", email, email.split("@")[0].title(), PASSWORD, admin=admin)
     with app.store.read() as records:
-        (alex,) = records.clinic.clinicians_by_email("alex@north.example")
+        (alex,) = records.portal.clinicians_by_email("alex@north.example")
     starts = [today - dt.timedelta(days=14), today - dt.timedelta(days=2)]
     roster = ROSTER_HEAD + "".join(
         f"{n},Patient {n},{start},lbp-return-to-run,mon;wed;sat,tue;thu,07:30,UTC,1\n"
         for n, start in enumerate(starts, 1)
     )
-    outcomes, _ = portal.issue_roster(alex, roster, "north.csv", "")
+    outcomes, _ = caseload.issue_roster(alex, roster, "north.csv", "")
     (_, silent), (_, recent) = (app.secrets_for(o.plan_id) for o in outcomes)
     with Smtp(free_port()) as smtp:
         env = {
@@ -349,7 +352,7 @@ def test_two_servers_raise_each_alert_once_and_mail_each_clinician_once(db_url: 
             assert post_checkin(ports[0], silent, red_flag) == 303
             assert post_checkin(ports[1], recent, flare_up) == 303
             with app.store.read() as records:
-                raised = [records.clinic.alerts(o.plan_id) for o in outcomes]
+                raised = [records.portal.alerts(o.plan_id) for o in outcomes]
             kinds = [a.kind for alerts_of in raised for a in alerts_of]
             assert {"red flag", "silence"} <= {a.kind for a in raised[0]} and "flare-up" in kinds
             assert len(kinds) == len({a.key for alerts_of in raised for a in alerts_of})  # once each

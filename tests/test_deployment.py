@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from planner.app.accounts import ADDRESS_FAILURES, Accounts
 from planner.app.application import App
-from planner.app.clinic import ADDRESS_FAILURES, Portal
+from planner.app.caseload import Caseload
 from planner.app.settings import Settings
 from planner.core.model import CheckIn
 from planner.store.schema import outbox
@@ -51,10 +52,11 @@ class TwoServers:
         self.clock = [NOW]
         settings = Settings(db=db_url, base_url=PUBLIC, trusted_proxies=trusted, start_page=True)
         self.apps = [App.open(settings, clock=lambda: self.clock[0]) for _ in range(2)]
-        portal = Portal(self.apps[0])
-        portal.add_clinician("North", "alex@north.example", "Alex Morgan", PASSWORD, admin=True)
+        accounts = Accounts(self.apps[0])
+        caseload = Caseload(self.apps[0])
+        accounts.add_clinician("North", "alex@north.example", "Alex Morgan", PASSWORD, admin=True)
         self.plan_id = self.apps[0].create_plan("lbp-return-to-run", rx("Zofia Wójcik"))
-        portal.adopt(self.plan_id, "North")
+        caseload.adopt(self.plan_id, "North")
         self.servers = [Loopback(app) for app in self.apps]
 
     def client(self, n: int, address: str) -> Behind:
@@ -68,7 +70,7 @@ class TwoServers:
 def login_addresses(app: App) -> set[str]:
     """Where the logins came from, as the audit trail has them."""
     with app.store.read() as records:
-        return {row.address for row in records.clinic.audit_trail(1) if row.action.startswith("login")}
+        return {row.address for row in records.portal.audit_trail(1) if row.action.startswith("login")}
 
 
 @pytest.fixture
@@ -99,12 +101,12 @@ def test_a_sweep_run_by_both_servers_at_once_raises_each_alert_once(two: TwoServ
         two.plan_id, CheckIn(dt.date(2026, 11, 21), pain_during=1, pain_next_morning=0)
     )
     with two.apps[0].store.read() as records:
-        before = len(records.clinic.alerts(two.plan_id))  # the report refreshed the plan at once
+        before = len(records.portal.alerts(two.plan_id))  # the report refreshed the plan at once
     two.clock[0] += dt.timedelta(days=8)
     with ThreadPoolExecutor(2) as pool:  # .result() raises what a sweep raised (a lost race)
         raised = [job.result() for job in [pool.submit(app.follow_up.sweep) for app in two.apps]]
     with two.apps[1].store.read() as records:
-        keys = [alert.key for alert in records.clinic.alerts(two.plan_id)]
+        keys = [alert.key for alert in records.portal.alerts(two.plan_id)]
         mail = records.connection.execute(sa.select(sa.func.count()).select_from(outbox)).scalar_one()
     assert sorted(keys) == [
         "low-adherence:2026-11-16",
@@ -123,7 +125,7 @@ def test_without_trusted_proxies_the_forwarded_headers_are_ignored(db_url: str) 
         assert two.client(0, "192.0.2.200").login("alex@north.example") == 429
         with two.apps[0].store.read() as records:
             assert {
-                row.address for row in records.clinic.audit_trail(1) if row.action.startswith("login")
+                row.address for row in records.portal.audit_trail(1) if row.action.startswith("login")
             } == {"127.0.0.1"}
         _, headers, _ = Browserless(two.servers[0].port).request("GET", "/portal/login")
         assert "strict-transport-security" in headers  # the public address is https

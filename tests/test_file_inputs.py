@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from planner.core.exceptions import PlannerError
+from planner.data.branding import load_branding
 from planner.data.catalog import load_catalog
-from planner.data.clinic import load_clinic
 from planner.data.fields import read_toml
 from planner.data.paths import MAX_DATA_BYTES, read_regular
 from planner.data.validate import validate_path
@@ -82,7 +82,7 @@ def within(seconds: float, work: Callable[[], Any]) -> BaseException | None:
 def clinic_with_logo(folder: Path, kind: str) -> None:
     (folder / "clinic.toml").write_text(CLINIC_TOML)
     hostile(folder, kind, "logo.png")
-    load_clinic(folder / "clinic.toml")
+    load_branding(folder / "clinic.toml")
 
 
 def clinic_data_entry(folder: Path, kind: str) -> None:
@@ -93,7 +93,7 @@ def clinic_data_entry(folder: Path, kind: str) -> None:
 
 READERS: dict[str, Callable[[Path, str], Any]] = {
     "TOML": lambda folder, kind: read_toml(hostile(folder, kind, "data.toml")),
-    "clinic file": lambda folder, kind: load_clinic(hostile(folder, kind, "clinic.toml")),
+    "clinic file": lambda folder, kind: load_branding(hostile(folder, kind, "clinic.toml")),
     "logo": clinic_with_logo,
     "clinic-data entry": clinic_data_entry,
     "any file": lambda folder, kind: read_regular(hostile(folder, kind, "any"), MAX_DATA_BYTES),
@@ -136,7 +136,7 @@ def test_random_bytes_as_a_logo_are_refused_in_one_line_or_accepted(data: bytes)
         folder = Path(name)
         (folder / "clinic.toml").write_text(CLINIC_TOML)
         (folder / "logo.png").write_bytes(data)
-        raised = within(10, lambda: load_clinic(folder / "clinic.toml"))
+        raised = within(10, lambda: load_branding(folder / "clinic.toml"))
         assert raised is None or (isinstance(raised, PlannerError) and "\n" not in str(raised))
 
 

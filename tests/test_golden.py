@@ -26,8 +26,8 @@ from planner.core.model import (
     Soreness,
 )
 from planner.core.programme import Part, Prescribed, from_protocol
+from planner.data.branding import load_branding
 from planner.data.catalog import builtin_catalog
-from planner.data.clinic import load_clinic
 from planner.export import handout, ical
 from planner.export.plan_json import plan_to_dict
 from planner.export.text import plan_table
@@ -149,7 +149,7 @@ def outputs(name: str) -> dict[str, bytes]:
         "ics": ical.render(plan, plan_id, events, states, STAMP, feed_url=FEED, reminder_minutes=30),
     }
     if name in ("reports", "held", "prescribed"):
-        clinic = load_clinic(ROOT / "templates" / "clinic-example.toml")
+        clinic = load_branding(ROOT / "templates" / "clinic-example.toml")
         options = handout.HandoutOptions(feed_url=FEED, clinic=clinic, large_print=name == "held")
         files["pdf"] = handout.render(plan, plan_id, protocol, CATALOG.library, options)
     return files

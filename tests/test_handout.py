@@ -17,8 +17,8 @@ from planner.core.exceptions import DataError
 from planner.core.model import CheckIn, Prescription
 from planner.core.progress import weekly_progress
 from planner.core.wording import RED_FLAGS
+from planner.data.branding import load_branding
 from planner.data.catalog import builtin_catalog
-from planner.data.clinic import load_clinic
 from planner.export import handout
 from planner.export.pictograms import pictogram
 from tests.conftest import ROOT
@@ -46,7 +46,7 @@ def make_handout(
     )
     protocol = CATALOG.protocol("lbp-return-to-run")
     plan = build(rx, protocol, CATALOG.library, checkins, dt.date(2026, 3, 20))
-    clinic = load_clinic(ROOT / "templates" / "clinic-example.toml")
+    clinic = load_branding(ROOT / "templates" / "clinic-example.toml")
     weeks = weekly_progress(plan, checkins) if progress else ()
     options = handout.HandoutOptions(
         paper=paper, large_print=large, feed_url=feed, clinic=clinic, progress=weeks

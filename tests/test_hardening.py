@@ -17,7 +17,7 @@ from planner.app.atomic_files import write_atomic
 from planner.cli import cli
 from planner.core.exceptions import DataError, InputError
 from planner.core.model import Prescription
-from planner.data.clinic import load_clinic
+from planner.data.branding import load_branding
 from planner.store.database import Store
 from tests.conftest import ROOT, stored_checkins, stored_plans
 
@@ -86,7 +86,7 @@ def test_any_clinic_file_loads_or_names_the_problem(tmp_path: Path, fields, with
     path = tmp_path / "clinic.toml"
     path.write_text(body, encoding="utf-8")
     try:
-        clinic = load_clinic(path)
+        clinic = load_branding(path)
     except DataError as error:
         assert str(path) in str(error) and "\n" not in str(error)
     else:
@@ -120,15 +120,15 @@ def test_a_logo_must_be_a_real_image_of_sensible_size(tmp_path: Path) -> None:
     clinic.write_text('[clinic]\nname = "Riverside"\nlogo = "logo.png"\n')
     (tmp_path / "logo.png").write_bytes(b"not an image at all")
     with pytest.raises(DataError, match="not a readable PNG or JPEG"):
-        load_clinic(clinic)
+        load_branding(clinic)
     Image.new("1", (20000, 20000)).save(tmp_path / "logo.png")  # a few KB on disk, 400 megapixels
     with pytest.raises(DataError, match="pixels"):
-        load_clinic(clinic)
+        load_branding(clinic)
     Image.new("RGB", (120, 60), "teal").save(tmp_path / "logo.png")
-    assert load_clinic(clinic).logo == (tmp_path / "logo.png").resolve()
+    assert load_branding(clinic).logo == (tmp_path / "logo.png").resolve()
     clinic.write_text('[clinic]\nname = "Riverside"\nlogo = "lo\\u0000go.png"\n')
     with pytest.raises(DataError, match="NUL"):
-        load_clinic(clinic)
+        load_branding(clinic)
 
 
 def test_a_damaged_plan_row_fails_alone(run, db_url) -> None:

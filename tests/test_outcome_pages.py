@@ -98,5 +98,5 @@ def test_the_clinician_enters_scores_and_the_page_charts_them_with_the_mic(clini
     assert "Ostelo" in page and "Stratford" in page
     assert "saved: 4" not in north.request("GET", f"/portal/patients/{clinic.plan_id}")[2]
     with clinic.app.store.read() as records:
-        trail = [row.action for row in records.clinic.audit_trail(1)]
+        trail = [row.action for row in records.portal.audit_trail(1)]
     assert trail.count("record-outcome") == 2

@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from fhir.resources.R4B.bundle import Bundle
 
 from planner.app import outcomes, patient_record, retention
+from planner.app.accounts import Accounts
 from planner.app.application import App
-from planner.app.clinic import Portal
+from planner.app.caseload import Caseload
 from planner.app.settings import Settings
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Prescription
 from planner.store.schema import audit, checkins, feed_tokens
@@ -33,13 +34,14 @@ class Course:
     def __init__(self, db_url: str) -> None:
         self.clock = [NOW]
         self.app = App.open(Settings(db=db_url), clock=lambda: self.clock[0])
-        self.portal = Portal(self.app)
-        self.portal.add_clinician("North", "alex@north.example", "Alex Morgan", PASSWORD, admin=True)
+        self.accounts = Accounts(self.app)
+        self.caseload = Caseload(self.app)
+        self.accounts.add_clinician("North", "alex@north.example", "Alex Morgan", PASSWORD, admin=True)
         rx = Prescription(
             "Zofia Wójcik", START, "Europe/London", (1, 3, 6), (2, 4), dt.time(7, 30), 2, goal="5k"
         )
         self.plan_id = self.app.create_plan("lbp-return-to-run", rx)
-        self.portal.adopt(self.plan_id, "North", 1)
+        self.caseload.adopt(self.plan_id, "North", 1)
         self.app.secrets_for(self.plan_id)
         for offset in (2, 5, 7, 9, 12, 14, 16, 19):
             self.report(
@@ -200,7 +202,9 @@ def test_erasure_after_the_retention_period_keeps_the_clinical_rows(course: Cour
 
 def test_clinic_settings_and_erase_expired_on_the_command_line(run, db_url: str) -> None:
     assert run("clinic", "settings", "Nowhere").code == 2
-    Portal(App.open(Settings(db=db_url))).add_clinician("North", "a@north.example", "A", PASSWORD, admin=True)
+    Accounts(App.open(Settings(db=db_url))).add_clinician(
+        "North", "a@north.example", "A", PASSWORD, admin=True
+    )
     shown = run("clinic", "settings", "North")
     assert shown.code == 0 and "every 3 weeks" in shown.out and "no retention period set" in shown.out
     changed = run("clinic", "settings", "North", "--outcome-weeks", "4", "--retention-days", "365")
@@ -236,5 +240,5 @@ def test_the_portal_offers_both_downloads_and_audits_them(clinic: Clinic) -> Non
     assert status == 200 and headers["content-type"].startswith("application/fhir+json")
     Bundle.model_validate_json(body)
     with clinic.app.store.read() as records:
-        trail = [row.action for row in records.clinic.audit_trail(1)]
+        trail = [row.action for row in records.portal.audit_trail(1)]
     assert "download-summary" in trail and "download-record" in trail

@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.app import follow_up_sync
+from planner.app.accounts import ACCOUNT_FAILURES, ADDRESS_FAILURES, Accounts
 from planner.app.application import App
-from planner.app.clinic import ACCOUNT_FAILURES, ADDRESS_FAILURES, Portal
 from planner.app.mailer import SmtpSettings
 from planner.app.settings import Settings
 from planner.core.model import ActionKind, CheckIn, ClinicianAction
@@ -65,7 +65,7 @@ def test_login_is_throttled_per_account_and_per_address_in_the_database(clinic: 
         assert client.login("alex@north.example", "wrong password!") == 401
     assert client.login("alex@north.example") == 429  # even the right password, for a while
     # another server process on the same database agrees
-    other = Portal(App.open(Settings(db=db_url), clock=lambda: clinic.clock[0]))
+    other = Accounts(App.open(Settings(db=db_url), clock=lambda: clinic.clock[0]))
     with pytest.raises(Exception, match="Too many failed logins"):
         other.login("alex@north.example", PASSWORD, "127.0.0.1")
     clinic.clock[0] += dt.timedelta(minutes=16)
@@ -75,7 +75,7 @@ def test_login_is_throttled_per_account_and_per_address_in_the_database(clinic: 
         assert clinic.client().login(f"nobody{n}@north.example") == 401
     assert clinic.client().login("sam@south.example") == 429
     with clinic.app.store.read() as records:
-        trail = [row.action for row in records.clinic.audit_trail(1)]
+        trail = [row.action for row in records.portal.audit_trail(1)]
     assert trail.count("login-failed") == ACCOUNT_FAILURES and "login-throttled" in trail and "login" in trail
 
 
@@ -238,7 +238,7 @@ def test_a_hold_and_a_discharge_reach_the_phone_page_and_the_feed(clinic: Clinic
         "Your programme has ended." in page and "Alex Morgan ended this programme on 22 November 2026" in page
     )
     with clinic.app.store.read() as records:
-        trail = [(row.action, row.detail) for row in records.clinic.audit_trail(1)]
+        trail = [(row.action, row.detail) for row in records.portal.audit_trail(1)]
     assert ("discharge", "goal reached") in trail and ("hold-running", "until 2026-12-06: scan") in trail
 
 
@@ -355,7 +355,7 @@ def test_a_plan_made_in_the_portal_is_checked_as_the_command_line_checks_it(clin
     plan_id = headers["location"].rsplit("/", 1)[1]
     assert len(clinic.app.plans()[0]) == before + 1
     with clinic.app.store.read() as records:
-        assert records.clinic.owner(plan_id)[0] == 1  # North's, in Alex's care
+        assert records.portal.owner(plan_id)[0] == 1  # North's, in Alex's care
     status, _, _ = north.request(
         "POST", "/portal/patients/new", {**good, "name": "Lee Park", "red_flag": "fever"}
     )
@@ -443,7 +443,7 @@ def test_rotating_secrets_releasing_a_hold_and_downloads(clinic: Clinic) -> None
     assert north.request("POST", "/portal/", {"q": "zofia", "status": "on track"})[0] == 200
     assert north.request("POST", "/portal/", {"status": "lost"})[0] == 400
     with clinic.app.store.read() as records:
-        trail = [row.action for row in records.clinic.audit_trail(1)]
+        trail = [row.action for row in records.portal.audit_trail(1)]
     assert {"clear-hold", "rotate-feed", "rotate-checkin", "download-calendar"} <= set(trail)
 
 
@@ -527,7 +527,7 @@ def test_a_clinician_moves_the_running_level_with_a_reason(clinic: Clinic) -> No
     downs = [d for s in after.plan.sessions for d in s.decisions if d.rule == "clinician-level"]
     assert len(downs) == 2 and "moved your running down" in downs[1].text
     with clinic.app.store.read() as records:
-        trail = [(row.action, row.detail) for row in records.clinic.audit_trail(1)]
+        trail = [(row.action, row.detail) for row in records.portal.audit_trail(1)]
     assert ("level-up", "strong on assessment") in trail and ("level-down", "sore after the weekend") in trail
 
 
@@ -645,7 +645,7 @@ def test_serves_sweep_skips_plans_refreshed_within_the_hour(clinic: Clinic) -> N
 
     def due() -> list[str]:
         with clinic.app.store.read() as records:
-            return records.clinic.followed_plan_ids(
+            return records.portal.followed_plan_ids(
                 "discharged", clinic.clock[0] - follow_up_sync.STALE_AFTER
             )
 

@@ -60,9 +60,9 @@ def test_handouts_are_named_after_the_patient_in_ascii(name: str, expected: str)
 
 def test_admins_brand_the_handouts_and_print_all(clinic: Clinic) -> None:
     with clinic.app.store.write() as records:
-        records.clinic.assign(clinic.plan_id, 1, 1)  # in Alex Morgan's care
+        records.portal.assign(clinic.plan_id, 1, 1)  # in Alex Morgan's care
     second = clinic.app.create_plan("lbp-return-to-run", rx("Liam O'Connor"))
-    clinic.portal.adopt(second, "North")
+    clinic.caseload.adopt(second, "North")
     client = clinic.client()
     client.login("alex@north.example")
     status, _, page = client.request("GET", "/portal/branding")

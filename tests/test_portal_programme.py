@@ -81,7 +81,7 @@ def test_a_clinician_edits_a_patients_programme(clinic: Clinic) -> None:
     with clinic.app.store.read() as records:
         assert any(
             r.action == "programme-set" and r.who == "alex@north.example"
-            for r in records.clinic.audit_trail(None) + records.clinic.audit_trail(1)
+            for r in records.portal.audit_trail(None) + records.portal.audit_trail(1)
         )
     status, _, pictogram = client.request("GET", "/portal/exercises/bird-dog.svg")
     assert status == 200 and "<svg" in pictogram

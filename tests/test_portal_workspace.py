@@ -30,14 +30,14 @@ def test_acknowledge_all_closes_every_open_alert_once_and_confirms(clinic: Clini
     _, _, page = north.request("GET", f"/portal/patients/{clinic.plan_id}")
     assert "0 alerts acknowledged." in page
     with clinic.app.store.read() as records:
-        trail = [row for row in records.clinic.audit_trail(1) if row.action == "acknowledge-all"]
+        trail = [row for row in records.portal.audit_trail(1) if row.action == "acknowledge-all"]
     assert len(trail) == 2 and "flare-up" in trail[-1].detail
 
 
 def test_the_list_is_paged_sorted_and_shows_alert_kinds_clinician_and_protocol(clinic: Clinic) -> None:
     for n in range(55):
         plan_id = clinic.app.create_plan("beginner-walk-run", rx(f"Patient {n:02d}"))
-        clinic.portal.adopt(plan_id, "North", 1)
+        clinic.caseload.adopt(plan_id, "North", 1)
     clinic.app.record_checkin(clinic.plan_id, CheckIn(dt.date(2026, 11, 20), red_flags=("fever",)))
     north = clinic.client()
     north.login("alex@north.example")

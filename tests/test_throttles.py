@@ -11,8 +11,8 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
+from planner.app.accounts import ACCOUNT_FAILURES, ADDRESS_FAILURES, Accounts
 from planner.app.application import App
-from planner.app.clinic import ACCOUNT_FAILURES, ADDRESS_FAILURES, Portal
 from planner.app.settings import Settings
 from planner.app.throttle import LINK_FAILURES, START_PLANS
 from planner.store.schema import login_attempts, plans
@@ -31,7 +31,7 @@ LIMITS = {
 @pytest.fixture
 def seeded(db_url: str) -> str:
     app = App.open(Settings(db=db_url), clock=lambda: NOW)
-    Portal(app).add_clinician("North", "alex@north.example", "Alex Morgan", PASSWORD, admin=True)
+    Accounts(app).add_clinician("North", "alex@north.example", "Alex Morgan", PASSWORD, admin=True)
     return db_url
 
 

@@ -15,7 +15,7 @@ from planner.app.application import App
 from planner.app.settings import Settings
 from planner.core import redflags, wording
 from planner.core.model import CheckIn, Prescription, Soreness
-from planner.data.clinic import load_clinic
+from planner.data.branding import load_branding
 from planner.web import create_app
 from tests.conftest import ROOT
 
@@ -55,7 +55,7 @@ def app_with_plan(tmp_path) -> tuple[App, str]:
 
 def test_the_safety_page_states_every_case(tmp_path) -> None:
     app, plan_id = app_with_plan(tmp_path)
-    clinic = load_clinic(ROOT / "templates" / "clinic-example.toml")
+    clinic = load_branding(ROOT / "templates" / "clinic-example.toml")
     body = app.handout(app.plan(plan_id), token=None, clinic=clinic)
     text = flat(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(body)).pages))
     safety = text[text.index("Safety first") : text.index("Your programme at a glance")]

@@ -8,8 +8,8 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from planner.app.accounts import Accounts
 from planner.app.application import App
-from planner.app.clinic import Portal
 from planner.app.settings import Settings
 from planner.app.throttle import Throttled
 from planner.core.exceptions import PlannerError
@@ -21,16 +21,16 @@ RX = Prescription("Runner", dt.date(2026, 11, 23), "Europe/London", (1, 3, 6), (
 
 def attempt(app: App, kind: str, n: int) -> str:
     """One attempt: "checked" when the throttle let it through, "throttled" when it refused it."""
-    portal = Portal(app)
+    accounts = Accounts(app)
     try:
         if kind == "account":
-            portal.login("alex@north.example", f"wrong password {n}", f"10.0.0.{n}")
+            accounts.login("alex@north.example", f"wrong password {n}", f"10.0.0.{n}")
         elif kind == "address":
-            portal.login(f"nobody{n}@north.example", "wrong password", "10.9.9.9")
+            accounts.login(f"nobody{n}@north.example", "wrong password", "10.9.9.9")
         elif kind == "start":
             app.create_plan("lbp-return-to-run", RX, from_address="10.1.1.1")
         elif kind == "link":
-            portal.set_password(f"made-up-link-{n}", "correct horse battery", "10.2.2.2")
+            accounts.set_password(f"made-up-link-{n}", "correct horse battery", "10.2.2.2")
     except Throttled:
         return "throttled"
     except PlannerError:

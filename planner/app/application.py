@@ -34,8 +34,8 @@ from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, Presc
 from planner.core.prescription_checks import check_dates, within_window
 from planner.core.progress import WeekProgress, weekly_progress
 from planner.core.scheduler import build
+from planner.data.branding import DEFAULT_BRANDING, Branding
 from planner.data.catalog import builtin_catalog, load_catalog
-from planner.data.clinic import DEFAULT_CLINIC, Clinic
 from planner.store.calendar_sync import Channel
 from planner.store.database import Records, Store, StoredPlan, TokenKind
 
@@ -363,7 +363,7 @@ class App:
         *,
         token: str | None,
         checkin: str | None = None,
-        clinic: Clinic | None = None,
+        clinic: Branding | None = None,
         paper: str = "a4",
         large_print: bool = False,
     ) -> bytes:
@@ -377,7 +377,7 @@ class App:
             large_print=large_print,
             feed_url=addresses.https if addresses else "",
             checkin_url=addresses.checkin if addresses else "",
-            clinic=clinic or DEFAULT_CLINIC,
+            clinic=clinic or DEFAULT_BRANDING,
             progress=view.progress(),
         )
         protocol = self.catalog.protocol(view.plan.protocol_id)

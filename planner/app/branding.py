@@ -23,7 +23,7 @@ import attrs
 
 from planner.app.application import App
 from planner.core.exceptions import InputError
-from planner.data.clinic import Clinic, clinic_fields, image_bytes_problem
+from planner.data.branding import Branding, branding_fields, image_bytes_problem
 from planner.data.fields import Fields
 
 FIELDS = ("name", "clinician", "address", "phone", "email", "website", "accent")
@@ -46,11 +46,11 @@ def handout_name(name: str, day: dt.date, fallback: str = "patient") -> str:
 
 def set_branding(
     app: App, clinic_id: int, values: Mapping[str, str], logo: bytes | None, *, drop_logo: bool
-) -> Clinic:
+) -> Branding:
     """Check the fields as the clinic TOML is checked, and the logo as a clinic file's logo is, then
     store them; a refusal stores nothing."""
     table = {k: values[k].strip() for k in FIELDS if values.get(k, "").strip()}
-    clinic = clinic_fields(Fields(table, file="branding", entry="clinic"))
+    clinic = branding_fields(Fields(table, file="branding", entry="clinic"))
     if logo:
         if len(logo) > LOGO_BYTES:
             raise InputError(f"logo: larger than {LOGO_BYTES // 1024} KB")
@@ -72,14 +72,14 @@ def stored_branding(app: App, clinic_id: int) -> tuple[dict[str, str], bool]:
 
 
 @contextmanager
-def clinic_for(app: App, clinic_id: int, clinic_name: str, plan_id: str) -> Iterator[Clinic]:
+def clinic_for(app: App, clinic_id: int, clinic_name: str, plan_id: str) -> Iterator[Branding]:
     """The clinic as a handout of this patient prints it: the clinic's branding (its name at least)
     and the patient's own clinician; the logo lives in a temporary file while the handout is drawn."""
     with app.store.read() as records:
         found = records.branding.get(clinic_id)
         clinician = records.branding.clinician_of(plan_id)
     table, logo = found if found else ({"name": clinic_name}, None)
-    clinic = clinic_fields(Fields(dict(table), file="branding", entry="clinic"))
+    clinic = branding_fields(Fields(dict(table), file="branding", entry="clinic"))
     clinic = attrs.evolve(clinic, clinician=clinician or clinic.clinician)
     with tempfile.TemporaryDirectory() as folder:
         if logo:

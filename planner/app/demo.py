@@ -9,7 +9,7 @@ from pathlib import Path
 from planner.app.application import App
 from planner.app.roster_issue import issue
 from planner.core.model import Prescription
-from planner.data.clinic import load_clinic
+from planner.data.branding import load_branding
 from planner.data.paths import builtin_dir
 from planner.data.roster import RosterRow
 
@@ -32,6 +32,6 @@ def run_demo(app: App, out: Path) -> list[Path]:
         goal="Back to 30 minutes of easy running, three times a week",
     )
     row = RosterRow(line=1, key=DEMO_KEY, protocol_id="lbp-return-to-run", prescription=rx, notes="")
-    clinic = load_clinic(builtin_dir("templates") / "clinic-example.toml")
+    clinic = load_branding(builtin_dir("templates") / "clinic-example.toml")
     (outcome,) = issue(app, [row], [], out, clinic=clinic, workers=1).outcomes
     return [out / outcome.ics, out / outcome.pdf]

@@ -10,8 +10,9 @@ from collections.abc import Callable
 
 import attrs
 
+from planner.app.accounts import Accounts
 from planner.app.application import App
-from planner.app.clinic import Portal
+from planner.app.caseload import Caseload
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Prescription, Session, Status
 
 CLINIC = "Demo Physio Clinic"
@@ -79,8 +80,8 @@ def patients() -> list[Patient]:
 def seed(app: App) -> str:
     """The demo clinic, its admin and its patients; the admin's one-time password."""
     password = secrets.token_urlsafe(12)
-    portal = Portal(app)
-    portal.add_clinician(CLINIC, LOGIN, "Demo Clinician", password, admin=True)
+    Accounts(app).add_clinician(CLINIC, LOGIN, "Demo Clinician", password, admin=True)
+    caseload = Caseload(app)
     today = app.now().date()
     for patient in patients():
         start = today - dt.timedelta(days=7 * patient.weeks_ago + today.weekday())
@@ -88,7 +89,7 @@ def seed(app: App) -> str:
         rx = Prescription(patient.name, start, "Europe/London", (1, 3, 6), (2, 4), dt.time(7, 30), pain)
         plan_id = app.create_plan(patient.protocol, rx)
         report_history(app, plan_id, patient, today)
-        portal.adopt(plan_id, CLINIC)  # the clinic sees the history as it stands today
+        caseload.adopt(plan_id, CLINIC)  # the clinic sees the history as it stands today
         if patient.action is not None:
             until = today + dt.timedelta(days=10) if patient.action is ActionKind.HOLD_RUNNING else None
             note = "Awaiting scan results" if until else "Goal reached; discharged"

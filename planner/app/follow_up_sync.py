@@ -26,8 +26,8 @@ from planner.core.model import CheckIn, ClinicianAction, Plan
 
 if TYPE_CHECKING:
     from planner.app.mailer import SmtpSettings
-    from planner.store.clinic_records import Clinician
     from planner.store.database import Records, Store
+    from planner.store.portal_records import Clinician
 
 SWEEP_SECONDS = 300
 STALE_AFTER = dt.timedelta(hours=1)  # serve's sweep skips plans refreshed more recently
@@ -113,7 +113,7 @@ class FollowUp:
         """Rewrite the plan's summary and raise its new alerts (with their mail); the new alerts'
         ids. Raises when that cannot be done: see `refresh_or_record`."""
         with self.store.read() as records:
-            clinic_id, clinician_id = records.clinic.owner(plan_id)
+            clinic_id, clinician_id = records.portal.owner(plan_id)
         if clinic_id is None:
             return []
         view = self.load(plan_id)
@@ -121,7 +121,7 @@ class FollowUp:
         name = view.plan.prescription.name
 
         def work(records: Records) -> list[int]:
-            clinic = records.clinic
+            clinic = records.portal
             silence = clinic.silence_days(clinic_id)
             summary = follow_up.summarize(view.plan, view.checkins, view.actions, silence)
             raised = []
@@ -151,7 +151,7 @@ class FollowUp:
             kind = failure_kind(error)
             try:
                 with self.store.write() as records:
-                    attempts = records.clinic.record_refresh_failure(plan_id, kind, self.clock())
+                    attempts = records.portal.record_refresh_failure(plan_id, kind, self.clock())
             except Exception:  # the database itself is down: the log is all there is
                 attempts = 1
             if attempts == 1:
@@ -169,7 +169,7 @@ class FollowUp:
         time-based alert comes within the hour of its day; `alerts sweep` refreshes all."""
         with self.store.read() as records:
             stale_before = None if fresh_for is None else self.clock() - fresh_for
-            plan_ids = records.clinic.followed_plan_ids(PatientStatus.DISCHARGED.value, stale_before)
+            plan_ids = records.portal.followed_plan_ids(PatientStatus.DISCHARGED.value, stale_before)
         return sum(len(self.refresh_or_record(plan_id)) for plan_id in plan_ids)
 
     def deliver_mail(self, smtp: SmtpSettings | None) -> int:
@@ -183,29 +183,29 @@ class FollowUp:
             return 0
         now = self.clock()
         with self.store.read() as records:
-            due = records.clinic.due_mail(now)
+            due = records.portal.due_mail(now)
         sent = 0
         for mail in due:
             with self.store.write() as records:
-                if not records.clinic.claim_mail(mail.id, now + dt.timedelta(minutes=SENDING_MINUTES), now):
+                if not records.portal.claim_mail(mail.id, now + dt.timedelta(minutes=SENDING_MINUTES), now):
                     continue  # another server took it
             try:
                 send(smtp, mail.recipient, mail.subject, mail.body)
             except (OSError, smtplib.SMTPException) as error:
                 wait = RETRY_MINUTES[min(mail.attempts, len(RETRY_MINUTES) - 1)]
                 with self.store.write() as records:
-                    records.clinic.mail_failed(
+                    records.portal.mail_failed(
                         mail.id, f"{type(error).__name__}: {error}", now + dt.timedelta(minutes=wait)
                     )
                 continue
             with self.store.write() as records:
-                sent += records.clinic.mail_sent(mail.id, self.clock())
+                sent += records.portal.mail_sent(mail.id, self.clock())
         return sent
 
     def waiting_mail(self) -> int:
         """How many messages the outbox holds unsent."""
         with self.store.read() as records:
-            return records.clinic.unsent_mail_count()
+            return records.portal.unsent_mail_count()
 
     def keep_following(self, smtp: SmtpSettings | None, stop: threading.Event) -> None:
         """What `serve` runs beside the web server: the sweep every SWEEP_SECONDS, the outbox every

@@ -60,8 +60,8 @@ def courses(app: App, plan_id: str) -> tuple[Course, ...]:
 def due(app: App, view: PlanView) -> tuple[Measure, ...]:
     """The measures to ask for now: at the start, every few weeks, at discharge."""
     with app.store.read() as records:
-        clinic_id, _ = records.clinic.owner(view.id)
-        weeks = records.clinic.outcome_weeks(clinic_id) if clinic_id else outcomes.DEFAULT_EVERY_WEEKS
+        clinic_id, _ = records.portal.owner(view.id)
+        weeks = records.portal.outcome_weeks(clinic_id) if clinic_id else outcomes.DEFAULT_EVERY_WEEKS
         scores = records.outcomes.scores(view.id)
     discharged = next((a.date for a in view.actions if a.kind is ActionKind.DISCHARGE), None)
     start = view.plan.prescription.start

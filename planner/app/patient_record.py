@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 def course(app: App, plan_id: str) -> CourseRecord:
     view = app.plan(plan_id)
     with app.store.read() as records:
-        clinic_id, clinician_id = records.clinic.owner(plan_id)
-        clinic = records.clinic.clinic_name(clinic_id) if clinic_id else ""
-        silence = records.clinic.silence_days(clinic_id) if clinic_id else None
-        person = records.clinic.clinician(clinician_id) if clinician_id else None
+        clinic_id, clinician_id = records.portal.owner(plan_id)
+        clinic = records.portal.clinic_name(clinic_id) if clinic_id else ""
+        silence = records.portal.silence_days(clinic_id) if clinic_id else None
+        person = records.portal.clinician(clinician_id) if clinician_id else None
         erased = records.retention.erased_at(plan_id) is not None
     return course_record(
         plan_id,

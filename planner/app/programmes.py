@@ -96,7 +96,7 @@ def _record(
     )
     with app.store.write() as records:
         records.add_action(plan_id, action, app.now())
-        records.clinic.add_audit(
+        records.portal.add_audit(
             app.now(),
             what,
             who=author.email or author.name,

@@ -19,7 +19,7 @@ def erase_expired(app: App, who: str = "command line") -> list[str]:
     with app.store.write() as records:
         for plan_id, clinic_id in records.retention.expired(now.date()):
             if records.retention.erase(plan_id, now):
-                records.clinic.add_audit(
+                records.portal.add_audit(
                     now,
                     "plan-erased",
                     who=who,
@@ -46,18 +46,18 @@ def clinic_settings(
 
     now = app.now()
     with app.store.write() as records:
-        clinic_id = records.clinic.clinic_id_by_name(clinic)
+        clinic_id = records.portal.clinic_id_by_name(clinic)
         if clinic_id is None:
             raise NotFound(f"clinic: no clinic named {clinic!r}")
         changes = []
         if outcome_weeks is not None:
-            records.clinic.set_outcome_weeks(clinic_id, outcome_weeks)
+            records.portal.set_outcome_weeks(clinic_id, outcome_weeks)
             changes.append(f"outcome measures every {outcome_weeks} weeks")
         if retention_days is not None or keep_forever:
             records.retention.set_retention_days(clinic_id, None if keep_forever else retention_days)
             changes.append(f"retention {retention_days} days" if retention_days else "kept forever")
         if changes:
-            records.clinic.add_audit(
+            records.portal.add_audit(
                 now, "clinic-settings", who=who, address="", clinic_id=clinic_id, detail="; ".join(changes)
             )
-        return records.clinic.outcome_weeks(clinic_id), records.retention.retention_days(clinic_id)
+        return records.portal.outcome_weeks(clinic_id), records.retention.retention_days(clinic_id)

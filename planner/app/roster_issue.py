@@ -26,8 +26,8 @@ from planner.app.application import App, PlanView
 from planner.app.atomic_files import write_atomic
 from planner.core.exceptions import InputError, PlannerError
 from planner.core.model import Plan
+from planner.data.branding import DEFAULT_BRANDING, Branding
 from planner.data.catalog import builtin_catalog, load_catalog
-from planner.data.clinic import DEFAULT_CLINIC, Clinic
 from planner.data.roster import RosterRow, RowProblem
 from planner.store.database import Records, TokenKind
 
@@ -71,7 +71,7 @@ class HandoutJob:
     plan: Plan
     plan_id: str
     protocol_id: str
-    clinic: Clinic
+    clinic: Branding
     feed_url: str
     checkin_url: str
     target: Path
@@ -130,13 +130,13 @@ def _store_row(app: App, row: RosterRow, clinic_name: str | None) -> tuple[str, 
     stored the row first (a unique roster key), the retry finds it: "unchanged", not "failed"."""
 
     def store(records: Records) -> tuple[str, RowStatus, str, str]:
-        clinic_id = None if clinic_name is None else records.clinic.clinic_id(clinic_name, app.now())
+        clinic_id = None if clinic_name is None else records.portal.clinic_id(clinic_name, app.now())
         key = clinic_roster_key(row.key, clinic_id)
         existing = records.plan_by_roster_key(key)
         if existing is None:
             plan_id = records.create_plan(row.protocol_id, row.prescription, app.now(), roster_key=key)
             if clinic_id is not None:
-                records.clinic.assign(plan_id, clinic_id, None)
+                records.portal.assign(plan_id, clinic_id, None)
             status = RowStatus.CREATED
         else:
             plan_id = existing.id
@@ -148,7 +148,7 @@ def _store_row(app: App, row: RosterRow, clinic_name: str | None) -> tuple[str, 
     return app.store.write_retrying(store)
 
 
-def _issue_row(app: App, row: RosterRow, out: Path, clinic: Clinic | None) -> tuple[Outcome, PlanView]:
+def _issue_row(app: App, row: RosterRow, out: Path, clinic: Branding | None) -> tuple[Outcome, PlanView]:
     """The plan and its secrets, then the calendar file."""
     app.check(row.protocol_id, row.prescription)
     if row.template:  # an unknown template fails the row before anything is stored
@@ -181,7 +181,7 @@ def issue(
     problems: list[RowProblem],
     out: Path,
     *,
-    clinic: Clinic | None = None,
+    clinic: Branding | None = None,
     workers: int | None = None,
     progress: Callable[[Iterator[str], int], Iterator[str]] = lambda items, _: items,
 ) -> Issued:
@@ -210,7 +210,7 @@ def issue(
                     view.plan,
                     outcome.plan_id,
                     row.protocol_id,
-                    clinic or DEFAULT_CLINIC,
+                    clinic or DEFAULT_BRANDING,
                     outcome.feed_url,
                     outcome.checkin_url,
                     out / outcome.pdf,

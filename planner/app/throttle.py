@@ -30,11 +30,11 @@ LINK_FAILURES = (Limit(20, dt.timedelta(minutes=15)),)  # unknown, spent or expi
 def over_limit(records: Records, scope: str, key: str, now: dt.datetime, limits: tuple[Limit, ...]) -> bool:
     """Whether `key` has used up any of its limits; the key stays locked until the caller's write
     transaction ends, so the caller's decision and its `count` cannot be overtaken."""
-    records.clinic.lock(f"{scope}:{key}")
+    records.portal.lock(f"{scope}:{key}")
     return any(
-        records.clinic.throttle_count(scope, key, now - limit.window) >= limit.count for limit in limits
+        records.portal.throttle_count(scope, key, now - limit.window) >= limit.count for limit in limits
     )
 
 
 def count(records: Records, scope: str, key: str, now: dt.datetime) -> None:
-    records.clinic.add_throttle_event(scope, key, now)
+    records.portal.add_throttle_event(scope, key, now)

@@ -32,11 +32,11 @@ def issue_command(
     """Issue a plan, calendar and handout for every roster row; exit 1 if any row failed."""
     from planner.app.roster_issue import RowStatus, issue
     from planner.core.exceptions import DataError
-    from planner.data.clinic import load_clinic
+    from planner.data.branding import load_branding
     from planner.data.paths import read_regular
     from planner.data.roster import parse_roster
 
-    clinic = load_clinic(clinic_file) if clinic_file else None
+    clinic = load_branding(clinic_file) if clinic_file else None
     try:
         text = read_regular(roster, MAX_ROSTER_BYTES).decode("utf-8")
     except UnicodeDecodeError as error:

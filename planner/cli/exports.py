@@ -62,9 +62,9 @@ def export_pdf(
     context: Context, plan_id: str, output: str, clinic_file: Path | None, paper: str, large_print: bool
 ) -> None:
     """Print the plan as a handout: cover, safety, overview, levels, exercises, log."""
-    from planner.data.clinic import load_clinic
+    from planner.data.branding import load_branding
 
-    clinic = load_clinic(clinic_file) if clinic_file else None
+    clinic = load_branding(clinic_file) if clinic_file else None
     app = context.app()
     view = app.plan(plan_id)
     from planner.cli.feeds import warn_if_loopback

@@ -30,7 +30,7 @@ def clinician_add(context: Context, clinic: str, email: str, name: str, admin: b
     """Add a clinician to a clinic (made on first use); print their id. The password is asked for
     (typed twice, not shown), or read from REHAB_PLANNER_PASSWORD, or set by them through a one-time
     link (--link); never an option, so it stays out of shell history and the process list."""
-    from planner.app.clinic import Portal
+    from planner.app.accounts import Accounts
 
     password = (
         None
@@ -41,7 +41,7 @@ def clinician_add(context: Context, clinic: str, email: str, name: str, admin: b
         )
     )
     app = context.app()
-    clinician_id, token = Portal(app).add_clinician(clinic, email, name, password, admin=admin)
+    clinician_id, token = Accounts(app).add_clinician(clinic, email, name, password, admin=admin)
     click.echo(clinician_id)
     if token:
         click.echo(f"{app.settings.public_url}/portal/set-password/{token}")
@@ -51,9 +51,9 @@ def clinician_add(context: Context, clinic: str, email: str, name: str, admin: b
 @pass_context
 def clinician_list(context: Context) -> None:
     """Every clinician: clinic, e-mail, name, admin, account state and last login (UTC)."""
-    from planner.app.clinic import UNUSABLE, Portal
+    from planner.app.accounts import UNUSABLE, Accounts
 
-    for person in Portal(context.app()).all_clinicians():
+    for person in Accounts(context.app()).all_clinicians():
         state = (
             f"disabled {person.disabled_at[:16]}"
             if person.disabled_at
@@ -90,10 +90,10 @@ def clinician_enable(context: Context, email: str, clinic: str) -> None:
 
 
 def set_disabled(context: Context, email: str, clinic: str, *, disabled: bool) -> None:
-    from planner.app.clinic import Portal
+    from planner.app.accounts import Accounts
 
-    portal = Portal(context.app())
-    person = portal.set_disabled(None, portal.clinician_named(email, clinic).id, disabled=disabled)
+    accounts = Accounts(context.app())
+    person = accounts.set_disabled(None, accounts.clinician_named(email, clinic).id, disabled=disabled)
     click.echo(f"{person.email} is {'disabled' if disabled else 'enabled'}")
 
 
@@ -104,11 +104,11 @@ def set_disabled(context: Context, email: str, clinic: str, *, disabled: bool) -
 def clinician_reset_link(context: Context, email: str, clinic: str) -> None:
     """Print a fresh one-time link (72 hours) to set a password: the old links and the old
     password stop, and every session ends."""
-    from planner.app.clinic import Portal
+    from planner.app.accounts import Accounts
 
     app = context.app()
-    portal = Portal(app)
-    token = portal.reset_link(None, portal.clinician_named(email, clinic).id)
+    accounts = Accounts(app)
+    token = accounts.reset_link(None, accounts.clinician_named(email, clinic).id)
     click.echo(f"{app.settings.public_url}/portal/set-password/{token}")
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import attrs
 
 from planner.core.model import CheckIn, Plan, RuleId, Status, Verdict
-from planner.core.reports import by_day
+from planner.core.same_day import by_day
 
 
 @attrs.frozen

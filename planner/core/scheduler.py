@@ -5,7 +5,7 @@ transitions (record a session, pause, resume, hold, refer, clear, lay off, escal
 their decisions in one place. What drives it:
 
 - Reports. All check-ins for a day are merged, the most cautious answer winning
-  (planner.core.reports). Only sessions reported done count towards a level's repeats and towards
+  (planner.core.same_day). Only sessions reported done count towards a level's repeats and towards
   running load; skipped ones count for nothing.
 - Today. A past session without a report is *unreported* and counts for nothing, whatever happened
   around it (a lay-off step, a clinician's action); sessions from today on are projected as if they
@@ -48,7 +48,7 @@ from planner.core.model import (
 )
 from planner.core.programme import Part
 from planner.core.progression import Track
-from planner.core.reports import by_day
+from planner.core.same_day import by_day
 from planner.core.session_contents import (
     Slot,
     level_session,

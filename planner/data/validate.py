@@ -32,8 +32,8 @@ def validate_path(path: Path) -> str:
         ids = ", ".join(m.id for m in load_measures(path))
         return f"measures file valid ({ids})"
     if "clinic" in data:
-        from planner.data.clinic import load_clinic
+        from planner.data.branding import load_branding
 
-        clinic = load_clinic(path)
+        clinic = load_branding(path)
         return f"clinic file valid ({clinic.name})"
     raise DataError(str(path), "", "", "not an exercise, pose, protocol, measure or clinic file")

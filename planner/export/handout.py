@@ -39,7 +39,7 @@ from planner.core.model import Exercise, LevelKind, Plan, Protocol, Session, Ses
 from planner.core.prescription_checks import day_names
 from planner.core.programme import Part
 from planner.core.progress import WeekProgress
-from planner.data.clinic import DEFAULT_CLINIC, Clinic
+from planner.data.branding import DEFAULT_BRANDING, Branding
 from planner.export import chart, fonts
 from planner.export.pictograms import pictogram
 from planner.export.qr import qr_drawing
@@ -70,7 +70,7 @@ class HandoutOptions:
     large_print: bool = False
     feed_url: str = ""
     checkin_url: str = ""
-    clinic: Clinic = DEFAULT_CLINIC
+    clinic: Branding = DEFAULT_BRANDING
     progress: tuple[WeekProgress, ...] = ()  # a "Your progress so far" page once there are reports
 
 

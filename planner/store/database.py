@@ -44,9 +44,9 @@ from planner.core.prescription_checks import day_names
 from planner.core.programme import Programme
 from planner.store import calendar_sync, migrate
 from planner.store.calendar_sync import CalendarSync, Channel, utc_text
-from planner.store.clinic_records import ClinicRecords
 from planner.store.migrate import WRITE
 from planner.store.outcome_records import OutcomeRecords
+from planner.store.portal_records import PortalRecords
 from planner.store.retention_records import RetentionRecords
 from planner.store.schema import checkins, clinician_actions, feed_tokens, plans
 from planner.store.templates import BrandingRecords, TemplateRecords
@@ -152,9 +152,9 @@ class Records:
         self.connection = connection
 
     @property
-    def clinic(self) -> ClinicRecords:
+    def portal(self) -> PortalRecords:
         """The portal's records (clinicians, alerts, audit) in the same transaction."""
-        return ClinicRecords(self.connection)
+        return PortalRecords(self.connection)
 
     @property
     def branding(self) -> BrandingRecords:

@@ -35,7 +35,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from planner.app.application import PlanView
-from planner.core import guide, intervals, parsing, report_answer, reports, wording
+from planner.core import guide, intervals, parsing, report_answer, same_day, wording
 from planner.core.exceptions import PlannerError
 from planner.core.model import CheckIn, Effort, Session, SessionKind, Soreness, Status
 from planner.core.redflags import red_flag
@@ -92,7 +92,7 @@ def guide_for(session: Session | None, today: dt.date) -> dict[str, Any] | None:
 def waiting_for_morning(view: PlanView) -> dict[dt.date, Session]:
     """The last seven days' sessions reported done that have no morning score yet."""
     today = view.today
-    merged = reports.by_day(
+    merged = same_day.by_day(
         view.checkins, today - dt.timedelta(days=RECENT_DAYS), today - dt.timedelta(days=1)
     )
     return {

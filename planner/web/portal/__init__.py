@@ -1,6 +1,6 @@
 """The clinic portal, under /portal: log in, see who needs attention first, open a patient, act.
 
-Sessions are Flask-Login's, keyed by a server-side session (planner.app.clinic: a new id at every
+Sessions are Flask-Login's, keyed by a server-side session (planner.app.accounts: a new id at every
 login, ended by logout, idle and absolute timeouts); every form carries a Flask-WTF CSRF token.
 URLs hold nothing but opaque ids: the search is posted, not put in the address. Another clinic's
 plan or alert is a 404, exactly like an id that does not exist.

@@ -11,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from planner.app.throttle import Throttled
 from planner.core.exceptions import NotFound, PlannerError
 from planner.web.context import application
-from planner.web.portal.common import PortalUser, address, blueprint, me, planner_errors, portal
+from planner.web.portal.common import PortalUser, accounts, address, blueprint, me, planner_errors
 
 
 # -- logging in and out -----------------------------------------------------------------------------
@@ -21,7 +21,7 @@ def login() -> Any:
         return render_template("portal_login.html", error="", email="")
     email = request.form.get("email", "")
     try:
-        person, token = portal().login(email, request.form.get("password", ""), address())
+        person, token = accounts().login(email, request.form.get("password", ""), address())
     except Throttled as error:
         return render_template("portal_login.html", error=str(error), email=email), 429
     except PlannerError as error:
@@ -34,7 +34,7 @@ def login() -> Any:
 @blueprint.post("/logout")
 def logout() -> Response:
     user: PortalUser = current_user
-    portal().logout(user.token, address())
+    accounts().logout(user.token, address())
     logout_user()
     session.clear()
     return redirect("/portal/login", code=303)  # type: ignore[return-value]
@@ -49,9 +49,9 @@ def clinicians() -> Any:
     link = ""
     if request.method == "POST":
         if request.form.get("what") == "silence":
-            portal().set_silence_days(me(), request.form.get("silence_days", ""), address())
+            accounts().set_silence_days(me(), request.form.get("silence_days", ""), address())
         else:
-            token = portal().invite(
+            token = accounts().invite(
                 me(),
                 request.form.get("email", ""),
                 request.form.get("name", ""),
@@ -68,16 +68,16 @@ def clinician_account(clinician_id: int, what: str) -> Any:
     """An admin closes a colleague's account (their sessions end at once), opens it again, or
     makes a fresh set-password link (the old link and the old password stop)."""
     if what == "reset-link":
-        token = portal().reset_link(me(), clinician_id, address())
+        token = accounts().reset_link(me(), clinician_id, address())
         return clinicians_page(link=link_to(token), made=False)
     if what not in ("disable", "enable"):
         abort(404)
-    portal().set_disabled(me(), clinician_id, disabled=what == "disable", address=address())
+    accounts().set_disabled(me(), clinician_id, disabled=what == "disable", address=address())
     return redirect("/portal/clinicians", code=303)
 
 
 def clinicians_page(*, link: str, made: bool) -> str:
-    people, silence = portal().clinic_settings(me())
+    people, silence = accounts().clinic_settings(me())
     return render_template(
         "portal_clinicians.html", me=me(), people=people, silence=silence, link=link, made=made
     )
@@ -99,7 +99,7 @@ def change_password() -> Any:
         ), 400
     user: PortalUser = current_user
     try:
-        portal().change_password(me(), user.token, request.form.get("current", ""), password, address())
+        accounts().change_password(me(), user.token, request.form.get("current", ""), password, address())
     except PlannerError as error:
         return render_template("portal_password.html", me=me(), error=str(error), done=False), 400
     return render_template("portal_password.html", me=me(), error="", done=True)
@@ -114,7 +114,7 @@ def set_password(token: str) -> Any:
     if password != request.form.get("again", ""):
         return render_template("portal_set_password.html", me=None, error="The two passwords differ"), 400
     try:
-        portal().set_password(token, password, address())
+        accounts().set_password(token, password, address())
     except Throttled as error:
         return render_template("portal_set_password.html", me=None, error=str(error)), 429
     except NotFound as error:
@@ -127,4 +127,4 @@ def set_password(token: str) -> Any:
 @blueprint.get("/audit")
 @planner_errors
 def audit() -> str:
-    return render_template("portal_audit.html", me=me(), rows=portal().audit_trail(me()))
+    return render_template("portal_audit.html", me=me(), rows=accounts().audit_trail(me()))

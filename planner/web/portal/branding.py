@@ -11,7 +11,7 @@ from flask import Response, abort, redirect, render_template, request
 from planner.app import branding
 from planner.core.exceptions import PlannerError
 from planner.web.context import application
-from planner.web.portal.common import address, blueprint, me, planner_errors, portal
+from planner.web.portal.common import address, blueprint, caseload, me, planner_errors
 
 UPLOAD_BYTES = branding.LOGO_BYTES + 64 * 1024  # the logo and the form's few fields
 
@@ -40,7 +40,7 @@ def clinic_branding() -> Any:
     except PlannerError as error:
         _, has_logo = branding.stored_branding(app, me().clinic_id)
         return _page(values, has_logo, str(error)), 400
-    portal()._audit(me(), "branding", address(), None)  # the portal's one audit line
+    caseload().audit(me(), "branding", address(), None)  # the portal's one audit line
     return redirect("/portal/branding?saved=1", code=303)
 
 
@@ -52,7 +52,7 @@ def _attachment(body: bytes, name: str) -> Response:
 
 def patient_handout(plan_id: str) -> Response:
     """The patient's handout with the clinic's branding and their clinician, named after them."""
-    portal().download(me(), plan_id, "handout", address())
+    caseload().download(me(), plan_id, "handout", address())
     body, name = branding.handout(application(), me().clinic_id, me().clinic_name, plan_id)
     return _attachment(body, name)
 
@@ -66,7 +66,7 @@ def print_all() -> Response:
     if not chosen:
         return Response("print all: tick at least one patient\n", 400, mimetype="text/plain")
     for plan_id in chosen:
-        portal().download(me(), plan_id, "handout", address())  # another clinic's id is a 404
+        caseload().download(me(), plan_id, "handout", address())  # another clinic's id is a 404
     body = branding.print_all(application(), me().clinic_id, me().clinic_name, dict.fromkeys(chosen))
     day = application().now().date().isoformat()
     return _attachment(body, f"handouts-{day}.pdf")

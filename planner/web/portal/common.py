@@ -10,9 +10,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, abort, flash, redirect, request
 from flask_login import LoginManager, UserMixin, current_user
 
-from planner.app.clinic import Portal
+from planner.app.accounts import Accounts
+from planner.app.caseload import Caseload
 from planner.core.exceptions import NotFound, PlannerError
-from planner.store.clinic_records import Clinician
+from planner.store.portal_records import Clinician
 from planner.web.context import application, same_origin
 
 blueprint = Blueprint("portal", __name__, url_prefix="/portal")
@@ -29,8 +30,12 @@ class PortalUser(UserMixin):  # type: ignore[misc]
         return self.token
 
 
-def portal() -> Portal:
-    return Portal(application())
+def accounts() -> Accounts:
+    return Accounts(application())
+
+
+def caseload() -> Caseload:
+    return Caseload(application())
 
 
 def me() -> Clinician:
@@ -53,7 +58,7 @@ def install(web: Flask) -> None:
 
 def load_user(token: str) -> PortalUser | None:
     """The session's clinician, while the session lives (the timeouts are checked in the store)."""
-    person = portal().clinician_for(token)
+    person = accounts().clinician_for(token)
     return None if person is None else PortalUser(person, token)
 
 

@@ -11,7 +11,7 @@ from planner.app import outcomes
 from planner.app.application import PlanView
 from planner.export import outcome_chart
 from planner.web.context import application
-from planner.web.portal.common import address, back_to, blueprint, me, planner_errors, portal
+from planner.web.portal.common import address, back_to, blueprint, caseload, me, planner_errors
 
 MAX_ACTIVITIES = 5
 
@@ -43,7 +43,7 @@ def activities_from(form: Any) -> list[str]:
 @planner_errors
 def record(plan_id: str) -> Response:
     form = request.form
-    done = portal().record_outcome(
+    done = caseload().record_outcome(
         me(),
         plan_id,
         form.get("measure", ""),

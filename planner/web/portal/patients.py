@@ -15,12 +15,12 @@ from planner.core.model import ActionKind, ClinicianAction, Prescription, RuleId
 from planner.core.prescription_checks import day_names, default_strength_days
 from planner.core.redflags import red_flag
 from planner.export import chart
-from planner.store.clinic_records import SortKey
 from planner.store.database import TokenKind
+from planner.store.portal_records import SortKey
 from planner.web.context import application
 from planner.web.form_fields import PATTERNS, FieldErrors, Parser, parse_fields, refused_at, run_days
 from planner.web.portal import branding, outcomes, programme
-from planner.web.portal.common import address, back_to, blueprint, me, planner_errors, portal
+from planner.web.portal.common import address, back_to, blueprint, caseload, me, planner_errors
 from planner.web.watch import workout_download
 
 PAGE_DAYS = 14
@@ -56,7 +56,7 @@ def patients() -> str:
     if (status and status not in {s.value for s in PatientStatus}) or sort not in SORTS:
         abort(400)
     page = fields.get("page", "1")
-    listing = portal().patients(
+    listing = caseload().patients(
         me(), search, status, sort=SORTS[sort], descending=descending, page=int(page) if page.isdigit() else 1
     )
     return render_template(
@@ -68,7 +68,7 @@ def patients() -> str:
         sort=sort,
         descending=descending,
         statuses=[s.value for s in PatientStatus],
-        failing=portal().failing_plans(me()),
+        failing=caseload().failing_plans(me()),
     )
 
 
@@ -133,7 +133,7 @@ def create_plan() -> Any:
         )
         template = programme.checked_template(form["template"])
         try:
-            plan_id = portal().create_plan(me(), protocol.id, rx, address())
+            plan_id = caseload().create_plan(me(), protocol.id, rx, address())
         except PlannerError as error:
             raise refused_at(error, PLAN_REFUSALS) from None
         if template:
@@ -147,7 +147,7 @@ def create_plan() -> Any:
 @blueprint.get("/patients/<plan_id>")
 @planner_errors
 def patient(plan_id: str) -> str:
-    record = portal().patient(me(), plan_id)
+    record = caseload().patient(me(), plan_id)
     view = record.view
     rx = view.plan.prescription  # the week as it stands, after any change a clinician made
     today = view.today
@@ -200,7 +200,7 @@ def act(plan_id: str, kind: str) -> Response:
         session_time=parsing.parse_time(form.get("time", ""), "time") if week else None,
     )
     if action is ActionKind.DISCHARGE and form.get("confirm") != "yes":
-        record = portal().patient(me(), plan_id)  # another clinic's plan: 404, as for any action
+        record = caseload().patient(me(), plan_id)  # another clinic's plan: 404, as for any action
         return Response(
             render_template(
                 "portal_confirm_discharge.html",
@@ -210,7 +210,7 @@ def act(plan_id: str, kind: str) -> Response:
                 note=form.get("note", ""),
             )
         )
-    day = portal().act(me(), plan_id, decision, address())
+    day = caseload().act(me(), plan_id, decision, address())
     return back_to(plan_id, confirmation(decision, day))
 
 
@@ -236,7 +236,7 @@ def rotate(plan_id: str, which: str) -> Response:
     kind = ROTATE.get(which)
     if kind is None:
         abort(404)
-    portal().rotate(me(), plan_id, kind, address())
+    caseload().rotate(me(), plan_id, kind, address())
     done = (
         "New calendar address issued: the old one has stopped."
         if kind is TokenKind.FEED
@@ -250,14 +250,14 @@ def rotate(plan_id: str, which: str) -> Response:
 @blueprint.post("/alerts/<int:alert_id>/acknowledge")
 @planner_errors
 def acknowledge(alert_id: int) -> Response:
-    plan_id = portal().acknowledge(me(), alert_id, address())
+    plan_id = caseload().acknowledge(me(), alert_id, address())
     return back_to(plan_id, "Alert acknowledged.")
 
 
 @blueprint.post("/patients/<plan_id>/alerts/acknowledge-all")
 @planner_errors
 def acknowledge_all(plan_id: str) -> Response:
-    count = portal().acknowledge_all(me(), plan_id, address())
+    count = caseload().acknowledge_all(me(), plan_id, address())
     return back_to(plan_id, f"{count} alert{'' if count == 1 else 's'} acknowledged.")
 
 
@@ -277,7 +277,7 @@ def qr(plan_id: str, which: str) -> Response:
     if kind is None:
         abort(404)
     app = application()
-    portal().download(me(), plan_id, f"qr-{which}", address())
+    caseload().download(me(), plan_id, f"qr-{which}", address())
     feed, checkin = app.secrets_for(plan_id)
     addresses = app.addresses(feed, checkin)
     return Response(
@@ -289,14 +289,14 @@ def qr(plan_id: str, which: str) -> Response:
 @planner_errors
 def workout(plan_id: str, day: str) -> Response:
     """A running session for the patient's watch (FIT), as the phone page offers it."""
-    return workout_download(portal().download(me(), plan_id, "workout", address()), day)
+    return workout_download(caseload().download(me(), plan_id, "workout", address()), day)
 
 
 @blueprint.get("/patients/<plan_id>/calendar.ics")
 @planner_errors
 def calendar(plan_id: str) -> Response:
     app = application()
-    view = portal().download(me(), plan_id, "calendar", address())
+    view = caseload().download(me(), plan_id, "calendar", address())
     body = app.calendar(view, token=app.current_token(plan_id)).body
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="plan-{plan_id}.ics"'

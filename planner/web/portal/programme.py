@@ -31,7 +31,7 @@ from planner.export.pictograms import pictogram_svg
 from planner.store.templates import Template
 from planner.web.context import application
 from planner.web.form_fields import FieldErrors
-from planner.web.portal.common import address, back_to, blueprint, me, planner_errors, portal
+from planner.web.portal.common import address, back_to, blueprint, caseload, me, planner_errors
 
 PREVIEW_DAYS = 14
 COUNTS = ("sets", "reps", "hold_seconds", "minutes")
@@ -208,7 +208,7 @@ def _editor(
 @blueprint.get("/patients/<plan_id>/programme")
 @planner_errors
 def editor(plan_id: str) -> str:
-    portal().patient(me(), plan_id)  # another clinic's plan is a 404
+    caseload().patient(me(), plan_id)  # another clinic's plan is a 404
     view, draft, starts = use.draft(application(), plan_id)
     return _editor(view, draft, starts.isoformat(), Filters(), {})
 
@@ -216,7 +216,7 @@ def editor(plan_id: str) -> str:
 @blueprint.post("/patients/<plan_id>/programme")
 @planner_errors
 def edit(plan_id: str) -> Any:
-    portal().patient(me(), plan_id)
+    caseload().patient(me(), plan_id)
     app = application()
     form = request.form
     view = app.plan(plan_id)
@@ -269,7 +269,7 @@ def start_from(plan_id: str, name: str) -> None:
 @blueprint.post("/patients/<plan_id>/programme/template")
 @planner_errors
 def save_template(plan_id: str) -> Response:
-    portal().patient(me(), plan_id)
+    caseload().patient(me(), plan_id)
     form = request.form
     saved = use.save_template(
         application(), form.get("name", ""), plan_id, form.get("description", ""), clinic_id=me().clinic_id

@@ -7,7 +7,7 @@ from flask import Response
 
 from planner.app import patient_record
 from planner.web.context import application
-from planner.web.portal.common import address, blueprint, me, planner_errors, portal
+from planner.web.portal.common import address, blueprint, caseload, me, planner_errors
 
 
 def attachment(body: bytes, mimetype: str, filename: str) -> Response:
@@ -19,7 +19,7 @@ def attachment(body: bytes, mimetype: str, filename: str) -> Response:
 @blueprint.get("/patients/<plan_id>/summary.pdf")
 @planner_errors
 def discharge_summary(plan_id: str) -> Response:
-    portal().download(me(), plan_id, "summary", address())
+    caseload().download(me(), plan_id, "summary", address())
     body = patient_record.summary_pdf(application(), plan_id)
     return attachment(body, "application/pdf", f"discharge-summary-{plan_id}.pdf")
 
@@ -27,6 +27,6 @@ def discharge_summary(plan_id: str) -> Response:
 @blueprint.get("/patients/<plan_id>/record.json")
 @planner_errors
 def whole_record(plan_id: str) -> Response:
-    portal().download(me(), plan_id, "record", address())
+    caseload().download(me(), plan_id, "record", address())
     body = patient_record.fhir_record(application(), plan_id)
     return attachment(body, "application/fhir+json", f"record-{plan_id}.json")

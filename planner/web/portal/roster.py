@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, render_template, request
 
 from planner.data.roster import OPTIONAL, REQUIRED
-from planner.web.portal.common import address, blueprint, me, planner_errors, portal
+from planner.web.portal.common import address, blueprint, caseload, me, planner_errors
 
 # -- a clinic list ----------------------------------------------------------------------------------
 ROSTER_BYTES = 1024 * 1024
@@ -32,7 +32,7 @@ def roster() -> Any:
             "roster: the file is not UTF-8 text (save it as CSV UTF-8)\n", 400, mimetype="text/plain"
         )
     name = (upload.filename or "roster.csv").rsplit("/", 1)[-1][:100]
-    outcomes, download = portal().issue_roster(me(), text, name, address())
+    outcomes, download = caseload().issue_roster(me(), text, name, address())
     return render_template(
         "portal_roster.html", me=me(), outcomes=outcomes, download=download, columns=COLUMNS
     )
@@ -41,6 +41,6 @@ def roster() -> Any:
 @blueprint.get("/roster/<download>.zip")
 @planner_errors
 def roster_zip(download: str) -> Response:
-    response = Response(portal().roster_zip(me(), download), mimetype="application/zip")
+    response = Response(caseload().roster_zip(me(), download), mimetype="application/zip")
     response.headers["Content-Disposition"] = 'attachment; filename="handouts.zip"'
     return response

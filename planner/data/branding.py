@@ -23,7 +23,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 @attrs.frozen
-class Clinic:
+class Branding:
     name: str
     clinician: str = ""
     address: str = ""
@@ -34,7 +34,7 @@ class Clinic:
     accent: str = "#1f6f8b"
 
 
-DEFAULT_CLINIC = Clinic(name="Rehab Planner")
+DEFAULT_BRANDING = Branding(name="Rehab Planner")
 
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -78,7 +78,7 @@ def image_bytes_problem(data: bytes) -> str:
     return ""
 
 
-def load_clinic(path: Path) -> Clinic:
+def load_branding(path: Path) -> Branding:
     data = read_toml(path)
     top = Fields(data, file=str(path), entry="")
     fields = top.sub("clinic")
@@ -100,17 +100,17 @@ def load_clinic(path: Path) -> Clinic:
         problem = image_problem(logo)
         if problem:
             raise fields.error("logo", f"{logo_name!r} {problem}")
-    clinic = clinic_fields(fields, logo)
+    clinic = branding_fields(fields, logo)
     fields.done()
     return clinic
 
 
-def clinic_fields(fields: Fields, logo: Path | None = None) -> Clinic:
+def branding_fields(fields: Fields, logo: Path | None = None) -> Branding:
     """The clinic's texts and colour, as the TOML file and the portal's branding form give them."""
     accent = fields.text("accent", "#1f6f8b")
     if not HEX_COLOUR.match(accent):
         raise fields.error("accent", f"{accent!r} must be a colour like #1f6f8b")
-    return Clinic(
+    return Branding(
         name=fields.text("name"),
         clinician=fields.text("clinician", ""),
         address=fields.text("address", ""),

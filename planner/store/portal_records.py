@@ -1,5 +1,5 @@
 """The portal's records inside one transaction: clinics, clinicians, sessions, login attempts, the
-audit trail, alerts, the mail outbox and the per-plan summaries. Reached as `records.clinic`.
+audit trail, alerts, the mail outbox and the per-plan summaries. Reached as `records.portal`.
 
 Secrets are kept as hashes (session ids as SHA-256, passwords as the caller's scrypt hash); nothing
 clinical is ever deleted: acknowledging an alert or ending a session writes a time beside it.
@@ -136,7 +136,7 @@ CLINICIAN = sa.select(clinicians, clinics.c.name.label("clinic_name")).join(
 )
 
 
-class ClinicRecords:
+class PortalRecords:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 

@@ -1,0 +1,293 @@
+"""A clinician's caseload: plans in the clinic's care, the patient list and a patient's record,
+roster issuing, clinicians' actions, outcome scores, alerts and downloads, each written to the audit
+trail with who, when, what and from where.
+
+A clinician sees only their own clinic's plans: anything else is NotFound, exactly as an id that
+does not exist, so another clinic's ids cannot be told apart from made-up ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from planner.app import outcomes
+from planner.app.accounts import audit_by, session_hash
+from planner.app.application import App, PlanView
+from planner.app.roster_issue import Outcome, RowStatus, issue
+from planner.core import parsing
+from planner.core.exceptions import InputError, NotFound
+from planner.core.model import ActionKind, ClinicianAction, Prescription
+from planner.core.prescription_checks import day_names
+from planner.data.branding import Branding
+from planner.data.roster import parse_roster
+from planner.store.database import Records, TokenKind
+from planner.store.portal_records import Clinician, SortKey, StoredAlert, SummaryRow
+
+DOWNLOAD_LIFETIME = dt.timedelta(minutes=10)
+PAGE_SIZE = 50  # patients on one page of the list
+
+
+@attrs.frozen
+class PatientRow:
+    plan_id: str
+    name: str
+    protocol_title: str
+    summary: dict[str, Any]
+    clinician: str = ""
+    alert_kinds: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class PatientPage:
+    rows: tuple[PatientRow, ...]
+    total: int
+    page: int
+    pages: int
+
+
+@attrs.frozen
+class PatientRecord:
+    view: PlanView
+    alerts: tuple[StoredAlert, ...]
+    summary: dict[str, Any]
+
+
+@attrs.define
+class Caseload:
+    """The clinic's patients as one clinician works with them."""
+
+    app: App
+
+    def adopt(self, plan_id: str, clinic: str, clinician_id: int | None = None) -> None:
+        """A plan issued for a clinic (`issue --clinic`, the portal) belongs to it from now on."""
+        now = self.app.now()
+        with self.app.store.write() as records:
+            records.plan(plan_id)
+            records.portal.assign(plan_id, records.portal.clinic_id(clinic, now), clinician_id)
+        self.app.follow_up.refresh_or_record(plan_id)
+
+    def create_plan(self, person: Clinician, protocol_id: str, rx: Prescription, address: str) -> str:
+        """A plan in the clinician's care, checked as the command line checks one (entry criteria,
+        dates, week shape; warning signs given at the start make it a referral)."""
+        self.app.check(protocol_id, rx)
+        now = self.app.now()
+        with self.app.store.write() as records:
+            plan_id = records.create_plan(protocol_id, rx, now)
+            records.portal.assign(plan_id, person.clinic_id, person.id)
+            audit_by(records, person, now, "create-plan", address, plan_id, protocol_id)
+        self.app.follow_up.refresh_or_record(plan_id)
+        return plan_id
+
+    def issue_roster(
+        self, person: Clinician, text: str, file: str, address: str
+    ) -> tuple[list[Outcome], str]:
+        """The `issue` command for the clinician's clinic: every row's outcome, and the token of a
+        zip of the handouts, calendars and index.csv, kept DOWNLOAD_LIFETIME for this clinic."""
+        rows, problems = parse_roster(text, file, self.app.catalog.protocols)
+        with tempfile.TemporaryDirectory(prefix="rehab-roster-") as folder:
+            out = Path(folder)
+            issued = issue(self.app, rows, problems, out, clinic=Branding(name=person.clinic_name), workers=0)
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in sorted(out.iterdir()):
+                    archive.write(path, path.name)
+        made = sum(o.status is not RowStatus.FAILED for o in issued.outcomes)
+        token = secrets.token_urlsafe(24)
+        now = self.app.now()
+        with self.app.store.write() as records:
+            records.portal.keep_download(
+                session_hash(token), person.clinic_id, buffer.getvalue(), now + DOWNLOAD_LIFETIME, now
+            )
+            audit_by(
+                records,
+                person,
+                now,
+                "issue-roster",
+                address,
+                detail=f"{file}: {made} of {len(issued.outcomes)} rows",
+            )
+        return issued.outcomes, token
+
+    def roster_zip(self, person: Clinician, token: str) -> bytes:
+        """A clinic list's zip, for the clinic that made it, while it is kept."""
+        with self.app.store.read() as records:
+            body = records.portal.download(session_hash(token), person.clinic_id, self.app.now())
+        if body is None:
+            raise NotFound("this download has expired or is not yours")
+        return body
+
+    def patients(
+        self,
+        person: Clinician,
+        search: str = "",
+        status: str = "",
+        *,
+        sort: SortKey = SortKey.ATTENTION,
+        descending: bool = False,
+        page: int = 1,
+    ) -> PatientPage:
+        """One page of the clinic's patients (PAGE_SIZE), who needs attention first unless sorted
+        otherwise, each with its open alert kinds; a page past the end is the last one."""
+
+        def read(at: int) -> tuple[list[SummaryRow], int]:
+            return records.portal.summary_page(
+                person.clinic_id,
+                status=status,
+                search=search.strip(),
+                sort=sort,
+                descending=descending,
+                offset=(at - 1) * PAGE_SIZE,
+                limit=PAGE_SIZE,
+            )
+
+        with self.app.store.read() as records:
+            rows, total = read(max(page, 1))
+            pages = max(1, -(-total // PAGE_SIZE))
+            if page > pages or page < 1:
+                page = min(max(page, 1), pages)
+                rows, total = read(page)
+            kinds = records.portal.open_alert_kinds([r.plan_id for r in rows])
+        protocols = self.app.catalog.protocols
+        found = tuple(
+            PatientRow(
+                r.plan_id,
+                r.name,
+                protocols[r.protocol_id].title if r.protocol_id in protocols else r.protocol_id,
+                r.summary,
+                r.clinician,
+                tuple(kinds.get(r.plan_id, ())),
+            )
+            for r in rows
+        )
+        return PatientPage(found, total, page, pages)
+
+    def _owned(self, person: Clinician, plan_id: str) -> None:
+        with self.app.store.read() as records:
+            clinic_id, _ = records.portal.owner(plan_id)
+        if clinic_id != person.clinic_id:
+            raise NotFound(f"no plan {plan_id!r}")
+
+    def patient(self, person: Clinician, plan_id: str) -> PatientRecord:
+        self._owned(person, plan_id)
+        view = self.app.plan(plan_id)
+        with self.app.store.read() as records:
+            alerts = tuple(records.portal.alerts(plan_id))
+            summary = records.portal.summary(plan_id)
+        return PatientRecord(view, alerts, summary)
+
+    def audit(
+        self, person: Clinician, action: str, address: str, plan_id: str | None, detail: str = ""
+    ) -> None:
+        """One audit line in its own transaction, for what the clinician did outside a use case here."""
+        with self.app.store.write() as records:
+            audit_by(records, person, self.app.now(), action, address, plan_id, detail)
+
+    def act(self, person: Clinician, plan_id: str, action: ClinicianAction, address: str) -> dt.date:
+        """A clinician's decision about the plan (hold, release, red-flag clearance, discharge, a
+        level up or down, a new week), dated today in the patient's time zone, kept as a record
+        with who and why. `action` carries what the form gave; its date and author are set here.
+        The day it was dated (what the page's confirmation says)."""
+        self._owned(person, plan_id)
+        optional = (ActionKind.CLEAR_HOLD, ActionKind.CHANGE_WEEK)
+        text = parsing.parse_text(
+            action.note, "note", limit=parsing.MAX_NOTE, required=action.kind not in optional
+        )
+        view = self.app.plan(plan_id)
+        detail = " ".join(
+            part
+            for part in (
+                f"until {action.until}:" if action.until else "",
+                f"{day_names(action.run_days)} at {action.session_time:%H:%M}:"
+                if action.session_time
+                else "",
+                text,
+            )
+            if part
+        )
+
+        def audit(records: Records) -> None:  # in the action's own transaction
+            audit_by(records, person, self.app.now(), action.kind.value, address, plan_id, detail)
+
+        if action.kind is ActionKind.CLEAR_RED_FLAG:
+            self.app.clear_red_flag(plan_id, person.name, text, audit=audit)
+            return view.today
+        if action.kind is ActionKind.HOLD_RUNNING and (action.until is None or action.until <= view.today):
+            raise InputError("hold until: a date after today")
+        dated = attrs.evolve(action, date=view.today, by=person.name, note=text)
+        self.app.record_action(plan_id, dated, audit=audit)
+        return view.today
+
+    def record_outcome(
+        self,
+        person: Clinician,
+        plan_id: str,
+        measure: str,
+        date: str,
+        score: str | None,
+        activities: list[str],
+        address: str,
+    ) -> str:
+        """An outcome score the clinician entered (the date as typed), kept with their name as its
+        source; a line saying what was stored."""
+        self._owned(person, plan_id)
+        day = parsing.parse_date(date, "date")
+        stored = outcomes.record_outcome(self.app, plan_id, measure, day, score, activities, person.name)
+        self.audit(person, "record-outcome", address, plan_id, f"{stored.measure} {stored.date}")
+        return f"{stored.measure.upper()} of {stored.date:%d %b %Y} saved: {stored.score:g}"
+
+    def acknowledge(self, person: Clinician, alert_id: int, address: str) -> str:
+        """The alert's plan, once acknowledged by this clinician."""
+        with self.app.store.read() as records:
+            alert = records.portal.alert(alert_id)
+        if alert is None:
+            raise NotFound(f"no alert {alert_id}")
+        self._owned(person, alert.plan_id)
+        now = self.app.now()
+        with self.app.store.write() as records:
+            records.portal.acknowledge(alert_id, person.name, now)
+            detail = f"{alert.kind} ({alert.day})"
+            audit_by(records, person, now, "acknowledge-alert", address, alert.plan_id, detail)
+        self.app.follow_up.refresh_or_record(alert.plan_id)  # its open-alert count
+        return alert.plan_id
+
+    def acknowledge_all(self, person: Clinician, plan_id: str, address: str) -> int:
+        """Every open alert of the patient, acknowledged by this clinician at once; how many."""
+        self._owned(person, plan_id)
+        now = self.app.now()
+        with self.app.store.write() as records:
+            closed = records.portal.acknowledge_all(plan_id, person.name, now)
+            kinds = ", ".join(f"{a.kind} ({a.day})" for a in closed)
+            audit_by(records, person, now, "acknowledge-all", address, plan_id, kinds)
+        self.app.follow_up.refresh_or_record(plan_id)
+        return len(closed)
+
+    def rotate(self, person: Clinician, plan_id: str, kind: TokenKind, address: str) -> None:
+        self._owned(person, plan_id)
+        self.app.secrets_for(
+            plan_id,
+            rotate=kind,
+            audit=lambda records: audit_by(
+                records, person, self.app.now(), f"rotate-{kind.value}", address, plan_id
+            ),
+        )
+
+    def download(self, person: Clinician, plan_id: str, what: str, address: str) -> PlanView:
+        self._owned(person, plan_id)
+        self.audit(person, f"download-{what}", address, plan_id)
+        return self.app.plan(plan_id)
+
+    def failing_plans(self, person: Clinician) -> list[tuple[str, str, str, int]]:
+        """For the clinic's admins: plans whose follow-up keeps failing (id, name, since, attempts);
+        nothing for other clinicians."""
+        if not person.is_admin:
+            return []
+        with self.app.store.read() as records:
+            return records.portal.refresh_failures(person.clinic_id)
