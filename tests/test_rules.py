@@ -74,7 +74,7 @@ def test_pause_after_two_painful_or_a_flare_up() -> None:
 
 
 def test_red_flag_urgency() -> None:
-    emergency = rules.red_flag_referral(("over-50-new-pain", "saddle-numbness"), "Europe/London")
+    emergency = rules.red_flag_referral(("one-leg-tingling", "saddle-numbness"), "Europe/London")
     assert (
         emergency.verdict is Verdict.STOP and "emergency" in emergency.text and "call 999" in emergency.text
     )

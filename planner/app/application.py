@@ -27,11 +27,11 @@ from planner.app.feeds import FeedAddresses, derive_token, feed_addresses, load_
 from planner.app.follow_up_sync import FollowUp
 from planner.app.retention import erase_expired
 from planner.app.settings import Settings
-from planner.core import rules, wording
+from planner.core import rules, screening, wording
 from planner.core.catalog import Catalog
 from planner.core.exceptions import InputError
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, Prescription
-from planner.core.prescription_checks import check_dates, within_window
+from planner.core.prescription_checks import check_answers, check_dates, within_window
 from planner.core.progress import WeekProgress, weekly_progress
 from planner.core.scheduler import build
 from planner.data.branding import DEFAULT_BRANDING, Branding
@@ -124,7 +124,8 @@ class App:
         """Everything a plan needs, checked by building it once; raises before anything is stored."""
         protocol = self.catalog.protocol(protocol_id)
         check_dates(rx, local_today(rx.timezone, self.now()))
-        refusal = rules.entry_refusal(protocol, rx, self.catalog.protocols)
+        check_answers(rx)
+        refusal = rules.entry_refusal(protocol, rx, self.catalog.protocols) or screening.refusal(rx.screening)
         if refusal is not None:
             raise InputError(refusal)
         build(rx, protocol, self.catalog.library, (), rx.start)

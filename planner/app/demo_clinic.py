@@ -33,7 +33,7 @@ def sore(_: int, session: Session) -> CheckIn:
 
 
 def red_flag_at_end(left: int, session: Session) -> CheckIn:
-    return CheckIn(session.date, red_flags=("leg-pain-spreading",)) if left == 0 else good(left, session)
+    return CheckIn(session.date, red_flags=("one-leg-tingling",)) if left == 0 else good(left, session)
 
 
 def skips(left: int, session: Session) -> CheckIn:

@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 import click
 
 from planner.core import parsing
-from planner.core.redflags import red_flag
+from planner.core.redflags import stop_sign
+from planner.core.screening import screening_item
 
 T = TypeVar("T")
 
@@ -77,4 +78,11 @@ class RedFlagParam(_Parsed[str]):
     name = "flag"
 
     def parse(self, text: str) -> str:
-        return red_flag(text).id
+        return stop_sign(text).id
+
+
+class ScreeningParam(_Parsed[str]):
+    name = "item"
+
+    def parse(self, text: str) -> str:
+        return screening_item(text).id

@@ -11,19 +11,30 @@ from planner.cli.params import (
     DateParam,
     PainParam,
     RedFlagParam,
+    ScreeningParam,
     TextParam,
     TimeParam,
     WeekdaysParam,
     ZoneParam,
 )
 from planner.cli.root import PROG, Context, pass_context
-from planner.core import parsing, report_answer
-from planner.core.model import CheckIn, Effort, Prescription, Soreness
+from planner.core import parsing, report_answer, wording
+from planner.core.model import CheckIn, Effort, Prescription, Screening, Soreness
 
 
 @click.group()
 def plan() -> None:
     """Create, list and show plans."""
+
+
+SCREENING = (
+    "A background risk factor found at assessment ("
+    + ", ".join(item.id for item in wording.SCREENING_ITEMS)
+    + "); the plan is made only with --screened-by."
+)
+NAME = TextParam("screened by", limit=parsing.MAX_NAME)
+ASSESSOR = TextParam("screened by", limit=parsing.MAX_NAME)
+SCREENED_BY = "The clinician who assessed the screening answers: recorded with the plan."
 
 
 @plan.command("create")
@@ -67,8 +78,12 @@ def plan() -> None:
     multiple=True,
     type=RedFlagParam("red flag"),
     metavar="FLAG",
-    help="A red flag.",
+    help="A warning sign found at assessment (new or changing): the plan is a referral until cleared.",
 )
+@click.option(
+    "--screening", "screening_items", multiple=True, type=ScreeningParam("screening"), help=SCREENING
+)
+@click.option("--screened-by", default="", type=ASSESSOR, metavar="NAME", help=SCREENED_BY)
 @click.option(
     "--hold-running-until",
     "hold",
@@ -96,6 +111,8 @@ def plan_create(
     time_: dt.time,
     pain: int,
     red_flags: tuple[str, ...],
+    screening_items: tuple[str, ...],
+    screened_by: str,
     hold: dt.date | None,
     goal: str,
     template_name: str | None,
@@ -116,6 +133,7 @@ def plan_create(
         red_flags=red_flags,
         hold_running_until=hold,
         goal=goal,
+        screening=Screening(tuple(dict.fromkeys(screening_items)), screened_by),
     )
     if template_name is not None:
         from planner.app import programmes

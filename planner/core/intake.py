@@ -3,8 +3,9 @@
 The choice follows the built-in protocols' entry criteria (templates/protocols, rules.ENTRY): anyone
 in a flare-up, with pain at rest above a running programme's entry limit, or for whom brisk walking
 is not yet comfortable starts the flare-up restart, whose first levels are low-impact sessions and
-walks, so nobody runs on day one before their check-ins show they are ready. The sentences are in
-planner.core.wording.
+walks, so nobody runs on day one before their check-ins show they are ready. Severe pain at rest, or
+a yes to a screening question (planner.core.screening), makes no plan: see a clinician first. The
+sentences are in planner.core.wording.
 
 Example:
     >>> from planner.data.catalog import builtin_catalog
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import attrs
 
-from planner.core import rules, wording
+from planner.core import rules, screening, wording
 from planner.core.catalog import Catalog
 
 RETURN_TO_RUN = "lbp-return-to-run"
@@ -37,6 +38,7 @@ class Intake:
     ran_before: bool
     flare_up: bool
     minimal_shoes: bool
+    screening: tuple[str, ...] = ()  # background risk factors ticked (planner.core.screening)
 
 
 @attrs.frozen
@@ -44,7 +46,7 @@ class Choice:
     protocol_id: str
     reasons: tuple[str, ...]
     source: str = SOURCE
-    see_clinician: bool = False  # no plan: pain this strong is a clinician's call first
+    see_clinician: bool = False  # no plan: severe pain or a screening answer is a clinician's call first
 
 
 def choose(intake: Intake, catalog: Catalog) -> Choice:
@@ -55,6 +57,9 @@ def choose(intake: Intake, catalog: Catalog) -> Choice:
         wanted, reason = MINIMAL_SHOES, wording.INTAKE_MINIMAL_SHOES
     else:
         wanted, reason = RETURN_TO_RUN, wording.INTAKE_RETURN
+    if intake.screening:  # a clinician weighs these first
+        advice = wording.INTAKE_SCREENING.format(items=screening.findings(intake.screening))
+        return Choice(wanted, (advice,), screening.SOURCE, see_clinician=True)
     restart = catalog.protocol(FLARE_UP_RESTART)
     if rules.severe_pain(restart, intake.pain_at_rest):
         advice = wording.INTAKE_SEVERE_PAIN.format(pain=intake.pain_at_rest)

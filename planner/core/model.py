@@ -348,6 +348,16 @@ class Protocol:
 
 
 @attrs.frozen
+class Screening:
+    """Background risk factors found when the plan was made (planner.core.screening ids), and the
+    clinician who recorded them as assessed. Once assessed they are part of the history and never
+    a stop sign; unassessed, no plan is made."""
+
+    items: tuple[str, ...] = ()
+    assessed_by: str = ""  # the clinician's name; "" when nobody has assessed them
+
+
+@attrs.frozen
 class Prescription:
     """What the clinician or runner asked for. Days are ISO weekday numbers, Monday = 1."""
 
@@ -361,6 +371,7 @@ class Prescription:
     red_flags: tuple[str, ...] = ()
     hold_running_until: dt.date | None = None
     goal: str = ""
+    screening: Screening = Screening()
 
 
 @attrs.frozen

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from planner.core.model import Access, CheckIn, Dose, Effort, Prescription, Soreness
+from planner.core import redflags
+from planner.core.model import Access, CheckIn, Dose, Effort, Prescription, Screening, Soreness
 from planner.core.programme import Part, Prescribed, Programme
 
 
 def prescription_to_dict(rx: Prescription) -> dict[str, Any]:
-    return {
+    data = {
         "name": rx.name,
         "start": rx.start.isoformat(),
         "timezone": rx.timezone,
@@ -23,10 +24,18 @@ def prescription_to_dict(rx: Prescription) -> dict[str, Any]:
         "hold_running_until": rx.hold_running_until.isoformat() if rx.hold_running_until else None,
         "goal": rx.goal,
     }
+    if rx.screening != Screening():  # older plans were never asked
+        data["screening"] = {"items": list(rx.screening.items), "assessed_by": rx.screening.assessed_by}
+    return data
 
 
 def prescription_from_dict(data: dict[str, Any]) -> Prescription:
+    """Older plans listed screening items among the red flags: they are read as screening answers
+    nobody recorded as assessed, which stop nothing (planner.core.redflags.stored_signs)."""
     hold = data.get("hold_running_until")
+    flags = data.get("red_flags", ())
+    found = data.get("screening", {})
+    items = [*found.get("items", ()), *(f for f in flags if f in redflags.SCREENING_IDS)]
     return Prescription(
         name=data["name"],
         start=dt.date.fromisoformat(data["start"]),
@@ -35,9 +44,10 @@ def prescription_from_dict(data: dict[str, Any]) -> Prescription:
         strength_days=tuple(data["strength_days"]),
         session_time=dt.time.fromisoformat(data["session_time"]),
         pain=data["pain"],
-        red_flags=tuple(data.get("red_flags", ())),
+        red_flags=redflags.stored_signs(flags),
         hold_running_until=dt.date.fromisoformat(hold) if hold else None,
         goal=data.get("goal", ""),
+        screening=Screening(tuple(dict.fromkeys(items)), found.get("assessed_by", "")),
     )
 
 
@@ -65,7 +75,7 @@ def checkin_from_dict(data: dict[str, Any]) -> CheckIn:
         pain_during=data.get("pain_during"),
         pain_next_morning=data.get("pain_next_morning"),
         soreness=Soreness(data.get("soreness", "none")),
-        red_flags=tuple(data.get("red_flags", ())),
+        red_flags=redflags.stored_signs(data.get("red_flags", ())),
         flare_up=data.get("flare_up", False),
         note=data.get("note", ""),
         stiff_or_swollen=data.get("stiff_or_swollen", False),

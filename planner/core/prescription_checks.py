@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from planner.core import redflags
+from planner.core import redflags, screening
 from planner.core.exceptions import InputError
 from planner.core.model import Prescription
 
@@ -55,8 +55,15 @@ def check(prescription: Prescription) -> None:
         raise InputError(f"{day_names(tuple(both))} is both a run day and a strength day; choose other days")
     if not 0 <= rx.pain <= 10:
         raise InputError(f"pain must be 0-10, not {rx.pain}")
-    for flag in rx.red_flags:
-        redflags.red_flag(flag)
+
+
+def check_answers(prescription: Prescription) -> None:
+    """The warning signs and screening answers of a new plan name only what this version asks
+    (a stored plan reads older ids as planner.core.redflags says, never failing on them)."""
+    for flag in prescription.red_flags:
+        redflags.stop_sign(flag)
+    for item in prescription.screening.items:
+        screening.screening_item(item)
 
 
 DATE_WINDOW_YEARS = 10  # a plan starts, and is looked at, within ten years of today

@@ -156,13 +156,26 @@ DISCHARGED = "{by} ended this programme on {day}: no more sessions are planned."
 HOLD_SUMMARY = "If your clinician has put a hold on running, follow it."
 
 
-# -- red flags (AHCPR 1994; NHS cauda equina pathway) --------------------------------------------
+# -- stop signs: new or changing signs that stop the programme (planner.core.redflags) ----------
+CAUDA_EQUINA = "NHS cauda equina pathway (GIRFT); AHCPR 1994 (NCBI NBK52120)"
+AHCPR = "AHCPR 1994 acute low back problems guideline (NCBI NBK52120)"
+AHCPR_NERVE = f"{AHCPR}: a progressive neurological deficit, such as foot drop, is reviewed urgently"
+SEED = "the seed articles: see a clinician soon"
+SEED_NERVE = f"{SEED}; without weakness it is common with back pain, so a review soon, not urgently"
+
+
 @attrs.frozen
 class RedFlag:
+    """A stop sign: new or changing, so whoever reports it stops and gets help this soon."""
+
     id: str
-    group: str
     question: str
     urgency: Urgency
+    source: str
+
+
+def _signs(urgency: Urgency, source: str, questions: dict[str, str]) -> tuple[RedFlag, ...]:
+    return tuple(RedFlag(flag, question, urgency, source) for flag, question in questions.items())
 
 
 URGENCY_ADVICE = {  # {call} is the emergency number where the person lives (planner.core.emergency)
@@ -179,56 +192,92 @@ URGENCY_HEADING = {  # the red-flag questions, grouped by how soon they need hel
 }
 URGENCY_LABEL = {Urgency.EMERGENCY: "Emergency", Urgency.URGENT: "Urgent", Urgency.SOON: "Soon"}
 RED_FLAG_STOP = "You reported a warning sign ({sign}). Stop the programme. {advice}"
+UNKNOWN_SIGN = "A warning sign recorded as {id!r}"  # a stored id this version does not know
 
 RED_FLAGS: tuple[RedFlag, ...] = (
-    RedFlag(
-        "saddle-numbness",
-        "cauda equina",
-        "Numbness around your bottom, genitals or inner thighs (the saddle area)?",
+    *_signs(
         Urgency.EMERGENCY,
+        CAUDA_EQUINA,
+        {
+            "saddle-numbness": "Numbness around your bottom, genitals or inner thighs (the saddle area)?",
+            "bladder-change": "New difficulty passing urine, or loss of bladder control?",
+            "bowel-control": "Loss of bowel control?",
+            "both-legs-weak": "New or worsening weakness or numbness in both legs?",
+            "sexual-dysfunction": "New problems with sexual function?",
+        },
     ),
-    RedFlag(
-        "bladder-change",
-        "cauda equina",
-        "New difficulty passing urine, or loss of bladder control?",
-        Urgency.EMERGENCY,
-    ),
-    RedFlag("bowel-control", "cauda equina", "Loss of bowel control?", Urgency.EMERGENCY),
-    RedFlag(
-        "both-legs-weak",
-        "cauda equina",
-        "New or worsening weakness or numbness in both legs?",
-        Urgency.EMERGENCY,
-    ),
-    RedFlag("sexual-dysfunction", "cauda equina", "New problems with sexual function?", Urgency.EMERGENCY),
-    RedFlag("cancer-history", "cancer", "Have you ever had cancer?", Urgency.URGENT),
-    RedFlag("weight-loss", "cancer", "Weight loss you cannot explain?", Urgency.URGENT),
-    RedFlag(
-        "night-pain",
-        "cancer",
-        "Constant pain at night that does not ease with rest or changing position?",
+    *_signs(
         Urgency.URGENT,
+        AHCPR,
+        {
+            "weight-loss": "Weight loss you cannot explain?",
+            "night-pain": "Constant pain at night that does not ease with rest or changing position?",
+            "fever": "Fever or chills with your back pain?",
+            "recent-infection": "A recent bacterial infection?",
+            "trauma": (
+                "Pain after a fall or accident, or a minor knock with osteoporosis or long-term steroids?"
+            ),
+        },
     ),
-    RedFlag("over-50-new-pain", "cancer", "Are you over 50 and is this back pain new?", Urgency.SOON),
-    RedFlag("fever", "infection", "Fever or chills with your back pain?", Urgency.URGENT),
-    RedFlag(
-        "weak-immunity",
-        "infection",
-        "A weakened immune system (for example from medicines or illness)?",
+    *_signs(
         Urgency.URGENT,
+        AHCPR_NERVE,
+        {
+            "one-leg-marked-weakness": (
+                "New or worsening weakness in one leg, such as a foot that drops or catches?"
+            )
+        },
     ),
-    RedFlag("recent-infection", "infection", "A recent bacterial infection?", Urgency.URGENT),
-    RedFlag("iv-drug-use", "infection", "Injecting drugs?", Urgency.URGENT),
-    RedFlag(
-        "trauma",
-        "fracture",
-        "Pain after a fall or accident, or a minor knock with osteoporosis or long-term steroids?",
-        Urgency.URGENT,
+    *_signs(Urgency.URGENT, SEED, {"back-swelling": "Swelling or redness on your back?"}),
+    *_signs(
+        Urgency.SOON,
+        SEED_NERVE,
+        {"one-leg-tingling": "New or worsening tingling, numbness or pain spreading down one leg?"},
     ),
-    RedFlag("leg-pain-spreading", "nerve", "Pain spreading down one or both legs?", Urgency.SOON),
-    RedFlag("one-leg-weak", "nerve", "New weakness, numbness or tingling in one leg?", Urgency.SOON),
-    RedFlag("back-swelling", "skin", "Swelling or redness on your back?", Urgency.URGENT),
-    RedFlag("new-lump", "skin", "A new lump on your back?", Urgency.SOON),
+    *_signs(Urgency.SOON, SEED, {"new-lump": "A new lump on your back?"}),
+)
+RETIRED_RED_FLAGS = {  # ids older versions stored, read as the sign that now covers them
+    "one-leg-weak": "one-leg-tingling",  # "new weakness, numbness or tingling in one leg", urgency soon
+}
+
+
+# -- screening: background risk factors asked at the start (planner.core.screening) ---------------
+@attrs.frozen
+class ScreeningItem:
+    """A risk factor a clinician weighs at the first assessment; once assessed it is history, not
+    a warning sign (AHCPR 1994 lists these for the first visit)."""
+
+    id: str
+    question: str  # as the person is asked it
+    finding: str  # as a clinician's record names it
+
+
+SCREENING_ITEMS: tuple[ScreeningItem, ...] = tuple(
+    ScreeningItem(item, question, finding)
+    for item, (question, finding) in {
+        "cancer-history": ("Have you ever had cancer?", "history of cancer"),
+        "over-50-new-pain": ("Are you over 50, and is this back pain new?", "age over 50 with new back pain"),
+        "weak-immunity": ("A weakened immune system (from medicines or illness)?", "weakened immune system"),
+        "iv-drug-use": ("Have you ever injected drugs?", "injected drug use"),
+        "leg-pain-spreading": (
+            "Pain down one or both legs that you have had for a while?",
+            "known referred leg pain",
+        ),
+    }.items()
+)
+SCREENING_HEADING = "Before you start: tick any that apply to you"
+SCREENING_PORTAL = "Background risk factors you have assessed (recorded as assessed by you)"
+INTAKE_SCREENING = (
+    "You answered yes to: {items}. A clinician weighs this before you start a running programme: "
+    "see your GP or physiotherapist first, and take this list with you."
+)
+SCREENING_UNASSESSED = (
+    "screening: {items} must be assessed by a clinician before a plan is made; record who assessed "
+    "them (screened by)"
+)
+SCREENING_NOT_A_SIGN = (
+    "{id!r} is a screening question (a background risk factor a clinician assesses when a plan is "
+    "made), not a warning sign"
 )
 
 # -- the questions at /start, and why they lead to a programme ----------------------------------

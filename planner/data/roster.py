@@ -28,7 +28,7 @@ from planner.core import parsing
 from planner.core import prescription_checks as checks
 from planner.core.exceptions import DataError, PlannerError
 from planner.core.model import Prescription, Protocol
-from planner.core.redflags import red_flag
+from planner.core.redflags import stop_sign
 
 REQUIRED = ("name", "start", "protocol", "run_days", "strength_days", "time", "tz", "pain")
 OPTIONAL = ("patient_id", "hold_running_until", "red_flags", "notes", "template")
@@ -79,7 +79,7 @@ def _row(cells: Mapping[str, str], line: int, protocols: Mapping[str, Protocol])
         strength_days=parsing.parse_days(cells["strength_days"], "strength_days", separator=";"),
         session_time=parsing.parse_time(cells["time"]),
         pain=parsing.parse_pain(cells["pain"], "pain"),
-        red_flags=tuple(red_flag(f).id for f in flags),
+        red_flags=tuple(stop_sign(f).id for f in flags),
         hold_running_until=parsing.parse_date(hold, "hold_running_until") if hold else None,
     )
     checks.check(rx)

@@ -38,7 +38,7 @@ from planner.app.application import PlanView
 from planner.core import guide, intervals, parsing, report_answer, same_day, wording
 from planner.core.exceptions import PlannerError
 from planner.core.model import CheckIn, Effort, Session, SessionKind, Soreness, Status
-from planner.core.redflags import red_flag
+from planner.core.redflags import SCREENING_IDS, stop_sign
 from planner.export import chart, pictograms
 from planner.store.database import TokenKind
 from planner.web.context import application, plan_id_for, same_origin
@@ -341,7 +341,8 @@ def checkin_from_form(form: MultiDict[str, str]) -> CheckIn:
         pain_during=parsing.parse_pain(during, "pain during") if during else None,
         pain_next_morning=parsing.parse_pain(morning, "pain next morning") if morning else None,
         soreness=Soreness(soreness),
-        red_flags=tuple(dict.fromkeys(red_flag(f).id for f in flags)),
+        # a form from before screening questions left the stop list may still offer them: they stop nothing
+        red_flags=tuple(dict.fromkeys(stop_sign(f).id for f in flags if f not in SCREENING_IDS)),
         flare_up=checkbox(form, "flare_up"),
         note=parsing.parse_text(form.get("note", ""), "note", limit=parsing.MAX_NOTE),
         stiff_or_swollen=checkbox(form, "stiff_or_swollen"),

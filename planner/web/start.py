@@ -29,7 +29,7 @@ from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from planner.app.application import local_today
 from planner.app.throttle import Throttled
-from planner.core import parsing, redflags, report_answer, wording
+from planner.core import parsing, redflags, report_answer, screening, wording
 from planner.core.exceptions import PlannerError
 from planner.core.intake import Choice, Intake, choose
 from planner.core.model import Prescription
@@ -79,8 +79,9 @@ PARSERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "start": ("start", parsing.parse_date),
     "name": ("name", functools.partial(parsing.parse_text, limit=parsing.MAX_NAME, required=True)),
     "goal": ("goal", functools.partial(parsing.parse_text, limit=parsing.MAX_GOAL)),
+    "screening": ("screening", screening.parse_items),  # the ticked boxes, joined with commas
 }
-OPTIONAL = {"goal"}
+OPTIONAL = {"goal", "screening"}
 FIELD_OF = {"start": "start"}  # the app's own checks (dates) name the field they refuse
 
 
@@ -88,7 +89,14 @@ def parse_answers(form: Mapping[str, str]) -> Answers:
     """All fields parsed, or FieldErrors with one message per field that is wrong."""
     values = parse_fields(form, PARSERS, OPTIONAL)
     return Answers(
-        Intake(values["pain_at_rest"], *(values[name] for name in YES_NO)),
+        Intake(
+            values["pain_at_rest"],
+            values["walking_comfortable"],
+            values["ran_before"],
+            values["flare_up"],
+            values["minimal_shoes"],
+            values["screening"] or (),
+        ),
         values["name"],
         values["start"],
         values["tz"],
@@ -105,6 +113,8 @@ def checked_plan(form: Mapping[str, str]) -> tuple[Answers, Choice, Prescription
     app = application()
     choice = choose(answers.intake, app.catalog)
     rx = answers.prescription(app.catalog.protocol(choice.protocol_id).strength_per_week)
+    if choice.see_clinician:  # no plan will be made, so nothing to check it against
+        return answers, choice, rx
     try:
         app.check(choice.protocol_id, rx)
     except PlannerError as error:
@@ -173,7 +183,7 @@ def screen() -> str:
 def screened() -> tuple[str, int] | str:
     form = request.form
     try:
-        ticked = tuple(dict.fromkeys(redflags.red_flag(f).id for f in form.getlist("red_flag")))
+        ticked = tuple(dict.fromkeys(redflags.stop_sign(f).id for f in form.getlist("red_flag")))
     except PlannerError:
         abort(400)
     answer = form.get("any", "")
@@ -222,6 +232,8 @@ def questions(values: Mapping[str, str], errors: Mapping[str, str]) -> str:
         errors=errors,
         questions=wording.INTAKE_QUESTIONS,
         yes_no=YES_NO,
+        screening=wording.SCREENING_ITEMS,
+        screening_heading=wording.SCREENING_HEADING,
         patterns=PATTERNS,
     )
 
@@ -231,6 +243,7 @@ def questions(values: Mapping[str, str], errors: Mapping[str, str]) -> str:
 def answered() -> tuple[str, int] | str:
     unsign("screened")
     form = {field: request.form.get(field, "") for field in PARSERS}
+    form["screening"] = ",".join(request.form.getlist("screening"))
     try:
         answers, choice, rx = checked_plan(form)
     except FieldErrors as problem:
@@ -263,6 +276,8 @@ def create() -> Response:
     try:
         _, choice, rx = checked_plan(form)
     except FieldErrors:
+        abort(Response(EXPIRED, 400, mimetype="text/html"))
+    if choice.see_clinician:  # answers that make no plan never reach this step through the form
         abort(Response(EXPIRED, 400, mimetype="text/html"))
     app = application()
     try:
