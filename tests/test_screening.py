@@ -24,6 +24,7 @@ from planner.core.model import CheckIn, Plan, Prescription, Screening, SessionKi
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog
 from planner.store.schema import plans as plans_table
+from tests.clinics import Clinic
 from tests.conftest import stored_checkins, stored_plans
 from tests.test_start import GOOD, StartServer
 
@@ -238,3 +239,21 @@ def test_an_old_check_in_form_ticking_a_screening_item_records_the_report_and_st
     view = app.plan(plan_id)
     assert view.checkins[-1].pain_during == 2 and view.checkins[-1].red_flags == ()
     assert not any(d.verdict is Verdict.STOP for s in view.plan.sessions for d in s.decisions)
+
+
+def test_a_plan_made_in_the_portal_records_its_clinician_as_the_screenings_assessor(clinic: Clinic) -> None:
+    north = clinic.client()
+    north.login("alex@north.example")
+    status, _, page = north.request("GET", "/portal/patients/new")
+    assert status == 200 and wording.SCREENING_PORTAL in page and "History of cancer" in page
+    good = {"name": "Kim Park", "protocol": "lbp-return-to-run", "start": "2026-11-23", "pain": "2"}
+    good |= {"tz": "Europe/London", "run_days": "tue,thu,sat", "time": "18:00"}
+    for wrong in ({"screening": "fever"}, {"red_flag": "cancer-history"}, {"screening": "tired"}):
+        assert north.request("POST", "/portal/patients/new", {**good, **wrong})[0] == 400
+    status, headers, _ = north.request(
+        "POST", "/portal/patients/new", {**good, "screening": "cancer-history"}
+    )
+    assert status == 303
+    view = clinic.app.plan(headers["location"].rsplit("/", 1)[1])
+    assert view.plan.prescription.screening == Screening(("cancer-history",), "Alex Morgan")
+    assert not any(s.kind is SessionKind.REFERRAL for s in view.plan.sessions)

@@ -24,7 +24,7 @@ from planner.app.application import App, PlanView
 from planner.app.roster_issue import Outcome, RowStatus, issue
 from planner.core import parsing
 from planner.core.exceptions import InputError, NotFound
-from planner.core.model import ActionKind, ClinicianAction, Prescription
+from planner.core.model import ActionKind, ClinicianAction, Prescription, Screening
 from planner.core.prescription_checks import day_names
 from planner.data.branding import Branding
 from planner.data.roster import parse_roster
@@ -76,7 +76,10 @@ class Caseload:
 
     def create_plan(self, person: Clinician, protocol_id: str, rx: Prescription, address: str) -> str:
         """A plan in the clinician's care, checked as the command line checks one (entry criteria,
-        dates, week shape; warning signs given at the start make it a referral)."""
+        dates, week shape; warning signs given at the start make it a referral). Screening answers
+        are recorded as assessed by the clinician who makes the plan: they never stop it."""
+        if rx.screening.items:
+            rx = attrs.evolve(rx, screening=Screening(rx.screening.items, person.name))
         self.app.check(protocol_id, rx)
         now = self.app.now()
         with self.app.store.write() as records:

@@ -8,12 +8,12 @@ from typing import Any
 
 from flask import Response, abort, render_template, request
 
-from planner.core import parsing
+from planner.core import parsing, screening, wording
 from planner.core.exceptions import PlannerError
 from planner.core.follow_up import PatientStatus
-from planner.core.model import ActionKind, ClinicianAction, Prescription, RuleId
+from planner.core.model import ActionKind, ClinicianAction, Prescription, RuleId, Screening
 from planner.core.prescription_checks import day_names, default_strength_days
-from planner.core.redflags import red_flag
+from planner.core.redflags import stop_sign
 from planner.export import chart
 from planner.store.database import TokenKind
 from planner.store.portal_records import SortKey
@@ -99,6 +99,8 @@ def new_plan_form(values: dict[str, str], errors: dict[str, str], ticked: tuple[
         protocols=sorted(application().catalog.protocols.values(), key=lambda p: p.title),
         patterns=PATTERNS,
         templates=programme.clinic_templates(),
+        screening=wording.SCREENING_ITEMS,
+        screening_legend=wording.SCREENING_PORTAL,
     )
 
 
@@ -113,7 +115,8 @@ def create_plan() -> Any:
     form = {field: request.form.get(field, "") for field in PLAN_FIELDS}
     form["template"] = request.form.get("template", "")
     try:
-        ticked = tuple(dict.fromkeys(red_flag(f).id for f in request.form.getlist("red_flag")))
+        ticked = tuple(dict.fromkeys(stop_sign(f).id for f in request.form.getlist("red_flag")))
+        found = screening.parse_items(",".join(request.form.getlist("screening")))
     except PlannerError:
         abort(400)
     try:
@@ -130,6 +133,7 @@ def create_plan() -> Any:
             red_flags=ticked,
             hold_running_until=values["hold"],
             goal=values["goal"] or "",
+            screening=Screening(found),  # recorded as assessed by the clinician making the plan
         )
         template = programme.checked_template(form["template"])
         try:
@@ -139,7 +143,7 @@ def create_plan() -> Any:
         if template:
             programme.start_from(plan_id, template)
     except FieldErrors as problem:
-        return new_plan_form(form, problem.errors, ticked), 400
+        return new_plan_form(form, problem.errors, (*ticked, *found)), 400
     return back_to(plan_id)
 
 
