@@ -65,6 +65,26 @@ class Browserless:
             self.csrf = token.group(1)
         return response.status, {k.lower(): v for k, v in response.getheaders()}, data
 
+    def upload(self, path: str, field: str, filename: str, content: bytes) -> tuple[int, dict[str, str], str]:
+        """Post one file as a browser's form would (multipart, with the form's CSRF token)."""
+        boundary = "----rehab-test-boundary"
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{self.csrf}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+                "Content-Type: text/csv\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        headers = {"Cookie": self.cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read().decode("utf-8", "replace")
+        connection.close()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+
     def login(self, email: str, password: str = PASSWORD) -> int:
         """Log in as a browser would, landing on the patient list (and its forms' CSRF token)."""
         self.request("GET", "/portal/login")

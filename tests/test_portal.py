@@ -373,28 +373,15 @@ def test_a_clinic_list_uploaded_in_the_portal_is_issued_and_zipped(clinic: Clini
     north = clinic.client()
     north.login("alex@north.example")
     north.request("GET", "/portal/roster")
-    boundary = "----rehab-test-boundary"
-    body = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{north.csrf}\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="roster"; filename="list.csv"\r\n'
-            "Content-Type: text/csv\r\n\r\n"
-        ).encode()
-        + roster
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    connection = http.client.HTTPConnection("127.0.0.1", clinic.loopback.port, timeout=120)
-    connection.request(
-        "POST",
-        "/portal/roster",
-        body=body,
-        headers={"Cookie": north.cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"},
-    )
-    response = connection.getresponse()
-    page = response.read().decode()
-    assert response.status == 200, page
+    status, headers, _ = north.upload("/portal/roster", "roster", "list.csv", roster)
+    assert status == 303  # at once, to the job's page: the list is issued outside the request
+    job_page = headers["location"]
+    assert re.fullmatch(r"/portal/roster/jobs/[A-Za-z0-9_-]{20,}", job_page), job_page
+    assert clinic.app.background.wait(timeout=600)  # woken when the job's thread ends
+    status, _, page = north.request("GET", job_page)
+    assert status == 200
     assert "created" in page and "unknown protocol" in page, re.sub(r"<[^>]+>", " ", page)[-1500:]
-    download = re.search(r'href="(/portal/roster/[A-Za-z0-9_-]+\.zip)"', page)
+    download = re.search(r'href="(/portal/roster/jobs/[A-Za-z0-9_-]+\.zip)"', page)
     assert download
     status, headers, _ = north.request("GET", download.group(1))
     assert status == 200 and headers["content-type"] == "application/zip"
@@ -410,6 +397,7 @@ def test_a_clinic_list_uploaded_in_the_portal_is_issued_and_zipped(clinic: Clini
     south = clinic.client()
     south.login("sam@south.example")
     assert south.request("GET", download.group(1))[0] == 404  # another clinic's download
+    assert south.request("GET", job_page)[0] == 404  # and its job
     clinic.clock[0] += dt.timedelta(minutes=11)
     assert north.request("GET", download.group(1))[0] == 404  # kept ten minutes
     _, _, listing = north.request("GET", "/portal/")

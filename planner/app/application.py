@@ -23,6 +23,7 @@ import attrs
 import sqlalchemy as sa
 
 from planner.app import throttle
+from planner.app.background import Background
 from planner.app.feeds import FeedAddresses, derive_token, feed_addresses, load_feed_key
 from planner.app.follow_up_sync import FollowUp
 from planner.app.retention import erase_expired
@@ -84,6 +85,7 @@ class App:
     catalog: Catalog
     clock: Clock = system_clock
     _feed_key: bytes | None = None
+    background: Background = attrs.field(factory=Background)  # a server's work beside its requests
 
     @classmethod
     def open(
@@ -117,7 +119,14 @@ class App:
             self.clock,
             self.settings.public_url,
             housekeeping=lambda: erase_expired(self, who="sweep"),  # the clinics' retention periods
+            jobs=self._start_waiting_jobs,
         )
+
+    def _start_waiting_jobs(self) -> None:
+        """Clinic lists no process is issuing (uploaded, or left by a process that died)."""
+        from planner.app.roster_jobs import start_waiting  # it imports this module
+
+        start_waiting(self)
 
     # -- plans --------------------------------------------------------------------------------
     def check(self, protocol_id: str, rx: Prescription) -> None:

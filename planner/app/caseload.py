@@ -9,29 +9,22 @@ does not exist, so another clinic's ids cannot be told apart from made-up ones.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import secrets
-import tempfile
-import zipfile
-from pathlib import Path
 from typing import Any
 
 import attrs
 
-from planner.app import outcomes
-from planner.app.accounts import audit_by, session_hash
+from planner.app import outcomes, roster_jobs
+from planner.app.accounts import audit_by
 from planner.app.application import App, PlanView
-from planner.app.roster_issue import Outcome, RowStatus, issue
+from planner.app.roster_issue import Outcome
+from planner.app.roster_jobs import RosterJob
 from planner.core import parsing
 from planner.core.exceptions import InputError, NotFound
 from planner.core.model import ActionKind, ClinicianAction, Prescription, Screening
 from planner.core.prescription_checks import day_names
-from planner.data.branding import Branding
-from planner.data.roster import parse_roster
 from planner.store.database import Records, TokenKind
 from planner.store.portal_records import Clinician, SortKey, StoredAlert, SummaryRow
 
-DOWNLOAD_LIFETIME = dt.timedelta(minutes=10)
 PAGE_SIZE = 50  # patients on one page of the list
 
 
@@ -89,43 +82,29 @@ class Caseload:
         self.app.follow_up.refresh_or_record(plan_id)
         return plan_id
 
+    def upload_roster(self, person: Clinician, text: str, file: str, address: str) -> str:
+        """The `issue` command for the clinician's clinic, as a job: stored now and issued in this
+        process's background (or by any server's sweep); the job's id, for its page."""
+        job_id = roster_jobs.submit(self.app, person, text, file, address)
+        self.app.background.start(lambda: roster_jobs.run(self.app, job_id))
+        return job_id
+
     def issue_roster(
         self, person: Clinician, text: str, file: str, address: str
-    ) -> tuple[list[Outcome], str]:
-        """The `issue` command for the clinician's clinic: every row's outcome, and the token of a
-        zip of the handouts, calendars and index.csv, kept DOWNLOAD_LIFETIME for this clinic."""
-        rows, problems = parse_roster(text, file, self.app.catalog.protocols)
-        with tempfile.TemporaryDirectory(prefix="rehab-roster-") as folder:
-            out = Path(folder)
-            issued = issue(self.app, rows, problems, out, clinic=Branding(name=person.clinic_name), workers=0)
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for path in sorted(out.iterdir()):
-                    archive.write(path, path.name)
-        made = sum(o.status is not RowStatus.FAILED for o in issued.outcomes)
-        token = secrets.token_urlsafe(24)
-        now = self.app.now()
-        with self.app.store.write() as records:
-            records.portal.keep_download(
-                session_hash(token), person.clinic_id, buffer.getvalue(), now + DOWNLOAD_LIFETIME, now
-            )
-            audit_by(
-                records,
-                person,
-                now,
-                "issue-roster",
-                address,
-                detail=f"{file}: {made} of {len(issued.outcomes)} rows",
-            )
-        return issued.outcomes, token
+    ) -> tuple[tuple[Outcome, ...], str]:
+        """The same job, issued here before returning: every row's outcome and the job's id."""
+        job_id = roster_jobs.submit(self.app, person, text, file, address)
+        roster_jobs.run(self.app, job_id)
+        return self.roster_job(person, job_id).outcomes, job_id
 
-    def roster_zip(self, person: Clinician, token: str) -> bytes:
-        """A clinic list's zip, for the clinic that made it, while it is kept."""
-        with self.app.store.read() as records:
-            body = records.portal.download(session_hash(token), person.clinic_id, self.app.now())
-        if body is None:
-            raise NotFound("this download has expired or is not yours")
-        return body
+    def roster_job(self, person: Clinician, job_id: str) -> RosterJob:
+        """A clinic list's job as it stands, for its own clinic only."""
+        return roster_jobs.job(self.app, person, job_id)
+
+    def roster_zip(self, person: Clinician, job_id: str) -> bytes:
+        """A clinic list's zip of handouts, calendars and index.csv, for the clinic that made it,
+        while it is kept."""
+        return roster_jobs.zip_body(self.app, person, job_id)
 
     def patients(
         self,

@@ -108,6 +108,7 @@ class FollowUp:
     portal_url: str
     log: Callable[[str], None] = lambda line: print(line, file=sys.stderr)
     housekeeping: Callable[[], object] = lambda: None  # after each of serve's sweeps (retention)
+    jobs: Callable[[], object] = lambda: None  # every round: clinic lists waiting for a process
 
     def refresh(self, plan_id: str) -> list[int]:
         """Rewrite the plan's summary and raise its new alerts (with their mail); the new alerts'
@@ -208,8 +209,9 @@ class FollowUp:
             return records.portal.unsent_mail_count()
 
     def keep_following(self, smtp: SmtpSettings | None, stop: threading.Event) -> None:
-        """What `serve` runs beside the web server: the sweep every SWEEP_SECONDS, the outbox every
-        MAIL_SECONDS. A failure is one line on stderr and the loop goes on: the next round retries."""
+        """What `serve` runs beside the web server: the sweep every SWEEP_SECONDS, the outbox and the
+        clinic lists waiting for a process every MAIL_SECONDS. A failure is one line on stderr and
+        the loop goes on: the next round retries."""
         last_sweep = -float(SWEEP_SECONDS)
         while not stop.is_set():
             try:
@@ -218,6 +220,7 @@ class FollowUp:
                     self.housekeeping()
                     last_sweep = time.monotonic()
                 self.deliver_mail(smtp)
+                self.jobs()
             except Exception as error:  # the server must outlive a database or mail hiccup
                 self.log(f"rehab-planner: alerts: {type(error).__name__}: {error}")
             stop.wait(MAIL_SECONDS)

@@ -184,9 +184,12 @@ def issue(
     clinic: Branding | None = None,
     workers: int | None = None,
     progress: Callable[[Iterator[str], int], Iterator[str]] = lambda items, _: items,
+    row_stored: Callable[[], object] = lambda: None,
 ) -> Issued:
     """Issue every good row; failed rows are reported in the index and never stop the others.
     `workers` processes render the handouts (default: one per core; 0: in this process).
+    `row_stored` is called as each row is done with (stored or failed), `progress` wraps the
+    handouts' results as they come.
 
     The output folder must take a file before any plan is stored (InputError otherwise). Ctrl-C
     stops the run, writes the index of the rows finished (a row whose plan was stored but whose
@@ -202,8 +205,10 @@ def issue(
             except Exception as error:  # one row's failure must not stop the clinic list
                 reason = why(error)
                 outcomes.append(Outcome(row.line, row.prescription.name, RowStatus.FAILED, reason=reason))
+                row_stored()
                 continue
             outcomes.append(outcome)
+            row_stored()
             jobs.append(
                 HandoutJob(
                     row.line,

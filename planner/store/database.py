@@ -48,6 +48,7 @@ from planner.store.migrate import WRITE
 from planner.store.outcome_records import OutcomeRecords
 from planner.store.portal_records import PortalRecords
 from planner.store.retention_records import RetentionRecords
+from planner.store.roster_job_records import RosterJobRecords
 from planner.store.schema import checkins, clinician_actions, feed_tokens, plans
 from planner.store.templates import BrandingRecords, TemplateRecords
 
@@ -175,6 +176,11 @@ class Records:
     def retention(self) -> RetentionRecords:
         """Retention settings and erasure in the same transaction."""
         return RetentionRecords(self.connection)
+
+    @property
+    def roster_jobs(self) -> RosterJobRecords:
+        """Clinic lists being issued outside the request, in the same transaction."""
+        return RosterJobRecords(self.connection)
 
     # -- plans --------------------------------------------------------------------------------
     def create_plan(

@@ -23,7 +23,6 @@ from planner.store.schema import (
     audit,
     clinicians,
     clinics,
-    downloads,
     login_attempts,
     outbox,
     password_links,
@@ -591,29 +590,6 @@ class PortalRecords:
             .order_by(refresh_failures.c.first_failed_at)
         )
         return [(str(r.id), r.name, r.first_failed_at, int(r.attempts)) for r in rows]
-
-    # -- generated files kept a short while ------------------------------------------------------
-    def keep_download(
-        self, token_hash: str, clinic_id: int, body: bytes, expires: dt.datetime, now: dt.datetime
-    ) -> None:
-        """Keep a file for the clinic until `expires`; files already expired go (they are copies of
-        what the plans and the audit trail keep)."""
-        self.connection.execute(downloads.delete().where(downloads.c.expires_at < utc_text(now)))
-        self.connection.execute(
-            downloads.insert().values(
-                token_hash=token_hash, clinic_id=clinic_id, expires_at=utc_text(expires), body=body
-            )
-        )
-
-    def download(self, token_hash: str, clinic_id: int, now: dt.datetime) -> bytes | None:
-        row = self.connection.execute(
-            sa.select(downloads.c.body).where(
-                downloads.c.token_hash == token_hash,
-                downloads.c.clinic_id == clinic_id,
-                downloads.c.expires_at >= utc_text(now),
-            )
-        ).first()
-        return None if row is None else bytes(row.body)
 
     # -- per-plan summaries, for the patient list ------------------------------------------------
     def put_summary(self, plan_id: str, data: dict[str, Any], attention: int, now: dt.datetime) -> None:

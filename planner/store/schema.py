@@ -201,13 +201,28 @@ password_links = sa.Table(  # one-time links to set a password, kept as hashes
     sa.Column("expires_at", sa.String(32), nullable=False),
     sa.Column("used_at", sa.String(32)),
 )
-downloads = sa.Table(  # a clinic list's zip, kept a short while for the clinic that made it
-    "downloads",
+roster_jobs = sa.Table(  # a clinic list uploaded in the portal, issued outside the request
+    "roster_jobs",
     metadata,
-    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("id", sa.String(32), primary_key=True),  # random: the job page's address
     sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), nullable=False),
-    sa.Column("expires_at", sa.String(32), nullable=False),
-    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("clinician_id", sa.Integer, sa.ForeignKey("clinicians.id"), nullable=False),
+    sa.Column("file_name", sa.String(100), nullable=False),
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("roster", sa.Text, nullable=False),  # the CSV; emptied when the job ends
+    sa.Column("state", sa.String(10), nullable=False),  # queued, running, done, failed
+    sa.Column("rows", sa.Integer, nullable=False),  # rows to issue
+    sa.Column("stored", sa.Integer, nullable=False, server_default="0"),  # rows whose plan is stored
+    sa.Column("rendered", sa.Integer, nullable=False, server_default="0"),  # handouts written
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("claim", sa.String(32)),  # the running process's claim: only it may write progress
+    sa.Column("heartbeat_at", sa.String(32)),  # a running job silent for too long was left by a dead process
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("finished_at", sa.String(32)),
+    sa.Column("outcomes", sa.Text, nullable=False, server_default="[]"),  # the per-line report
+    sa.Column("reason", sa.String(300), nullable=False, server_default=""),  # why it failed, one line
+    sa.Column("zip", sa.LargeBinary),  # handouts, calendars and index.csv
+    sa.Index("ix_roster_jobs_state", "state", "heartbeat_at"),
 )
 outcome_scores = sa.Table(  # outcome measures (NPRS, PSFS, GROC ...), each with its date and source
     "outcome_scores",

@@ -67,6 +67,16 @@ def secure_headers(web: Flask, *, https: bool) -> None:
 def own_script_allowed(view: View) -> View:
     """The one exception to "no script": a view whose page loads a script file of our own (the
     time-zone helper on /start). Inline script and any other origin stay refused."""
-    policy = {**CONTENT_SECURITY_POLICY, "script-src": "'self'"}
+    return _policy(view, {"script-src": "'self'"})
+
+
+def own_script_polling(view: View) -> View:
+    """As own_script_allowed, for a page whose script also asks our own server how far a job is
+    (fetch needs connect-src)."""
+    return _policy(view, {"script-src": "'self'", "connect-src": "'self'"})
+
+
+def _policy(view: View, allowed: dict[str, str]) -> View:
+    policy = {**CONTENT_SECURITY_POLICY, **allowed}
     view.talisman_view_options = {"content_security_policy": policy}  # type: ignore[attr-defined]
     return view
