@@ -244,7 +244,7 @@ def test_two_weeks_of_unsettled_pain_asks_for_a_clinician() -> None:
     reports = [CheckIn(day(n), pain_during=4, pain_next_morning=5) for n in (0, 5, 7, 9, 12, 14)]
     p = plan(reports)
     note = next(d for d in p.notes if d.rule == "escalation")
-    assert note.verdict is Verdict.ESCALATE and "two weeks" in note.text and note.source == rules.ESCALATION
+    assert note.verdict is Verdict.ESCALATE and "2 weeks" in note.text and note.source == rules.ESCALATION
     assert any(d.rule == "escalation" for s in p.sessions for d in s.decisions)
     assert not any(d.rule == "escalation" for d in plan(reports[:-2]).notes)
 

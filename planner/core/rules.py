@@ -111,13 +111,13 @@ def pain_monitoring(checkin: CheckIn) -> Response | None:
         return respond(Verdict.REGRESS, wording.PAIN_DURING_TOO_HIGH.format(pain=d), True)
     if morning is not None and morning > ACCEPTABLE_PAIN:
         return respond(Verdict.REGRESS, wording.PAIN_MORNING_TOO_HIGH.format(pain=morning), True)
-    if morning is not None and morning > SAFE_PAIN and morning > d:
-        return respond(Verdict.REGRESS, wording.PAIN_ROSE_OVERNIGHT.format(pain=morning), True)
+    if during is not None and morning is not None and morning > SAFE_PAIN and morning > during:
+        return respond(Verdict.REGRESS, wording.PAIN_ROSE_OVERNIGHT.format(pain=morning, during=during), True)
     if morning is not None and morning > SAFE_PAIN:
         return respond(Verdict.REPEAT, wording.PAIN_NOT_SETTLED.format(pain=morning))
     if d > SAFE_PAIN:
         return respond(Verdict.REPEAT, wording.PAIN_ACCEPTABLE.format(pain=d))
-    return respond(Verdict.ADVANCE, wording.PAIN_FINE)
+    return respond(Verdict.ADVANCE, wording.PAIN_FINE[(during is not None, morning is not None)])
 
 
 def traffic_light(checkin: CheckIn) -> Response | None:
@@ -134,7 +134,10 @@ def traffic_light(checkin: CheckIn) -> Response | None:
     if worst > ACCEPTABLE_PAIN:
         return respond(Verdict.REGRESS, wording.LIGHT_RED.format(pain=worst), True)
     if worst > SAFE_PAIN and not settled:
-        return respond(Verdict.REPEAT, wording.LIGHT_AMBER.format(pain=worst))
+        amber = (
+            wording.LIGHT_AMBER if checkin.pain_next_morning is not None else wording.LIGHT_AMBER_NO_MORNING
+        )
+        return respond(Verdict.REPEAT, amber.format(pain=worst))
     return respond(Verdict.ADVANCE, wording.LIGHT_GREEN)
 
 
@@ -194,7 +197,11 @@ def evaluate(checkin: CheckIn, rule_set: str) -> CheckInVerdict:
         days_off=max((r.days_off for r in responses), default=0),
         too_painful=any(r.too_painful for r in responses),
         tolerable_and_settled=(
-            (checkin.pain_during or 0) <= ACCEPTABLE_PAIN and morning is not None and morning <= SAFE_PAIN
+            # both scores reported: the resumption sentence says the pain was tolerable and settled
+            checkin.pain_during is not None
+            and checkin.pain_during <= ACCEPTABLE_PAIN
+            and morning is not None
+            and morning <= SAFE_PAIN
         ),
     )
 
@@ -419,7 +426,7 @@ def rise_limit(limit: int) -> Decision:
         RuleId.LEVEL_RISES,
         Verdict.REPEAT,
         f"You have already moved up {limit} "
-        f"{'level' if limit == 1 else 'levels'} in the last seven days, so today stays at the "
+        f"{'level' if limit == 1 else 'levels'} in the last 7 days, so today stays at the "
         "same level.",
         LEVEL_RISES,
     )

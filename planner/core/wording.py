@@ -67,8 +67,9 @@ PAIN_DURING_TOO_HIGH = (
 PAIN_MORNING_TOO_HIGH = (
     "Pain was {pain}/10 the next morning, which is too high, so the next run is one level easier."
 )
-PAIN_ROSE_OVERNIGHT = (
-    "Pain rose overnight to {pain}/10, a sign the load was too much, so the next run is one level easier."
+PAIN_ROSE_OVERNIGHT = (  # only when both scores were reported
+    "Pain rose overnight from {during}/10 during the session to {pain}/10, a sign the load was too "
+    "much, so the next run is one level easier."
 )
 PAIN_NOT_SETTLED = (
     "Pain had not settled by the next morning ({pain}/10), so you repeat this level before moving on."
@@ -77,15 +78,23 @@ PAIN_ACCEPTABLE = (
     f"Pain of {{pain}}/10 is acceptable but not yet comfortable, so you repeat this level until it stays "
     f"at {SAFE_PAIN}/10 or less."
 )
-PAIN_FINE = (
-    f"Pain stayed at {SAFE_PAIN}/10 or less and settled by the morning, so you can move on when you have "
-    "done this level enough times."
-)
+_MOVE_ON = "so you can move on when you have done this level enough times."
+PAIN_FINE = {  # by which scores were reported: (during, next morning)
+    (
+        True,
+        True,
+    ): f"Pain stayed at {SAFE_PAIN}/10 or less during the session and the next morning, {_MOVE_ON}",
+    (True, False): f"Pain stayed at {SAFE_PAIN}/10 or less during the session, {_MOVE_ON}",
+    (False, True): f"Pain was {SAFE_PAIN}/10 or less the next morning, {_MOVE_ON}",
+}
 LIGHT_RED = (
     "Pain reached {pain}/10 (red), so the next run is one level easier. If pain stays this bad for "
     "several days, see a clinician."
 )
 LIGHT_AMBER = "Pain of {pain}/10 (amber) that has not settled within a day means you repeat this level."
+LIGHT_AMBER_NO_MORNING = (
+    "Pain of {pain}/10 (amber), with no next-morning score to show it settled, means you repeat this level."
+)
 LIGHT_GREEN = "Pain stayed in the green or settled within a day: carry on."
 
 
@@ -106,20 +115,20 @@ SORENESS = {
     ),
     Soreness.WARM_UP_STAYS: SorenessWording(
         "Sore in the warm-up, stayed",
-        "Sore in the warm-up and it stays: stop, take two days off running, then go back one level.",
-        "Soreness that stayed through the warm-up means two days off running, then one level easier.",
+        "Sore in the warm-up and it stays: stop, take 2 days off running, then go back one level.",
+        "Soreness that stayed through the warm-up means 2 days off running, then one level easier.",
     ),
     Soreness.RETURNED_DURING: SorenessWording(
         "Went in the warm-up, came back during",
-        "Sore in the warm-up, it went, then came back during the session: stop, take two days off "
+        "Sore in the warm-up, it went, then came back during the session: stop, take 2 days off "
         "running, then go back one level.",
-        "Soreness that went in the warm-up but came back during the session means two days off "
+        "Soreness that went in the warm-up but came back during the session means 2 days off "
         "running, then one level easier.",
     ),
     Soreness.AFTER: SorenessWording(
         "Sore an hour or more after, or the next day",
-        "Sore more than an hour after, or the next day: one day off running, then repeat the session.",
-        "Soreness more than an hour after, or the next day, means one day off running, then repeat "
+        "Sore more than an hour after, or the next day: a day off running, then repeat the session.",
+        "Soreness more than an hour after, or the next day, means a day off running, then repeat "
         "the session.",
     ),
 }
@@ -135,7 +144,7 @@ PAUSE_FLARE_UP = (
     "take its place until {until}."
 )
 PAUSE_TOO_PAINFUL = (
-    "Two sessions in a row were too painful, so running pauses. Low-impact sessions of a "
+    "Your last 2 sessions were too painful, so running pauses. Low-impact sessions of a "
     "similar length take its place until {until}."
 )
 PAUSED_SESSION = "Running is paused: today is a low-impact session of a similar length instead."
@@ -144,7 +153,7 @@ RESUME = (
     "level lower, at {level}."
 )
 PAUSE_SUMMARY = (
-    "After a flare-up, or two sessions in a row that were too painful, running pauses. Keep your "
+    "After a flare-up, or 2 sessions in a row that were too painful, running pauses. Keep your "
     "strength and mobility work, and do low-impact exercise of a similar length instead ({options}). "
     f"Running starts again one level lower once your pain during a session is {ACCEPTABLE_PAIN} or less "
     "and has settled by the next morning."
@@ -330,12 +339,12 @@ RESUME_PROJECTED = (
     "settled by the morning, running starts again one level lower, at {level}."
 )
 GROWTH_CAP = (
-    "Your running this week has reached the limit of {cap} more than in the last two weeks, so today's "
+    "Your running this week has reached the limit of {cap} more than in the last 2 weeks, so today's "
     "run becomes low-impact cardio; you stay at {level}."
 )
 GROWTH_HOLD = (
     "Moving up to {following} today would take this week's running past {cap} more than in the last "
-    "two weeks, so you stay at {level} and move up at the next run that fits."
+    "2 weeks, so you stay at {level} and move up at the next run that fits."
 )
 # A lay-off restarts the plan lower the longer the time off; each sentence says only what was reported.
 LAY_OFF_SILENT = "No check-in for {silence}"
@@ -353,15 +362,15 @@ LAY_OFF_LOWER = {  # by stage (stage 0 restarts at its basis, never lower)
 }
 LAY_OFF_PAUSED = "{lead}: running stays paused; when it starts again, it starts at {level}."
 ESCALATE_PERSISTENT_PAIN = (
-    f"Your pain has stayed above {SAFE_PAIN}/10 in every check-in for two weeks. Please contact your "
+    f"Your pain has stayed above {SAFE_PAIN}/10 in every check-in for 2 weeks. Please contact your "
     "clinician or physiotherapist so they can check how you are; the plan carries on gently meanwhile."
 )
 ESCALATE_SILENT_PAUSE = (
-    "Running has been paused and there has been no check-in for two weeks. Please contact your "
+    "Running has been paused and there has been no check-in for 2 weeks. Please contact your "
     "clinician or physiotherapist so they can check how you are."
 )
 ESCALATE_LONG_PAUSE = (
-    "Running has been paused for two weeks and your pain has not yet settled. Please contact your "
+    "Running has been paused for 2 weeks and your pain has not yet settled. Please contact your "
     "clinician or physiotherapist so they can check how you are."
 )
 DAYS_OFF_ONE = "After the soreness you reported, today is your day off running."
@@ -467,9 +476,9 @@ PROGRAMME_DOSE = "{name} is now {dose}{fixed}"
 PROGRAMME_FIXED = ", kept at this dose"
 PROGRAMME_ACCESS = "sessions use only what you have: {have}"
 PROGRAMME_FROM_TEMPLATE = "Your exercises come from your clinic's programme {name!r}."
-PROGRESS_UP = "You reported your last two {part} sessions as easy, so they step up: {changes}."
+PROGRESS_UP = "You reported your last 2 {part} sessions as easy, so they step up: {changes}."
 PROGRESS_AT_CEILING = (
-    "You reported your last two {part} sessions as easy; every exercise is at the most this "
+    "You reported your last 2 {part} sessions as easy; every exercise is at the most this "
     "programme asks, so keep going as you are."
 )
 PROGRESS_DOSE = "{name} {dose}"
