@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import re
-import socket
 import threading
 import urllib.parse
 
@@ -191,10 +190,3 @@ class Smtp:
 
     def __exit__(self, *_: object) -> None:
         self.controller.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port

@@ -18,10 +18,12 @@ from click.testing import CliRunner
 import planner
 from planner.app.application import App
 from planner.cli import cli
+from planner.cli.root import TEST_NOW_ENV
 from planner.core.catalog import Catalog
 from planner.core.model import CheckIn
 from planner.data.catalog import builtin_catalog
 from planner.store.database import Store, StoredPlan
+from tests.servers import CLI_NOW
 
 if TYPE_CHECKING:
     from tests.clinics import Clinic
@@ -85,7 +87,7 @@ def run(db_url: str):
     """Invoke the CLI in-process against a fresh database; returns exit code, stdout, stderr."""
 
     def invoke(*args: str, input: str | None = None) -> Result:
-        result = CliRunner().invoke(cli, ["--db", db_url, *args], input=input)
+        result = CliRunner(env={TEST_NOW_ENV: CLI_NOW}).invoke(cli, ["--db", db_url, *args], input=input)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         return Result(result.exit_code, result.stdout, result.stderr)

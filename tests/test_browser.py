@@ -318,7 +318,8 @@ def test_a_clinician_follows_up_in_the_browser(browser, demo_clinic) -> None:
     hold, and see the phone page and the feed change; then a red flag reported on a phone reaches
     the portal and one e-mail."""
     from tests.calendar_checks import parse_everywhere
-    from tests.clinics import Smtp, free_port
+    from tests.clinics import Smtp
+    from tests.servers import free_port
 
     app, base, password = demo_clinic
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -256,19 +256,17 @@ def test_every_text_property_is_escaped(run) -> None:
 
 
 def test_serve_without_a_base_url_announces_and_uses_the_address_it_listens_on(run, db_url) -> None:
-    import os
     import subprocess
     import sys
-    import time
     import urllib.request
 
-    from tests.test_web import free_port
+    from tests.servers import cli_env, free_port, serving
 
     plan_id = create(run)
     token = re.search(r"/feeds/([\w-]+)\.ics", run("feed", "url", plan_id).out)
     assert token
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "REHAB_PLANNER_BASE_URL"}
+    env = {k: v for k, v in cli_env().items() if k != "REHAB_PLANNER_BASE_URL"}
     server = subprocess.Popen(
         [sys.executable, "-m", "planner", "--db", db_url, "serve", "--port", str(port)],
         env=env,
@@ -276,21 +274,13 @@ def test_serve_without_a_base_url_announces_and_uses_the_address_it_listens_on(r
         text=True,
     )
     try:
-        assert server.stderr is not None
-        lines = [server.stderr.readline() for _ in range(3)]  # the announcement, /start, the warning
+        lines = serving(server)  # /start, the warning, then the readiness line: it listens now
         address = f"http://127.0.0.1:{port}"
-        assert lines[0].strip() == f"Serving feeds on {address} (public address {address})"
-        assert lines[1].strip().endswith(f"{address}/start")
-        assert lines[2].startswith("warning:") and "/start's calendar buttons" in lines[2]
-        page = ""
-        for _ in range(100):  # the announcement comes just before waitress listens
-            try:
-                with urllib.request.urlopen(f"{address}/p/{token.group(1)}", timeout=10) as response:
-                    page = response.read().decode()
-                break
-            except OSError:
-                assert server.poll() is None
-                time.sleep(0.1)
+        assert lines[-1].strip() == f"Serving feeds on {address} (public address {address})"
+        assert lines[0].strip().endswith(f"{address}/start")
+        assert lines[1].startswith("warning:") and "/start's calendar buttons" in lines[1]
+        with urllib.request.urlopen(f"{address}/p/{token.group(1)}", timeout=60) as response:
+            page = response.read().decode()
         assert f"webcal://127.0.0.1:{port}/feeds/{token.group(1)}.ics" in page
         assert "Subscribe or import the calendar file, not both" in page
     finally:

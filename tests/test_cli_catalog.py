@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.servers import cli_env
 from tests.test_library import NAMED
 
 
@@ -72,7 +72,7 @@ def installed_command() -> str:
 
 
 def test_real_subprocess_outside_the_checkout(tmp_path) -> None:
-    env = {**os.environ, "REHAB_PLANNER_DB": str(tmp_path / "x.db")}
+    env = cli_env(REHAB_PLANNER_DB=str(tmp_path / "x.db"))
     done = subprocess.run(
         [installed_command(), "protocols", "list", "--format", "json"],
         cwd=tmp_path,

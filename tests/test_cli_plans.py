@@ -5,7 +5,6 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -17,6 +16,7 @@ from planner.data.catalog import builtin_catalog
 from planner.store.database import Store
 from tests.conftest import stored_checkins, stored_plans
 from tests.invariants import check_plan
+from tests.servers import cli_env
 
 CREATE = [
     "plan",
@@ -102,7 +102,7 @@ def test_rejected_input_stores_nothing(run, db_url) -> None:
 
 def test_two_processes_checking_in_at_once_keep_both(run, db_url, tmp_path) -> None:
     plan_id = create(run)
-    env = {**os.environ, "REHAB_PLANNER_DB": db_url}
+    env = cli_env(REHAB_PLANNER_DB=db_url)
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "planner", "checkin", plan_id, "--date", day, "--pain-during", "2"],
@@ -183,3 +183,27 @@ def test_stiffness_is_reported_from_the_command_line(run) -> None:
     )
     shown = json.loads(run("plan", "show", plan_id, "--format", "json", "--as-of", "2026-03-03").out)
     assert any(d["rule"] == "stiffness" for s in shown["sessions"] for d in s["decisions"])
+
+
+def test_the_command_line_lives_at_the_instant_tests_give_it(run, db_url) -> None:
+    """REHAB_PLANNER_TEST_NOW (for tests only) is every command's "now": the plan is projected from
+    that day on; a value without its offset is one line and exit 2, and nothing is opened."""
+    plan_id = create(run)
+    env = cli_env(REHAB_PLANNER_DB=db_url, REHAB_PLANNER_TEST_NOW="2026-03-10T09:00:00+01:00")
+    shown = subprocess.run(
+        [sys.executable, "-m", "planner", "plan", "show", plan_id, "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    sessions = json.loads(shown.stdout)["sessions"]
+    first_projected = next(s["date"] for s in sessions if s["projected"])
+    assert "2026-03-10" <= first_projected <= "2026-03-14"
+    assert all(not s["projected"] for s in sessions if s["date"] < "2026-03-10")
+    env["REHAB_PLANNER_TEST_NOW"] = "2026-03-10 09:00"
+    refused = subprocess.run(
+        [sys.executable, "-m", "planner", "plan", "list"], env=env, capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.count("\n") == 1 and "REHAB_PLANNER_TEST_NOW" in refused.stderr

@@ -10,11 +10,9 @@ ordinary request."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,8 +26,9 @@ from planner.app.caseload import Caseload
 from planner.app.settings import Settings
 from planner.core.model import CheckIn
 from planner.store.schema import outbox
-from tests.clinics import NOW, PASSWORD, Browserless, free_port, rx
+from tests.clinics import NOW, PASSWORD, Browserless, rx
 from tests.conftest import Loopback
+from tests.servers import cli_env, free_port, serving
 
 PUBLIC = "https://plans.north.example"
 PROXY = {"X_Forwarded_Proto": "https", "X_Forwarded_Host": "plans.north.example"}
@@ -136,13 +135,13 @@ def test_without_trusted_proxies_the_forwarded_headers_are_ignored(db_url: str) 
 def test_serve_trusts_the_proxies_it_is_told_of(tmp_path: Path) -> None:
     port = free_port()
     db = f"sqlite:///{tmp_path / 'plans.db'}"
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    env = cli_env(XDG_DATA_HOME=str(tmp_path), HOME=str(tmp_path))
     command = [sys.executable, "-m", "planner", "--db", db, "--base-url", PUBLIC, "serve"]
     process = subprocess.Popen(
-        [*command, "--port", str(port), "--trusted-proxies", "1"], env=env, stderr=subprocess.DEVNULL
+        [*command, "--port", str(port), "--trusted-proxies", "1"], env=env, stderr=subprocess.PIPE, text=True
     )
     try:
-        wait_for(port)
+        serving(process)
         for n in range(ADDRESS_FAILURES + 1):
             status = Behind(port, "203.0.113.9").login(f"nobody{n}@north.example", "wrong password")
         assert status == 429
@@ -152,17 +151,6 @@ def test_serve_trusts_the_proxies_it_is_told_of(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
-
-
-def wait_for(port: int) -> None:
-    """Until the server accepts connections (a refused connect is retried at once; each try waits)."""
-    for _ in range(600):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            threading.Event().wait(0.05)
-    raise AssertionError("the server never listened")
 
 
 def test_two_hundred_idle_sockets_from_one_address_do_not_stop_requests(db_url: str) -> None:

@@ -25,6 +25,7 @@ from planner.core.prescription_checks import check, default_strength_days
 from planner.data.fields import Fields, read_toml
 from planner.data.validate import validate_path
 from tests.conftest import ROOT
+from tests.servers import cli_env
 
 GOOD = Prescription(
     name="Ana",
@@ -213,7 +214,7 @@ def test_bad_input_at_the_edges_is_one_line_and_exit_2(run, tmp_path: Path) -> N
 
 
 def test_serve_on_an_impossible_address_is_one_line(tmp_path: Path) -> None:
-    env = {**os.environ, "REHAB_PLANNER_DB": str(tmp_path / "s.db")}
+    env = cli_env(REHAB_PLANNER_DB=str(tmp_path / "s.db"))
     done = subprocess.run(
         [sys.executable, "-m", "planner", "serve", "--host", "999.1.1.1", "--port", "8799"],
         env=env,
@@ -242,7 +243,7 @@ def test_any_bytes_dates_and_urls_from_a_shell(
 ) -> None:
     """A real process, argv as raw bytes (not always UTF-8): one line and exit 2, or success."""
     folder = tmp_path_factory.mktemp("argv")
-    env = {**os.environ, "REHAB_PLANNER_DB": str(folder / "a.db")}
+    env = cli_env(REHAB_PLANNER_DB=str(folder / "a.db"))
     argv = [
         sys.executable.encode(),
         b"-m",

@@ -31,6 +31,7 @@ from planner.data.fields import read_toml
 from planner.data.paths import MAX_DATA_BYTES, read_regular
 from planner.data.validate import validate_path
 from tests.conftest import ROOT, stored_plans
+from tests.servers import cli_env
 
 CLINIC_TOML = '[clinic]\nname = "Riverside"\nlogo = "logo.png"\n'
 
@@ -222,7 +223,7 @@ def test_a_refused_feed_url_stores_no_token(run, db_url: str) -> None:
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     """A real SIGINT while `clinician add` waits at its password prompt."""
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    env = cli_env(XDG_DATA_HOME=str(tmp_path), HOME=str(tmp_path))
     env.pop("REHAB_PLANNER_PASSWORD", None)
     command = [sys.executable, "-m", "planner", "--db", str(tmp_path / "p.db"), "clinician", "add"]
     process = subprocess.Popen(

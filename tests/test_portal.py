@@ -27,7 +27,8 @@ from planner.core.model import ActionKind, CheckIn, ClinicianAction
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog
 from tests.calendar_checks import parse_everywhere
-from tests.clinics import PASSWORD, Browserless, Clinic, Smtp, free_port, rx
+from tests.clinics import PASSWORD, Browserless, Clinic, Smtp, rx
+from tests.servers import cli_env, free_port, serving
 
 CATALOG = builtin_catalog()
 
@@ -466,13 +467,11 @@ def test_mail_with_a_login_over_starttls_that_the_server_refuses_waits(clinic: C
 
 
 def test_demo_serve_opens_the_portal_with_a_login(tmp_path) -> None:
-    import os
     import subprocess
     import sys
-    import time
 
     port = free_port()
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    env = cli_env(XDG_DATA_HOME=str(tmp_path), HOME=str(tmp_path))
     process = subprocess.Popen(
         [sys.executable, "-m", "planner", "demo", "--serve", "--port", str(port)],
         env=env,
@@ -480,17 +479,9 @@ def test_demo_serve_opens_the_portal_with_a_login(tmp_path) -> None:
         text=True,
     )
     try:
+        lines = serving(process)  # the demo's login lines come first, then it listens
+        password = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("Password:"))
         client = Browserless(port)
-        for _ in range(300):
-            try:
-                if client.request("GET", "/portal/login")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        assert process.stderr is not None
-        password = next(
-            line.split(":", 1)[1].strip() for line in process.stderr if line.startswith("Password:")
-        )  # the lines end (StopIteration) if the demo stopped without printing one
         assert client.login("demo@clinic.example", password) == 303
         _, _, page = client.request("GET", "/portal/")
         assert page.count("<tr class=") == 20 and "referred" in page and "escalated" in page

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import os
+import pty
 import re
+import select
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pypdf
@@ -21,6 +22,7 @@ from planner.data.roster import REQUIRED, parse_roster
 from planner.store.database import Store
 from tests.calendar_checks import parse_everywhere
 from tests.conftest import ROOT, stored_plans
+from tests.servers import cli_env
 
 HEADER = (
     "name,start,protocol,run_days,strength_days,time,tz,pain,patient_id,hold_running_until,red_flags,notes\n"
@@ -199,7 +201,7 @@ def test_two_runs_at_once_on_one_roster_agree(db_url, tmp_path) -> None:
     roster.write_text(
         HEADER + "".join(good_row(i, name) for i, name in enumerate(NAMES[:6])), encoding="utf-8"
     )
-    env = {**os.environ, "REHAB_PLANNER_DB": db_url}
+    env = cli_env(REHAB_PLANNER_DB=db_url)
     runs = [
         subprocess.Popen(
             [
@@ -228,9 +230,12 @@ def test_two_runs_at_once_on_one_roster_agree(db_url, tmp_path) -> None:
 
 
 def test_killing_issue_leaves_no_workers_and_a_second_run_finishes(tmp_path) -> None:
+    """kill -9 of `issue` mid-run: its handout workers leave too, and running it again finishes.
+    Waited on events: the progress bar drawn on a terminal (the pool has started), then each
+    worker's exit through a pidfd."""
     roster = tmp_path / "r.csv"
     roster.write_text(HEADER + "".join(good_row(i, f"Runner {i}") for i in range(40)), encoding="utf-8")
-    env = {**os.environ, "REHAB_PLANNER_DB": str(tmp_path / "k.db")}
+    env = cli_env(REHAB_PLANNER_DB=str(tmp_path / "k.db"))
     command = [
         sys.executable,
         "-m",
@@ -243,32 +248,25 @@ def test_killing_issue_leaves_no_workers_and_a_second_run_finishes(tmp_path) -> 
         "--workers",
         "2",
     ]
-    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    workers: set[int] = set()
-    deadline = time.monotonic() + 60
-    while not workers and time.monotonic() < deadline and first.poll() is None:
-        children = Path(f"/proc/{first.pid}/task/{first.pid}/children")
-        workers = {int(p) for p in children.read_text().split()} if children.exists() else set()
-        time.sleep(0.2)
-    assert workers, "the run finished before its workers could be seen"
+    terminal, its_side = pty.openpty()
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=its_side)
+    os.close(its_side)
+    shown = b""
+    while b"Handouts" not in shown:  # the bar is drawn once the pool's workers exist
+        shown += os.read(terminal, 4096)  # OSError (EIO) if the run ended before drawing it
+    children = Path(f"/proc/{first.pid}/task/{first.pid}/children").read_text().split()
+    workers = [os.pidfd_open(int(pid)) for pid in children]
+    assert workers, "the run draws its bar before its workers started"
     first.kill()  # kill -9: no chance to clean up
     first.wait()
-    deadline = time.monotonic() + 15
-    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(running(pid) for pid in workers), "handout workers outlived the run"
+    os.close(terminal)
+    for worker in workers:
+        gone, _, _ = select.select([worker], [], [], 120)  # readable when the worker has exited
+        os.close(worker)
+        assert gone, "a handout worker outlived the run"
     second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0 and "0 failed" in second.stdout
     assert len(stored_plans(f"sqlite:///{tmp_path / 'k.db'}")) == 40
-
-
-def running(pid: int) -> bool:
-    """A process that exists and is not a zombie waiting to be reaped."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "\nState:\tZ" not in status
 
 
 @settings(max_examples=120, deadline=None)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import http.client
-import os
 import re
 import secrets
 import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -27,6 +25,7 @@ from planner.core.model import Prescription
 from planner.web import create_app
 from tests.calendar_checks import parse_everywhere, sequences
 from tests.conftest import Loopback
+from tests.servers import CLI_NOW, cli_env, free_port, serving
 
 NOW = dt.datetime(2026, 10, 20, 12, 0, tzinfo=dt.UTC)
 
@@ -403,20 +402,23 @@ def test_two_serve_processes_on_one_database_give_the_same_etag(db_url, tmp_path
     """Several servers behind one address must agree, or calendars would refetch on every switch.
     On loopback /start is on unless turned off."""
     settings = Settings(db=db_url, base_url="https://plans.example.org")
-    app = App.open(settings)
+    app = App.open(settings, clock=lambda: dt.datetime.fromisoformat(CLI_NOW))
     rx = Prescription("Ana", dt.date(2026, 11, 2), "Europe/Lisbon", (1, 3, 6), (2, 4), dt.time(7), 1)
     token, _ = app.secrets_for(app.create_plan("lbp-return-to-run", rx))
-    env = {**os.environ, "REHAB_PLANNER_DB": db_url, "REHAB_PLANNER_BASE_URL": "https://plans.example.org"}
+    env = cli_env(REHAB_PLANNER_DB=db_url, REHAB_PLANNER_BASE_URL="https://plans.example.org")
     ports = [free_port(), free_port()]
     servers = [
         subprocess.Popen(
             [sys.executable, "-m", "planner", "serve", "--port", str(port), *extra],
             env=env,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for port, extra in zip(ports, ([], ["--no-start-page"]), strict=True)
     ]
     try:
+        for server in servers:
+            serving(server)
         tags = [fetch(port, f"/feeds/{token}.ics")[1] for port in ports]
         starts = [fetch(port, "/start")[0] for port in ports]
     finally:
@@ -427,23 +429,13 @@ def test_two_serve_processes_on_one_database_give_the_same_etag(db_url, tmp_path
     assert starts == [200, 404]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def fetch(port: int, path: str) -> tuple[int, str]:
-    """The status and ETag, once the server has started (a minute at most: a busy machine starts a
-    server slowly)."""
-    for _ in range(600):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            connection.request("GET", path)
-            response = connection.getresponse()
-            response.read()
-            return response.status, response.getheader("ETag") or ""
-        except OSError:
-            time.sleep(0.1)
-    return 0, ""
+    """The status and ETag of one request to a server that is listening (see tests.servers)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("ETag") or ""
+    finally:
+        connection.close()

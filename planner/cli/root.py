@@ -6,7 +6,10 @@ Heavy libraries (SQLAlchemy, reportlab, Flask) load only inside the commands tha
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
     from planner.core.catalog import Catalog
 
 PROG = "rehab-planner"
+TEST_NOW_ENV = "REHAB_PLANNER_TEST_NOW"  # for tests only: every command's "now" is this instant
 
 
 def fail(message: str, status: int = 2) -> NoReturn:
@@ -88,6 +92,23 @@ class PlannerGroup(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
+def test_clock(environ: Mapping[str, str]) -> Callable[[], dt.datetime] | None:
+    """For tests only: a clock stopped at the instant REHAB_PLANNER_TEST_NOW names (ISO 8601 with
+    its offset, e.g. 2026-03-10T09:00:00+00:00), so a test of the command line, or of a server it
+    starts, never depends on the day it runs. None when unset: the system clock."""
+    text = environ.get(TEST_NOW_ENV, "").strip()
+    if not text:
+        return None
+    try:
+        instant = dt.datetime.fromisoformat(text)
+    except ValueError:
+        instant = None
+    if instant is None or instant.utcoffset() is None:
+        fail(f"{TEST_NOW_ENV}: {text!r} is not a date and time with its UTC offset (a setting for tests)")
+    fixed = instant.astimezone(dt.UTC)
+    return lambda: fixed
+
+
 class Context:
     """What one command-line call shares: the settings, and the application object once built."""
 
@@ -98,9 +119,9 @@ class Context:
     def app(self) -> App:
         """Built on first use, once per call: it opens the database."""
         if self._app is None:
-            from planner.app.application import App
+            from planner.app.application import App, system_clock
 
-            self._app = App.open(self.settings)
+            self._app = App.open(self.settings, clock=test_clock(os.environ) or system_clock)
         return self._app
 
     def catalog(self) -> Catalog:

@@ -45,7 +45,7 @@ def serve(
 
 def run_server(context: Context, host: str, port: int, threads: int, *, start_page: bool) -> None:
     """The web server, with the alert sweep and the outbox running beside it until it stops."""
-    import waitress
+    from waitress.server import create_server
 
     from planner.app.feeds import listening_url
     from planner.app.mailer import SmtpSettings
@@ -56,20 +56,24 @@ def run_server(context: Context, host: str, port: int, threads: int, *, start_pa
     public = context.settings.given_url or listening  # without --base-url: where it listens
     context.settings = attrs.evolve(context.settings, start_page=start_page, base_url=public)
     app = context.app()
-    click.echo(f"Serving feeds on {listening} (public address {app.settings.public_url})", err=True)
+    enough_descriptors(SERVER_OPTIONS["connection_limit"])
+    try:  # listening before it says so: the announcement is the readiness line scripts wait for
+        server = create_server(
+            create_app(app), host=host, port=port, threads=threads, **server_options(app.settings)
+        )
+    except ValueError:  # waitress's word for an address it cannot listen on
+        raise InputError(f"--host {host!r}: not an address this machine can listen on") from None
     if app.settings.start_page:
         click.echo(f"Anyone who can reach it can make a plan at {app.settings.public_url}/start", err=True)
     warn_if_loopback(context, "feed addresses, QR codes and /start's calendar buttons")
+    click.echo(f"Serving feeds on {listening} (public address {app.settings.public_url})", err=True)
     stop = threading.Event()
     follower = threading.Thread(
         target=app.follow_up.keep_following, args=(SmtpSettings.from_environment(), stop), daemon=True
     )
     follower.start()
-    enough_descriptors(SERVER_OPTIONS["connection_limit"])
     try:
-        waitress.serve(create_app(app), host=host, port=port, threads=threads, **server_options(app.settings))
-    except ValueError:  # waitress's word for an address it cannot listen on
-        raise InputError(f"--host {host!r}: not an address this machine can listen on") from None
+        server.run()
     finally:
         stop.set()
 
