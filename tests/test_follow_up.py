@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from planner.core.follow_up import AlertKind, PatientStatus, alerts, summarize
 from planner.core.model import ActionKind, CheckIn, ClinicianAction
 from planner.core.redflags import BY_ID
-from tests.test_over_time import day, plan
+from tests.test_over_time import day, good, plan
 
 reports = st.lists(
     st.builds(
@@ -110,3 +110,19 @@ def test_a_patient_doing_enough_is_on_track() -> None:
     history = [CheckIn(day(d), pain_during=2, pain_next_morning=1) for d in range(0, 12)]
     built = plan(history, day(12))
     assert summarize(built, history).status is PatientStatus.ON_TRACK
+
+
+def test_the_phone_answer_and_the_clinic_status_read_running_as_it_stands_now() -> None:
+    """A flare-up reported on a run day: the phone page leads with the pause from that day (the
+    pause is in the run ahead), the clinic sees "paused" once a paused run has passed; a good day
+    gives neither."""
+    from planner.core import report_answer
+
+    history = [good(1), CheckIn(day(3), pain_during=6, flare_up=True)]
+    on_the_day = plan(history, day(3))
+    assert report_answer.running_paused(on_the_day)
+    assert report_answer.answer_for(on_the_day, history) is not None
+    later = plan(history, day(7))
+    assert report_answer.running_paused(later) and summarize(later, history).status is PatientStatus.PAUSED
+    fine = plan([good(1), good(3)], day(3))
+    assert not report_answer.running_paused(fine) and report_answer.answer_for(fine, [good(1)]) is None

@@ -41,7 +41,6 @@ from planner.core.model import (
     Plan,
     RuleId,
     Session,
-    SlotName,
     Status,
     Urgency,
     Verdict,
@@ -120,15 +119,6 @@ def _discharge(actions: Iterable[ClinicianAction]) -> ClinicianAction | None:
     return next((a for a in actions if a.kind is ActionKind.DISCHARGE), None)
 
 
-def _run_slots_now(plan: Plan) -> list[Session]:
-    """The latest run slot up to today and the next one after it: what running looks like now
-    (a pause shows in the last one; a hold set today for the days ahead in the next)."""
-    slots = [s for s in plan.sessions if s.slot.name is SlotName.RUN]
-    past = [s for s in slots if s.date <= plan.as_of]
-    ahead = [s for s in slots if s.date > plan.as_of]
-    return past[-1:] + ahead[:1]
-
-
 def _level(plan: Plan) -> str:
     """The running level as it stands: the next run's when a clinician moved the level for it
     (a level up or down shows at once), else the latest run up to today, else the first planned."""
@@ -157,7 +147,7 @@ def summarize(
     contact = last_contact(checkins, plan.prescription.timezone, today)
     past = [s for s in plan.sessions if s.date < today]
     recent = [s for s in past if s.date >= today - dt.timedelta(days=WINDOW_DAYS)]
-    now = _run_slots_now(plan)
+    now = plan.runs_now()
     latest = now[0] if now and now[0].date <= today else None
     held = any(d.rule is RuleId.CLINICIAN_HOLD for slot in now for d in slot.decisions)
     latest_report = max((c for c in checkins if c.date <= today), key=lambda c: c.date, default=None)

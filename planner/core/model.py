@@ -512,3 +512,12 @@ class Plan:
     @property
     def end(self) -> dt.date:
         return self.sessions[-1].date if self.sessions else self.prescription.start
+
+    def runs_now(self) -> tuple[Session, ...]:
+        """The latest run slot up to `as_of` and the next one after it: what running looks like now
+        (a pause shows in the last one; a pause or hold decided today for the days ahead, in the next)."""
+        slots = [s for s in self.sessions if s.slot.name is SlotName.RUN]
+        return (
+            *[s for s in slots if s.date <= self.as_of][-1:],
+            *[s for s in slots if s.date > self.as_of][:1],
+        )

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import attrs
 
 from planner.core import emergency, redflags, wording
-from planner.core.model import CheckIn, Plan, RuleId, SlotName, Urgency
+from planner.core.model import CheckIn, Plan, RuleId, Urgency
 
 
 @attrs.frozen
@@ -92,10 +92,8 @@ def referral_flags(plan: Plan, checkins: Iterable[CheckIn]) -> tuple[str, ...]:
 def running_paused(plan: Plan) -> bool:
     """Whether running is paused by the pain rules now: the latest run up to today was paused, or
     the next one is (a clinician's hold is not a pause: it has its own words)."""
-    runs = [s for s in plan.sessions if s.slot.name is SlotName.RUN and s.kind.is_active]
-    now = [s for s in runs if s.date <= plan.as_of][-1:] + [s for s in runs if s.date >= plan.as_of][:1]
     pausing = (RuleId.PAUSE_RUNNING, RuleId.PAUSED_SESSION)
-    return any(d.rule in pausing for s in now for d in s.decisions)
+    return any(d.rule in pausing for s in plan.runs_now() for d in s.decisions)
 
 
 def answer_for(plan: Plan, checkins: Iterable[CheckIn]) -> Answer | None:
