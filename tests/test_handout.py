@@ -14,7 +14,7 @@ import pytest
 
 from planner import build
 from planner.core.exceptions import DataError
-from planner.core.model import CheckIn, Prescription
+from planner.core.model import BlockKind, CheckIn, Prescription, SessionKind
 from planner.core.progress import weekly_progress
 from planner.core.wording import RED_FLAGS
 from planner.data.branding import load_branding
@@ -90,10 +90,22 @@ def test_every_planned_exercise_with_its_dose() -> None:
         if item.exercise_id in CATALOG.library.exercises:
             used.setdefault(item.exercise_id, set()).add(item.dose)
     assert len(used) > 15
+    by_level: dict[str, dict[str, set[str]]] = {}  # the main set's doses, level by level
+    for session in plan.sessions:
+        for item in (i for b in session.blocks if b.kind is BlockKind.MAIN_SET for i in b.items):
+            if session.kind.is_running or session.kind is SessionKind.WALK:
+                by_level.setdefault(item.exercise_id or "", {}).setdefault(session.label, set()).add(
+                    item.dose
+                )
     for exercise_id, doses in used.items():  # the card prints a dose this plan gives, not the library's
         exercise = CATALOG.library.exercise(exercise_id)
         assert exercise.name in flat, exercise.name
-        assert any(f"Dose: {dose}" in flat for dose in doses), exercise.name
+        if exercise_id not in by_level:
+            assert any(f"Dose: {dose}" in flat for dose in doses), exercise.name
+            continue
+        card = flat[flat.index(f"{exercise.name} Dose: by level: ") :][:800]
+        for label, level_doses in by_level[exercise_id].items():
+            assert all(f"{label}: " in card and dose in card for dose in level_doses), (label, card)
 
 
 def test_log_table_header_and_rows() -> None:

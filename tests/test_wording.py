@@ -13,7 +13,7 @@ import pypdf
 
 from planner.app.application import App
 from planner.app.settings import Settings
-from planner.core import redflags, wording
+from planner.core import redflags, rules, wording
 from planner.core.model import CheckIn, Prescription, Soreness
 from planner.data.branding import load_branding
 from planner.web import create_app
@@ -61,13 +61,14 @@ def test_the_safety_page_states_every_case(tmp_path) -> None:
     safety = text[text.index("Safety first") : text.index("Your programme at a glance")]
     expected = [f.question for f in wording.RED_FLAGS]
     expected += [redflags.advice(urgency, RX.timezone) for urgency in wording.URGENCY_ADVICE]
-    expected += [f"{b.scores} {b.meaning} {b.action}" for b in wording.PAIN_BANDS]
+    expected += [f"{b.scores} {b.meaning} {b.action}" for b in wording.PAIN_BANDS["pain-monitoring"]]
     expected += [case.rule for case in wording.SORENESS.values()]
     options = ", ".join(
         app.catalog.library.exercise(i).name.lower()
         for i in app.catalog.protocol("lbp-return-to-run").low_impact
     )
-    expected += [wording.PAUSE_SUMMARY.format(options=options), wording.HOLD_SUMMARY]
+    until = rules.resume_condition(app.catalog.protocol("lbp-return-to-run").resume)
+    expected += [wording.PAUSE_SUMMARY.format(options=options, until=until), wording.HOLD_SUMMARY]
     missing = [line for line in expected if flat(line) not in safety]
     assert missing == []
 

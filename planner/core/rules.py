@@ -175,6 +175,7 @@ RULE_SETS = {
     "pain-monitoring": (pain_monitoring, soreness, stiffness),
     "soreness": (soreness, traffic_light, stiffness),
 }
+PAIN_SCALE_SOURCE = {"pain-monitoring": PAIN_MONITORING, "soreness": TRAFFIC_LIGHT}  # each set's pain rule
 
 
 @attrs.frozen
@@ -215,15 +216,22 @@ def pause_for_pain(consecutive_painful: int, checkin: CheckIn, resume: ResumeCri
         template = wording.PAUSE_TOO_PAINFUL
     else:
         return None
-    text = template.format(until=wording.RESUME_CRITERIA.format(**_resume_terms(resume)))
+    text = template.format(until=resume_condition(resume))
     return Decision(RuleId.PAUSE_RUNNING, Verdict.PAUSE, text, f"{FLARE_UP}; {RESUME_MARGIN}")
+
+
+def resume_condition(resume: ResumeCriteria) -> str:
+    """What must happen before running starts again, with the protocol's numbers."""
+    return wording.RESUME_CRITERIA.format(**_resume_terms(resume))
 
 
 def _resume_terms(resume: ResumeCriteria) -> dict[str, str]:
     reports = resume.settled_reports
     return {
-        "reports": "a check-in" if reports == 1 else f"check-ins on {reports} different days",
-        "days": "a day" if resume.first_after_days == 1 else f"{resume.first_after_days} days",
+        "reports": wording.RESUME_REPORTS_ONE if reports == 1 else wording.RESUME_REPORTS.format(n=reports),
+        "days": wording.DAYS_ONE
+        if resume.first_after_days == 1
+        else wording.DAYS.format(n=resume.first_after_days),
     }
 
 
@@ -382,13 +390,9 @@ def days_off(nth: int, total: int) -> Decision:
 def rest_between_runs(level: Level) -> Decision:
     """Runs need min_rest_days full days between them (two at the lowest levels)."""
     source = LOW_LEVEL_REST if level.min_rest_days >= 2 else SPACING
-    return Decision(
-        RuleId.REST_BETWEEN_RUNS,
-        Verdict.REST,
-        f"At {level.name} your back gets "
-        f"{level.min_rest_days} full rest days between runs, so today is a rest day.",
-        source,
-    )
+    template = wording.REST_BETWEEN_RUNS_ONE if level.min_rest_days <= 1 else wording.REST_BETWEEN_RUNS
+    text = template.format(level=level.name, days=level.min_rest_days)
+    return Decision(RuleId.REST_BETWEEN_RUNS, Verdict.REST, text, source)
 
 
 def enough_rest(level: Level, last_run: dt.date | None, day: dt.date) -> bool:
@@ -396,12 +400,8 @@ def enough_rest(level: Level, last_run: dt.date | None, day: dt.date) -> bool:
 
 
 def weekly_runs_reached(runs_per_week: int) -> Decision:
-    return Decision(
-        RuleId.RUNS_PER_WEEK,
-        Verdict.SCHEDULE,
-        f"You have done this week's {runs_per_week} runs, so today is low-impact cardio instead.",
-        RUNS_PER_WEEK,
-    )
+    text = wording.WEEKLY_RUNS_REACHED.format(runs=runs_per_week)
+    return Decision(RuleId.RUNS_PER_WEEK, Verdict.SCHEDULE, text, RUNS_PER_WEEK)
 
 
 def advance(previous: Level, level: Level, repeats: int, *, reported: bool) -> Decision:
@@ -412,24 +412,13 @@ def advance(previous: Level, level: Level, repeats: int, *, reported: bool) -> D
 
 
 def repeat_level(level: Level, done: int) -> Decision:
-    return Decision(
-        RuleId.LEVEL_REPEAT,
-        Verdict.REPEAT,
-        f"{level.name}, attempt {done + 1}: each level is "
-        f"done at least {level.min_sessions} times before the next.",
-        LEVEL_REPEATS,
-    )
+    text = wording.REPEAT_LEVEL.format(level=level.name, attempt=done + 1, times=level.min_sessions)
+    return Decision(RuleId.LEVEL_REPEAT, Verdict.REPEAT, text, LEVEL_REPEATS)
 
 
 def rise_limit(limit: int) -> Decision:
-    return Decision(
-        RuleId.LEVEL_RISES,
-        Verdict.REPEAT,
-        f"You have already moved up {limit} "
-        f"{'level' if limit == 1 else 'levels'} in the last 7 days, so today stays at the "
-        "same level.",
-        LEVEL_RISES,
-    )
+    text = wording.RISE_LIMIT_ONE if limit == 1 else wording.RISE_LIMIT.format(limit=limit)
+    return Decision(RuleId.LEVEL_RISES, Verdict.REPEAT, text, LEVEL_RISES)
 
 
 def growth_cap(cap: float, level: Level) -> Decision:
@@ -462,8 +451,8 @@ def lay_off_level(stage: int, base: int) -> int:
 def silence(days: int) -> str:
     """How long, always in figures: "a week", "2 weeks", "9 weeks", "10 days"."""
     if days % 7:
-        return f"{days} days"
-    return "a week" if days == 7 else f"{days // 7} weeks"
+        return wording.DAYS_ONE if days == 1 else wording.DAYS.format(n=days)
+    return wording.WEEKS_ONE if days == 7 else wording.WEEKS.format(n=days // 7)
 
 
 class LayOffBasis(enum.StrEnum):
@@ -554,47 +543,21 @@ def weekly_allowance(cap: float, floor_seconds: int, last_two_weeks: tuple[int, 
 
 
 def strength_day() -> Decision:
-    return Decision(
-        RuleId.STRENGTH_FREQUENCY,
-        Verdict.SCHEDULE,
-        "Core and leg strength work two to three "
-        "times a week, on days apart, supports a safe return to running.",
-        STRENGTH,
-    )
+    return Decision(RuleId.STRENGTH_FREQUENCY, Verdict.SCHEDULE, wording.STRENGTH_DAY, STRENGTH)
 
 
 def strength_while_paused() -> Decision:
-    return Decision(
-        RuleId.STRENGTH_FREQUENCY,
-        Verdict.SCHEDULE,
-        "Strength work continues while running is paused, using the easier version of each exercise.",
-        STRENGTH,
-    )
+    return Decision(RuleId.STRENGTH_FREQUENCY, Verdict.SCHEDULE, wording.STRENGTH_WHILE_PAUSED, STRENGTH)
 
 
 def mobility_day() -> Decision:
-    return Decision(
-        RuleId.MOBILITY,
-        Verdict.SCHEDULE,
-        "Gentle stretching, yoga-based mobility and foam "
-        "rolling on a lighter day keep your back and hips moving.",
-        FLEXIBILITY,
-    )
+    return Decision(RuleId.MOBILITY, Verdict.SCHEDULE, wording.MOBILITY_DAY, FLEXIBILITY)
 
 
 def rest_day() -> Decision:
-    return Decision(
-        RuleId.REST_DAY,
-        Verdict.REST,
-        "A full rest day: recovery is when your body adapts to the training.",
-        REST_DAY,
-    )
+    return Decision(RuleId.REST_DAY, Verdict.REST, wording.FULL_REST_DAY, REST_DAY)
 
 
 def low_impact_level(level: Level) -> Decision:
-    return Decision(
-        RuleId.LOW_IMPACT_LEVEL,
-        Verdict.SCHEDULE,
-        f"{level.name}: low-impact cardio builds fitness without jarring your back before running starts.",
-        FLARE_UP,
-    )
+    text = wording.LOW_IMPACT_LEVEL.format(level=level.name)
+    return Decision(RuleId.LOW_IMPACT_LEVEL, Verdict.SCHEDULE, text, FLARE_UP)

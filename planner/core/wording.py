@@ -40,24 +40,27 @@ class PainBand:
         return f"{self.low}-{self.high} {self.colour}"
 
 
-PAIN_BANDS = (
-    PainBand("green", 0, SAFE_PAIN, "Safe", "Carry on with the plan."),
-    PainBand(
-        "amber",
-        SAFE_PAIN + 1,
-        ACCEPTABLE_PAIN,
-        "Acceptable",
+def _bands(amber: str, red: str) -> tuple[PainBand, ...]:
+    return (
+        PainBand("green", 0, SAFE_PAIN, "Safe", "Carry on with the plan."),
+        PainBand("amber", SAFE_PAIN + 1, ACCEPTABLE_PAIN, "Acceptable", amber),
+        PainBand("red", ACCEPTABLE_PAIN + 1, 10, "Too much", f"{red} {_SEE_CLINICIAN}"),
+    )
+
+
+_SEE_CLINICIAN = "Pain that stays bad for several days: see your clinician."
+PAIN_BANDS = {  # by the protocol's rule set (planner.core.rules.RULE_SETS): what its rules do
+    "pain-monitoring": _bands(
+        f"You may finish the session, and you repeat the level until pain stays at {SAFE_PAIN}/10 or less "
+        "during the session and the next morning.",
+        "Stop the session. Next time go one level easier, as also when pain is higher the next morning "
+        "than during the session.",
+    ),
+    "soreness": _bands(
         "Fine if it has settled by the next morning; otherwise repeat the level.",
+        "Stop the session. Next time go one level easier.",
     ),
-    PainBand(
-        "red",
-        ACCEPTABLE_PAIN + 1,
-        10,
-        "Too much",
-        "Stop the session. Next time go one level easier. Pain that stays bad for several days: "
-        "see your clinician.",
-    ),
-)
+}
 
 # What a pain report led to: {pain} is the score reported.
 PAIN_DURING_TOO_HIGH = (
@@ -133,6 +136,30 @@ SORENESS = {
     ),
 }
 
+# -- the plan's shape: spacing, repeats, rises, strength, mobility, rest (planner.core.rules) ------
+REST_BETWEEN_RUNS = "At {level} your back gets {days} full rest days between runs, so today is a rest day."
+REST_BETWEEN_RUNS_ONE = "At {level} your back gets a full rest day between runs, so today is a rest day."
+WEEKLY_RUNS_REACHED = "You have done this week's {runs} runs, so today is low-impact cardio instead."
+REPEAT_LEVEL = "{level}, attempt {attempt}: each level is done at least {times} times before the next."
+RISE_LIMIT = "You have already moved up {limit} levels in the last 7 days, so today stays at the same level."
+RISE_LIMIT_ONE = "You have already moved up a level in the last 7 days, so today stays at the same level."
+STRENGTH_DAY = (
+    "Core and leg strength work 2-3 times a week, on days apart, supports a safe return to running."
+)
+STRENGTH_WHILE_PAUSED = (
+    "Strength work continues while running is paused, using the easier version of each exercise."
+)
+MOBILITY_DAY = (
+    "Gentle stretching, yoga-based mobility and foam rolling on a lighter day keep your back and hips moving."
+)
+FULL_REST_DAY = "A full rest day: recovery is when your body adapts to the training."
+LOW_IMPACT_LEVEL = (
+    "{level}: low-impact cardio builds fitness without jarring your back before running starts."
+)
+# How long and how many, in figures (a single one in words: "a week", "a check-in")
+DAYS, DAYS_ONE, WEEKS, WEEKS_ONE = "{n} days", "a day", "{n} weeks", "a week"
+RESUME_REPORTS, RESUME_REPORTS_ONE = "check-ins on {n} different days", "a check-in"
+
 # -- pausing, resuming, holding ------------------------------------------------------------------
 # {until}: RESUME_CRITERIA with the protocol's numbers ({reports}, {days})
 RESUME_CRITERIA = (
@@ -155,13 +182,24 @@ RESUME = (
 PAUSE_SUMMARY = (
     "After a flare-up, or 2 sessions in a row that were too painful, running pauses. Keep your "
     "strength and mobility work, and do low-impact exercise of a similar length instead ({options}). "
-    f"Running starts again one level lower once your pain during a session is {ACCEPTABLE_PAIN} or less "
-    "and has settled by the next morning."
+    "Running starts again one level lower once {until}."
 )
 HOLD = "Your clinician has asked for no running until {until}; today is a low-impact session instead."
 WEEK_CHANGED = "{by} changed your week from {day}: runs on {days} at {time}."
 LEVEL_MOVED = "{by} moved your running {direction} a level on {day}: you continue at {level}."
 DISCHARGED = "{by} ended this programme on {day}: no more sessions are planned."
+# The handout's levels page and exercise cards (planner.export.handout prints them)
+LEVELS_WARM_UP = (
+    "Every run starts with a {minutes}-minute brisk walk and gentle drills, and ends with an easy walk "
+    "and stretches."
+)
+LEVELS_LIMITS = (
+    "You move up at most {rises} levels in any 7 days, and your weekly running time grows by no more "
+    "than {cap}."
+)
+DOSE_BY_LEVEL = "by level: {doses}"
+TIMES_A_WEEK = {1: "once a week", 2: "twice a week"}
+TIMES_A_WEEK_MANY = "{n} times a week"
 HOLD_SUMMARY = "If your clinician has put a hold on running, follow it."
 
 
@@ -422,11 +460,8 @@ PART_HEADING = {  # a session's parts as a runner names them
     BlockKind.EXERCISES: "Exercises",
     BlockKind.ADVICE: "Good to know",
 }
-STEP_RUN = "Run"
-STEP_WALK = "Walk"
-STEP_WARM_UP_WALK = "Warm-up walk"
-STEP_COOL_DOWN_WALK = "Cool-down walk"
-STEP_REST = "Rest"
+STEP_RUN, STEP_WALK, STEP_REST = "Run", "Walk", "Rest"
+STEP_WARM_UP_WALK, STEP_COOL_DOWN_WALK = "Warm-up walk", "Cool-down walk"
 STEP_SET = "{name}: set {nth} of {sets}"
 STEP_SIDE = {"left": "{text}, left side", "right": "{text}, right side"}
 PART_STEPS, PART_CAUTIONS, PART_TIPS = "How to do it", "Take care", "Tips"

@@ -35,10 +35,11 @@ from reportlab.platypus import (
 
 from planner.core import intervals, redflags, rules, wording
 from planner.core.catalog import Library
-from planner.core.model import Exercise, LevelKind, Plan, Protocol, Session, SessionKind, Urgency
+from planner.core.model import BlockKind, Exercise, LevelKind, Plan, Protocol, Session, SessionKind, Urgency
 from planner.core.prescription_checks import day_names
 from planner.core.programme import Part
 from planner.core.progress import WeekProgress
+from planner.core.session_contents import WARM_UP_WALK
 from planner.data.branding import DEFAULT_BRANDING, Branding
 from planner.export import chart, fonts
 from planner.export.pictograms import pictogram
@@ -188,12 +189,12 @@ class _Document:
         )
         self.styles = _styles(options.clinic.accent, options.large_print)
         self.width = PAPERS[options.paper][0] - 36 * mm
-        self.doses = self.doses_in_plan()
+        self.doses = {**self.doses_in_plan(), **self.level_doses()}
 
     def runs_a_week(self) -> str:
         """The goal's frequency as the person's own week allows it, not the protocol's ideal."""
         runs = min(self.protocol.runs_per_week, len(self.plan.prescription.run_days))
-        return "once a week" if runs == 1 else f"{('twice', 'three times', 'four times')[runs - 2]} a week"
+        return wording.TIMES_A_WEEK.get(runs) or wording.TIMES_A_WEEK_MANY.format(n=runs)
 
     # -- pages ------------------------------------------------------------------------------------
     def cover(self) -> list[Flowable]:
@@ -331,16 +332,15 @@ class _Document:
         light: list[list[Any]] = [
             [_p("Pain (0-10)", s.cell_bold), _p("Meaning", s.cell_bold), _p("What to do", s.cell_bold)]
         ]
-        light += [
-            [_p(b.scores, s.cell), _p(b.meaning, s.cell), _p(b.action, s.cell)] for b in wording.PAIN_BANDS
-        ]
+        bands = wording.PAIN_BANDS[self.protocol.rule_set]  # this protocol's own pain rule
+        light += [[_p(b.scores, s.cell), _p(b.meaning, s.cell), _p(b.action, s.cell)] for b in bands]
         light_tints = [
             ("BACKGROUND", (0, row), (0, row), colors.HexColor(BAND_TINT[band.colour]))
-            for row, band in enumerate(wording.PAIN_BANDS, 1)
+            for row, band in enumerate(bands, 1)
         ]
         story += [
             _table(light, [28 * mm, 28 * mm, self.width - 56 * mm], extra=light_tints),
-            _p(f"Sources: {rules.PAIN_MONITORING}; {rules.TRAFFIC_LIGHT}", s.small),
+            _p(f"Source: {rules.PAIN_SCALE_SOURCE[self.protocol.rule_set]}", s.small),
         ]
         story.append(_p("Soreness rules", s.h2))
         story += [_p(f"• {case.rule}", s.body) for case in wording.SORENESS.values()]
@@ -348,7 +348,10 @@ class _Document:
         story.append(_p("When running is paused", s.h2))
         chosen = self.plan.programme.ids(Part.LOW_IMPACT) if self.plan.programme else self.protocol.low_impact
         options = ", ".join(self.library.exercise(i).name.lower() for i in chosen)
-        story.append(_p(f"{wording.PAUSE_SUMMARY.format(options=options)} {wording.HOLD_SUMMARY}", s.body))
+        pause = wording.PAUSE_SUMMARY.format(
+            options=options, until=rules.resume_condition(self.protocol.resume)
+        )
+        story.append(_p(f"{pause} {wording.HOLD_SUMMARY}", s.body))
         story.append(PageBreak())
         return story
 
@@ -411,20 +414,16 @@ class _Document:
                     _p(f"{level.min_sessions} sessions with pain under control", s.cell),
                 ]
             )
-        warm = (
-            f"Every run starts with a {self.protocol.warm_up_walk_minutes}-minute brisk walk and "
-            "gentle drills, and ends with an easy walk and stretches."
+        warm = wording.LEVELS_WARM_UP.format(minutes=self.warm_up_minutes())
+        limits = wording.LEVELS_LIMITS.format(
+            rises=self.protocol.max_level_rises_per_week, cap=f"{self.protocol.max_weekly_growth:.0%}"
         )
         return [
             _p("The levels", s.h1),
             _p(warm, s.body),
             _p(self.protocol.surface_advice, s.body),
             _table(rows, [30 * mm, self.width - 100 * mm, 35 * mm, 35 * mm], repeat=True),
-            _p(
-                f"You move up at most {self.protocol.max_level_rises_per_week} levels in any seven days, "
-                f"and your weekly running time grows by no more than {self.protocol.max_weekly_growth:.0%}.",
-                s.body,
-            ),
+            _p(limits, s.body),
             _p("Sources: " + "; ".join(self.protocol.sources), s.small),
             PageBreak(),
         ]
@@ -437,6 +436,38 @@ class _Document:
                     if item.exercise_id in self.library.exercises and item.exercise_id not in seen:
                         seen[item.exercise_id] = self.library.exercise(item.exercise_id)
         return list(seen.values())
+
+    def warm_up_minutes(self) -> int:
+        """The warm-up walk as the plan's running sessions give it."""
+        walks = [
+            item.amount.minutes
+            for session in self.plan.sessions
+            if session.kind.is_running
+            for block in session.blocks
+            if block.kind is BlockKind.WARM_UP
+            for item in block.items
+            if item.exercise_id == WARM_UP_WALK and item.amount and item.amount.minutes
+        ]
+        return walks[0] if walks else self.protocol.warm_up_walk_minutes
+
+    def level_doses(self) -> dict[str, str]:
+        """Each main-set exercise's dose at every level the plan reaches (the walk/run card): the
+        planner decided them, the card only lists them."""
+        found: dict[str, dict[str, list[str]]] = {}
+        for session in sorted(self.plan.sessions, key=lambda s: s.date):
+            if session.kind not in (SessionKind.RUN, SessionKind.RUN_WALK, SessionKind.WALK):
+                continue
+            for block in session.blocks:
+                for item in block.items if block.kind is BlockKind.MAIN_SET else ():
+                    if item.exercise_id and item.dose:
+                        doses = found.setdefault(item.exercise_id, {}).setdefault(session.label, [])
+                        doses.extend([item.dose] if item.dose not in doses else [])
+        return {
+            exercise: wording.DOSE_BY_LEVEL.format(
+                doses="; ".join(f"{label}: {' or '.join(doses)}" for label, doses in levels.items())
+            )
+            for exercise, levels in found.items()
+        }
 
     def doses_in_plan(self) -> dict[str, str]:
         """Each exercise's dose as the plan gives it from its day on (this patient's dose, note and
