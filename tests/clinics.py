@@ -25,6 +25,17 @@ from tests.conftest import Loopback
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery"
+NEW_PLAN = {  # the portal's new-plan form, filled in as a clinician would
+    "name": "Kim Park",
+    "protocol": "lbp-return-to-run",
+    "start": "2026-11-23",
+    "tz": "Europe/London",
+    "run_days": "tue,thu,sat",
+    "time": "18:00",
+    "pain": "2",
+    "goal": "",
+    "hold": "",
+}
 
 
 def rx(name: str, start: dt.date = dt.date(2026, 11, 2)) -> Prescription:

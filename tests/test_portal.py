@@ -27,7 +27,7 @@ from planner.core.model import ActionKind, CheckIn, ClinicianAction
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog
 from tests.calendar_checks import parse_everywhere
-from tests.clinics import PASSWORD, Browserless, Clinic, Smtp, rx
+from tests.clinics import NEW_PLAN, PASSWORD, Browserless, Clinic, Smtp, rx
 from tests.servers import cli_env, free_port, serving
 
 CATALOG = builtin_catalog()
@@ -329,17 +329,7 @@ def test_a_plan_made_in_the_portal_is_checked_as_the_command_line_checks_it(clin
     north = clinic.client()
     north.login("alex@north.example")
     north.request("GET", "/portal/patients/new")
-    good = {
-        "name": "Kim Park",
-        "protocol": "lbp-return-to-run",
-        "start": "2026-11-23",
-        "tz": "Europe/London",
-        "run_days": "tue,thu,sat",
-        "time": "18:00",
-        "pain": "2",
-        "goal": "",
-        "hold": "",
-    }
+    good = NEW_PLAN
     status, _, page = north.request(
         "POST", "/portal/patients/new", {**good, "pain": "11", "tz": "Mars/Base", "name": ""}
     )

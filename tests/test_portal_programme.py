@@ -10,7 +10,7 @@ import re
 
 from planner.app import programmes
 from planner.core.programme import Part
-from tests.clinics import Clinic
+from tests.clinics import NEW_PLAN, Clinic
 
 
 def draft_of(page: str) -> dict:
@@ -102,17 +102,7 @@ def test_a_clinic_template_starts_a_new_plan_from_the_portal(clinic: Clinic) -> 
     assert status == 303
     _, _, form = client.request("GET", "/portal/patients/new")
     assert '<option value="Knee">Knee: no planks</option>' in form
-    good = {
-        "name": "Kim Park",
-        "protocol": "lbp-return-to-run",
-        "start": "2026-11-23",
-        "tz": "Europe/London",
-        "run_days": "tue,thu,sat",
-        "time": "18:00",
-        "pain": "2",
-        "goal": "",
-        "hold": "",
-    }
+    good = NEW_PLAN
     before = len(clinic.app.plans()[0])
     status, _, page = client.request("POST", "/portal/patients/new", {**good, "template": "Other"})
     assert (

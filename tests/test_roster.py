@@ -204,18 +204,7 @@ def test_two_runs_at_once_on_one_roster_agree(db_url, tmp_path) -> None:
     env = cli_env(REHAB_PLANNER_DB=db_url)
     runs = [
         subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "planner",
-                "issue",
-                "--roster",
-                str(roster),
-                "--out",
-                str(tmp_path / f"o{n}"),
-                "--workers",
-                "1",
-            ],
+            issue_process(roster, tmp_path / f"o{n}", workers=1),
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -229,14 +218,9 @@ def test_two_runs_at_once_on_one_roster_agree(db_url, tmp_path) -> None:
     assert len(stored_plans(db_url)) == 6
 
 
-def test_killing_issue_leaves_no_workers_and_a_second_run_finishes(tmp_path) -> None:
-    """kill -9 of `issue` mid-run: its handout workers leave too, and running it again finishes.
-    Waited on events: the progress bar drawn on a terminal (the pool has started), then each
-    worker's exit through a pidfd."""
-    roster = tmp_path / "r.csv"
-    roster.write_text(HEADER + "".join(good_row(i, f"Runner {i}") for i in range(40)), encoding="utf-8")
-    env = cli_env(REHAB_PLANNER_DB=str(tmp_path / "k.db"))
-    command = [
+def issue_process(roster: Path, out: Path, *, workers: int) -> list[str]:
+    """`rehab-planner issue` as a process of its own."""
+    return [
         sys.executable,
         "-m",
         "planner",
@@ -244,10 +228,20 @@ def test_killing_issue_leaves_no_workers_and_a_second_run_finishes(tmp_path) -> 
         "--roster",
         str(roster),
         "--out",
-        str(tmp_path / "o"),
+        str(out),
         "--workers",
-        "2",
+        str(workers),
     ]
+
+
+def test_killing_issue_leaves_no_workers_and_a_second_run_finishes(tmp_path) -> None:
+    """kill -9 of `issue` mid-run: its handout workers leave too, and running it again finishes.
+    Waited on events: the progress bar drawn on a terminal (the pool has started), then each
+    worker's exit through a pidfd."""
+    roster = tmp_path / "r.csv"
+    roster.write_text(HEADER + "".join(good_row(i, f"Runner {i}") for i in range(40)), encoding="utf-8")
+    env = cli_env(REHAB_PLANNER_DB=str(tmp_path / "k.db"))
+    command = issue_process(roster, tmp_path / "o", workers=2)
     terminal, its_side = pty.openpty()
     first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=its_side)
     os.close(its_side)
