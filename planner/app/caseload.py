@@ -18,7 +18,7 @@ from planner.app.accounts import audit_by
 from planner.app.application import App, PlanView
 from planner.app.roster_issue import Outcome
 from planner.app.roster_jobs import RosterJob
-from planner.core import parsing
+from planner.core import care, parsing
 from planner.core.exceptions import InputError, NotFound
 from planner.core.model import ActionKind, ClinicianAction, Prescription, Screening
 from planner.core.prescription_checks import day_names
@@ -173,9 +173,10 @@ class Caseload:
             audit_by(records, person, self.app.now(), action, address, plan_id, detail)
 
     def act(self, person: Clinician, plan_id: str, action: ClinicianAction, address: str) -> dt.date:
-        """A clinician's decision about the plan (hold, release, red-flag clearance, discharge, a
-        level up or down, a new week), dated today in the patient's time zone, kept as a record
-        with who and why. `action` carries what the form gave; its date and author are set here.
+        """A clinician's decision about the plan (hold, release, red-flag clearance, discharge,
+        re-open after a discharge, a level up or down, a new week), dated today in the patient's
+        time zone, kept as a record with who and why; a discharged plan takes only a re-open.
+        `action` carries what the form gave; its date and author are set here.
         The day it was dated (what the page's confirmation says)."""
         self._owned(person, plan_id)
         optional = (ActionKind.CLEAR_HOLD, ActionKind.CHANGE_WEEK)
@@ -183,6 +184,9 @@ class Caseload:
             action.note, "note", limit=parsing.MAX_NOTE, required=action.kind not in optional
         )
         view = self.app.plan(plan_id)
+        refused = care.refusal(view.actions, action.kind)
+        if refused is not None:
+            raise InputError(refused)
         detail = " ".join(
             part
             for part in (

@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from planner.app.application import local_today
-from planner.core import outcomes
+from planner.core import care, outcomes
 from planner.core.exceptions import InputError
-from planner.core.model import ActionKind
 from planner.core.outcomes import Course, Measure, OutcomeScore
 from planner.data.measures import all_measures, builtin_measures
 
@@ -63,6 +62,7 @@ def due(app: App, view: PlanView) -> tuple[Measure, ...]:
         clinic_id, _ = records.portal.owner(view.id)
         weeks = records.portal.outcome_weeks(clinic_id) if clinic_id else outcomes.DEFAULT_EVERY_WEEKS
         scores = records.outcomes.scores(view.id)
-    discharged = next((a.date for a in view.actions if a.kind is ActionKind.DISCHARGE), None)
+    discharge = care.discharge_in_force(view.actions)
+    discharged = discharge.date if discharge else None
     start = view.plan.prescription.start
     return outcomes.due(measures(app).values(), scores, start, view.today, weeks, discharged)

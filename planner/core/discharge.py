@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from planner.core import follow_up, redflags
+from planner.core import care, follow_up, redflags
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, RuleId, SessionKind, Status
 from planner.core.outcomes import Course
 
@@ -87,6 +87,7 @@ def _change_text(action: ClinicianAction) -> str:
         ActionKind.LEVEL_UP: "running moved up a level",
         ActionKind.LEVEL_DOWN: "running moved down a level",
         ActionKind.PROGRAMME: "exercise programme changed",
+        ActionKind.REOPEN: "programme re-opened after a discharge",
     }.get(action.kind, action.kind.value)
 
 
@@ -132,7 +133,7 @@ def course_record(
     erased: bool = False,
 ) -> CourseRecord:
     checkins, actions = list(checkins), sorted(actions, key=lambda a: a.date)
-    discharge = next((a for a in actions if a.kind is ActionKind.DISCHARGE), None)
+    discharge = care.discharge_in_force(actions)
     return CourseRecord(
         plan_id=plan_id,
         name=plan.prescription.name,

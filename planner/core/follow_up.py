@@ -33,9 +33,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from planner.core import clearance, redflags, rules, wording
+from planner.core import care, clearance, redflags, rules, wording
 from planner.core.model import (
-    ActionKind,
     CheckIn,
     ClinicianAction,
     Plan,
@@ -115,8 +114,6 @@ class Summary:
         return self.done_all / self.planned_all if self.planned_all else None
 
 
-def _discharge(actions: Iterable[ClinicianAction]) -> ClinicianAction | None:
-    return next((a for a in actions if a.kind is ActionKind.DISCHARGE), None)
 
 
 def _level(plan: Plan) -> str:
@@ -159,7 +156,7 @@ def summarize(
     )
     done_recent, planned_recent = _counts(recent)
     done_all, planned_all = _counts(past)
-    if _discharge(actions) is not None:
+    if care.discharge_in_force(actions) is not None:
         status = PatientStatus.DISCHARGED
     elif plan.referred:
         status = PatientStatus.REFERRED

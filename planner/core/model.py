@@ -398,6 +398,7 @@ class ActionKind(enum.StrEnum):
     HOLD_RUNNING = "hold-running"  # no running from the action's date until `until`
     CLEAR_HOLD = "clear-hold"  # running may start again from the action's date
     DISCHARGE = "discharge"  # the programme ends on the action's date
+    REOPEN = "reopen"  # a discharged programme goes on from the action's date (see core/care.py)
     LEVEL_UP = "level-up"  # from the action's date, one running level higher
     LEVEL_DOWN = "level-down"  # from the action's date, one running level lower
     CHANGE_WEEK = "change-week"  # from the action's date, other run days and session time
@@ -437,6 +438,7 @@ class RuleId(enum.StrEnum):
     CLINICIAN_WEEK = "clinician-week"
     CLINICIAN_PROGRAMME = "clinician-programme"
     DISCHARGE = "discharge"
+    REOPENED = "reopened"
     RED_FLAG = "red-flag"
     RED_FLAG_CLEARED = "red-flag-cleared"
     REST_BETWEEN_RUNS = "rest-between-runs"

@@ -309,6 +309,12 @@ def discharged(action: ClinicianAction) -> Decision:
     return Decision(RuleId.DISCHARGE, Verdict.STOP, text, CLEARANCE)
 
 
+def reopened(action: ClinicianAction) -> Decision:
+    """A discharged programme re-opened by a clinician: sessions again from that day (core/care.py)."""
+    text = wording.REOPENED.format(by=action.by, day=f"{action.date:%d %B %Y}")
+    return Decision(RuleId.REOPENED, Verdict.RESUME, text, CLEARANCE)
+
+
 def entry_not_met(protocol: Protocol, pain: int) -> Decision | None:
     """Pain at rest above the protocol's entry limit: start with low-impact sessions."""
     limit = protocol.entry.max_pain_at_rest

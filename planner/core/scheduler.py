@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from planner.core import clearance, prescription_checks, rules
+from planner.core import care, clearance, prescription_checks, rules
 from planner.core import programme as programmes
 from planner.core.catalog import Library
 from planner.core.course_state import Pause, Runs, State, TimeOff
@@ -103,9 +103,9 @@ class _Course:
             today,
         )
         self.last_event = last_event(rx, reports, actions)
-        # Time off is known up to today, and not after the programme ended.
-        ended = [a.date for a in actions if a.kind is ActionKind.DISCHARGE]
-        self.known_until = min([today, *ended])
+        # Time off is known up to today, and not after the programme ended (unless re-opened).
+        ended = care.discharge_in_force(actions)
+        self.known_until = min(today, ended.date) if ended else today
         self.track = track  # the patient's programme as it stands, and how far it has progressed
         # Each reported warning sign, by the day it stops the plan; clearances in recorded order.
         self.clearances = clearance.clearances(actions)
@@ -707,10 +707,10 @@ def build(
     if entry is not None:
         notes.append(entry)
     sessions, referred = course.walk(first_day, entry)
-    discharge = next((a for a in done if a.kind is ActionKind.DISCHARGE), None)
-    if discharge is not None:  # the programme ends that day: nothing after it stays planned
-        sessions = [s for s in sessions if s.date <= discharge.date]
-        notes.append(rules.discharged(discharge))
+    gaps = care.gaps(done)  # a discharge ends the programme that day, until a re-open
+    sessions = [s for s in sessions if care.in_care(s.date, gaps)]
+    for discharge, reopen in gaps:
+        notes.extend((rules.discharged(discharge), *((rules.reopened(reopen),) if reopen else ())))
     # The week as it stands after any change a clinician made: what the exports print.
     week = course.rx
     now = programmes.on(initial, track.upcoming, today)

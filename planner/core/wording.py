@@ -188,6 +188,7 @@ HOLD = "Your clinician has asked for no running until {until}; today is a low-im
 WEEK_CHANGED = "{by} changed your week from {day}: runs on {days} at {time}."
 LEVEL_MOVED = "{by} moved your running {direction} a level on {day}: you continue at {level}."
 DISCHARGED = "{by} ended this programme on {day}: no more sessions are planned."
+REOPENED = "{by} re-opened this programme on {day}: sessions are planned again from that day."
 # The handout's levels page and exercise cards (planner.export.handout prints them)
 LEVELS_WARM_UP = (
     "Every run starts with a {minutes}-minute brisk walk and gentle drills, and ends with an easy walk "

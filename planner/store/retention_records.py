@@ -50,18 +50,28 @@ class RetentionRecords:
 
     def expired(self, today: dt.date) -> list[tuple[str, int]]:
         """(plan, clinic) of every plan discharged at least its clinic's retention days before
-        `today` and not erased yet."""
-        discharged = (
-            sa.select(clinician_actions.c.plan_id, sa.func.min(clinician_actions.c.date).label("day"))
-            .where(clinician_actions.c.kind == ActionKind.DISCHARGE.value)
-            .group_by(clinician_actions.c.plan_id)
-            .subquery()
-        )
+        `today` (its last discharge, with no re-open recorded after it) and not erased yet."""
+
+        def latest(kind: ActionKind) -> sa.Subquery:
+            c = clinician_actions.c
+            return (
+                sa.select(c.plan_id, sa.func.max(c.id).label("id"), sa.func.max(c.date).label("day"))
+                .where(c.kind == kind.value)
+                .group_by(c.plan_id)
+                .subquery()
+            )
+
+        discharged, reopened = latest(ActionKind.DISCHARGE), latest(ActionKind.REOPEN)
         rows = self.connection.execute(
             sa.select(plans.c.id, plans.c.clinic_id, discharged.c.day, clinics.c.retention_days)
             .join(discharged, discharged.c.plan_id == plans.c.id)
+            .outerjoin(reopened, reopened.c.plan_id == plans.c.id)
             .join(clinics, clinics.c.id == plans.c.clinic_id)
-            .where(plans.c.erased_at.is_(None), clinics.c.retention_days.is_not(None))
+            .where(
+                plans.c.erased_at.is_(None),
+                clinics.c.retention_days.is_not(None),
+                sa.or_(reopened.c.id.is_(None), reopened.c.id < discharged.c.id),
+            )
             .order_by(plans.c.id)
         )
         return [

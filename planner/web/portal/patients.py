@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Response, abort, render_template, request
 
-from planner.core import parsing, screening, wording
+from planner.core import care, parsing, rules, screening, wording
 from planner.core.exceptions import PlannerError
 from planner.core.follow_up import PatientStatus
 from planner.core.model import ActionKind, ClinicianAction, Prescription, RuleId, Screening
@@ -180,8 +180,14 @@ def patient(plan_id: str) -> str:
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
         outcomes=outcomes.section(view),
         programme=programme.section(view),
-        discharged=next((n.text for n in view.plan.notes if n.rule is RuleId.DISCHARGE), ""),
+        discharged=discharged_text(view.actions),
     )
+
+
+def discharged_text(actions: tuple[ClinicianAction, ...]) -> str:
+    """The discharge in force, as the plan says it; "" while the plan is in care."""
+    discharge = care.discharge_in_force(actions)
+    return rules.discharged(discharge).text if discharge else ""
 
 
 @blueprint.post("/patients/<plan_id>/actions/<kind>")
@@ -231,6 +237,8 @@ def confirmation(action: ClinicianAction, day: dt.date) -> str:
         f"{day_names(action.run_days)} at {action.session_time or dt.time():%H:%M}.",
         ActionKind.DISCHARGE: f"Discharged on {day:%d %b}: the phone page says the programme has ended and "
         "the calendar cancels what was left.",
+        ActionKind.REOPEN: f"Re-opened on {day:%d %b}: sessions are planned again from that day, in the "
+        "calendar and on the phone page; the days before stay as they were.",
     }.get(action.kind, f"{action.kind.value} recorded on {day:%d %b}.")
 
 
