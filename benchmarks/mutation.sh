@@ -30,7 +30,7 @@ source_paths = planner
 only_mutate = ${only%, }
 also_copy = templates exercises
 pytest_add_cli_args = -o addopts= -p no:xdist -p no:cacheprovider -q -x
-pytest_add_cli_args_test_selection = tests/test_rules.py tests/test_reports.py tests/test_follow_up.py tests/test_clearance.py tests/test_over_time.py tests/test_redflags.py tests/test_wording.py
+pytest_add_cli_args_test_selection = tests/test_rules.py tests/test_same_day.py tests/test_follow_up.py tests/test_clearance.py tests/test_over_time.py tests/test_screening.py tests/test_second_pass.py tests/test_true_sentences.py tests/test_clinician_actions.py tests/test_schedule.py tests/test_wording.py
 EOF
 # mutmut's setup.cfg reader takes lists one per line
 python3 - <<'PY'

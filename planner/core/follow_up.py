@@ -114,8 +114,6 @@ class Summary:
         return self.done_all / self.planned_all if self.planned_all else None
 
 
-
-
 def _level(plan: Plan) -> str:
     """The running level as it stands: the next run's when a clinician moved the level for it
     (a level up or down shows at once), else the latest run up to today, else the first planned."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from planner.core.model import CheckIn, Soreness
+from planner.core.model import CheckIn, Effort, Soreness
 
 # From least to most cautious, by what each answer does to the plan (the soreness rules).
 SORENESS_ORDER = (
@@ -27,6 +27,8 @@ SORENESS_ORDER = (
     Soreness.RETURNED_DURING,
     Soreness.WARM_UP_STAYS,
 )
+# From least to most cautious, by what each does to strength progression (core/progression.py).
+EFFORT_ORDER = (Effort.EASY, Effort.RIGHT, Effort.HARD)
 
 
 def _highest(values: Iterable[int | None]) -> int | None:
@@ -50,6 +52,11 @@ def merge_day(reports: Sequence[CheckIn]) -> CheckIn:
         flare_up=any(r.flare_up for r in reports),
         note=" / ".join(dict.fromkeys(notes)),
         stiff_or_swollen=any(r.stiff_or_swollen for r in reports),
+        strength_felt=max(
+            (r.strength_felt for r in reports if r.strength_felt is not None),
+            key=EFFORT_ORDER.index,
+            default=None,
+        ),
     )
 
 
