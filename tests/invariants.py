@@ -39,6 +39,23 @@ def merged(checkins: list[dict[str, Any]]) -> dict[dt.date, dict[str, Any]]:
     return days
 
 
+def projection_begins(
+    sessions: list[dict[str, Any]], protocol: Protocol, reported: bool, start: dt.date, today: dt.date
+) -> dt.date | None:
+    """From when unreported sessions count as projected: the eve of the next lay-off step after
+    today (or today), the steps counted from the last run-day session reported done; none after the
+    last step (for a plan with no report at all, after the first)."""
+    done_runs = [
+        _date(s["date"])
+        for s in sessions
+        if s["status"] == "done" and s["slot"].endswith("/run") and s["kind"] != "rest"
+    ]
+    since = max([d for d in done_runs if d <= today], default=start - dt.timedelta(days=1))
+    steps = protocol.lay_off_days if reported else protocol.lay_off_days[:1]
+    upcoming = [since + dt.timedelta(days=n) for n in steps if since + dt.timedelta(days=n) > today]
+    return max(today, min(upcoming) - dt.timedelta(days=1)) if upcoming else None
+
+
 def floor_seconds(protocol: Protocol) -> int:
     """A full week at the first running level that runs every other day, or one biggest session."""
     running = [level for level in protocol.levels if level.is_running]
@@ -127,11 +144,14 @@ def check_plan(
         if painful and before and after:
             assert after[0] <= before[-1], f"level rose right after a painful check-in on {day}"
 
-    # what counts: reported done, or projected from today on; unreported and skipped count for nothing,
-    # whatever the day the plan is viewed and whatever a clinician did around them
+    # what counts: reported done, or projected from the eve of the next lay-off step on (never before
+    # today); unreported and skipped count for nothing, whatever the day the plan is viewed and
+    # whatever a clinician did around them
+    begins = projection_begins(sessions, protocol, bool(reports), start, today)
+
     def counts(s: dict[str, Any]) -> bool:
         day = _date(s["date"])
-        return s["status"] == "done" or (day not in reports and day >= today)
+        return s["status"] == "done" or (day not in reports and begins is not None and day >= begins)
 
     for s in sessions:
         if _date(s["date"]) < today and _date(s["date"]) not in reports and s["kind"] in ACTIVE:

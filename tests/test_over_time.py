@@ -111,9 +111,27 @@ def test_silence_never_climbs_and_past_sessions_are_unreported() -> None:
     assert past and all(s.status is Status.UNREPORTED for s in past)
     lay_offs = [d for s in silent.sessions for d in s.decisions if d.rule == "lay-off"]
     assert lay_offs and all(d.source == rules.LAY_OFF for d in lay_offs)
-    assert wording.LAY_OFF_BASIS["nothing-done"] in lay_offs[0].text  # it says nothing was reported
-    assert lay_offs[0].text.startswith("No check-in for a week")
     assert {s.level for s in past if s.level} == {"phase-1"}
+
+
+def test_a_plan_nobody_starts_waits_after_its_first_session() -> None:
+    """Projected whole until its first session has passed; from the next day one "Ready to start?"
+    and the plan waits at its first level, the same on every later day, until a check-in."""
+    first = plan(today=day(0))
+    assert {s.level for s in run_sessions(first) if s.level} > {"phase-1"}  # the whole programme
+    waiting = plan(today=day(1))
+    ready = [d for s in waiting.sessions for d in s.decisions if d.rule == "lay-off"]
+    assert [d.text for d in ready] == [wording.LAY_OFF_NOT_STARTED.format(level="Phase 1")]
+    assert ready[0].verdict is Verdict.REPEAT and ready[0].source == rules.LAY_OFF
+    assert {s.level for s in run_sessions(waiting) if s.level} == {"phase-1"}
+    shown = [(s.slot, s.title, s.decisions) for s in waiting.sessions]
+    for n in (2, 9, 30, 90):
+        assert [(s.slot, s.title, s.decisions) for s in plan(today=day(n)).sessions] == shown, n
+    started = plan([good(12)], today=day(12))
+    assert any(s.level != "phase-1" for s in run_sessions(started) if s.date > day(12) and s.level)
+    assert [(s.slot, s.title) for s in started.sessions if s.date < day(12)] == [
+        (s.slot, s.title) for s in waiting.sessions if s.date < day(12)
+    ]  # the first check-in changes only its day and what follows
 
 
 def test_skipped_sessions_count_for_nothing() -> None:
@@ -224,19 +242,30 @@ def test_silent_weeks_during_a_pause_ask_for_a_clinician() -> None:
     assert any(d.text == wording.ESCALATE_SILENT_PAUSE for s in silent.sessions for d in s.decisions)
 
 
-def test_the_future_moves_only_on_a_lay_off_date_or_after_a_session_passes() -> None:
-    """With no report, the future stays as it was from one day to the next, except on a lay-off
-    date and after a session at the level passes unreported (it no longer counts)."""
+def test_silence_changes_the_plan_only_at_a_lay_off_step() -> None:
+    """Silent after day 5: the whole plan, past and future, is the same from one day to the next
+    except on the lay-off steps, 7, 14, 28 and 56 days after the last run reported done, and after
+    the last step it does not change again."""
     reports = [good(0), good(5)]
-    days_seen = {}
-    for n in range(5, 30):
+    shown = {}
+    for n in range(5, 100):
         p = plan(reports, today=day(n))
-        days_seen[n] = (p, tuple(s for s in p.sessions if s.date >= day(30)))
-    steps = [day(5 + 7 * k) for k in (1, 2, 3)]
-    for a, b in itertools.pairwise(range(5, 30)):
-        passed = [s for s in run_sessions(days_seen[a][0]) if s.date == day(a) and s.level]
-        if day(b) not in steps and not passed:
-            assert days_seen[a][1] == days_seen[b][1], f"future moved between day {a} and {b} with no event"
+        shown[n] = [(s.slot, s.kind, s.level, s.title, s.decisions) for s in p.sessions]
+    changed = [b for a, b in itertools.pairwise(range(5, 100)) if shown[a] != shown[b]]
+    assert changed == [5 + n for n in (7, 14, 28, 56)]
+
+
+def test_sessions_before_the_next_step_count_only_when_reported() -> None:
+    """After a report the plan is projected as if it goes well from the eve of the next lay-off
+    step: the sessions before it count once they are reported, as they will count for nothing if
+    they pass unreported, so no silent day in between changes the plan."""
+    p = plan([good(0)], today=day(0))
+    before_step = [s for s in run_sessions(p) if day(0) < s.date < day(6) and s.level]
+    assert before_step and {s.level for s in before_step} == {"phase-1"}
+    assert all(s.projected and s.status is Status.PLANNED for s in before_step)
+    assert next(s.level for s in run_sessions(p) if s.date == day(9)) == "phase-1"  # counts: the eve is day 6
+    reported = plan([good(0), good(5)], today=day(5))
+    assert next(s.level for s in run_sessions(reported) if s.date == day(9)) == "phase-2"
 
 
 # -- escalation and the end of a plan ---------------------------------------------------------

@@ -439,13 +439,11 @@ def growth_hold(cap: float, level: Level, following: Level) -> Decision:
 
 
 def lay_off_step(lay_off_days: tuple[int, ...], days: int, horizon: int) -> tuple[int, int] | None:
-    """(stage, days) when `days` of time off running is a lay-off step: one of the protocol's lay-off
-    days, or a further week after the first (so a plan is restarted at least once a week of time
-    off); stage 0 from the first lay-off day, 3 from the last."""
-    first = lay_off_days[0]
-    if days < first or days > horizon or (days not in lay_off_days and (days - first) % 7):
+    """(stage, days) when `days` of time off running is a lay-off step: one of the lay-off days;
+    stage 0 from the first lay-off day, 3 from the last."""
+    if days > horizon or days not in lay_off_days:
         return None
-    return sum(1 for t in lay_off_days if t <= days) - 1, days
+    return lay_off_days.index(days), days
 
 
 def lay_off_level(stage: int, base: int) -> int:
@@ -483,6 +481,13 @@ def lay_off(
         template = wording.LAY_OFF_SAME
     text = template.format(lead=lead, level=level.name, basis=wording.LAY_OFF_BASIS[basis])
     return Decision(RuleId.LAY_OFF, Verdict.REGRESS if lower else Verdict.REPEAT, text, LAY_OFF)
+
+
+def not_started(level: Level) -> Decision:
+    """A week from the start with no check-in at all: the plan waits at its first level, unchanged,
+    until the first check-in (a plan nobody has started does not move week after week)."""
+    text = wording.LAY_OFF_NOT_STARTED.format(level=level.name)
+    return Decision(RuleId.LAY_OFF, Verdict.REPEAT, text, LAY_OFF)
 
 
 def persistent_pain() -> Decision:

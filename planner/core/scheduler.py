@@ -8,12 +8,18 @@ their decisions in one place. What drives it:
   (planner.core.same_day). Only sessions reported done count towards a level's repeats and towards
   running load; skipped ones count for nothing.
 - Today. A past session without a report is *unreported* and counts for nothing, whatever happened
-  around it (a lay-off step, a clinician's action); sessions from today on are projected as if they
-  go well. Which past sessions count never depends on the day the plan is viewed.
+  around it (a lay-off step, a clinician's action). The future is projected as if it goes well from
+  the eve of the next lay-off step (today, if that is today): the sessions before it count once
+  reported, as they will count for nothing if they pass unreported, so the plan is the same on every
+  silent day until the step. Which past sessions count never depends on the day the plan is viewed,
+  and a silent day changes nothing, past or future, except at a step.
 - Lay-offs: time off running is measured from the last session at the progression level reported
   done (skipped sessions are time off, like silence). At the protocol's lay-off days (7, 14, 28, 56
-  by default), then every further week, the plan restarts from the lower of the last level reported
-  done and where the last report left it, stepping down the longer the time off; a pause stays paused.
+  by default), and only then, the plan restarts from the lower of the last level reported done and
+  where the last report left it, stepping down the longer the time off; a pause stays paused. After
+  the last step the plan holds until a report. A plan nobody has started (no check-in yet) is
+  projected whole until its first session has passed; the next day it waits ("Ready to start?") at
+  its first level, unchanged, until the first check-in.
 
 The course's state is a frozen value (planner.core.course_state) that each transition replaces.
 No clock, file or database is touched: the same inputs give the same plan.
@@ -116,6 +122,8 @@ class _Course:
         self.set_week(rx)
         self.sessions: list[Session] = []
         self.notes: list[Decision] = []
+        self.projection: tuple[dt.date | None] | None = None  # see projection_begins
+        self.first_asked: dt.date | None = None  # the day of the first session that asks for a report
 
     def set_week(self, rx: Prescription) -> None:
         """The week's shape from here on: run and strength days, the day for mobility, the time."""
@@ -157,10 +165,33 @@ class _Course:
 
     def counted_report(self, day: dt.date, report: CheckIn | None) -> CheckIn | None:
         """The report a session counts with: the real one, an assumed good one in the projected
-        future, or none for an unreported past session."""
+        future, or none: an unreported past session, or one before the projection begins."""
         if report is not None:
             return report
-        return _assumed_well(day) if day >= self.today else None
+        if day < self.today:
+            return None
+        begins = self.projection_begins()
+        return _assumed_well(day) if begins is not None and day >= begins else None
+
+    def projection_begins(self) -> dt.date | None:
+        """From when the future is projected as if it goes well: the eve of the next lay-off step
+        (today, if that is today). The sessions before it, if nobody reports them, will have passed
+        unreported by the time the step comes, so they count for nothing now as they will then, and
+        the plan shown on any silent day before the step is the same. None after the last step: the
+        plan holds until a report. A plan nobody has started is projected whole until its first
+        session has passed, and then holds (see time_off). Worked out once, when the walk first
+        needs it on or after today (time off is known up to today)."""
+        if self.projection is None:
+            off = self.state.time_off
+            if off.last_report is None:
+                waiting = self.first_asked is not None and self.first_asked < self.today
+                self.projection = (None if waiting else self.today,)
+            else:
+                since = off.since or self.rx.start - ONE_DAY
+                steps = [since + dt.timedelta(days=n) for n in self.protocol.lay_off_days]
+                upcoming = [step for step in steps if step > self.today]
+                self.projection = (max(self.today, min(upcoming) - ONE_DAY) if upcoming else None,)
+        return self.projection[0]
 
     def take_pending(self) -> list[Decision]:
         pending = list(self.state.pending)
@@ -503,10 +534,13 @@ class _Course:
         of a pause that has gone silent."""
         off, report = self.state.time_off, self.reports.get(day)
         since = off.since or self.rx.start - ONE_DAY
-        step = rules.lay_off_step(self.protocol.lay_off_days, (day - since).days, HORIZON_DAYS)
-        if step is not None and not (report is not None and report.done):  # done today: no time off
-            silent = off.last_report is None or off.last_report <= since
-            self.lay_off(*step, silent=silent)
+        if off.last_report is None:  # nobody has started: one step, the day after the first session
+            if report is None and self.first_asked is not None and day == self.first_asked + ONE_DAY:
+                self.lay_off(0, (day - since).days, silent=True)
+        else:
+            step = rules.lay_off_step(self.protocol.lay_off_days, (day - since).days, HORIZON_DAYS)
+            if step is not None and not (report is not None and report.done):  # done today: no time off
+                self.lay_off(*step, silent=off.last_report <= since)
         pause = self.state.pause
         if pause.active and not pause.escalated and day not in self.reports:
             quiet_since = max(d for d in (pause.since, off.last_report, since) if d is not None)
@@ -543,8 +577,12 @@ class _Course:
             if base == done
             else rules.LayOffBasis.LAST_REPORT
         )
-        decision = rules.lay_off(
-            stage, days, self.levels[target], basis, silent=silent, paused=paused, lower=target < base
+        decision = (
+            rules.not_started(self.levels[target])
+            if state.time_off.last_report is None and not paused
+            else rules.lay_off(
+                stage, days, self.levels[target], basis, silent=silent, paused=paused, lower=target < base
+            )
         )
         last_level = state.runs.last_level
         self.evolve(
@@ -653,6 +691,8 @@ class _Course:
             else:
                 session = self.other_day(day, report)
             self.sessions.append(session)
+            if self.first_asked is None and session.kind.is_active:
+                self.first_asked = day
             if report is not None:
                 self.reported(day, report)
             waiting = tuple(c for on, c in self.signs if on == day)

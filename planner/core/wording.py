@@ -400,6 +400,10 @@ LAY_OFF_LOWER = {  # by stage (stage 0 restarts at its basis, never lower)
     3: "{lead}: your plan starts again from the beginning, at {level}.",
 }
 LAY_OFF_PAUSED = "{lead}: running stays paused; when it starts again, it starts at {level}."
+LAY_OFF_NOT_STARTED = (
+    "Ready to start? No check-in yet: check in after your first session and your plan begins from "
+    "that day. Until then it waits at {level}."
+)
 ESCALATE_PERSISTENT_PAIN = (
     f"Your pain has stayed above {SAFE_PAIN}/10 in every check-in for 2 weeks. Please contact your "
     "clinician or physiotherapist so they can check how you are; the plan carries on gently meanwhile."
