@@ -1,5 +1,6 @@
 """Keeping a clinic's view of a plan current: after every event (a report, a clinician's action,
-the periodic sweep) the plan's summary is rewritten, new alerts are raised once each, and one
+the periodic sweep) the plan's summary is rewritten, new alerts are raised once each, alerts the
+patient's own return has ended (silence) are closed as resolved, and one
 message per alert and recipient is queued in the same transaction; the outbox is then sent with
 retries, so an SMTP server that is down loses nothing. Plans outside any clinic are left alone.
 
@@ -135,6 +136,10 @@ class FollowUp:
                 subject, body = alert_mail(self.portal_url, alert.kind.value, name, plan_id)
                 for person in people:
                     clinic.enqueue_mail(alert_id, person.email, subject, body, now)
+            for stored in clinic.alerts(plan_id):  # what the patient did since may have closed one
+                reason = follow_up.resolution(stored.kind, stored.key, summary) if stored.is_open else None
+                if reason:
+                    clinic.resolve(stored.id, reason, now)
             opened = clinic.open_alert_counts([plan_id]).get(plan_id, 0)
             clinic.put_summary(plan_id, summary_data(summary, opened), attention(summary, opened), now)
             clinic.clear_refresh_failure(plan_id)

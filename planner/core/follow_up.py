@@ -22,6 +22,12 @@ in planner.core.wording and the pages that show them.
 A patient who did under half of the last 14 days' sessions is never "on track": their status is
 "low adherence" (after the statuses that need a decision), whatever the alert's minimum of
 sessions planned.
+
+One fact, one alert: while a patient is silent (never reported, or not for the clinic's number of
+days), the missing reports are what low adherence would count too, so only the silence alert is
+raised: it is the one to act on (contact the patient). Once they report again, the silence alert
+closes by itself (`resolution`) and adherence is judged on what they reported. Silence counts from
+the last contact, the start, or a re-open after discharge, whichever is latest.
 """
 
 from __future__ import annotations
@@ -104,6 +110,7 @@ class Summary:
     planned_all: int
     last_report: dt.date | None
     last_contact: dt.date | None = None  # the day the person last checked in, whatever day it named
+    quiet_since: dt.date | None = None  # the day silence counts from (last contact, start or re-open)
 
     @property
     def adherence_recent(self) -> float | None:
@@ -140,6 +147,8 @@ def summarize(
     checkins = list(checkins)
     last_report = max((c.date for c in checkins if c.date <= today), default=None)
     contact = last_contact(checkins, plan.prescription.timezone, today)
+    reopened = [back.date for _, back in care.gaps(actions) if back is not None and back.date <= today]
+    quiet_since = max([start, *reopened, *([contact] if contact else [])])  # a re-open starts afresh
     past = [s for s in plan.sessions if s.date < today]
     recent = [s for s in past if s.date >= today - dt.timedelta(days=WINDOW_DAYS)]
     now = plan.runs_now()
@@ -164,7 +173,7 @@ def summarize(
         status = PatientStatus.HELD
     elif latest and any(d.verdict is Verdict.PAUSE for d in latest.decisions):
         status = PatientStatus.PAUSED
-    elif start <= today and (today - (contact or start)).days >= silence_days:
+    elif start <= today and (today - quiet_since).days >= silence_days:
         status = PatientStatus.SILENT
     elif planned_recent and done_recent / planned_recent < LOW_ADHERENCE:
         status = PatientStatus.LOW_ADHERENCE
@@ -180,6 +189,7 @@ def summarize(
         planned_all,
         last_report,
         contact,
+        quiet_since,
     )
 
 
@@ -269,14 +279,19 @@ def alerts(
                     )
                 )
     if summary.status is PatientStatus.SILENT:
-        since = summary.last_contact or rx.start
+        since = summary.quiet_since or rx.start
         days = (today - since).days
         text = f"No check-in since {since:%d %b} ({days} days; the clinic's limit is {silence_days})."
         found.append(
             Alert(f"silence:{since}", AlertKind.SILENCE, Urgency.SOON, today, text, CLINIC_THRESHOLD)
         )
     share = summary.adherence_recent
-    if share is not None and summary.planned_recent >= LOW_ADHERENCE_MIN_PLANNED and share < LOW_ADHERENCE:
+    if (
+        summary.status is not PatientStatus.SILENT  # one fact, one alert: see the module's note
+        and share is not None
+        and summary.planned_recent >= LOW_ADHERENCE_MIN_PLANNED
+        and share < LOW_ADHERENCE
+    ):
         monday = today - dt.timedelta(days=today.weekday())
         text = (
             f"The patient reported {summary.done_recent} of {summary.planned_recent} sessions done in the "
@@ -293,6 +308,18 @@ def alerts(
             )
         )
     return tuple(dict((a.key, a) for a in found).values())
+
+
+def resolution(kind: str, key: str, summary: Summary) -> str | None:
+    """Why an open alert is over without a person acknowledging it, or None while it stands. Only
+    silence ends by itself: once the patient checks in after the day it counted from, it is
+    closed (resolved, kept with this reason); every other alert waits for a clinician."""
+    if kind != AlertKind.SILENCE.value or summary.last_contact is None:
+        return None
+    since = dt.date.fromisoformat(key.split(":", 1)[1])
+    if summary.last_contact <= since:
+        return None
+    return f"closed: the patient checked in again on {summary.last_contact:%d %b %Y}"
 
 
 def _red_flag_key(report: CheckIn, checkins: Iterable[CheckIn], cleared: tuple[ClinicianAction, ...]) -> str:

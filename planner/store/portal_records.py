@@ -60,6 +60,12 @@ class StoredAlert:
     raised_at: str
     acknowledged_at: str | None
     acknowledged_by: str | None
+    resolved_at: str | None = None  # closed by an event, not by a person ...
+    resolution: str = ""  # ... saying which
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None and self.resolved_at is None
 
 
 class SortKey(enum.StrEnum):
@@ -121,6 +127,8 @@ def _alert(row: Any) -> StoredAlert:
         row.raised_at,
         row.acknowledged_at,
         row.acknowledged_by,
+        row.resolved_at,
+        row.resolution,
     )
 
 
@@ -130,6 +138,7 @@ def _new_id(result: sa.CursorResult[Any]) -> int:
     return int(key[0])
 
 
+OPEN = sa.and_(alerts.c.acknowledged_at.is_(None), alerts.c.resolved_at.is_(None))  # an alert to act on
 CLINICIAN = sa.select(clinicians, clinics.c.name.label("clinic_name")).join(
     clinics, clinics.c.id == clinicians.c.clinic_id
 )
@@ -459,7 +468,7 @@ class PortalRecords:
     def open_alert_counts(self, plan_ids: list[str]) -> dict[str, int]:
         rows = self.connection.execute(
             sa.select(alerts.c.plan_id, sa.func.count())
-            .where(alerts.c.plan_id.in_(plan_ids), alerts.c.acknowledged_at.is_(None))
+            .where(alerts.c.plan_id.in_(plan_ids), OPEN)
             .group_by(alerts.c.plan_id)
         )
         return {str(plan_id): int(count) for plan_id, count in rows}
@@ -467,17 +476,26 @@ class PortalRecords:
     def acknowledge(self, alert_id: int, who: str, now: dt.datetime) -> bool:
         result = self.connection.execute(
             alerts.update()
-            .where(alerts.c.id == alert_id, alerts.c.acknowledged_at.is_(None))
+            .where(alerts.c.id == alert_id, OPEN)
             .values(acknowledged_at=utc_text(now), acknowledged_by=who)
+        )
+        return bool(result.rowcount)
+
+    def resolve(self, alert_id: int, resolution: str, now: dt.datetime) -> bool:
+        """Close an open alert because of what happened next (planner.core.follow_up.resolution)."""
+        result = self.connection.execute(
+            alerts.update()
+            .where(alerts.c.id == alert_id, OPEN)
+            .values(resolved_at=utc_text(now), resolution=resolution[:200])
         )
         return bool(result.rowcount)
 
     def acknowledge_all(self, plan_id: str, who: str, now: dt.datetime) -> list[StoredAlert]:
         """Every open alert of the plan, now acknowledged by `who`: the ones this call closed."""
-        open_ones = [a for a in self.alerts(plan_id) if a.acknowledged_at is None]
+        open_ones = [a for a in self.alerts(plan_id) if a.is_open]
         self.connection.execute(
             alerts.update()
-            .where(alerts.c.plan_id == plan_id, alerts.c.acknowledged_at.is_(None))
+            .where(alerts.c.plan_id == plan_id, OPEN)
             .values(acknowledged_at=utc_text(now), acknowledged_by=who)
         )
         return open_ones
@@ -486,7 +504,7 @@ class PortalRecords:
         """Each plan's open alert kinds, most urgent first (one query for a page of the list)."""
         rows = self.connection.execute(
             sa.select(alerts.c.plan_id, alerts.c.kind, sa.func.max(alerts.c.urgency).label("urgency"))
-            .where(alerts.c.plan_id.in_(plan_ids), alerts.c.acknowledged_at.is_(None))
+            .where(alerts.c.plan_id.in_(plan_ids), OPEN)
             .group_by(alerts.c.plan_id, alerts.c.kind)
             .order_by(alerts.c.plan_id, sa.desc("urgency"), alerts.c.kind)
         )

@@ -1,0 +1,132 @@
+"""Alerts that follow the patient: a silence alert closes itself (resolved, not acknowledged by
+anyone) once the patient checks in again; a silent patient has one alert for the missing reports
+(silence), never low adherence besides; a re-open after discharge starts the silence count afresh.
+In the clinics fixture: the roster patients (Piotr silent since issued, Ola never asked) and the
+interaction of silence with a red flag and its clearance."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.core.follow_up import AlertKind, PatientStatus, alerts, resolution, summarize
+from planner.core.model import ActionKind, CheckIn, ClinicianAction
+from planner.store.portal_records import StoredAlert
+from planner.store.schema import outbox
+from tests.clinics import Clinic
+from tests.test_follow_up import reports
+from tests.test_over_time import day, plan
+
+
+def stored(clinic: Clinic, plan_id: str) -> list[StoredAlert]:
+    with clinic.app.store.read() as records:
+        return records.portal.alerts(plan_id)
+
+
+def kinds_open(clinic: Clinic, plan_id: str) -> set[str]:
+    return {a.kind for a in stored(clinic, plan_id) if a.is_open}
+
+
+def test_a_patient_who_never_reported_has_a_silence_alert_only() -> None:
+    built = plan([], day(20))
+    summary = summarize(built, [])
+    assert summary.status is PatientStatus.SILENT and summary.planned_recent >= 4
+    assert [a.kind for a in alerts(built, [], summary)] == [AlertKind.SILENCE]
+
+
+@settings(max_examples=60, deadline=None)
+@given(history=reports, today=st.integers(0, 70).map(day))
+def test_silence_and_low_adherence_are_never_raised_for_the_same_days(
+    history: list[CheckIn], today: dt.date
+) -> None:
+    built = plan(history, today)
+    summary = summarize(built, history)
+    kinds = {a.kind for a in alerts(built, history, summary)}
+    assert not {AlertKind.SILENCE, AlertKind.LOW_ADHERENCE} <= kinds
+    for alert in alerts(built, history, summary):  # what stands now is never closed by itself
+        assert resolution(alert.kind.value, alert.key, summary) is None
+
+
+def test_only_a_later_check_in_closes_a_silence_alert() -> None:
+    quiet = summarize(plan([CheckIn(day(0))], day(9)), [CheckIn(day(0))], silence_days=7)
+    (silence,) = [
+        a for a in alerts(plan([CheckIn(day(0))], day(9)), [], quiet, 7) if a.kind is AlertKind.SILENCE
+    ]
+    assert silence.key == f"silence:{day(0)}" and resolution("silence", silence.key, quiet) is None
+    back = [CheckIn(day(0)), CheckIn(day(10))]
+    returned = summarize(plan(back, day(10)), back, silence_days=7)
+    assert resolution("silence", silence.key, returned) == (
+        f"closed: the patient checked in again on {day(10):%d %b %Y}"
+    )
+    assert resolution("flare-up", f"flare-up:{day(0)}", returned) is None  # a person acts on the others
+    assert resolution("low adherence", f"low-adherence:{day(0)}", returned) is None
+
+
+def test_a_reopen_starts_the_silence_count_afresh() -> None:
+    history = [CheckIn(day(0))]
+    actions = [
+        ClinicianAction(ActionKind.DISCHARGE, day(3), "A. Morgan", "goal reached"),
+        ClinicianAction(ActionKind.REOPEN, day(30), "A. Morgan", "back after a race"),
+    ]
+    assert summarize(plan(history, day(33), actions=actions), history, actions).status is not (
+        PatientStatus.SILENT
+    )
+    later = summarize(plan(history, day(37), actions=actions), history, actions)
+    assert later.status is PatientStatus.SILENT and later.quiet_since == day(30)
+
+
+def test_a_silent_roster_patient_who_checks_in_has_the_silence_alert_resolved(clinic: Clinic) -> None:
+    """Piotr (a roster patient, no assigned clinician, silent since issued): one silence alert, no
+    low adherence for the same missing reports; his first check-in closes it as resolved, with no
+    clinician's name and no mail of its own; silence after that is a new event."""
+    piotr = clinic.silent_id
+    assert kinds_open(clinic, piotr) == {"silence"}
+    clinic.app.record_checkin(piotr, CheckIn(dt.date(2026, 11, 21), pain_during=1, pain_next_morning=0))
+    (silence,) = [a for a in stored(clinic, piotr) if a.kind == "silence"]
+    assert not silence.is_open and silence.acknowledged_by is None and silence.resolved_at
+    assert silence.resolution == "closed: the patient checked in again on 22 Nov 2026"
+    assert "silence" not in kinds_open(clinic, piotr)
+    row = clinic.caseload.patients(clinic.clinician("cai@north.example"), "Piotr").rows[0]
+    assert row.summary["status"] != "silent" and "silence" not in row.alert_kinds
+    with clinic.app.store.read() as records:
+        mailed = {row.alert_id for row in records.connection.execute(sa.select(outbox.c.alert_id))}
+    assert silence.id in mailed  # when it was raised; closing it sends nothing
+    judged = [a for a in stored(clinic, piotr) if a.kind == "low adherence"]
+    assert all(a.day == dt.date(2026, 11, 22) for a in judged)  # on what he reported, once he did
+    north = clinic.client()
+    north.login("cai@north.example")
+    _, _, page = north.request("GET", f"/portal/patients/{piotr}")
+    assert "Alerts closed" in page and "closed: the patient checked in again on 22 Nov 2026" in page
+    clinic.clock[0] += dt.timedelta(days=8)  # quiet again for the clinic's seven days
+    clinic.app.follow_up.sweep()
+    keys = [a.key for a in stored(clinic, piotr) if a.kind == "silence" and a.is_open]
+    assert keys == ["silence:2026-11-22"]  # a new event, raised again
+    assert [a.key for a in stored(clinic, piotr) if a.kind == "low adherence"] == [a.key for a in judged]
+
+
+def test_silence_then_a_red_flag_then_its_clearance(clinic: Clinic) -> None:
+    """Piotr breaks his silence with a warning sign: the silence alert closes, the red flag stays
+    open for a clinician (no report closes it, and clearing the referral does not acknowledge it);
+    after the clearance the plan restarts, and a new silence counts from his report."""
+    piotr = clinic.silent_id
+    clinic.app.record_checkin(piotr, CheckIn(dt.date(2026, 11, 22), red_flags=("saddle-numbness",)))
+    assert "red flag" in kinds_open(clinic, piotr) and "silence" not in kinds_open(clinic, piotr)
+    assert clinic.app.plan(piotr).plan.referred
+    clinic.caseload.act(
+        clinic.clinician("alex@north.example"),
+        piotr,
+        ClinicianAction(ActionKind.CLEAR_RED_FLAG, dt.date.min, "", "assessed: no cauda equina signs"),
+        "127.0.0.1",
+    )
+    assert not clinic.app.plan(piotr).plan.referred
+    assert "red flag" in kinds_open(clinic, piotr)  # a person acknowledges it; clearing does not
+    clinic.clock[0] += dt.timedelta(days=7)
+    clinic.app.follow_up.sweep()
+    assert {"red flag", "silence"} <= kinds_open(clinic, piotr)
+    (silence,) = [a for a in stored(clinic, piotr) if a.kind == "silence" and a.is_open]
+    assert silence.key == "silence:2026-11-22"
+    clinic.app.record_checkin(piotr, CheckIn(dt.date(2026, 11, 29), pain_during=1, pain_next_morning=1))
+    assert "red flag" in kinds_open(clinic, piotr) and "silence" not in kinds_open(clinic, piotr)
