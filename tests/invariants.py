@@ -179,8 +179,19 @@ def check_plan(
                 f"dropped on {b_day}"
             )
 
-    # weekly running within the growth cap (or the floor), by calendar week and over any seven days
+    # weekly running within the growth cap (or the floor), by calendar week and over any seven days;
+    # from the first report of back pain (pain at rest at the start, or a check-in's pain above 0) the
+    # cap is at most the back-pain figure, 30%, whatever the protocol's own
     floor = floor_seconds(protocol)
+    painful = [
+        _date(c["date"]) for c in checkins if (c["pain_during"] or 0) > 0 or (c["pain_next_morning"] or 0) > 0
+    ]
+    back_pain = start if rx["pain"] > 0 else min(painful, default=None)
+
+    def cap(day: dt.date) -> float:
+        own = protocol.max_weekly_growth
+        return min(own, 0.3) if back_pain is not None and day >= back_pain else own
+
     per_day: dict[dt.date, int] = defaultdict(int)
     for s in runs:
         if counts(s):
@@ -192,7 +203,8 @@ def check_plan(
         previous = max(
             seconds.get(monday - dt.timedelta(days=7), 0), seconds.get(monday - dt.timedelta(days=14), 0)
         )
-        allowed = max(floor, (1 + protocol.max_weekly_growth) * previous)
+        last_run = max(day for day in per_day if _monday(day) == monday)
+        allowed = max(floor, (1 + cap(last_run)) * previous)
         assert total <= allowed + 1, f"week of {monday}: {total} s running, cap {allowed}"
 
     def window(end: dt.date) -> int:
@@ -200,5 +212,5 @@ def check_plan(
 
     for day in per_day:
         previous = max(window(day - dt.timedelta(days=7)), window(day - dt.timedelta(days=14)))
-        allowed = max(floor, (1 + protocol.max_weekly_growth) * previous)
+        allowed = max(floor, (1 + cap(day)) * previous)
         assert window(day) <= allowed + 1, f"seven days to {day}: {window(day)} s running, cap {allowed}"

@@ -320,8 +320,10 @@ def nominal_weeks(protocol_id: str, run_days: tuple[int, ...]) -> float:
 
 def test_good_reports_finish_within_one_and_a_half_times_the_nominal_length() -> None:
     for protocol_id in sorted(CATALOG.protocols):
+        # a cap the back-pain figure lowers has its own bound (tests/test_back_pain_growth.py)
+        pain = 0 if CATALOG.protocol(protocol_id).max_weekly_growth > rules.BACK_PAIN_GROWTH else 1
         for run_days in RUN_DAY_SETS:
-            p = plan(protocol=protocol_id, prescription=rx(run_days))
+            p = plan(protocol=protocol_id, prescription=rx(run_days, pain=pain))
             weeks = (p.end - START).days / 7
             assert weeks <= 1.5 * nominal_weeks(protocol_id, run_days), (protocol_id, run_days, weeks)
 

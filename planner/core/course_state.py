@@ -2,7 +2,8 @@
 state with a new one at each transition (attrs.evolve), so no transition changes what another saw.
 
     State
-    ├── progression  level, sessions counted at it, ready to rise, last level reported done, finished
+    ├── progression  level, sessions counted at it, ready to rise, last level reported done, finished,
+    │                since when a rise has waited for the growth cap
     ├── pause        paused since, the level it resumes at, waiting for the entry criteria, escalated
     ├── pain         the too-painful streak, pain above the safe range since, escalated
     ├── runs         the last run and its level, the days levels rose, days off running
@@ -32,10 +33,13 @@ class Progression:
     last_done_level: int | None = None  # the last level a session was reported done at
     last_counted_reported: bool = False  # the last counted session was a real report, not projected
     completed: bool = False
+    held_since: dt.date | None = None  # the first day a rise from this level waited for the growth cap
 
     def restart(self, level: int) -> Progression:
         """At `level` again, counting from nothing, free to rise once its sessions are done."""
-        return attrs.evolve(self, level=level, attempts=0, ready=True, last_painful=False, completed=False)
+        return attrs.evolve(
+            self, level=level, attempts=0, ready=True, last_painful=False, completed=False, held_since=None
+        )
 
 
 @attrs.frozen

@@ -510,6 +510,7 @@ class Plan:
     referred: bool
     notes: tuple[Decision, ...]
     programme: Programme | None = None  # the patient's programme as it stands on `as_of`
+    growth_cap: float | None = None  # the weekly growth cap in force on `as_of` (back pain lowers it)
 
     @property
     def end(self) -> dt.date:

@@ -427,7 +427,7 @@ def rise_limit(limit: int) -> Decision:
     return Decision(RuleId.LEVEL_RISES, Verdict.REPEAT, text, LEVEL_RISES)
 
 
-def growth_cap(cap: float, level: Level) -> Decision:
+def growth_capped(cap: float, level: Level) -> Decision:
     text = wording.GROWTH_CAP.format(cap=f"{cap:.0%}", level=level.name)
     return Decision(RuleId.WEEKLY_GROWTH, Verdict.SCHEDULE, text, WEEKLY_GROWTH)
 
@@ -544,6 +544,34 @@ def entry_load(protocol: Protocol) -> int:
     )
     single = max(level.running_seconds(i) for level in protocol.levels for i in range(len(level.sessions)))
     return max(week, single)
+
+
+BACK_PAIN_GROWTH = 0.3  # README and clinical notes: 30% for back pain (Nielsen et al., JOSPT 2014)
+
+
+def back_pain_from(prescription: Prescription, reports: Iterable[CheckIn]) -> dt.date | None:
+    """The first day someone reported back pain: pain at rest when the plan was made (its start),
+    else the first check-in with a pain score above 0."""
+    if prescription.pain > 0:
+        return prescription.start
+    painful = [r.date for r in reports if (r.pain_during or 0) > 0 or (r.pain_next_morning or 0) > 0]
+    return min(painful, default=None)
+
+
+def growth_cap(protocol: Protocol, back_pain: bool) -> float:
+    """The weekly growth cap in force: for anyone who has reported back pain, at most the back-pain
+    figure whatever the protocol's own; a protocol's cap is only ever lowered."""
+    return min(protocol.max_weekly_growth, BACK_PAIN_GROWTH) if back_pain else protocol.max_weekly_growth
+
+
+def back_pain_growth(protocol: Protocol) -> Decision | None:
+    """The plan note when the back-pain cap lowers the protocol's own."""
+    if protocol.max_weekly_growth <= BACK_PAIN_GROWTH:
+        return None
+    text = wording.BACK_PAIN_GROWTH.format(
+        cap=f"{BACK_PAIN_GROWTH:.0%}", own=f"{protocol.max_weekly_growth:.0%}"
+    )
+    return Decision(RuleId.WEEKLY_GROWTH, Verdict.SCHEDULE, text, WEEKLY_GROWTH)
 
 
 def weekly_allowance(cap: float, floor_seconds: int, last_two_weeks: tuple[int, int]) -> int:

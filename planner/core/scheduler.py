@@ -66,6 +66,9 @@ from planner.core.session_contents import (
 )
 
 HORIZON_DAYS = 7 * 52
+# How long a rise waits for room under the growth cap: after a week at the same level the week's
+# running no longer grows (the days repeat), so waiting longer would wait for ever.
+GROWTH_HOLD_DAYS = 7
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -119,6 +122,7 @@ class _Course:
         self.state = State()
         self.levels = protocol.levels
         self.floor_seconds = rules.entry_load(protocol)
+        self.back_pain_from = rules.back_pain_from(rx, reports.values())
         self.set_week(rx)
         self.sessions: list[Session] = []
         self.notes: list[Decision] = []
@@ -213,7 +217,7 @@ class _Course:
         first = day - 20 * ONE_DAY  # the 27 days that the seven windows and their references span
         running = [done.get(first + n * ONE_DAY, 0) + extra.get(first + n * ONE_DAY, 0) for n in range(27)]
         running[20] += seconds
-        cap = self.protocol.max_weekly_growth
+        cap = self.cap(day)
 
         def total(last: int) -> int:
             return sum(running[last - 6 : last + 1])
@@ -222,6 +226,10 @@ class _Course:
             total(end) <= rules.weekly_allowance(cap, self.floor_seconds, (total(end - 7), total(end - 14)))
             for end in range(20, 27)
         )
+
+    def cap(self, day: dt.date) -> float:
+        """The weekly growth cap on `day`: the back-pain figure from the first report of back pain."""
+        return rules.growth_cap(self.protocol, self.back_pain_from is not None and day >= self.back_pain_from)
 
     def runs_lost_to_cap(self, day: dt.date, level: Level) -> int:
         """How many of the runs at `level` that the seven days from `day` have room for (run days,
@@ -248,7 +256,7 @@ class _Course:
 
     def room_to_advance(self, day: dt.date, level: Level, following: Level) -> bool:
         """Move up only when the rise does not cost the coming week a run to the growth cap: fewer
-        runs is the cap's answer to load, never a rise."""
+        runs is the cap's answer to load (but see GROWTH_HOLD_DAYS)."""
         return self.runs_lost_to_cap(day, following) <= self.runs_lost_to_cap(day, level)
 
     # -- the run slot -------------------------------------------------------------------------
@@ -287,7 +295,7 @@ class _Course:
         progression = self.state.progression
         level = self.levels[progression.level]
         if level.is_running and not self.fits(day, level.running_seconds(progression.attempts)):
-            decisions.append(rules.growth_cap(self.protocol.max_weekly_growth, level))
+            decisions.append(rules.growth_capped(self.cap(day), level))
             return self.replace_run(day, report, decisions)
         if not any(d.verdict is not Verdict.SCHEDULE for d in decisions):
             decisions.append(rules.repeat_level(level, progression.attempts))
@@ -378,8 +386,16 @@ class _Course:
             return rules.rise_limit(protocol.max_level_rises_per_week)
         following = self.levels[progression.level + 1]
         if following.is_running and not self.room_to_advance(day, level, following):
-            return rules.growth_hold(protocol.max_weekly_growth, level, following)
-        self.evolve(progression=attrs.evolve(progression, level=progression.level + 1, attempts=0))
+            held = progression.held_since or day
+            if (day - held).days < GROWTH_HOLD_DAYS:
+                self.evolve(progression=attrs.evolve(progression, held_since=held))
+                return rules.growth_hold(self.cap(day), level, following)
+            # A week at a level whose runs all fit leaves the week where it is: holding longer would
+            # repeat it for ever (Couch to 5K's +78% from week 3 to 4 under the back-pain cap), so
+            # the rise goes ahead, in fewer runs; each run still fits the cap.
+        self.evolve(
+            progression=attrs.evolve(progression, level=progression.level + 1, attempts=0, held_since=None)
+        )
         return rules.advance(level, following, level.min_sessions, reported=progression.last_counted_reported)
 
     # -- transitions --------------------------------------------------------------------------
@@ -736,6 +752,9 @@ def build(
         notes.append(severe)
     signs = tuple(c for c in checkins if c.red_flags and rx.start <= c.date <= today)
     course = _Course(rx, protocol, library, reports, done, today, track, signs)
+    lowered = rules.back_pain_growth(protocol) if course.back_pain_from is not None else None
+    if lowered is not None:
+        notes.append(lowered)
     first_day = rx.start
     if rx.red_flags:  # the screen at the start found a warning sign: nothing until a clinician clears it
         restart = course.referral(rx.start, (), rx.red_flags)
@@ -755,5 +774,13 @@ def build(
     week = course.rx
     now = programmes.on(initial, track.upcoming, today)
     return Plan(
-        week, protocol.id, protocol.title, today, tuple(sessions), referred, (*notes, *course.notes), now
+        week,
+        protocol.id,
+        protocol.title,
+        today,
+        tuple(sessions),
+        referred,
+        (*notes, *course.notes),
+        now,
+        growth_cap=course.cap(today),
     )

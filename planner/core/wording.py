@@ -381,6 +381,10 @@ GROWTH_CAP = (
     "Your running this week has reached the limit of {cap} more than in the last 2 weeks, so today's "
     "run becomes low-impact cardio; you stay at {level}."
 )
+BACK_PAIN_GROWTH = (
+    "Because you have back pain, your weekly running grows by at most {cap} (this programme's own "
+    "limit is {own}); a big step up may come in fewer runs that week."
+)
 GROWTH_HOLD = (
     "Moving up to {following} today would take this week's running past {cap} more than in the last "
     "2 weeks, so you stay at {level} and move up at the next run that fits."

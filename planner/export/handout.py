@@ -416,7 +416,8 @@ class _Document:
             )
         warm = wording.LEVELS_WARM_UP.format(minutes=self.warm_up_minutes())
         limits = wording.LEVELS_LIMITS.format(
-            rises=self.protocol.max_level_rises_per_week, cap=f"{self.protocol.max_weekly_growth:.0%}"
+            rises=self.protocol.max_level_rises_per_week,
+            cap=f"{self.plan.growth_cap or self.protocol.max_weekly_growth:.0%}",
         )
         return [
             _p("The levels", s.h1),
