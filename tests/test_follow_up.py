@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.core.follow_up import AlertKind, PatientStatus, alerts, summarize
-from planner.core.model import ActionKind, CheckIn, ClinicianAction
+from planner.core import redflags, rules
+from planner.core.follow_up import CLINIC_THRESHOLD, Alert, AlertKind, PatientStatus, alerts, summarize
+from planner.core.model import ActionKind, CheckIn, ClinicianAction, RuleId, Urgency
 from planner.core.redflags import BY_ID
-from tests.test_over_time import day, good, plan
+from tests.test_over_time import day, good, plan, rx
 
 reports = st.lists(
     st.builds(
@@ -126,3 +128,99 @@ def test_the_phone_answer_and_the_clinic_status_read_running_as_it_stands_now() 
     assert report_answer.running_paused(later) and summarize(later, history).status is PatientStatus.PAUSED
     fine = plan([good(1), good(3)], day(3))
     assert not report_answer.running_paused(fine) and report_answer.answer_for(fine, [good(1)]) is None
+
+
+def alerts_of(history: list[CheckIn], today: dt.date, **changes: object) -> tuple[Alert, ...]:
+    built = plan(history, today, prescription=rx(**changes) if changes else None)
+    return alerts(built, history, summarize(built, history))
+
+
+def test_each_alert_carries_its_key_kind_urgency_day_words_and_source() -> None:
+    """The alerts a clinician reads, field by field, for each kind the plan raises."""
+    (start_flag,) = alerts_of([], day(1), red_flags=("fever",))
+    assert start_flag == Alert(
+        f"red-flag:{day(0)}",
+        AlertKind.RED_FLAG,
+        Urgency.URGENT,
+        day(0),
+        "The patient reported a warning sign for 02 Mar (urgent): Fever or chills with your back pain.",
+        redflags.SOURCE,
+    )
+    flare = [a for a in alerts_of([good(1), CheckIn(day(2), flare_up=True, pain_during=6)], day(4))]
+    assert flare[0] == Alert(
+        f"flare-up:{day(2)}",
+        AlertKind.FLARE_UP,
+        Urgency.URGENT,
+        day(2),
+        "The patient reported a flare-up for 04 Mar; running paused from 07 Mar, with low-impact "
+        "sessions until a report shows pain settled.",
+        rules.FLARE_UP,
+    )
+    assert AlertKind.PAUSE not in {a.kind for a in flare}  # the flare-up's pause is part of its alert
+    sore = [good(1), *(CheckIn(day(n), pain_during=6, pain_next_morning=6) for n in (3, 6))]
+    built = plan(sore, day(8))
+    pauses = [d for s in built.sessions for d in s.decisions if d.rule is RuleId.PAUSE_RUNNING]
+    pause, adherence = alerts(built, sore, summarize(built, sore))
+    assert pause == Alert(
+        f"pause:{day(7)}",
+        AlertKind.PAUSE,
+        Urgency.URGENT,
+        day(7),
+        "Running paused from 09 Mar after two reports in a row of pain above 5/10; low-impact sessions "
+        "until a report shows pain settled.",
+        pauses[0].source,
+    )
+    assert adherence == Alert(
+        f"low-adherence:{day(7)}",  # keyed by the week, so it is raised once a week while it lasts
+        AlertKind.LOW_ADHERENCE,
+        Urgency.SOON,
+        day(8),
+        "The patient reported 2 of 6 sessions done in the last 14 days (under 50%).",
+        CLINIC_THRESHOLD,
+    )
+    assert alerts_of([good(1)], day(12)) == (
+        Alert(
+            f"silence:{day(1)}",
+            AlertKind.SILENCE,
+            Urgency.SOON,
+            day(12),
+            "No check-in since 03 Mar (11 days; the clinic's limit is 7).",
+            CLINIC_THRESHOLD,
+        ),
+    )
+
+
+def test_an_escalation_is_raised_from_a_week_before_its_day() -> None:
+    """Two weeks of pain above the safe range: the plan asks the patient to contact the clinic on
+    a day ahead; the clinic hears of it from a week before that day, not earlier."""
+    history = [CheckIn(day(n), pain_during=4, pain_next_morning=4) for n in range(28)]
+    built = plan(history, day(27))
+    (asked,) = [s.date for s in built.sessions for d in s.decisions if d.rule is RuleId.ESCALATION]
+    summary = summarize(built, history)
+    for today, raised in ((asked - dt.timedelta(days=7), True), (asked - dt.timedelta(days=8), False)):
+        found = alerts(attrs.evolve(built, as_of=today), history, summary)
+        assert (f"escalation:{asked}" in {a.key for a in found}) is raised, today
+    (escalation,) = [a for a in alerts(built, history, summary) if a.kind is AlertKind.ESCALATION]
+    assert (escalation.urgency, escalation.day) == (Urgency.URGENT, asked)
+    assert escalation.text == (
+        f"The plan asked the patient on {asked:%d %b} to contact you "
+        "(two weeks of pain above 3/10, or of a pause)."
+    )
+    assert escalation.source == next(
+        d.source for s in built.sessions for d in s.decisions if d.rule is RuleId.ESCALATION
+    )
+
+
+def test_low_adherence_needs_four_planned_sessions_and_under_half_of_them_done() -> None:
+    built = plan([good(1)], day(4))
+    summary = summarize(built, [good(1)])
+
+    def raised(done: int, planned: int) -> bool:
+        counts = attrs.evolve(
+            summary, status=PatientStatus.LOW_ADHERENCE, done_recent=done, planned_recent=planned
+        )
+        return AlertKind.LOW_ADHERENCE in {a.kind for a in alerts(built, [good(1)], counts)}
+
+    assert raised(1, 4) and not raised(2, 4) and not raised(1, 3) and not raised(4, 4)
+    silent = attrs.evolve(summary, status=PatientStatus.SILENT, done_recent=0, planned_recent=6)
+    assert [a.kind for a in alerts(built, [good(1)], silent)] == [AlertKind.SILENCE]  # one fact, one alert
