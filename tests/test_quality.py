@@ -33,3 +33,33 @@ def test_an_upward_import_breaks_the_layers_contract(tmp_path: Path) -> None:
     broken = lint_imports(tmp_path)
     assert broken.returncode != 0
     assert "planner.core.model -> planner.cli.root" in broken.stdout
+
+
+def test_every_library_the_package_imports_is_a_dependency_of_a_plain_install() -> None:
+    """`pip install .` (the demo command) must give every feature its libraries: a library only in
+    an extra made the portal's record download fail with a server error. Extras hold only what the
+    package never imports itself (the PostgreSQL driver, which SQLAlchemy loads by URL)."""
+    import ast
+    import importlib.metadata
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {
+        re.split(r"[<>=\[ ;]", d, maxsplit=1)[0].lower().replace("_", "-") for d in project["dependencies"]
+    }
+    owners = importlib.metadata.packages_distributions()
+    imported: set[str] = set()
+    for path in (ROOT / "planner").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"planner", "__future__"}
+    missing = {
+        module: owners.get(module)
+        for module in third_party
+        if not {name.lower().replace("_", "-") for name in owners.get(module, [module])} & declared
+    }
+    assert not missing, f"imported but not in [project] dependencies: {missing}"
