@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -106,3 +107,24 @@ def test_reopen_in_the_portal_is_confirmed_audited_and_reaches_the_feed(clinic: 
         records.retention.set_retention_days(records.portal.clinic_id_by_name("North") or 0, 0)
         expired = [plan_id for plan_id, _ in records.retention.expired(dt.date(2026, 12, 2))]
     assert clinic.assigned_id in expired and clinic.plan_id not in expired
+
+
+def test_a_discharged_plan_takes_no_programme_change_from_any_channel(clinic: Clinic) -> None:
+    """The portal's editor link goes and the application refuses the change, whichever channel
+    asks (the portal, the command line and templates all record it there); only a re-open changes a
+    discharged plan, while outcome scores may still be entered."""
+    from planner.app import programmes
+    from planner.core.exceptions import InputError
+    from planner.core.programme import Part
+
+    north = clinic.client()
+    north.login("alex@north.example")
+    base = f"/portal/patients/{clinic.plan_id}"
+    north.request("GET", base)
+    north.request("POST", f"{base}/actions/discharge", {"note": "goal reached", "confirm": "yes"})
+    _, _, page = north.request("GET", base)
+    assert f'href="{base}/programme"' not in page and "Enter a score" in page
+    before = clinic.app.plan(clinic.plan_id).actions
+    with pytest.raises(InputError, match="re-open it first"):
+        programmes.set_exercises(clinic.app, clinic.plan_id, lists={Part.STRENGTH: ("dead-bug",)})
+    assert clinic.app.plan(clinic.plan_id).actions == before

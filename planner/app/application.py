@@ -28,7 +28,7 @@ from planner.app.feeds import FeedAddresses, derive_token, feed_addresses, load_
 from planner.app.follow_up_sync import FollowUp
 from planner.app.retention import erase_expired
 from planner.app.settings import Settings
-from planner.core import rules, screening, wording
+from planner.core import care, rules, screening, wording
 from planner.core.catalog import Catalog
 from planner.core.exceptions import InputError
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, Prescription
@@ -229,10 +229,18 @@ class App:
         """A clinician's decision, kept as a record, with its audit line (`audit`, written in the
         same transaction); the clinic's summary and alerts follow it."""
         with self.store.write() as records:
-            records.add_action(plan_id, action, self.now())
+            self.keep_action(records, plan_id, action)
             if audit is not None:
                 audit(records)
         self.follow_up.refresh_or_record(plan_id)
+
+    def keep_action(self, records: Records, plan_id: str, action: ClinicianAction) -> None:
+        """Store a clinician's action in the caller's transaction; while the plan is discharged,
+        only a re-open is taken (InputError otherwise, whichever channel it came from)."""
+        refused = care.refusal(records.actions(plan_id), action.kind)
+        if refused is not None:
+            raise InputError(refused)
+        records.add_action(plan_id, action, self.now())
 
     # -- secrets: the read-only feed address and the check-in secret -----------------------------
     def _derive(self, plan_id: str, kind: TokenKind, generation: int) -> str:

@@ -18,7 +18,7 @@ from planner.app.accounts import audit_by
 from planner.app.application import App, PlanView
 from planner.app.roster_issue import Outcome
 from planner.app.roster_jobs import RosterJob
-from planner.core import care, parsing
+from planner.core import parsing
 from planner.core.exceptions import InputError, NotFound
 from planner.core.model import ActionKind, ClinicianAction, Prescription, Screening
 from planner.core.prescription_checks import day_names
@@ -184,9 +184,6 @@ class Caseload:
             action.note, "note", limit=parsing.MAX_NOTE, required=action.kind not in optional
         )
         view = self.app.plan(plan_id)
-        refused = care.refusal(view.actions, action.kind)
-        if refused is not None:
-            raise InputError(refused)
         detail = " ".join(
             part
             for part in (

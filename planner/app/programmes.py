@@ -95,7 +95,7 @@ def _record(
         ActionKind.PROGRAMME, view.today, author.name, "; ".join(said), programme=new, starts=starts
     )
     with app.store.write() as records:
-        records.add_action(plan_id, action, app.now())
+        app.keep_action(records, plan_id, action)
         records.portal.add_audit(
             app.now(),
             what,
