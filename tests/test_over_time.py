@@ -18,6 +18,7 @@ from planner.core.model import (
     CheckIn,
     ClinicianAction,
     Prescription,
+    RuleId,
     SessionKind,
     SlotName,
     Soreness,
@@ -240,6 +241,23 @@ def test_silent_weeks_during_a_pause_ask_for_a_clinician() -> None:
     note = next(d for d in silent.notes if d.rule == "escalation")
     assert note.text == wording.ESCALATE_SILENT_PAUSE and note.verdict is Verdict.ESCALATE
     assert any(d.text == wording.ESCALATE_SILENT_PAUSE for s in silent.sessions for d in s.decisions)
+
+
+def test_a_contact_your_clinician_note_lasts_only_while_its_reason_does() -> None:
+    """The plan-wide note (the handout's cover prints the notes) goes once running resumes after
+    the silent pause, or once pain settles after two weeks above the safe range; the sessions keep
+    the decision where it was taken, and a resumption only projected ahead keeps the note."""
+    reports = [good(1), CheckIn(day(2), flare_up=True, pain_during=6)]
+    back = [*reports, *(good(n) for n in (21, 23, 25))]
+    asked = [d for d in plan(back, today=day(22)).notes if d.rule is RuleId.ESCALATION]
+    assert [d.text for d in asked] == [wording.ESCALATE_SILENT_PAUSE]  # one settled report: still paused
+    resumed = plan(back, today=day(24))
+    assert not any(d.rule is RuleId.ESCALATION for d in resumed.notes)
+    assert any(d.text == wording.ESCALATE_SILENT_PAUSE for s in resumed.sessions for d in s.decisions)
+    sore = [CheckIn(day(n), pain_during=4, pain_next_morning=4) for n in range(0, 17)]
+    assert any(d.rule is RuleId.ESCALATION for d in plan(sore, today=day(16)).notes)
+    settled = [*sore, CheckIn(day(17), pain_during=1, pain_next_morning=0)]
+    assert not any(d.rule is RuleId.ESCALATION for d in plan(settled, today=day(17)).notes)
 
 
 def test_silence_changes_the_plan_only_at_a_lay_off_step() -> None:

@@ -126,6 +126,9 @@ class _Course:
         self.set_week(rx)
         self.sessions: list[Session] = []
         self.notes: list[Decision] = []
+        # The plan-wide "contact your clinician" notes still in force, by what ends them: "pain"
+        # once pain settles, "pause" once running resumes (the sessions keep their own decisions).
+        self.escalations: dict[str, Decision] = {}
         self.projection: tuple[dt.date | None] | None = None  # see projection_begins
         self.first_asked: dt.date | None = None  # the day of the first session that asks for a report
 
@@ -474,7 +477,7 @@ class _Course:
         ready = verdict.tolerable_and_settled and not report.flare_up
         if pause.entry_pending:
             if ready and rules.meets_entry(self.protocol, report):
-                self.resume(reported=reported)
+                self.resume(day, reported=reported)
             return
         if not ready:
             self.evolve(pause=attrs.evolve(pause, settled=()))
@@ -484,7 +487,7 @@ class _Course:
         settled = tuple(dict.fromkeys((*pause.settled, day)))
         self.evolve(pause=attrs.evolve(pause, settled=settled))
         if len(settled) >= self.protocol.resume.settled_reports:
-            self.resume(reported=reported)
+            self.resume(day, reported=reported)
 
     def pause(self, day: dt.date, decision: Decision, level_before: int) -> None:
         """Running stops; low-impact sessions take its place. It resumes one level below what was
@@ -504,7 +507,8 @@ class _Course:
         )
         self.state = self.state.with_pending(decision)
 
-    def resume(self, *, reported: bool) -> None:
+    def resume(self, day: dt.date, *, reported: bool) -> None:
+        self.end_escalation("pause", day)
         state = self.state
         level = self.levels[state.pause.resume_level]
         decision = (
@@ -531,19 +535,33 @@ class _Course:
             due = pain.since is not None and (day - pain.since).days + 1 >= rules.ESCALATION_DAYS
             if not pain.escalated and due:
                 pain = attrs.evolve(pain, escalated=True)
-                self.escalate(day, rules.persistent_pain())
+                self.escalate(day, rules.persistent_pain(), ends_with="pain")
         elif report.pain_during is not None or report.pain_next_morning is not None:
             pain = attrs.evolve(pain, since=None, escalated=False)
+            self.end_escalation("pain", day)
         self.evolve(pain=pain)
         pause = self.state.pause
         long_pause = pause.since is not None and (day - pause.since).days >= rules.ESCALATION_DAYS
         if pause.active and long_pause and not pause.escalated and not settled:
             self.evolve(pause=attrs.evolve(pause, escalated=True))
-            self.escalate(day, rules.long_pause())
+            self.escalate(day, rules.long_pause(), ends_with="pause")
 
-    def escalate(self, day: dt.date, decision: Decision) -> None:
+    def escalate(self, day: dt.date, decision: Decision, *, ends_with: str) -> None:
         self.state = self.state.with_pending(decision)
-        self.notes.append(rules.from_report(decision, day))
+        self.note_escalation(rules.from_report(decision, day), ends_with)
+
+    def note_escalation(self, note: Decision, ends_with: str) -> None:
+        if ends_with in self.escalations:
+            self.notes.remove(self.escalations[ends_with])
+        self.escalations[ends_with] = note
+        self.notes.append(note)
+
+    def end_escalation(self, ends_with: str, day: dt.date) -> None:
+        """The condition behind a plan-wide escalation note is over on `day`: the note goes (a
+        handout printed later must not ask the person to call about a pause that has ended). Only
+        what is known ends it: a projected resumption after today leaves the note standing."""
+        if day <= self.known_until and ends_with in self.escalations:
+            self.notes.remove(self.escalations.pop(ends_with))
 
     def time_off(self, day: dt.date) -> None:
         """A day up to today: a lay-off step when time off running reaches one, and the escalation
@@ -564,7 +582,7 @@ class _Course:
                 self.evolve(pause=attrs.evolve(pause, escalated=True))
                 decision = rules.silent_pause()
                 self.state = self.state.with_pending(decision)
-                self.notes.append(decision)
+                self.note_escalation(decision, "pause")
 
     def reported(self, day: dt.date, report: CheckIn) -> None:
         """A day's report was taken in. One that tells how a session went (done, or pain and
@@ -617,6 +635,7 @@ class _Course:
     ) -> None:
         """A clinician's assessment ends a referral: the plan starts again one level below the last
         level reported done."""
+        self.end_escalation("pause", action.date)
         state = self.state
         target = max(0, (state.progression.last_done_level or 0) - 1)
         self.evolve(
