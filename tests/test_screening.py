@@ -209,7 +209,13 @@ def test_start_asks_the_screening_questions_and_a_yes_stores_nothing(db_url: str
         assert status == 200 and wording.INTAKE_SEVERE_HEADING in page
         advice = wording.INTAKE_SCREENING.format(items="weakened immune system; injected drug use")
         assert advice in page and 'name="proof"' not in page and "set-cookie" not in headers
+        assert wording.START_AGAIN_SCREENED in page  # /start cannot: a clinician makes the plan
         assert start.rows() == before
+        leg = [*{**GOOD, "proof": proof}.items(), ("screening", "leg-pain-spreading")]
+        page = start.request("POST", "/start/questions", leg)[2]
+        assert "long-standing pain down one or both legs" in page and "referred" not in page
+        severe = start.request("POST", "/start/questions", {**GOOD, "proof": proof, "pain_at_rest": "8"})[2]
+        assert wording.START_AGAIN_PAIN in severe and wording.START_AGAIN_SCREENED not in severe
         bad = [*{**GOOD, "proof": proof}.items(), ("screening", "fever")]
         status, _, page = start.request("POST", "/start/questions", bad)
         assert status == 400 and 'id="screening-error"' in page

@@ -47,6 +47,7 @@ class Choice:
     reasons: tuple[str, ...]
     source: str = SOURCE
     see_clinician: bool = False  # no plan: severe pain or a screening answer is a clinician's call first
+    again: str = ""  # with see_clinician: how the person can start after all
 
 
 def choose(intake: Intake, catalog: Catalog) -> Choice:
@@ -59,11 +60,15 @@ def choose(intake: Intake, catalog: Catalog) -> Choice:
         wanted, reason = RETURN_TO_RUN, wording.INTAKE_RETURN
     if intake.screening:  # a clinician weighs these first
         advice = wording.INTAKE_SCREENING.format(items=screening.findings(intake.screening))
-        return Choice(wanted, (advice,), screening.SOURCE, see_clinician=True)
+        return Choice(
+            wanted, (advice,), screening.SOURCE, see_clinician=True, again=wording.START_AGAIN_SCREENED
+        )
     restart = catalog.protocol(FLARE_UP_RESTART)
     if rules.severe_pain(restart, intake.pain_at_rest):
         advice = wording.INTAKE_SEVERE_PAIN.format(pain=intake.pain_at_rest)
-        return Choice(FLARE_UP_RESTART, (advice,), rules.SEVERE_PAIN, see_clinician=True)
+        return Choice(
+            FLARE_UP_RESTART, (advice,), rules.SEVERE_PAIN, see_clinician=True, again=wording.START_AGAIN_PAIN
+        )
     limit = catalog.protocol(wanted).entry.max_pain_at_rest
     not_ready = [
         text

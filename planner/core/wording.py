@@ -309,7 +309,7 @@ SCREENING_ITEMS: tuple[ScreeningItem, ...] = tuple(
         "iv-drug-use": ("Have you ever injected drugs?", "injected drug use"),
         "leg-pain-spreading": (
             "Pain down one or both legs that you have had for a while?",
-            "known referred leg pain",
+            "long-standing pain down one or both legs",
         ),
     }.items()
 )
@@ -317,7 +317,19 @@ SCREENING_HEADING = "Before you start: tick any that apply to you"
 SCREENING_PORTAL = "Background risk factors you have assessed (recorded as assessed by you)"
 INTAKE_SCREENING = (
     "You answered yes to: {items}. A clinician weighs this before you start a running programme: "
-    "see your GP or physiotherapist first, and take this list with you."
+    "see your GP or physiotherapist first, and tell them these answers."
+)
+START_AGAIN_SCREENED = (
+    "These answers stay the same, so this page cannot make your plan. Once a doctor or "
+    "physiotherapist has checked you, ask them to set up your plan with you: they record what they "
+    "assessed, and the plan starts from there."
+)
+START_AGAIN_PAIN = (
+    "When your pain at rest has eased, or a doctor or physiotherapist has checked you and says "
+    "running is safe, you can start again."
+)
+START_AGAIN_SIGNS = (
+    "Once a doctor or physiotherapist has checked you and says running is safe, you can start again."
 )
 SCREENING_UNASSESSED = (
     "screening: {items} must be assessed by a clinician before a plan is made; record who assessed "

@@ -214,6 +214,7 @@ def stop(ticked: tuple[str, ...], zone_text: str) -> str:
         advice=redflags.advice(urgent.urgency, zone),
         signs=sorted(signs, key=lambda flag: -flag.urgency),
         nothing_stored=wording.START_NOTHING_STORED,
+        again=wording.START_AGAIN_SIGNS,
     )
 
 
@@ -255,6 +256,7 @@ def answered() -> tuple[str, int] | str:
             urgency=None,
             heading=wording.INTAKE_SEVERE_HEADING,
             advice=" ".join(choice.reasons),
+            again=choice.again,
             signs=(),
             nothing_stored=wording.START_NOTHING_STORED_PAIN,
         )
