@@ -24,6 +24,7 @@ from planner.store.portal_records import Clinician
 
 IDLE = dt.timedelta(minutes=30)
 ABSOLUTE = dt.timedelta(hours=12)
+TOUCH_EVERY = dt.timedelta(minutes=1)  # a session's last use is written at most this often
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 ACCOUNT_FAILURES = 5  # failed logins per account in the window before it is refused for a while
 ADDRESS_FAILURES = 20  # failed logins per client address in the window
@@ -301,23 +302,28 @@ class Accounts:
 
     def clinician_for(self, token: str) -> Clinician | None:
         """The clinician of a live session, which this use keeps alive; None when it has ended,
-        been idle too long or reached its absolute limit."""
+        been idle too long or reached its absolute limit. Every portal request asks, so this is a
+        read: the session is written only to end it or when its last use would move by more than
+        TOUCH_EVERY (so an idle session may end up to that much sooner than IDLE, never later)."""
         now = self.app.now()
         key = session_hash(token)
-        with self.app.store.write() as records:
+        with self.app.store.read() as records:
             found = records.portal.session(key)
             if found is None:
                 return None
             clinician_id, created, seen = found
-            if now - seen > IDLE or now - created > ABSOLUTE:
-                records.portal.end_session(key, now)
-                return None
             person = records.portal.clinician(clinician_id)
-            if person is None or person.disabled_at is not None:
+        ended = (
+            now - seen > IDLE or now - created > ABSOLUTE or person is None or person.disabled_at is not None
+        )
+        if ended:
+            with self.app.store.write() as records:
                 records.portal.end_session(key, now)
-                return None
-            records.portal.touch_session(key, now)
-            return person
+            return None
+        if now - seen > TOUCH_EVERY:
+            with self.app.store.write() as records:
+                records.portal.touch_session(key, now)
+        return person
 
     def logout(self, token: str, address: str) -> None:
         now = self.app.now()

@@ -136,7 +136,10 @@ class Caseload:
             if page > pages or page < 1:
                 page = min(max(page, 1), pages)
                 rows, total = read(page)
-            kinds = records.portal.open_alert_kinds([r.plan_id for r in rows])
+            # kept in each summary; one query for summaries written before they were
+            kinds = records.portal.open_alert_kinds(
+                [r.plan_id for r in rows if "alert_kinds" not in r.summary]
+            )
         protocols = self.app.catalog.protocols
         found = tuple(
             PatientRow(
@@ -145,7 +148,7 @@ class Caseload:
                 protocols[r.protocol_id].title if r.protocol_id in protocols else r.protocol_id,
                 r.summary,
                 r.clinician,
-                tuple(kinds.get(r.plan_id, ())),
+                tuple(r.summary.get("alert_kinds", kinds.get(r.plan_id, ()))),
             )
             for r in rows
         )

@@ -59,7 +59,9 @@ def attention(summary: Summary, open_alerts: int) -> int:
     return summary.status.rank * 1000 - min(open_alerts, 999)
 
 
-def summary_data(summary: Summary, open_alerts: int) -> dict[str, Any]:
+def summary_data(summary: Summary, open_kinds: list[str]) -> dict[str, Any]:
+    """What the patient list shows of a plan, kept with it so a page of the list reads nothing else
+    (its open alert kinds, most urgent first, included)."""
     return {
         "status": summary.status.value,
         "week": summary.week,
@@ -69,7 +71,8 @@ def summary_data(summary: Summary, open_alerts: int) -> dict[str, Any]:
         "done_all": summary.done_all,
         "planned_all": summary.planned_all,
         "last_report": summary.last_report.isoformat() if summary.last_report else None,
-        "open_alerts": open_alerts,
+        "open_alerts": len(open_kinds),
+        "alert_kinds": open_kinds,
     }
 
 
@@ -141,7 +144,8 @@ class FollowUp:
                 if reason:
                     clinic.resolve(stored.id, reason, now)
             opened = clinic.open_alert_counts([plan_id]).get(plan_id, 0)
-            clinic.put_summary(plan_id, summary_data(summary, opened), attention(summary, opened), now)
+            kinds = clinic.open_alert_kinds([plan_id]).get(plan_id, [])
+            clinic.put_summary(plan_id, summary_data(summary, kinds), attention(summary, opened), now)
             clinic.clear_refresh_failure(plan_id)
             return raised
 

@@ -502,6 +502,8 @@ class PortalRecords:
 
     def open_alert_kinds(self, plan_ids: list[str]) -> dict[str, list[str]]:
         """Each plan's open alert kinds, most urgent first (one query for a page of the list)."""
+        if not plan_ids:
+            return {}
         rows = self.connection.execute(
             sa.select(alerts.c.plan_id, alerts.c.kind, sa.func.max(alerts.c.urgency).label("urgency"))
             .where(alerts.c.plan_id.in_(plan_ids), OPEN)

@@ -21,6 +21,7 @@ from planner.web.context import application
 from planner.web.form_fields import PATTERNS, FieldErrors, Parser, parse_fields, refused_at, run_days
 from planner.web.portal import branding, outcomes, programme
 from planner.web.portal.common import address, back_to, blueprint, caseload, me, planner_errors
+from planner.web.portal.listing import listed
 from planner.web.watch import workout_download
 
 PAGE_DAYS = 14
@@ -36,12 +37,6 @@ SORTS = {  # the list's ?sort= values and what they sort by
     "overall": SortKey.OVERALL,
     "last": SortKey.LAST_REPORT,
 }
-
-
-@blueprint.app_template_filter("short_date")
-def short_date(iso: str) -> str:
-    """ "2026-11-21" -> "21 Nov 2026": dates as a clinician reads them."""
-    return f"{dt.date.fromisoformat(iso):%d %b %Y}"
 
 
 @blueprint.route("/", methods=["GET", "POST"])
@@ -63,6 +58,7 @@ def patients() -> str:
         "portal_patients.html",
         me=me(),
         listing=listing,
+        rows=[listed(row) for row in listing.rows],
         search=search,
         status=status,
         sort=sort,
