@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from planner.store.database import TokenKind
 from tests.calendar_checks import parse_everywhere, sequences
+from tests.clinics import Clinic
 
 NOW = dt.datetime(2026, 10, 14, 9, tzinfo=dt.UTC)
 
@@ -223,6 +225,38 @@ def test_feed_url_after_revoke_prints_no_address(run) -> None:
     assert rotated.code == 0 and "/feeds/" in rotated.out
     assert not {w for w in rotated.out.split() if "://" in w} & {w for w in first.split() if "://" in w}
     assert run("feed", "url", plan_id).out == rotated.out
+
+
+def test_after_a_revoke_the_portal_shows_no_address_until_a_rotation(clinic: Clinic) -> None:
+    """`feed revoke` stops both addresses: the patient page says so and offers the rotations; its QR
+    codes, the handout and print-all refuse (409) instead of issuing live addresses again."""
+    plan_id = clinic.plan_id
+    feed, secret = clinic.app.secrets_for(plan_id)
+    clinic.app.revoke_feed(plan_id)
+    north = clinic.client()
+    north.login("alex@north.example")
+    base = f"/portal/patients/{plan_id}"
+    status, _, page = north.request("GET", base)
+    assert status == 200 and "no live address" in page
+    assert "/qr/feed.svg" not in page and "/handout.pdf" not in page
+    assert f"{base}/rotate/feed" in page and f"{base}/rotate/checkin" in page
+    for path in (f"{base}/qr/feed.svg", f"{base}/qr/checkin.svg", f"{base}/handout.pdf"):
+        status, _, body = north.request("GET", path)
+        assert status == 409 and "no live address" in body and "New calendar address" in body, path
+    status, _, body = north.request("POST", "/portal/print-all", {"plan": plan_id})
+    assert status == 409 and plan_id in body
+    assert clinic.app.current_token(plan_id) is None  # nothing was issued again
+    assert clinic.app.current_token(plan_id, TokenKind.CHECKIN) is None
+    assert (
+        north.request("GET", f"/feeds/{feed}.ics")[0] == 404
+        and north.request("GET", f"/c/{secret}")[0] == 404
+    )
+    assert north.request("POST", f"{base}/rotate/feed", {})[0] == 303
+    status, _, page = north.request("GET", base)
+    assert "no live address" not in page and "/qr/feed.svg" in page
+    assert north.request("GET", f"{base}/qr/checkin.svg")[0] == 200
+    new = clinic.app.current_token(plan_id)
+    assert new is not None and new != feed and north.request("GET", f"/feeds/{new}.ics")[0] == 200
 
 
 def test_a_cancelled_copy_says_so_in_its_title_and_text(run) -> None:

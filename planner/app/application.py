@@ -30,7 +30,7 @@ from planner.app.retention import erase_expired
 from planner.app.settings import Settings
 from planner.core import care, rules, screening, wording
 from planner.core.catalog import Catalog
-from planner.core.exceptions import InputError
+from planner.core.exceptions import InputError, Revoked
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, Prescription
 from planner.core.prescription_checks import check_answers, check_dates, within_window
 from planner.core.progress import WeekProgress, weekly_progress
@@ -46,6 +46,11 @@ Audit = Callable[[Records], None]  # writes an audit line inside the caller's tr
 
 def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _revoked(records: Records, plan_id: str) -> bool:
+    """Addresses were issued and none is live: `feed revoke` stopped them, no rotation since."""
+    return records.token_generation(plan_id) > 0 and records.active_token_count(plan_id) == 0
 
 
 def local_today(zone: str, now: dt.datetime) -> dt.date:
@@ -283,12 +288,8 @@ class App:
         audit line of a clinician's rotation, when given). With revived=False a plan whose addresses
         were revoked is refused (only a rotation makes new ones)."""
         with self.store.write() as records:
-            revoked = records.token_generation(plan_id) > 0 and records.active_token_count(plan_id) == 0
-            if revoked and not revived and rotate is None:
-                raise InputError(
-                    f"plan {plan_id} has no live address: its addresses were revoked "
-                    f"(`feed rotate {plan_id}` makes new ones)"
-                )
+            if not revived and rotate is None and _revoked(records, plan_id):
+                raise Revoked(plan_id)
             feed = self.issue_token(records, plan_id, TokenKind.FEED, rotate=rotate is TokenKind.FEED)
             checkin = self.issue_token(
                 records, plan_id, TokenKind.CHECKIN, rotate=rotate is TokenKind.CHECKIN
@@ -296,6 +297,11 @@ class App:
             if audit is not None:
                 audit(records)
         return feed, checkin
+
+    def addresses_revoked(self, plan_id: str) -> bool:
+        """Whether the plan's addresses were revoked and not made anew (`feed revoke`)."""
+        with self.store.read() as records:
+            return _revoked(records, plan_id)
 
     def current_token(self, plan_id: str, kind: TokenKind = TokenKind.FEED) -> str | None:
         """The live token of `kind`; None when revoked or never made."""

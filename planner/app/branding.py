@@ -92,7 +92,7 @@ def clinic_for(app: App, clinic_id: int, clinic_name: str, plan_id: str) -> Iter
 def handout(app: App, clinic_id: int, clinic_name: str, plan_id: str) -> tuple[bytes, str]:
     """One patient's handout as the portal prints it, and its file name."""
     view = app.plan(plan_id)
-    feed, checkin = app.secrets_for(plan_id)
+    feed, checkin = app.secrets_for(plan_id, revived=False)  # after a revoke: none (Revoked)
     with clinic_for(app, clinic_id, clinic_name, plan_id) as clinic:
         body = app.handout(view, token=feed, checkin=checkin, clinic=clinic)
     return body, handout_name(view.stored.prescription.name, view.today, f"patient-{plan_id}")

@@ -23,5 +23,17 @@ class InputError(PlannerError):
     """A value typed on the command line or posted in a form is not acceptable."""
 
 
+class Revoked(InputError):
+    """A plan whose addresses were revoked: nothing live to print, show or embed until a rotation
+    makes new ones (only a rotation does)."""
+
+    def __init__(self, plan_id: str) -> None:
+        self.plan_id = plan_id
+        super().__init__(
+            f"plan {plan_id} has no live address: its addresses were revoked "
+            f"(`feed rotate {plan_id}` makes new ones)"
+        )
+
+
 class NotFound(PlannerError):
     """An id (plan, exercise, protocol, feed token) that does not exist."""

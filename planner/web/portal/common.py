@@ -12,12 +12,17 @@ from flask_login import LoginManager, UserMixin, current_user
 
 from planner.app.accounts import Accounts
 from planner.app.caseload import Caseload
-from planner.core.exceptions import NotFound, PlannerError
+from planner.core.exceptions import NotFound, PlannerError, Revoked
 from planner.store.portal_records import Clinician
 from planner.web.context import application, same_origin
 
 blueprint = Blueprint("portal", __name__, url_prefix="/portal")
 OPEN_PAGES = ("portal.login", "portal.set_password")  # the only pages without a session
+NO_LIVE_ADDRESS = (  # after `feed revoke`: the portal shows, prints and embeds no address until a rotation
+    "This plan has no live address: its calendar address and check-in link were revoked, so there are "
+    'no QR codes or handout to give. "New calendar address" or "New check-in secret" on the '
+    "patient's page makes new ones."
+)
 
 
 class PortalUser(UserMixin):  # type: ignore[misc]
@@ -81,6 +86,8 @@ def planner_errors(view: Callable[..., Any]) -> Callable[..., Any]:
             return view(*args, **kwargs)
         except NotFound:
             abort(404)
+        except Revoked as error:
+            return Response(f"plan {error.plan_id}: {NO_LIVE_ADDRESS}\n", 409, mimetype="text/plain")
         except PlannerError as error:
             return Response(f"{error}\n", 400, mimetype="text/plain")
 

@@ -20,7 +20,15 @@ from planner.store.portal_records import SortKey
 from planner.web.context import application
 from planner.web.form_fields import PATTERNS, FieldErrors, Parser, parse_fields, refused_at, run_days
 from planner.web.portal import branding, outcomes, programme
-from planner.web.portal.common import address, back_to, blueprint, caseload, me, planner_errors
+from planner.web.portal.common import (
+    NO_LIVE_ADDRESS,
+    address,
+    back_to,
+    blueprint,
+    caseload,
+    me,
+    planner_errors,
+)
 from planner.web.portal.listing import listed
 from planner.web.watch import workout_download
 
@@ -177,6 +185,8 @@ def patient(plan_id: str) -> str:
         outcomes=outcomes.section(view),
         programme=programme.section(view),
         discharged=discharged_text(view.actions),
+        revoked=application().addresses_revoked(plan_id),
+        no_live_address=NO_LIVE_ADDRESS,
     )
 
 
@@ -286,7 +296,7 @@ def qr(plan_id: str, which: str) -> Response:
         abort(404)
     app = application()
     caseload().download(me(), plan_id, f"qr-{which}", address())
-    feed, checkin = app.secrets_for(plan_id)
+    feed, checkin = app.secrets_for(plan_id, revived=False)
     addresses = app.addresses(feed, checkin)
     return Response(
         qr_svg(addresses.page if kind is TokenKind.FEED else addresses.checkin), mimetype="image/svg+xml"
