@@ -83,3 +83,28 @@ def test_the_roster_page_names_the_columns_the_example_file_uses(clinic: Clinic)
     _, _, page = north.request("GET", "/portal/roster")
     header = (builtin_dir("templates") / "roster-example.csv").read_text().splitlines()[0].split(",")
     assert all(f"<code>{column}</code>" in page for column in header) and "timezone," not in page
+
+
+def test_the_demo_clinics_reports_arrived_on_their_own_days(tmp_path) -> None:
+    """Seeded histories are kept as recorded the evening of each report, so the demo's statuses
+    agree with its dates: the last contact is the last report's day, and a patient quiet past the
+    clinic's limit is silent, not shown as merely behind."""
+    from planner.app.application import App
+    from planner.app.demo_clinic import seed
+    from planner.app.settings import Settings
+    from planner.core.follow_up import PatientStatus, summarize
+    from tests.clinics import NOW
+
+    app = App.open(Settings(db=f"sqlite:///{tmp_path / 'd.db'}"), clock=lambda: NOW)
+    seed(app)
+    reported = 0
+    for stored in app.plans()[0]:
+        view = app.plan(stored.id)
+        summary = summarize(view.plan, view.checkins, view.actions)
+        if view.checkins:
+            reported += 1
+            assert summary.last_contact == max(c.date for c in view.checkins), stored.id
+        quiet = summary.last_contact and (NOW.date() - summary.last_contact).days
+        if summary.status is PatientStatus.LOW_ADHERENCE:
+            assert quiet is not None and quiet < 7, (stored.id, quiet)
+    assert reported >= 15

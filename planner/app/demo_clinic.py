@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import zoneinfo
 from collections.abc import Callable
 
 import attrs
@@ -98,7 +99,8 @@ def seed(app: App) -> str:
 
 
 def report_history(app: App, plan_id: str, patient: Patient, today: dt.date) -> None:
-    """Reports for the past sessions, as the patient would have made them, written at once."""
+    """Reports for the past sessions, as the patient would have made them, written at once, each
+    kept as recorded that evening: the clinic's silence counts from when reports arrived."""
     if patient.report is None:
         return
     view = app.plan(plan_id)
@@ -107,7 +109,9 @@ def report_history(app: App, plan_id: str, patient: Patient, today: dt.date) -> 
         s for s in view.plan.sessions if s.date < last and s.kind.is_active and s.status is Status.UNREPORTED
     ]
     reports = [patient.report(len(past) - 1 - n, s) for n, s in enumerate(past)]
+    zone = zoneinfo.ZoneInfo(view.plan.prescription.timezone)
     with app.store.write() as records:
         for report in reports:
             if report is not None:
-                records.add_checkin(plan_id, report, app.now())
+                evening = dt.datetime.combine(report.date, dt.time(20), zone)
+                records.add_checkin(plan_id, report, min(app.now(), evening.astimezone(dt.UTC)))
