@@ -44,7 +44,11 @@ def projection_begins(
 ) -> dt.date | None:
     """From when unreported sessions count as projected: the eve of the next lay-off step after
     today (or today), the steps counted from the last run-day session reported done; none after the
-    last step (for a plan with no report at all, after the first)."""
+    last step. A plan with no report at all is projected whole from today until its first session
+    has passed, and then not at all (it waits)."""
+    if not reported:
+        asked = [_date(s["date"]) for s in sessions if s["kind"] != "rest"]
+        return None if asked and min(asked) < today else today
     done_runs = [
         _date(s["date"])
         for s in sessions

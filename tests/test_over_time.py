@@ -27,6 +27,8 @@ from planner.core.model import (
 )
 from planner.core.prescription_checks import adjacent, default_strength_days
 from planner.data.catalog import builtin_catalog
+from planner.export.plan_json import plan_to_dict
+from tests.invariants import check_plan
 
 CATALOG = builtin_catalog()
 START = dt.date(2026, 3, 2)  # a Monday
@@ -422,3 +424,12 @@ def test_histories_over_time(protocol_id, run_days, reports, flag_at, today, gap
     for a, b in itertools.pairwise([s for s in p.sessions if s.level in index and s.date < as_of]):
         if index[b.level] > index[a.level]:
             assert len([d for d in done if d < b.date]) >= protocol.levels[index[a.level]].min_sessions
+
+
+def test_a_plan_nobody_has_started_meets_the_invariants_on_every_day_it_is_viewed() -> None:
+    """Projected whole until its first session has passed, then waiting: the invariants' own
+    reading of what counts agrees with the scheduler's on each of those days."""
+    for protocol in ("beginner-walk-run", "lbp-return-to-run"):
+        for days in (0, 1, 3, 10):
+            built = plan([], today=day(days), protocol=protocol)
+            check_plan(plan_to_dict(built, "p"), CATALOG.protocol(protocol), [], day(days))
