@@ -235,10 +235,11 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     )
     assert process.stderr is not None
     prompt = b""
-    while not prompt.endswith(b": "):  # the prompt: the process now waits for the password
+    while not prompt.endswith(b"Password (12 characters or more): "):  # it now waits for the password
         byte = process.stderr.read(1)
-        assert byte, "the command ended before its prompt"
+        assert byte, f"the command ended before its prompt: {prompt!r}"
         prompt += byte
+    assert b"GetPassWarning" not in prompt, prompt  # never Python's own warning line, even without a tty
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130

@@ -32,19 +32,26 @@ def clinician_add(context: Context, clinic: str, email: str, name: str, admin: b
     link (--link); never an option, so it stays out of shell history and the process list."""
     from planner.app.accounts import Accounts
 
-    password = (
-        None
-        if link
-        else os.environ.get(PASSWORD_ENV)
-        or click.prompt(
-            "Password (12 characters or more)", hide_input=True, confirmation_prompt=True, err=True
-        )
-    )
+    password = None if link else os.environ.get(PASSWORD_ENV) or ask_password()
     app = context.app()
     clinician_id, token = Accounts(app).add_clinician(clinic, email, name, password, admin=admin)
     click.echo(clinician_id)
     if token:
         click.echo(f"{app.settings.public_url}/portal/set-password/{token}")
+
+
+def ask_password() -> str:
+    """Typed twice, not shown. Without a terminal (a pipe), getpass says once that input may be
+    echoed; Python's own GetPassWarning line (a file path and line number) is left out."""
+    import getpass
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", getpass.GetPassWarning)
+        answer: str = click.prompt(
+            "Password (12 characters or more)", hide_input=True, confirmation_prompt=True, err=True
+        )
+    return answer
 
 
 @clinician.command("list")
