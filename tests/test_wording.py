@@ -78,7 +78,7 @@ def test_the_phone_page_offers_every_choice_and_sign(tmp_path) -> None:
     _, secret = app.secrets_for(plan_id)
     page = html.unescape(create_app(app).test_client().get(f"/c/{secret}").get_data(as_text=True))
     expected = [case.choice for case in wording.SORENESS.values()] + [f.question for f in wording.RED_FLAGS]
-    expected.append(wording.PAIN_RULE_LINE)
+    expected.append(wording.pain_rule("pain-monitoring"))
     assert [line for line in expected if line not in page] == []
     values = re.findall(r'<option value="([a-z-]+)">', page)
     assert {s.value for s in Soreness} <= set(values)
@@ -89,7 +89,7 @@ def test_the_calendar_explains_every_decision_it_shows(tmp_path) -> None:
     body = app.calendar(app.plan(plan_id), token=None).body
     text = flat(" ".join(str(e["DESCRIPTION"]) for e in icalendar.Calendar.from_ical(body).events))
     resume = wording.RESUME_CRITERIA.format(reports="check-ins on 2 different days", days="3 days")
-    expected = [wording.PAIN_RULE_LINE, wording.PAUSE_TOO_PAINFUL.format(until=resume)]
+    expected = [wording.pain_rule("pain-monitoring"), wording.PAUSE_TOO_PAINFUL.format(until=resume)]
     expected += [wording.HOLD.format(until=f"{RX.hold_running_until:%d %B %Y}")]
     expected += [wording.SORENESS[r.soreness].decision for r in REPORTS if r.soreness is not Soreness.NONE]
     assert [line for line in expected if flat(line) not in text] == []

@@ -509,6 +509,7 @@ class Plan:
     sessions: tuple[Session, ...]
     referred: bool
     notes: tuple[Decision, ...]
+    rule_set: str  # the protocol's rule set: which pain traffic light every channel states
     programme: Programme | None = None  # the patient's programme as it stands on `as_of`
     growth_cap: float | None = None  # the weekly growth cap in force on `as_of` (back pain lowers it)
 

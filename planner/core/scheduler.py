@@ -779,7 +779,9 @@ def build(
         restart = course.referral(rx.start, (), rx.red_flags)
         if restart is None:
             referral = tuple(course.sessions)
-            return Plan(rx, protocol.id, protocol.title, today, referral, True, tuple(course.notes))
+            return Plan(
+                rx, protocol.id, protocol.title, today, referral, True, tuple(course.notes), protocol.rule_set
+            )
         first_day = restart + ONE_DAY
     entry = rules.entry_not_met(protocol, rx.pain)
     if entry is not None:
@@ -800,6 +802,7 @@ def build(
         tuple(sessions),
         referred,
         (*notes, *course.notes),
+        protocol.rule_set,
         now,
         growth_cap=course.cap(today),
     )

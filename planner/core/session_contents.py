@@ -100,7 +100,7 @@ def _cool_down(protocol: Protocol, library: Library, programme: Programme) -> Bl
 def _advice(protocol: Protocol, level: Level | None) -> Block:
     items = [
         Item(protocol.surface_advice, role=ItemRole.ADVICE),
-        Item(wording.PAIN_RULE_LINE, role=ItemRole.PAIN_RULE),
+        Item(wording.pain_rule(protocol.rule_set), role=ItemRole.PAIN_RULE),
     ]
     if level is not None and level.advice:
         items.insert(0, Item(level.advice, role=ItemRole.ADVICE))

@@ -18,49 +18,72 @@ import attrs
 from planner.core.model import Access, BlockKind, Effort, Soreness, Urgency
 from planner.core.pain_scale import ACCEPTABLE_PAIN, SAFE_PAIN
 
-# -- the pain scale ---------------------------------------------------------------------------
-PAIN_RULE_LINE = (
-    f"Pain rule: 0-{SAFE_PAIN}/10 is fine, {SAFE_PAIN + 1}-{ACCEPTABLE_PAIN}/10 is acceptable if it "
-    f"settles by the next morning; above {ACCEPTABLE_PAIN}/10, stop and walk home."
-)
 
-
+# -- the pain scale: each rule set's own traffic light (planner.core.rules.RULE_SETS) -------------
 @attrs.frozen
 class PainBand:
-    """One colour of the pain traffic light, as the safety page shows it."""
+    """One colour of the pain traffic light: the safety page prints it whole, and every other
+    channel (the phone page and its check-in form, each session, the calendar, `plan show`) its
+    `brief` in the one-line pain rule (pain_rule)."""
 
     colour: str
     low: int
     high: int
     meaning: str
     action: str
+    brief: str
 
     @property
     def scores(self) -> str:
         return f"{self.low}-{self.high} {self.colour}"
 
 
-def _bands(amber: str, red: str) -> tuple[PainBand, ...]:
+_SEE_CLINICIAN = "Pain that stays bad for several days: see your clinician."
+
+
+def _bands(amber: tuple[str, str], red: tuple[str, str]) -> tuple[PainBand, ...]:
+    """The three colours from what the rule set does in amber and red: (the safety page's action,
+    the one-line rule's brief)."""
     return (
-        PainBand("green", 0, SAFE_PAIN, "Safe", "Carry on with the plan."),
-        PainBand("amber", SAFE_PAIN + 1, ACCEPTABLE_PAIN, "Acceptable", amber),
-        PainBand("red", ACCEPTABLE_PAIN + 1, 10, "Too much", f"{red} {_SEE_CLINICIAN}"),
+        PainBand("green", 0, SAFE_PAIN, "Safe", "Carry on with the plan.", "fine"),
+        PainBand("amber", SAFE_PAIN + 1, ACCEPTABLE_PAIN, "Acceptable", *amber),
+        PainBand("red", ACCEPTABLE_PAIN + 1, 10, "Too much", f"{red[0]} {_SEE_CLINICIAN}", red[1]),
     )
 
 
-_SEE_CLINICIAN = "Pain that stays bad for several days: see your clinician."
+_STOP = "stop and walk home; next time go one level easier"
 PAIN_BANDS = {  # by the protocol's rule set (planner.core.rules.RULE_SETS): what its rules do
     "pain-monitoring": _bands(
-        f"You may finish the session, and you repeat the level until pain stays at {SAFE_PAIN}/10 or less "
-        "during the session and the next morning.",
-        "Stop the session. Next time go one level easier, as also when pain is higher the next morning "
-        "than during the session.",
+        (
+            f"You may finish the session, and you repeat the level until pain stays at {SAFE_PAIN}/10 or "
+            "less during the session and the next morning.",
+            f"you may finish the session; repeat the level until pain stays at {SAFE_PAIN}/10 or less",
+        ),
+        (
+            "Stop the session. Next time go one level easier, as also when pain is higher the next "
+            "morning than during the session.",
+            f"{_STOP} (also when the next morning's pain is above {SAFE_PAIN}/10 and higher than "
+            "during the session)",
+        ),
     ),
     "soreness": _bands(
-        "Fine if it has settled by the next morning; otherwise repeat the level.",
-        "Stop the session. Next time go one level easier.",
+        (
+            "Fine if it has settled by the next morning; otherwise repeat the level.",
+            "fine if it has settled by the next morning; otherwise repeat the level",
+        ),
+        ("Stop the session. Next time go one level easier.", _STOP),
     ),
 }
+
+
+def pain_rule(rule_set: str) -> str:
+    """The protocol's traffic light in one line, from its bands.
+
+    >>> pain_rule("soreness")[:62]
+    'Pain rule. 0-3/10: fine. 4-5/10: fine if it has settled by the'
+    """
+    return " ".join(["Pain rule.", *(f"{b.low}-{b.high}/10: {b.brief}." for b in PAIN_BANDS[rule_set])])
+
 
 # What a pain report led to: {pain} is the score reported.
 PAIN_DURING_TOO_HIGH = (

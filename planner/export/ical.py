@@ -29,7 +29,6 @@ from icalendar.prop import vDuration, vText
 from planner.core import wording
 from planner.core.model import BlockKind, ItemRole, Plan, Session, SessionKind, Status
 from planner.core.scheduler import HORIZON_DAYS
-from planner.core.wording import PAIN_RULE_LINE
 from planner.export.vtimezone import vtimezone
 
 UID_NAMESPACE = uuid.UUID("6f1c7c52-5b55-4d7e-9a56-0b7c3a4f2e10")
@@ -116,8 +115,8 @@ def event_uid(plan_id: str, slot: str) -> str:
     return f"{uuid.uuid5(UID_NAMESPACE, f'{plan_id}/{slot}')}@rehab-planner"
 
 
-def describe_session(session: Session, checkin_url: str = "") -> str:
-    """The whole session as plain text: blocks, doses, the pain rule, and why it is scheduled."""
+def describe_session(session: Session, pain_rule: str, checkin_url: str = "") -> str:
+    """The whole session as plain text: blocks, doses, the plan's pain rule, and why it is scheduled."""
     lines: list[str] = []
     for block in session.blocks:
         if block.kind is BlockKind.ADVICE:
@@ -130,7 +129,7 @@ def describe_session(session: Session, checkin_url: str = "") -> str:
             for item in block.items
         ]
     if session.kind.is_active:
-        lines.append(PAIN_RULE_LINE)
+        lines.append(pain_rule)
     lines.append("Why: " + " ".join(d.text for d in session.decisions))
     lines.append("Sources: " + "; ".join(dict.fromkeys(d.source for d in session.decisions)))
     if checkin_url:
@@ -139,7 +138,8 @@ def describe_session(session: Session, checkin_url: str = "") -> str:
     return "\n".join(lines)
 
 
-def _event(session: Session, plan_id: str, zone: zoneinfo.ZoneInfo, page_url: str) -> CalendarEvent:
+def _event(session: Session, plan: Plan, plan_id: str, page_url: str) -> CalendarEvent:
+    zone = zoneinfo.ZoneInfo(plan.prescription.timezone)  # ZoneInfo keeps one instance per zone
     all_day = session.kind is SessionKind.REST
     start: dt.date | dt.datetime
     if all_day:
@@ -153,7 +153,7 @@ def _event(session: Session, plan_id: str, zone: zoneinfo.ZoneInfo, page_url: st
     return CalendarEvent(
         event_uid(plan_id, str(session.slot)),
         summary,
-        describe_session(session, page_url if active else ""),
+        describe_session(session, wording.pain_rule(plan.rule_set), page_url if active else ""),
         start,
         end,
         all_day,
@@ -165,15 +165,13 @@ def _event(session: Session, plan_id: str, zone: zoneinfo.ZoneInfo, page_url: st
 def events_for(plan: Plan, plan_id: str, *, page_url: str = "") -> list[CalendarEvent]:
     """The plan's sessions as events: what the subscribed feed publishes and the store keeps
     SEQUENCE numbers for. Rest days are not among them (see rest_day_events)."""
-    zone = zoneinfo.ZoneInfo(plan.prescription.timezone)
-    return [_event(s, plan_id, zone, page_url) for s in plan.sessions if s.kind is not SessionKind.REST]
+    return [_event(s, plan, plan_id, page_url) for s in plan.sessions if s.kind is not SessionKind.REST]
 
 
 def rest_day_events(plan: Plan, plan_id: str) -> list[CalendarEvent]:
     """All-day, free-time rest days for a one-off export: never synced, so an export that asks for
     them cannot cancel or re-sequence anything in the live feed."""
-    zone = zoneinfo.ZoneInfo(plan.prescription.timezone)
-    return [_event(s, plan_id, zone, "") for s in plan.sessions if s.kind is SessionKind.REST]
+    return [_event(s, plan, plan_id, "") for s in plan.sessions if s.kind is SessionKind.REST]
 
 
 def fingerprints(events: list[CalendarEvent]) -> dict[str, tuple[str, str]]:

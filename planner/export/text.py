@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from itertools import groupby
 
+from planner.core import wording
 from planner.core.model import Plan, Session, Verdict
 from planner.core.prescription_checks import day_names
 
@@ -23,6 +24,7 @@ def plan_table(plan: Plan, plan_id: str = "", width: int = 100) -> str:
         f"Starts {rx.start:%a %d %b %Y} · runs {day_names(rx.run_days)}, strength "
         f"{day_names(rx.strength_days)}, at {rx.session_time:%H:%M} ({rx.timezone}) · as of {plan.as_of}",
         "Not medical advice: follow your clinician; on any red flag, stop and seek help.",
+        *textwrap.wrap(wording.pain_rule(plan.rule_set), width),
     ]
     for note in plan.notes:
         lines.append(f"Note: {note.text}")

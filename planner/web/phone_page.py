@@ -180,7 +180,7 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         submission=secrets.token_urlsafe(16),
         today=today.isoformat(),
         soreness=SORENESS_CHOICES,
-        pain_rule=wording.PAIN_RULE_LINE,
+        pain_rule=wording.pain_rule(view.plan.rule_set),
         checkin_path=f"/c/{checkin_secret}/checkin" if checkin_secret else "",
         morning_path=f"/c/{checkin_secret}/morning" if checkin_secret else "",
         saved=request.args.get("saved") == "1",
