@@ -10,10 +10,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.core import redflags, rules
-from planner.core.follow_up import CLINIC_THRESHOLD, Alert, AlertKind, PatientStatus, alerts, summarize
+from planner.core.follow_up import (
+    CLINIC_THRESHOLD,
+    Alert,
+    AlertKind,
+    PatientStatus,
+    alerts,
+    resolution,
+    summarize,
+)
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, RuleId, Urgency
 from planner.core.redflags import BY_ID
-from tests.test_over_time import day, good, plan, rx
+from planner.core.scheduler import build
+from tests.test_over_time import CATALOG, day, good, plan, rx
 
 reports = st.lists(
     st.builds(
@@ -224,3 +233,157 @@ def test_low_adherence_needs_four_planned_sessions_and_under_half_of_them_done()
     assert raised(1, 4) and not raised(2, 4) and not raised(1, 3) and not raised(4, 4)
     silent = attrs.evolve(summary, status=PatientStatus.SILENT, done_recent=0, planned_recent=6)
     assert [a.kind for a in alerts(built, [good(1)], silent)] == [AlertKind.SILENCE]  # one fact, one alert
+
+
+def test_the_week_counts_from_the_start_and_is_0_before_it() -> None:
+    weeks = {n: summarize(plan([], day(n)), []).week for n in (-8, -1, 0, 6, 7, 13, 14)}
+    assert weeks == {-8: 0, -1: 0, 0: 1, 6: 1, 7: 2, 13: 2, 14: 3}
+
+
+def test_the_level_is_the_running_level_as_it_stands_today() -> None:
+    """The latest run up to today (today's included), not the next one the projection rises to;
+    before the start, the first level; a clinician's level change shows at once, before its run."""
+    history = [good(0), good(5)]
+    assert summarize(plan(history, day(8)), history).level == "Phase 1"  # the run of day 9 rises
+    assert summarize(plan(history, day(9)), history).level == "Phase 2"  # today's run rose
+    level_up = ClinicianAction(ActionKind.LEVEL_UP, day(7), "A. Morgan", "doing well")
+    raised = plan(history, day(7), actions=[level_up])
+    assert summarize(raised, history, [level_up]).level == "Phase 2"  # its first run is day 9
+    # a clinic's protocol whose first level is done once: before the start, still the first level
+    protocol = CATALOG.protocol("lbp-return-to-run")
+    once = attrs.evolve(
+        protocol, levels=(attrs.evolve(protocol.levels[0], min_sessions=1), *protocol.levels[1:])
+    )
+    before = build(rx(), once, CATALOG.library, [], day(-3))
+    assert [s.label for s in before.sessions if s.kind.is_running][:2] == ["Phase 1", "Phase 2"]
+    assert summarize(before, []).level == "Phase 1"
+    referred = plan([], day(3), prescription=rx(red_flags=("fever",)))  # no running at all
+    assert summarize(referred, []).level == ""
+
+
+def test_counts_cover_the_14_days_before_today() -> None:
+    """A session 14 days back counts, one 15 days back counts only in the totals, and today's, even
+    reported, waits until tomorrow."""
+    history = [good(0), good(1), good(15)]  # a run, a strength session; today's strength session
+    summary = summarize(plan(history, day(15)), history)
+    assert (summary.done_recent, summary.done_all) == (1, 2)
+    assert summary.planned_all == summary.planned_recent + 1
+
+
+def test_half_the_sessions_done_is_not_low_adherence() -> None:
+    history = [good(n) for n in range(4)]
+    summary = summarize(plan(history, day(9)), history)
+    assert (summary.done_recent, summary.planned_recent, summary.status) == (3, 6, PatientStatus.ON_TRACK)
+
+
+def test_a_patient_asked_to_contact_the_clinic_is_escalated_until_pain_settles() -> None:
+    """Escalated from the day the plan asks (day 16 after two weeks at 4/10), and no longer once
+    the latest report, today's, is within the safe range."""
+    history = [CheckIn(day(n), pain_during=4, pain_next_morning=4) for n in range(17)]
+    statuses = {n: summarize(plan(history[: n + 1], day(n)), history[: n + 1]).status for n in (15, 16)}
+    assert statuses == {15: PatientStatus.ON_TRACK, 16: PatientStatus.ESCALATED}
+    assert summarize(plan(history, day(17)), history).status is PatientStatus.ESCALATED
+    settled = [*history, CheckIn(day(17), pain_during=1, pain_next_morning=0)]
+    assert summarize(plan(settled, day(17)), settled).status is PatientStatus.ON_TRACK
+
+
+def test_a_clinicians_hold_shows_as_held_up_to_its_last_day() -> None:
+    """Held from the hold's day to the day before `until` (its last day off running)."""
+    hold = ClinicianAction(ActionKind.HOLD_RUNNING, day(6), "A. Morgan", "scan", until=day(12))
+    history = [good(0), good(5)]
+    statuses = {
+        n: summarize(plan(history, day(n), actions=[hold]), history, [hold]).status for n in (5, 6, 11, 12)
+    }
+    assert statuses[6] is statuses[11] is PatientStatus.HELD
+    assert PatientStatus.HELD not in {statuses[5], statuses[12]}
+
+
+def test_silence_counts_afresh_from_a_re_open_on_its_own_day() -> None:
+    discharge = ClinicianAction(ActionKind.DISCHARGE, day(3), "A. Morgan", "moved away")
+    reopen = ClinicianAction(ActionKind.REOPEN, day(20), "A. Morgan", "back in town")
+    summary = summarize(plan([good(0)], day(20), actions=[discharge, reopen]), [good(0)], [discharge, reopen])
+    assert (summary.status, summary.quiet_since, summary.last_contact) == (
+        PatientStatus.ON_TRACK,
+        day(20),
+        day(0),
+    )
+
+
+def test_contact_is_the_day_a_report_arrived_in_the_patients_time_zone() -> None:
+    """A report about day 3 sent on the evening of 12 March UTC is contact on 13 March in Auckland."""
+    late = CheckIn(
+        day(3), pain_during=1, pain_next_morning=0, recorded_at=dt.datetime(2026, 3, 12, 20, tzinfo=dt.UTC)
+    )
+    built = plan([late], day(14), prescription=rx(timezone="Pacific/Auckland"))
+    summary = summarize(built, [late])
+    assert (summary.last_report, summary.last_contact, summary.quiet_since) == (day(3), day(11), day(11))
+    assert summary.status is not PatientStatus.SILENT
+
+
+def test_a_flare_up_names_the_pause_it_falls_in_or_says_running_was_already_paused() -> None:
+    """A flare-up alert holds the pause that begins on its day or within a week of it (one weekly
+    run: the next run is 7 days on); a flare-up in a pause that began earlier says so."""
+    sore = [good(0), *(CheckIn(day(n), pain_during=6, pain_next_morning=6) for n in (5, 7))]
+    on_the_first_paused_day = [*sore, CheckIn(day(9), flare_up=True, pain_during=6)]  # the pause starts day 9
+    assert [
+        (a.key, a.text)
+        for a in alerts_of(on_the_first_paused_day, day(10))
+        if a.kind is not AlertKind.LOW_ADHERENCE
+    ] == [
+        (
+            f"flare-up:{day(9)}",
+            "The patient reported a flare-up for 11 Mar; running paused from 11 Mar, with low-impact "
+            "sessions until a report shows pain settled.",
+        )
+    ]
+    weekly = [good(0), CheckIn(day(7), flare_up=True, pain_during=6)]  # after the run of day 7
+    (flare,) = [a for a in alerts_of(weekly, day(8), run_days=(1,)) if a.kind is not AlertKind.LOW_ADHERENCE]
+    assert flare.text.startswith("The patient reported a flare-up for 09 Mar; running paused from 16 Mar,")
+    again = [
+        good(0),
+        CheckIn(day(5), flare_up=True, pain_during=6),
+        CheckIn(day(12), flare_up=True, done=False),
+    ]
+    flares = [a for a in alerts_of(again, day(13)) if a.kind is AlertKind.FLARE_UP]
+    assert [a.key for a in flares] == [f"flare-up:{day(5)}", f"flare-up:{day(12)}"]
+    assert flares[1].text == (
+        "The patient reported a flare-up for 14 Mar; running already paused, with low-impact sessions "
+        "until a report shows pain settled."
+    )
+
+
+def test_each_days_warning_sign_is_its_own_alert_and_names_every_sign() -> None:
+    """A sign after a clearance, on another day, is that day's alert (no suffix: nothing of its day
+    was cleared); several signs at once are listed in one alert."""
+    history = [CheckIn(day(2), red_flags=("fever",)), CheckIn(day(5), red_flags=("fever",))]
+    cleared = ClinicianAction(ActionKind.CLEAR_RED_FLAG, day(3), "A. Morgan", "assessed")
+    built = plan(history, day(6), actions=[cleared])
+    found = alerts(built, history, summarize(built, history, [cleared]), actions=[cleared])
+    assert [a.key for a in found if a.kind is AlertKind.RED_FLAG] == [
+        f"red-flag:{day(2)}",
+        f"red-flag:{day(5)}",
+    ]
+    (both,) = alerts_of([], day(1), red_flags=("fever", "new-lump"))
+    assert both.text == (
+        "The patient reported a warning sign for 02 Mar (urgent): Fever or chills with your back pain; "
+        "A new lump on your back."
+    )
+
+
+def test_a_silence_alert_closes_once_the_patient_checks_in_after_its_day() -> None:
+    """Only silence ends by itself, and only with contact after the day it counted from."""
+    key = f"silence:{day(1)}"
+    quiet = summarize(plan([good(1)], day(12)), [good(1)])
+    back = summarize(plan([good(1), good(13)], day(13)), [good(1), good(13)])
+    assert (
+        resolution(AlertKind.SILENCE.value, key, back)
+        == "closed: the patient checked in again on 15 Mar 2026"
+    )
+    assert resolution(AlertKind.SILENCE.value, key, quiet) is None  # last contact is the day it counts from
+    never = summarize(plan([], day(12)), [])
+    assert resolution(AlertKind.SILENCE.value, f"silence:{day(0)}", never) is None
+    for kind, alert_key in (
+        (AlertKind.RED_FLAG, f"red-flag:{day(1)}"),
+        (AlertKind.FLARE_UP, f"flare-up:{day(1)}"),
+    ):
+        assert resolution(kind.value, alert_key, back) is None

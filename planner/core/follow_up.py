@@ -173,7 +173,7 @@ def summarize(
         status = PatientStatus.HELD
     elif latest and any(d.verdict is Verdict.PAUSE for d in latest.decisions):
         status = PatientStatus.PAUSED
-    elif start <= today and (today - quiet_since).days >= silence_days:
+    elif (today - quiet_since).days >= silence_days:  # never before the start: quiet_since >= start
         status = PatientStatus.SILENT
     elif planned_recent and done_recent / planned_recent < LOW_ADHERENCE:
         status = PatientStatus.LOW_ADHERENCE
@@ -222,9 +222,7 @@ def alerts(
         found.append(_red_flag(f"red-flag:{rx.start}", rx.start, rx.red_flags))
     pauses = [s.date for s in plan.sessions for d in s.decisions if d.rule is RuleId.PAUSE_RUNNING]
     folded: set[dt.date] = set()  # pauses a flare-up started: part of its alert
-    for report in sorted(checkins, key=lambda c: c.date):
-        if report.date > today:
-            continue
+    for report in sorted((c for c in checkins if c.date <= today), key=lambda c: c.date):
         if report.red_flags:
             found.append(_red_flag(_red_flag_key(report, checkins, cleared), report.date, report.red_flags))
         if report.flare_up:
@@ -316,7 +314,7 @@ def resolution(kind: str, key: str, summary: Summary) -> str | None:
     closed (resolved, kept with this reason); every other alert waits for a clinician."""
     if kind != AlertKind.SILENCE.value or summary.last_contact is None:
         return None
-    since = dt.date.fromisoformat(key.split(":", 1)[1])
+    since = dt.date.fromisoformat(key.removeprefix("silence:"))
     if summary.last_contact <= since:
         return None
     return f"closed: the patient checked in again on {summary.last_contact:%d %b %Y}"
@@ -333,7 +331,7 @@ def _red_flag_key(report: CheckIn, checkins: Iterable[CheckIn], cleared: tuple[C
 
 def _red_flag(key: str, day: dt.date, flags: tuple[str, ...]) -> Alert:
     urgent = redflags.most_urgent(flags)
-    signs = "; ".join(redflags.red_flag(f).question.rstrip("?") for f in flags)
+    signs = "; ".join(redflags.red_flag(f).question.removesuffix("?") for f in flags)
     text = (
         f"The patient reported a warning sign for {day:%d %b} "
         f"({wording.URGENCY_LABEL[urgent.urgency].lower()}): {signs}."
