@@ -54,8 +54,10 @@ def test_the_stop_list_holds_only_new_or_changing_signs_each_with_its_urgency_an
 def test_a_screening_id_is_not_a_sign_and_an_old_id_reads_as_its_successor() -> None:
     with pytest.raises(InputError, match="'cancer-history' is a screening question"):
         redflags.stop_sign("cancer-history")
-    with pytest.raises(InputError, match="unknown red flag 'tired'"):
+    with pytest.raises(InputError, match="unknown red flag 'tired'") as unknown_sign:
         redflags.stop_sign("tired")
+    known = str(unknown_sign.value).split("(known: ", 1)[1].removesuffix(")")
+    assert known.split(", ") == [flag.id for flag in wording.RED_FLAGS]  # the one line lists every sign
     assert redflags.stop_sign("one-leg-weak").id == "one-leg-tingling"
     unknown = redflags.red_flag("from-a-newer-version")  # stored: read, never a crash
     assert unknown.urgency is Urgency.SOON and "from-a-newer-version" in unknown.question
