@@ -11,7 +11,7 @@ import json
 import re
 import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -216,10 +216,12 @@ def test_the_job_page_shows_progress_then_the_report_and_the_zip(clinic: Clinic)
     assert json.loads(answer) == {
         "state": "queued",
         "rows": 1,
+        "refused": 0,
         "stored": 0,
         "rendered": 0,
         "done": 0,
         "steps": 2,
+        "label": "0 of 1 rows done, 0 of 1 handouts written",
     }
     assert north.request("GET", f"{job_page}.zip")[0] == 404
     (work,) = held.held
@@ -261,3 +263,60 @@ def test_progress_is_written_row_by_row_as_the_job_runs(db_url: str) -> None:
     assert seen == [(1, 0), (2, 0)]
     with zipfile.ZipFile(io.BytesIO(roster_jobs.zip_body(app, north, job_id))) as archive:
         assert sum(name.endswith(".pdf") for name in archive.namelist()) == 2
+
+
+SIX_ROWS = ROSTER_HEAD + (  # six data rows (a blank line is none): two refused as the file is read
+    "11,Ines Ruiz,2026-11-16,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,1\n"
+    "12,Jon Berg,2026-11-16,no-such-protocol,mon;wed;sat,tue;thu,07:30,Europe/London,1\n"
+    "\n"
+    "13,Kai Lund,2026-11-16,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,1\n"
+    "14,Lea Holm,2026-11-16,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,11\n"
+    "15,Mia Dahl,2026-11-16,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,1\n"
+    "16,Noa Vik,2026-11-16,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,1\n"
+)
+
+
+def test_progress_counts_every_data_row_of_the_file_refused_ones_included(db_url: str) -> None:
+    app = Server(db_url, [NOW]).app
+    north, _ = people(app)
+    job_id = roster_jobs.submit(app, north, SIX_ROWS, "six.csv", "")
+    queued = roster_jobs.job(app, north, job_id)
+    assert (queued.rows, queued.refused, queued.done, queued.steps) == (6, 2, 2, 10)
+    assert queued.label == "2 of 6 rows done (2 refused as the file was read), 0 of 4 handouts written"
+    seen: list[str] = []
+    real_issue = roster_jobs.issue
+
+    def watched(*args: object, **kwargs: object) -> object:
+        beat, rendered = kwargs["row_stored"], kwargs["progress"]
+
+        def stored() -> None:
+            beat()
+            seen.append(roster_jobs.job(app, north, job_id).label)
+
+        def written(results: Iterator[str], count: int) -> Iterator[str]:
+            for result in rendered(results, count):
+                seen.append(roster_jobs.job(app, north, job_id).label)
+                yield result
+
+        return real_issue(*args, **{**kwargs, "row_stored": stored, "progress": written})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(roster_jobs, "issue", watched)
+        roster_jobs.run(app, job_id)
+    assert seen[0] == "3 of 6 rows done (2 refused as the file was read), 0 of 4 handouts written"
+    assert seen[3] == "6 of 6 rows done (2 refused as the file was read), 0 of 4 handouts written"
+    assert seen[-1] == "6 of 6 rows done (2 refused as the file was read), 4 of 4 handouts written"
+    done = roster_jobs.job(app, north, job_id)
+    assert done.done == done.steps == 10
+    assert [o.status for o in done.outcomes].count(RowStatus.FAILED) == 2 and len(done.outcomes) == 6
+
+
+def test_the_job_page_and_its_polling_count_the_files_rows(clinic: Clinic) -> None:
+    clinic.app.background = Held()
+    _, job_page, north = upload(clinic, SIX_ROWS)
+    words = "2 of 6 rows done (2 refused as the file was read), 0 of 4 handouts written"
+    page = north.request("GET", job_page)[2]
+    assert f'<span id="job-count">{words}</span>' in page
+    assert '<progress id="job-progress" max="10" value="2">' in page
+    progress = json.loads(north.request("GET", f"{job_page}.json")[2])
+    assert (progress["rows"], progress["refused"], progress["label"]) == (6, 2, words)

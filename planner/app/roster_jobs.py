@@ -58,12 +58,17 @@ class TakenOver(Exception):
 
 @attrs.frozen
 class RosterJob:
-    """A job as its page shows it: progress while it runs, the per-line report when done."""
+    """A job as its page shows it: progress while it runs, the per-line report when done.
+
+    `rows` is every data row of the file (blank lines are not rows); `refused` of them were refused
+    as the file was read (they are done from the start, with their reason in the report); `stored`
+    counts the others as each is dealt with (its plan stored, or the row failed there)."""
 
     id: str
     file_name: str
     state: JobState
     rows: int
+    refused: int
     stored: int
     rendered: int
     outcomes: tuple[Outcome, ...]
@@ -75,22 +80,35 @@ class RosterJob:
 
     @property
     def steps(self) -> int:
-        """Each row is stored, then its handout written: two steps a row."""
-        return 2 * self.rows
+        """A refused row is one step (read); each other row is stored, then its handout written."""
+        return self.refused + 2 * (self.rows - self.refused)
 
     @property
     def done(self) -> int:
-        return self.steps if self.finished else self.stored + self.rendered
+        return self.steps if self.finished else self.refused + self.stored + self.rendered
+
+    @property
+    def label(self) -> str:
+        """How far it is, in words: "3 of 6 rows done (2 refused as the file was read), 1 of 4
+        handouts written"."""
+        refused = f" ({self.refused} refused as the file was read)" if self.refused else ""
+        handouts = self.rows - self.refused
+        return (
+            f"{self.refused + self.stored} of {self.rows} rows done{refused}, "
+            f"{self.rendered} of {handouts} handouts written"
+        )
 
     def progress(self) -> dict[str, object]:
         """What the job page polls."""
         return {
             "state": self.state.value,
             "rows": self.rows,
+            "refused": self.refused,
             "stored": self.stored,
             "rendered": self.rendered,
             "done": self.done,
             "steps": self.steps,
+            "label": self.label,
         }
 
 
@@ -110,11 +128,12 @@ def _view(job: StoredJob) -> RosterJob:
 def submit(app: App, person: Clinician, text: str, file_name: str, address: str) -> str:
     """Store the clinician's list as a job for their clinic; its id. A file that is not a roster
     at all (no header, unknown columns) is refused here, nothing stored."""
-    rows, _ = parse_roster(text, file_name, app.catalog.protocols)
+    rows, refused = parse_roster(text, file_name, app.catalog.protocols)
     job_id = secrets.token_urlsafe(16)
+    count = len(rows) + len(refused)
     with app.store.write() as records:
         records.roster_jobs.add(
-            job_id, person.clinic_id, person.id, file_name, address, text, len(rows), app.now()
+            job_id, person.clinic_id, person.id, file_name, address, text, count, len(refused), app.now()
         )
     return job_id
 

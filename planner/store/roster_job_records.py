@@ -37,6 +37,7 @@ class StoredJob:
     roster: str
     state: JobState
     rows: int
+    refused: int
     stored: int
     rendered: int
     attempts: int
@@ -60,6 +61,7 @@ def _job(row: Any) -> StoredJob:
         row.roster,
         JobState(row.state),
         row.rows,
+        row.refused,
         row.stored,
         row.rendered,
         row.attempts,
@@ -84,6 +86,7 @@ class RosterJobRecords:
         address: str,
         roster: str,
         rows: int,
+        refused: int,
         now: dt.datetime,
     ) -> None:
         self.connection.execute(
@@ -96,6 +99,7 @@ class RosterJobRecords:
                 roster=roster,
                 state=JobState.QUEUED.value,
                 rows=rows,
+                refused=refused,
                 created_at=utc_text(now),
             )
         )

@@ -213,7 +213,8 @@ roster_jobs = sa.Table(  # a clinic list uploaded in the portal, issued outside 
     sa.Column("address", sa.String(64), nullable=False),
     sa.Column("roster", sa.Text, nullable=False),  # the CSV; emptied when the job ends
     sa.Column("state", sa.String(10), nullable=False),  # queued, running, done, failed
-    sa.Column("rows", sa.Integer, nullable=False),  # rows to issue
+    sa.Column("rows", sa.Integer, nullable=False),  # the file's data rows (blank lines are none)
+    sa.Column("refused", sa.Integer, nullable=False, server_default="0"),  # of them, refused as read
     sa.Column("stored", sa.Integer, nullable=False, server_default="0"),  # rows whose plan is stored
     sa.Column("rendered", sa.Integer, nullable=False, server_default="0"),  # handouts written
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),

@@ -14,7 +14,7 @@
         bar.max = Math.max(job.steps, 1);
         bar.value = job.done;
         bar.textContent = job.done + " of " + job.steps;
-        count.textContent = job.stored + " of " + job.rows + " rows stored, " + job.rendered + " handouts written";
+        count.textContent = job.label;
         if (job.state === "done" || job.state === "failed") window.location.reload();
         else window.setTimeout(ask, every);
       })
