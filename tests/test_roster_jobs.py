@@ -8,12 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import queue
 import re
+import subprocess
+import sys
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
 
 import pytest
+import sqlalchemy as sa
 
 from planner.app import roster_jobs
 from planner.app.accounts import Accounts
@@ -26,6 +30,7 @@ from planner.core.exceptions import NotFound, PlannerError
 from planner.store.portal_records import Clinician
 from planner.store.roster_job_records import JobState
 from tests.clinics import NORTH_ROSTER, PASSWORD, ROSTER_HEAD, Browserless, Clinic
+from tests.servers import CLI_NOW, cli_env, free_port, serving
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 TWO_ROWS = NORTH_ROSTER
@@ -320,3 +325,80 @@ def test_the_job_page_and_its_polling_count_the_files_rows(clinic: Clinic) -> No
     assert '<progress id="job-progress" max="10" value="2">' in page
     progress = json.loads(north.request("GET", f"{job_page}.json")[2])
     assert (progress["rows"], progress["refused"], progress["label"]) == (6, 2, words)
+
+
+def serve(db_url: str, now: dt.datetime) -> tuple[subprocess.Popen[str], int]:
+    """A real `serve` process on the database, its clock stopped at `now`."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "planner", "serve", "--port", str(port), "--no-start-page"],
+        env=cli_env(REHAB_PLANNER_DB=db_url, REHAB_PLANNER_TEST_NOW=now.isoformat()),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return process, port
+
+
+def log_lines(process: subprocess.Popen[str]) -> queue.Queue[str]:
+    """The lines a server logs after its readiness line, as they come."""
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("Serving feeds on"):
+            break
+    stream = process.stderr
+    threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
+    return lines
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_two_serve_processes_one_takes_the_upload_the_other_answers_and_finishes_it(clinic: Clinic) -> None:
+    """Server A takes the upload and dies while issuing it (held on a lock the test keeps on the
+    plans table, then killed); server B, whose clock is past A's heartbeat by more than STALE_AFTER,
+    answers the job's progress meanwhile, then its background loop claims the job and finishes it:
+    every row stored once, the report and zip served by B."""
+    db_url = clinic.app.settings.database_url
+    start = dt.datetime.fromisoformat(CLI_NOW)
+    first, first_port = serve(db_url, start)
+    second, second_port = serve(db_url, start + roster_jobs.STALE_AFTER + dt.timedelta(minutes=3))
+    held = sa.create_engine(db_url)
+    try:
+        serving(first)
+        second_log = log_lines(second)
+        with held.connect() as lock:
+            lock.execute(sa.text("LOCK TABLE plans IN EXCLUSIVE MODE"))  # reads pass, new plans wait
+            uploader = Browserless(first_port)
+            uploader.login("alex@north.example")
+            uploader.request("GET", "/portal/roster")
+            status, headers, _ = uploader.upload("/portal/roster", "roster", "six.csv", SIX_ROWS.encode())
+            assert status == 303
+            job_page = headers["location"]
+            watcher = Browserless(second_port)
+            assert watcher.login("bea@north.example") == 303
+            progress = json.loads(watcher.request("GET", f"{job_page}.json")[2])
+            assert progress["state"] in ("queued", "running")  # A has it, or is about to
+            assert progress["label"] == (
+                "2 of 6 rows done (2 refused as the file was read), 0 of 4 handouts written"
+            )
+            status, _, page = watcher.request("GET", job_page)
+            assert status == 200 and progress["label"] in page
+            first.kill()
+            first.wait(timeout=30)
+            lock.rollback()  # the plans table is free again; A's row, never committed, is gone
+        line = second_log.get(timeout=120)
+        assert line.startswith("rehab-planner: clinic list ") and "done (4 of 6 rows issued)" in line
+        status, _, page = watcher.request("GET", job_page)
+        assert status == 200 and "Issued: 4 of 6 rows." in page
+        zipped = watcher.request("GET", f"{job_page}.zip")
+        assert zipped[0] == 200 and zipped[1]["content-type"] == "application/zip"
+        with clinic.app.store.read() as records:
+            stored = records.roster_jobs.job(job_page.rsplit("/", 1)[1])
+        names = [p.prescription.name for p in clinic.app.plans()[0]]
+        assert stored is not None and stored.state is JobState.DONE and stored.attempts >= 1
+        for name in ("Ines Ruiz", "Kai Lund", "Mia Dahl", "Noa Vik"):
+            assert names.count(name) == 1  # stored once, by B
+    finally:
+        for process in (first, second):
+            process.kill()
+            process.wait(timeout=30)
+        held.dispose()

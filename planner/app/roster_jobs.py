@@ -16,6 +16,7 @@ import functools
 import io
 import json
 import secrets
+import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -175,15 +176,24 @@ def run(app: App, job_id: str) -> bool:
     except Exception as error:  # the job's end, with a line the clinician can act on
         with app.store.write() as records:
             records.roster_jobs.finish(job_id, claim, JobState.FAILED, app.now(), reason=failure(error))
+        log(f"rehab-planner: clinic list {job_id} failed ({type(error).__name__})")
         return True
     made = sum(o.status is not RowStatus.FAILED for o in outcomes)
     with app.store.write() as records:
-        if records.roster_jobs.finish(
+        ended = records.roster_jobs.finish(
             job_id, claim, JobState.DONE, app.now(), outcomes=_outcomes_json(outcomes), zip_body=body
-        ):
+        )
+        if ended:
             detail = f"{stored.file_name}: {made} of {len(outcomes)} rows"
             audit_by(records, person, app.now(), "issue-roster", stored.address, detail=detail)
+    if ended:
+        log(f"rehab-planner: clinic list {job_id} done ({made} of {len(outcomes)} rows issued)")
     return True
+
+
+def log(line: str) -> None:
+    """A job's end in the server's log, by its id (its file name and rows are the clinic's)."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def _issue(app: App, stored: StoredJob, person: Clinician, claim: str) -> tuple[list[Outcome], bytes]:
