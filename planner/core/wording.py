@@ -160,8 +160,13 @@ SORENESS = {
 }
 
 # -- the plan's shape: spacing, repeats, rises, strength, mobility, rest (planner.core.rules) ------
-REST_BETWEEN_RUNS = "At {level} your back gets {days} full rest days between runs, so today is a rest day."
-REST_BETWEEN_RUNS_ONE = "At {level} your back gets a full rest day between runs, so today is a rest day."
+# Days without running: a strength or mobility session may fall on them (a full rest day has nothing)
+REST_BETWEEN_RUNS = (
+    "At {level} your back gets at least {days} days without running between runs, so today is a rest day."
+)
+REST_BETWEEN_RUNS_ONE = (
+    "At {level} your back gets at least a day without running between runs, so today is a rest day."
+)
 WEEKLY_RUNS_REACHED = "You have done this week's {runs} runs, so today is low-impact cardio instead."
 REPEAT_LEVEL = "{level}, attempt {attempt}: each level is done at least {times} times before the next."
 RISE_LIMIT = "You have already moved up {limit} levels in the last 7 days, so today stays at the same level."
