@@ -114,9 +114,7 @@ def _red_flags(plan: Plan, checkins: Iterable[CheckIn]) -> tuple[Dated, ...]:
     found = [(plan.prescription.start, plan.prescription.red_flags)]
     found += [(c.date, c.red_flags) for c in checkins if c.date <= plan.as_of]
     return tuple(
-        Dated(day, "; ".join(redflags.red_flag(f).question.rstrip("?") for f in flags))
-        for day, flags in sorted(found, key=lambda pair: pair[0])
-        if flags
+        Dated(day, redflags.signs(flags)) for day, flags in sorted(found, key=lambda pair: pair[0]) if flags
     )
 
 

@@ -331,9 +331,8 @@ def _red_flag_key(report: CheckIn, checkins: Iterable[CheckIn], cleared: tuple[C
 
 def _red_flag(key: str, day: dt.date, flags: tuple[str, ...]) -> Alert:
     urgent = redflags.most_urgent(flags)
-    signs = "; ".join(redflags.red_flag(f).question.removesuffix("?") for f in flags)
     text = (
         f"The patient reported a warning sign for {day:%d %b} "
-        f"({wording.URGENCY_LABEL[urgent.urgency].lower()}): {signs}."
+        f"({wording.URGENCY_LABEL[urgent.urgency].lower()}): {redflags.signs(flags)}."
     )
     return Alert(key, AlertKind.RED_FLAG, urgent.urgency, day, text, redflags.SOURCE)

@@ -61,6 +61,12 @@ def stored_signs(flag_ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(RETIRED_RED_FLAGS.get(f, f) for f in flag_ids if f not in SCREENING_IDS))
 
 
+def signs(flag_ids: Iterable[str]) -> str:
+    """The signs as one phrase for a sentence (an alert, a stop answer, a clearance): each sign's
+    question as a statement, once, in the order reported."""
+    return "; ".join(dict.fromkeys(red_flag(f).question.removesuffix("?") for f in flag_ids))
+
+
 def most_urgent(flag_ids: tuple[str, ...]) -> RedFlag:
     return max((red_flag(f) for f in flag_ids), key=lambda flag: flag.urgency)
 

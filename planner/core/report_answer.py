@@ -67,11 +67,10 @@ def stop_answer(flags: Iterable[str], zone: str) -> Answer:
     """Warning signs: stop the programme; the most urgent sign says how soon and whom to call."""
     signs = tuple(dict.fromkeys(flags))
     worst = redflags.most_urgent(signs)
-    questions = "; ".join(redflags.red_flag(f).question.rstrip("?") for f in signs)
     lines = (
         redflags.advice(worst.urgency, zone),
         wording.STOP_PROGRAMME,
-        wording.STOP_SIGNS.format(signs=questions),
+        wording.STOP_SIGNS.format(signs=redflags.signs(signs)),
     )
     return Answer(worst.urgency, wording.STOP_HEADING[worst.urgency], lines, calls(zone, worst.urgency))
 

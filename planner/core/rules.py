@@ -383,7 +383,7 @@ def red_flag_referral(flags: tuple[str, ...], zone: str) -> Decision:
     person's time zone which emergency number to call."""
     flag = redflags.most_urgent(flags)
     advice = redflags.advice(flag.urgency, zone)
-    text = wording.RED_FLAG_STOP.format(sign=flag.question.rstrip("?"), advice=advice)
+    text = wording.RED_FLAG_STOP.format(sign=redflags.signs((flag.id,)), advice=advice)
     return Decision(RuleId.RED_FLAG, Verdict.STOP, text, redflags.SOURCE)
 
 
@@ -509,7 +509,7 @@ def red_flag_cleared(
     """The clearance names what it assessed: the check-ins with warning signs (by the day each
     names), or the screen at the start."""
     flags = found_at_start or tuple(flag for c in assessed for flag in c.red_flags)
-    signs = "; ".join(dict.fromkeys(redflags.red_flag(f).question.rstrip("?") for f in flags))
+    signs = redflags.signs(flags)
     if found_at_start:
         what = wording.CLEARED_AT_START.format(signs=signs)
     else:
