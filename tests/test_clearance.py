@@ -191,3 +191,23 @@ def test_every_sign_recorded_after_the_last_clearance_leaves_the_plan_referred(e
     if unassessed:
         assert built.sessions[-1].kind is SessionKind.REFERRAL
         assert not any(s.kind.is_active for s in built.sessions if s.date > built.sessions[-1].date)
+
+
+def test_a_clearance_names_every_report_and_sign_it_assessed() -> None:
+    """Two late entries on two days, both recorded after the first clearance: the second clearance
+    names both days and both signs, and the level the plan starts again at."""
+    late = [
+        CheckIn(day(8), red_flags=("bowel-control",), recorded_at=at(9, 16)),
+        CheckIn(day(9), red_flags=("new-lump",), recorded_at=at(9, 17)),
+    ]
+    cleared = plan([good(2), FEVER, *late], [clear(9), clear(10)], day(14))
+    (decision,) = [d for s in cleared.sessions for d in s.decisions if d.rule == "red-flag-cleared"]
+    assert (decision.verdict, decision.source) == (
+        "resume",
+        "The treating clinician's assessment, recorded in the plan",
+    )
+    assert decision.text == (
+        "Alex Morgan checked the warning sign in your check-in of Tue 10 Mar, Wed 11 Mar (Loss of bowel "
+        "control; A new lump on your back) and cleared you to continue on 12 March 2026: the plan starts "
+        "again at Phase 1."
+    )

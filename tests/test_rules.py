@@ -8,7 +8,18 @@ import attrs
 import pytest
 
 from planner.core import rules
-from planner.core.model import CheckIn, Prescription, ResumeCriteria, Soreness, Verdict
+from planner.core.model import (
+    ActionKind,
+    CheckIn,
+    ClinicianAction,
+    Decision,
+    Prescription,
+    ResumeCriteria,
+    RuleId,
+    Soreness,
+    Verdict,
+)
+from planner.core.scheduler import build
 
 DAY = dt.date(2026, 3, 2)
 
@@ -128,3 +139,152 @@ def test_decisions_name_their_rule_from_a_closed_set() -> None:
     assert (
         rules.pause_for_pain(2, CheckIn(dt.date(2026, 3, 2)), ResumeCriteria()).rule is RuleId.PAUSE_RUNNING
     )
+
+
+# -- a clinician's actions and a clinic's own protocol limits, through the scheduler --------------
+def test_a_clinicians_action_is_a_decision_in_their_words() -> None:
+    """Each action is a sourced decision on the session it shapes (or a plan note), naming who,
+    when and what changed."""
+    from tests.test_over_time import day, good, plan
+
+    def decisions(built, rule):
+        return [(s.date, d) for s in built.sessions for d in s.decisions if d.rule is rule]
+
+    up = ClinicianAction(ActionKind.LEVEL_UP, day(7), "A. Morgan", "doing well")
+    down = ClinicianAction(ActionKind.LEVEL_DOWN, day(13), "A. Morgan", "sore")
+    moved = plan([good(n) for n in (0, 5, 9, 12)], day(14), actions=[up, down])
+    assert decisions(moved, RuleId.CLINICIAN_LEVEL) == [
+        (
+            day(9),
+            Decision(
+                RuleId.CLINICIAN_LEVEL,
+                Verdict.ADVANCE,
+                "A. Morgan moved your running up a level on 09 March 2026: you continue at Phase 2.",
+                rules.CLEARANCE,
+            ),
+        ),
+        (
+            day(16),
+            Decision(
+                RuleId.CLINICIAN_LEVEL,
+                Verdict.REGRESS,
+                "A. Morgan moved your running down a level on 15 March 2026: you continue at Phase 1.",
+                rules.CLEARANCE,
+            ),
+        ),
+    ]
+    discharge = ClinicianAction(ActionKind.DISCHARGE, day(3), "A. Morgan", "moved away")
+    reopen = ClinicianAction(ActionKind.REOPEN, day(20), "B. Lee", "back in town")
+    assert plan([good(0)], day(21), actions=[discharge, reopen]).notes[-2:] == (
+        Decision(
+            RuleId.DISCHARGE,
+            Verdict.STOP,
+            "A. Morgan ended this programme on 05 March 2026: no more sessions are planned.",
+            rules.CLEARANCE,
+        ),
+        Decision(
+            RuleId.REOPENED,
+            Verdict.RESUME,
+            "B. Lee re-opened this programme on 22 March 2026: sessions are planned again from that day.",
+            rules.CLEARANCE,
+        ),
+    )
+    # a new week starts on the Monday on or after the decision (a Monday: that day), at its time,
+    # or at the plan's time when it names none; the decision is on the new week's first run
+    for decided, time, said in (
+        (day(2), dt.time(18, 15), "18:15"),
+        (day(7), dt.time(18, 15), "18:15"),
+        (day(7), None, "07:30"),
+    ):
+        week = ClinicianAction(
+            ActionKind.CHANGE_WEEK, decided, "A. Morgan", "", run_days=(2, 4, 6), session_time=time
+        )
+        assert decisions(plan([good(0)], decided, actions=[week]), RuleId.CLINICIAN_WEEK) == [
+            (
+                day(8),  # the new week's first run
+                Decision(
+                    RuleId.CLINICIAN_WEEK,
+                    Verdict.SCHEDULE,
+                    f"A. Morgan changed your week from 09 March 2026: runs on tue,thu,sat at {said}.",
+                    rules.CLEARANCE,
+                ),
+            )
+        ]
+
+
+def test_a_clinic_protocols_own_limits_are_decisions_that_say_so(catalog) -> None:
+    """Fewer runs a week than run days, and one or two level rises in 7 days, in a clinic's copy
+    of the lbp protocol (every level done once, so rises would come faster than the limit)."""
+    from tests.test_over_time import day, rx
+
+    lbp = catalog.protocol("lbp-return-to-run")
+
+    def first(protocol, rule):
+        built = build(rx(run_days=(1, 3, 5)), protocol, catalog.library, [], day(0))
+        return next((s.date, s.label, d) for s in built.sessions for d in s.decisions if d.rule is rule)
+
+    assert first(attrs.evolve(lbp, runs_per_week=2), RuleId.RUNS_PER_WEEK) == (
+        day(53),
+        "Stair climber 25 min",
+        Decision(
+            RuleId.RUNS_PER_WEEK,
+            Verdict.SCHEDULE,
+            "You have done this week's 2 runs, so today is low-impact cardio instead.",
+            rules.RUNS_PER_WEEK,
+        ),
+    )
+    once = attrs.evolve(lbp, levels=tuple(attrs.evolve(level, min_sessions=1) for level in lbp.levels))
+    limited = {
+        limit: first(attrs.evolve(once, max_level_rises_per_week=limit), RuleId.LEVEL_RISES)
+        for limit in (1, 2)
+    }
+    assert limited == {
+        1: (
+            day(7),  # the rise of day 4 is within 7 days
+            "Phase 2",
+            Decision(
+                RuleId.LEVEL_RISES,
+                Verdict.REPEAT,
+                "You have already moved up a level in the last 7 days, so today stays at the same level.",
+                rules.LEVEL_RISES,
+            ),
+        ),
+        2: (
+            day(9),  # the rises of days 4 and 7
+            "Phase 3",
+            Decision(
+                RuleId.LEVEL_RISES,
+                Verdict.REPEAT,
+                "You have already moved up 2 levels in the last 7 days, so today stays at the same level.",
+                rules.LEVEL_RISES,
+            ),
+        ),
+    }
+
+
+def test_an_entry_refusal_names_the_limit_and_where_to_go(catalog) -> None:
+    """The refusal names the pain, the protocol's limit and the protocol that accepts the person, or
+    a clinician; a clinic's suggestions that go round in a circle end with a clinician; at a
+    referral threshold at or below the entry limit, the refusal is for severe pain."""
+    lbp, barefoot = catalog.protocol("lbp-return-to-run"), catalog.protocol("barefoot-transition")
+    rx = Prescription("Ana", DAY, "Europe/London", (1, 3, 6), (2, 4), dt.time(7), pain=5)
+    assert rules.entry_refusal(barefoot, rx, catalog.protocols) == (
+        "pain at rest 5/10 is above the 0/10 the barefoot-transition protocol starts from; "
+        "use the flare-up-restart protocol instead"
+    )
+    assert rules.entry_refusal(barefoot, attrs.evolve(rx, pain=7), catalog.protocols) == (
+        "pain at rest 7/10 is above the 0/10 the barefoot-transition protocol starts from, and no "
+        "protocol starts from it: a GP or physiotherapist should assess it first"
+    )
+    circle = {
+        "a": attrs.evolve(lbp, id="a", entry=attrs.evolve(lbp.entry, suggest="b")),
+        "b": attrs.evolve(lbp, id="b", entry=attrs.evolve(lbp.entry, suggest="c")),
+        "c": attrs.evolve(lbp, id="c", entry=attrs.evolve(lbp.entry, suggest="b")),
+    }
+    assert rules.entry_refusal(circle["a"], rx, circle) == (
+        "pain at rest 5/10 is above the 3/10 the a protocol starts from, and no protocol starts from "
+        "it: a GP or physiotherapist should assess it first"
+    )
+    high_limit = attrs.evolve(lbp, entry=attrs.evolve(lbp.entry, max_pain_at_rest=7, refer_pain_at_rest=7))
+    refusal = rules.entry_refusal(high_limit, attrs.evolve(rx, pain=7), catalog.protocols)
+    assert refusal is not None and refusal.startswith("pain at rest 7/10 is at or above 7/10, where a GP")

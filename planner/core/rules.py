@@ -297,10 +297,10 @@ def week_change_day(action: ClinicianAction) -> dt.date:
     return action.date + dt.timedelta(days=(7 - action.date.weekday()) % 7)
 
 
-def week_changed(action: ClinicianAction, days: str) -> Decision:
-    time = action.session_time.strftime("%H:%M") if action.session_time else ""
+def week_changed(action: ClinicianAction, days: str, time: dt.time) -> Decision:
+    """`time`: the session time from then on (the action's, or the plan's when it names none)."""
     day = f"{week_change_day(action):%d %B %Y}"
-    text = wording.WEEK_CHANGED.format(by=action.by, day=day, days=days, time=time)
+    text = wording.WEEK_CHANGED.format(by=action.by, day=day, days=days, time=f"{time:%H:%M}")
     return Decision(RuleId.CLINICIAN_WEEK, Verdict.SCHEDULE, text, CLEARANCE)
 
 

@@ -146,7 +146,7 @@ class _Course:
             attrs.evolve(self.rx, run_days=action.run_days, strength_days=strength, session_time=time)
         )
         days = prescription_checks.day_names(action.run_days)
-        self.state = self.state.with_pending(rules.week_changed(action, days))
+        self.state = self.state.with_pending(rules.week_changed(action, days, time))
 
     # -- helpers ------------------------------------------------------------------------------
     def evolve(self, **parts: Any) -> None:
