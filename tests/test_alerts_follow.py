@@ -130,3 +130,48 @@ def test_silence_then_a_red_flag_then_its_clearance(clinic: Clinic) -> None:
     assert silence.key == "silence:2026-11-22"
     clinic.app.record_checkin(piotr, CheckIn(dt.date(2026, 11, 29), pain_during=1, pain_next_morning=1))
     assert "red flag" in kinds_open(clinic, piotr) and "silence" not in kinds_open(clinic, piotr)
+
+
+def test_low_adherence_open_when_the_patient_falls_silent_is_superseded_by_silence(clinic: Clinic) -> None:
+    """Rhea (assigned to Bea) reports one session done in two weeks: low adherence, not silent.
+    Eight quiet days later the sweep raises silence and closes the low-adherence alert as
+    superseded (resolved with its reason, no clinician's name, no mail of its own): one open alert
+    for the missing reports. Once she is back, the silence closes and adherence is judged again."""
+    rhea = clinic.assigned_id
+    clinic.app.record_checkin(rhea, CheckIn(dt.date(2026, 11, 21), pain_during=1, pain_next_morning=0))
+    assert kinds_open(clinic, rhea) == {"low adherence"}
+    (low,) = [a for a in stored(clinic, rhea) if a.kind == "low adherence"]
+    with clinic.app.store.read() as records:
+        mails_before = len(list(records.connection.execute(sa.select(outbox.c.id))))
+    clinic.clock[0] += dt.timedelta(days=8)
+    clinic.app.follow_up.sweep()
+    assert kinds_open(clinic, rhea) == {"silence"}
+    (closed,) = [a for a in stored(clinic, rhea) if a.id == low.id]
+    assert not closed.is_open and closed.acknowledged_by is None and closed.resolved_at
+    assert closed.resolution == "closed: superseded by the silence alert (no check-in since 22 Nov 2026)"
+    with clinic.app.store.read() as records:
+        mailed = [row.alert_id for row in records.connection.execute(sa.select(outbox.c.alert_id))]
+    assert len(mailed) == mails_before + 1 and low.id not in mailed[mails_before:]  # silence's mail only
+    row = clinic.caseload.patients(clinic.clinician("bea@north.example"), "Rhea").rows[0]
+    assert row.summary["status"] == "silent" and row.alert_kinds == ("silence",)
+    north = clinic.client()
+    north.login("bea@north.example")
+    _, _, page = north.request("GET", f"/portal/patients/{rhea}")
+    assert "closed: superseded by the silence alert (no check-in since 22 Nov 2026)" in page
+    clinic.app.record_checkin(rhea, CheckIn(dt.date(2026, 11, 28), pain_during=1, pain_next_morning=0))
+    assert "silence" not in kinds_open(clinic, rhea)
+    again = [a for a in stored(clinic, rhea) if a.kind == "low adherence" and a.is_open]
+    assert [a.key for a in again] == ["low-adherence:2026-11-30"]  # judged again on her reports
+
+
+def test_only_a_silent_status_supersedes_low_adherence() -> None:
+    history = [CheckIn(day(0))]
+    quiet = summarize(plan(history, day(12)), history)
+    assert quiet.status is PatientStatus.SILENT
+    assert resolution("low adherence", f"low-adherence:{day(7)}", quiet) == (
+        f"closed: superseded by the silence alert (no check-in since {day(0):%d %b %Y})"
+    )
+    back = [CheckIn(day(0)), *(CheckIn(day(n), done=False) for n in range(7, 12))]
+    behind = summarize(plan(back, day(12)), back)
+    assert behind.status is PatientStatus.LOW_ADHERENCE
+    assert resolution("low adherence", f"low-adherence:{day(7)}", behind) is None

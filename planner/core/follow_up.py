@@ -25,8 +25,9 @@ sessions planned.
 
 One fact, one alert: while a patient is silent (never reported, or not for the clinic's number of
 days), the missing reports are what low adherence would count too, so only the silence alert is
-raised: it is the one to act on (contact the patient). Once they report again, the silence alert
-closes by itself (`resolution`) and adherence is judged on what they reported. Silence counts from
+raised: it is the one to act on (contact the patient), and a low-adherence alert still open
+from before closes as superseded by it. Once they report again, the silence alert closes by
+itself (`resolution`) and adherence is judged on what they reported. Silence counts from
 the last contact, the start, or a re-open after discharge, whichever is latest.
 """
 
@@ -309,9 +310,15 @@ def alerts(
 
 
 def resolution(kind: str, key: str, summary: Summary) -> str | None:
-    """Why an open alert is over without a person acknowledging it, or None while it stands. Only
-    silence ends by itself: once the patient checks in after the day it counted from, it is
-    closed (resolved, kept with this reason); every other alert waits for a clinician."""
+    """Why an open alert is over without a person acknowledging it, or None while it stands.
+    Silence ends by itself once the patient checks in after the day it counted from. Low
+    adherence raised before the patient fell silent is superseded by the silence alert (one fact,
+    one alert: the missing reports are now silence's, and silence is the one to act on); it is
+    judged afresh on what they report once back. Every other alert waits for a clinician. Closed
+    alerts are kept, with this reason."""
+    if kind == AlertKind.LOW_ADHERENCE.value and summary.status is PatientStatus.SILENT:
+        since = summary.quiet_since
+        return f"closed: superseded by the silence alert (no check-in since {since:%d %b %Y})"
     if kind != AlertKind.SILENCE.value or summary.last_contact is None:
         return None
     since = dt.date.fromisoformat(key.removeprefix("silence:"))
