@@ -175,3 +175,43 @@ def test_only_a_silent_status_supersedes_low_adherence() -> None:
     behind = summarize(plan(back, day(12)), back)
     assert behind.status is PatientStatus.LOW_ADHERENCE
     assert resolution("low adherence", f"low-adherence:{day(7)}", behind) is None
+
+
+def test_mail_of_an_alert_that_closed_before_it_went_out_is_not_sent(clinic: Clinic) -> None:
+    """Piotr's silence alert is queued for North's three clinicians; he checks in before the outbox
+    runs, so the alert closes by itself and its mails are dropped, each with the reason kept (so
+    is Rhea's silence, closed by her report). Rhea's flare-up alert, acknowledged by Bea before
+    its mail went out, is not mailed either. Everything
+    else queued goes to the real SMTP server on loopback, and nothing waits afterwards."""
+    from tests.clinics import Smtp
+    from tests.servers import free_port
+
+    piotr, rhea = clinic.silent_id, clinic.assigned_id
+    (silence,) = [a for a in stored(clinic, piotr) if a.kind == "silence"]
+    clinic.app.record_checkin(rhea, CheckIn(dt.date(2026, 11, 21), flare_up=True, pain_during=6))
+    (flare,) = [a for a in stored(clinic, rhea) if a.kind == "flare-up"]
+    clinic.caseload.acknowledge(clinic.clinician("bea@north.example"), flare.id, "127.0.0.1")
+    clinic.app.record_checkin(piotr, CheckIn(dt.date(2026, 11, 21), pain_during=1, pain_next_morning=0))
+    closed = {a.id for plan_id in (piotr, rhea) for a in stored(clinic, plan_id) if not a.is_open}
+    assert {silence.id, flare.id} <= closed  # Rhea's own silence too: her report closed it
+    queued = clinic.mail()
+    assert {m.alert_id for m in queued} >= closed and all(m.sent_at is None for m in queued)
+    expected = [m for m in queued if m.alert_id not in closed]
+    with Smtp(free_port()) as smtp:
+        assert clinic.app.follow_up.deliver_mail(smtp.settings) == len(expected)
+        smtp.wait_for(len(expected))
+    assert len(smtp.messages) == len(expected)
+    assert sorted(e.rcpt_tos[0] for e in smtp.messages) == sorted(m.recipient for m in expected)
+    after = {m.id: m for m in clinic.mail()}
+    dropped = [after[m.id] for m in queued if m.alert_id in closed]
+    assert len(dropped) == 5  # Piotr's silence to North's three (a roster patient); Rhea's two to Bea
+    for mail in dropped:
+        assert mail.sent_at is None and mail.skipped_at is not None
+    assert {m.skip_reason for m in dropped} == {
+        "not sent: the alert closed before the mail went out "
+        "(closed: the patient checked in again on 22 Nov 2026)",
+        "not sent: Bea Lund acknowledged the alert before the mail went out",
+    }
+    assert clinic.app.follow_up.waiting_mail() == 0  # dropped mail waits for nothing
+    with Smtp(free_port()) as smtp:
+        assert clinic.app.follow_up.deliver_mail(smtp.settings) == 0  # and is never tried again

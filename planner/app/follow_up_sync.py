@@ -28,7 +28,7 @@ from planner.core.model import CheckIn, ClinicianAction, Plan
 if TYPE_CHECKING:
     from planner.app.mailer import SmtpSettings
     from planner.store.database import Records, Store
-    from planner.store.portal_records import Clinician
+    from planner.store.portal_records import Clinician, StoredAlert
 
 SWEEP_SECONDS = 300
 STALE_AFTER = dt.timedelta(hours=1)  # serve's sweep skips plans refreshed more recently
@@ -94,6 +94,16 @@ def alert_mail(portal_url: str, kind: str, name: str, plan_id: str) -> tuple[str
         "This message holds no clinical details; they are in the portal.\n"
     )
     return subject, body
+
+
+def unsent_because(alert: StoredAlert) -> str | None:
+    """Why a queued mail about `alert` is no longer sent, or None while the alert is open: its
+    message asks the clinician to open the portal and act on an alert that no longer needs it."""
+    if alert.resolved_at is not None:
+        return f"not sent: the alert closed before the mail went out ({alert.resolution})"
+    if alert.acknowledged_at is not None:
+        return f"not sent: {alert.acknowledged_by} acknowledged the alert before the mail went out"
+    return None
 
 
 def failure_kind(error: Exception) -> str:
@@ -183,8 +193,10 @@ class FollowUp:
         return sum(len(self.refresh_or_record(plan_id)) for plan_id in plan_ids)
 
     def deliver_mail(self, smtp: SmtpSettings | None) -> int:
-        """Send what the outbox holds and is due; a failure waits and is tried again. The number
-        sent. (smtplib and email load here, not for every command that records a report.)"""
+        """Send what the outbox holds and is due; a failure waits and is tried again. A mail whose
+        alert closed before it went out (resolved, or acknowledged) is dropped with the reason
+        kept (`unsent_because`). The number sent. (smtplib and email load here, not for every
+        command that records a report.)"""
         import smtplib
 
         from planner.app.mailer import send
@@ -199,6 +211,11 @@ class FollowUp:
             with self.store.write() as records:
                 if not records.portal.claim_mail(mail.id, now + dt.timedelta(minutes=SENDING_MINUTES), now):
                     continue  # another server took it
+                alert = records.portal.alert(mail.alert_id)
+                reason = None if alert is None else unsent_because(alert)
+                if reason:  # closed before the mail went out: nothing left to tell
+                    records.portal.skip_mail(mail.id, reason, now)
+                    continue
             try:
                 send(smtp, mail.recipient, mail.subject, mail.body)
             except (OSError, smtplib.SMTPException) as error:

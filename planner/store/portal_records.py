@@ -94,6 +94,7 @@ def _share(done: int, planned: int) -> float | None:
 @attrs.frozen
 class Mail:
     id: int
+    alert_id: int
     recipient: str
     subject: str
     body: str
@@ -139,6 +140,7 @@ def _new_id(result: sa.CursorResult[Any]) -> int:
 
 
 OPEN = sa.and_(alerts.c.acknowledged_at.is_(None), alerts.c.resolved_at.is_(None))  # an alert to act on
+WAITING = sa.and_(outbox.c.sent_at.is_(None), outbox.c.skipped_at.is_(None))  # a mail still to send
 CLINICIAN = sa.select(clinicians, clinics.c.name.label("clinic_name")).join(
     clinics, clinics.c.id == clinicians.c.clinic_id
 )
@@ -534,17 +536,27 @@ class PortalRecords:
         )
 
     def unsent_mail_count(self) -> int:
-        query = sa.select(sa.func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+        query = sa.select(sa.func.count()).select_from(outbox).where(WAITING)
         return int(self.connection.execute(query).scalar_one())
 
     def due_mail(self, now: dt.datetime, limit: int = 50) -> list[Mail]:
         rows = self.connection.execute(
             sa.select(outbox)
-            .where(outbox.c.sent_at.is_(None), outbox.c.next_attempt_at <= utc_text(now))
+            .where(WAITING, outbox.c.next_attempt_at <= utc_text(now))
             .order_by(outbox.c.id)
             .limit(limit)
         )
-        return [Mail(row.id, row.recipient, row.subject, row.body, row.attempts) for row in rows]
+        return [
+            Mail(row.id, row.alert_id, row.recipient, row.subject, row.body, row.attempts) for row in rows
+        ]
+
+    def skip_mail(self, mail_id: int, reason: str, now: dt.datetime) -> None:
+        """Drop a waiting mail, never to be sent, keeping when and why (its alert closed first)."""
+        self.connection.execute(
+            outbox.update()
+            .where(outbox.c.id == mail_id, WAITING)
+            .values(skipped_at=utc_text(now), skip_reason=reason[:200])
+        )
 
     def mail_sent(self, mail_id: int, now: dt.datetime) -> bool:
         """False when another process sent it first (the row was already marked)."""
@@ -569,9 +581,7 @@ class PortalRecords:
         took it first. So several servers never send one mail twice."""
         result = self.connection.execute(
             outbox.update()
-            .where(
-                outbox.c.id == mail_id, outbox.c.sent_at.is_(None), outbox.c.next_attempt_at <= utc_text(now)
-            )
+            .where(outbox.c.id == mail_id, WAITING, outbox.c.next_attempt_at <= utc_text(now))
             .values(next_attempt_at=utc_text(until))
         )
         return bool(result.rowcount)

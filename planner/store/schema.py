@@ -167,6 +167,8 @@ outbox = sa.Table(  # mail waits here until the SMTP server takes it
     sa.Column("next_attempt_at", sa.String(32), nullable=False),
     sa.Column("sent_at", sa.String(32)),
     sa.Column("last_error", sa.Text, nullable=False, server_default=""),
+    sa.Column("skipped_at", sa.String(32)),  # not sent: its alert closed before it went out ...
+    sa.Column("skip_reason", sa.String(200), nullable=False, server_default=""),  # ... saying how
     sa.UniqueConstraint("alert_id", "recipient", name="uq_outbox_recipient"),  # one message per person
 )
 refresh_failures = sa.Table(  # plans whose summary, alerts or mail could not be refreshed, for admins
