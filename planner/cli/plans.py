@@ -189,7 +189,11 @@ def plan_show(context: Context, plan_id: str, fmt: str, as_of: dt.date | None) -
 @click.command()
 @click.argument("plan_id")
 @click.option("--date", "date_", required=True, type=DateParam("date"), metavar="YYYY-MM-DD", help="The day.")
-@click.option("--done/--skipped", default=True, help="Did the session happen?")
+@click.option(
+    "--done/--skipped",
+    default=None,
+    help="Did the session happen? Unsaid: done, but not with a flare-up or a warning sign.",
+)
 @click.option("--pain-during", default=None, type=PainParam("pain during"), metavar="0-10")
 @click.option("--pain-next-morning", default=None, type=PainParam("pain next morning"), metavar="0-10")
 @click.option(
@@ -217,7 +221,7 @@ def checkin(
     context: Context,
     plan_id: str,
     date_: dt.date,
-    done: bool,
+    done: bool | None,
     pain_during: int | None,
     pain_next_morning: int | None,
     soreness: str,
@@ -230,7 +234,7 @@ def checkin(
     """Record how a session went; the plan adapts."""
     entry = CheckIn(
         date=date_,
-        done=done,
+        done=parsing.session_done(done, flare_up=flare_up, red_flags=red_flags),
         pain_during=pain_during,
         pain_next_morning=pain_next_morning,
         soreness=Soreness(soreness),
@@ -243,6 +247,8 @@ def checkin(
     app = context.app()
     app.record_checkin(plan_id, entry)
     click.echo(f"Recorded check-in for {entry.date} on plan {plan_id}.")
+    if done is None and not entry.done:
+        click.echo(wording.CHECKIN_NOT_DONE)
     if entry.red_flags or entry.flare_up:  # what to do now comes with the receipt
         view = app.plan(plan_id, as_of=entry.date)
         answer = report_answer.answer_for(view.plan, view.checkins)

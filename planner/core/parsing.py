@@ -65,6 +65,20 @@ def parse_pain(value: str | int, field: str) -> int:
     return int(text)
 
 
+def session_done(stated: bool | None, *, flare_up: bool, red_flags: tuple[str, ...]) -> bool:
+    """Whether a report says its session was done: what the person said stands. One that does not
+    say is done (it reports on a session), unless it reports a flare-up or a warning sign, which
+    often stop a session: that one is not done unless the person says so, so it counts neither as a
+    repeat nor as load. The command line, the phone page and the stored report agree on it.
+
+    >>> session_done(None, flare_up=True, red_flags=()), session_done(True, flare_up=True, red_flags=())
+    (False, True)
+    """
+    if stated is not None:
+        return stated
+    return not (flare_up or red_flags)
+
+
 def parse_yes_no(text: str, field: str) -> bool:
     """An answer that must be given: an empty one is an error, never a silent no."""
     answer = text.strip().lower()

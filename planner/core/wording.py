@@ -526,6 +526,10 @@ GUIDE_DONE = "Session finished. Well done! Now tell us how it went."
 GUIDE_NEXT = "Next: {text}"
 GUIDE_STEP = "step {nth} of {total}"
 GUIDE_PAUSE, GUIDE_RESUME = "Pause", "Resume"
+CHECKIN_NOT_DONE = (  # a report of a flare-up or a warning sign that did not say (planner.core.parsing)
+    "Recorded as not done, as a flare-up or a warning sign often stops a session: if you did the "
+    "session, check in again for that day with --done."
+)
 MORNING_QUESTION = "How is your back this morning, after {session} on {day}?"
 MORNING_LABEL = "Pain now (0 none, 10 worst)"
 MORNING_SAVED = "Thank you: your morning score is saved."

@@ -322,8 +322,8 @@ def checkbox(form: MultiDict[str, str], name: str) -> bool:
 
 
 def checkin_from_form(form: MultiDict[str, str]) -> CheckIn:
-    done = form.get("done", "done")
-    if done not in ("done", "skipped"):
+    done = form.get("done", "")
+    if done not in ("done", "skipped", ""):
         raise PlannerError("done: must be 'done' or 'skipped'")
     soreness = form.get("soreness", "none")
     if soreness not in {s.value for s in Soreness}:
@@ -335,15 +335,17 @@ def checkin_from_form(form: MultiDict[str, str]) -> CheckIn:
     flags = form.getlist("red_flag")
     if len(flags) > len(wording.RED_FLAGS):
         raise PlannerError("red flags: too many values")
+    # a form from before screening questions left the stop list may still offer them: they stop nothing
+    red_flags = tuple(dict.fromkeys(stop_sign(f).id for f in flags if f not in SCREENING_IDS))
+    flare_up = checkbox(form, "flare_up")
     return CheckIn(
         date=parsing.parse_date(form.get("date", ""), "date"),
-        done=done == "done",
+        done=parsing.session_done(done == "done" if done else None, flare_up=flare_up, red_flags=red_flags),
         pain_during=parsing.parse_pain(during, "pain during") if during else None,
         pain_next_morning=parsing.parse_pain(morning, "pain next morning") if morning else None,
         soreness=Soreness(soreness),
-        # a form from before screening questions left the stop list may still offer them: they stop nothing
-        red_flags=tuple(dict.fromkeys(stop_sign(f).id for f in flags if f not in SCREENING_IDS)),
-        flare_up=checkbox(form, "flare_up"),
+        red_flags=red_flags,
+        flare_up=flare_up,
         note=parsing.parse_text(form.get("note", ""), "note", limit=parsing.MAX_NOTE),
         stiff_or_swollen=checkbox(form, "stiff_or_swollen"),
         strength_felt=Effort(felt) if felt else None,
