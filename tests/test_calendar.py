@@ -57,7 +57,7 @@ def test_calendar_properties(run) -> None:
     first = calendar.events[0]
     assert len(str(first["SUMMARY"])) <= 40
     description = str(first["DESCRIPTION"])
-    for part in ("Warm-up", "Main set", "Cool-down", "Pain rule", "Why:", "Sources:", "Not medical advice"):
+    for part in ("Warm-up", "Main set", "Cool-down", "Pain rule", "Why:", "Based on:", "Not medical advice"):
         assert part in description
 
 

@@ -11,7 +11,7 @@ import attrs
 import pypdf
 import pytest
 
-from planner.core import rules, wording
+from planner.core import evidence, rules, wording
 from planner.core.model import BlockKind, Prescription, ResumeCriteria
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog
@@ -37,7 +37,7 @@ def test_the_traffic_light_is_the_protocols_own_rule_set(protocol_id: str) -> No
         assert " ".join(f"{band.scores} {band.meaning} {band.action}".split()) in text
     settled = "Fine if it has settled by the next morning"
     assert (settled in text) is (rule_set == "soreness")
-    assert rules.PAIN_SCALE_SOURCE[rule_set] in text
+    assert evidence.based_on([rules.PAIN_SCALE_SOURCE[rule_set]]) in text  # its source, in plain words
 
 
 def test_the_pause_summary_states_the_protocols_resume_numbers() -> None:

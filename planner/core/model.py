@@ -94,6 +94,15 @@ class Verdict(enum.StrEnum):
     REST = "rest"
 
 
+class Evidence(enum.StrEnum):
+    """What kind of source a rule comes from, as a patient is told (planner.core.evidence)."""
+
+    RESEARCH = "research"  # published research or a clinical guideline
+    CLINIC = "clinic"  # clinic practice, seen only second-hand (marked "unverified")
+    ARTICLES = "articles"  # the health-advice articles the programme began from ("Seed articles")
+    CLINICIAN = "clinician"  # the treating clinician's own assessment or decision
+
+
 class Urgency(enum.IntEnum):
     """How soon a red flag needs help: the most urgent reported flag decides."""
 

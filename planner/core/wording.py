@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import attrs
 
-from planner.core.model import Access, BlockKind, Effort, Soreness, Urgency
+from planner.core.model import Access, BlockKind, Effort, Evidence, Soreness, Urgency
 from planner.core.pain_scale import ACCEPTABLE_PAIN, SAFE_PAIN
 
 
@@ -609,6 +609,16 @@ PAUSED_WORSE = (
     "doctor today. Any warning sign (listed on your check-in form and your printed programme) "
     "means stop and get help."
 )
+# -- where a rule comes from, as a patient reads it (planner.core.evidence); clinicians' views --------
+# (the plan's JSON, the portal) keep the exact citation
+EVIDENCE = {
+    Evidence.RESEARCH: "published research or clinical guidelines",
+    Evidence.CLINIC: "clinic practice, not yet checked against research",
+    Evidence.ARTICLES: "health advice articles on back pain, not yet checked against research",
+    Evidence.CLINICIAN: "your clinician's assessment",
+}
+BASED_ON = "Based on: {kinds}."
+
 # -- the calendar -----------------------------------------------------------------------------
 CANCELLED_TITLE = "Cancelled: {title}"
 CANCELLED_TEXT = (

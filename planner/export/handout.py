@@ -33,7 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from planner.core import intervals, redflags, rules, wording
+from planner.core import evidence, intervals, redflags, rules, wording
 from planner.core.catalog import Library
 from planner.core.model import BlockKind, Exercise, LevelKind, Plan, Protocol, Session, SessionKind, Urgency
 from planner.core.prescription_checks import day_names
@@ -326,7 +326,7 @@ class _Document:
             rows.append([signs, _p(advice, s.cell_bold)])
         story += [
             _table(rows, [self.width * 0.62, self.width * 0.38], extra=extra),
-            _p(f"Source: {redflags.SOURCE}", s.small),
+            _p(evidence.based_on([redflags.SOURCE]), s.small),
         ]
         story.append(_p("The pain traffic light", s.h2))
         light: list[list[Any]] = [
@@ -340,11 +340,11 @@ class _Document:
         ]
         story += [
             _table(light, [28 * mm, 28 * mm, self.width - 56 * mm], extra=light_tints),
-            _p(f"Source: {rules.PAIN_SCALE_SOURCE[self.protocol.rule_set]}", s.small),
+            _p(evidence.based_on([rules.PAIN_SCALE_SOURCE[self.protocol.rule_set]]), s.small),
         ]
         story.append(_p("Soreness rules", s.h2))
         story += [_p(f"• {case.rule}", s.body) for case in wording.SORENESS.values()]
-        story.append(_p(f"Source: {rules.SORENESS}; the returned-during case is a clinic variant", s.small))
+        story.append(_p(evidence.based_on([rules.SORENESS, rules.SORENESS_VARIANT]), s.small))
         story.append(_p("When running is paused", s.h2))
         chosen = self.plan.programme.ids(Part.LOW_IMPACT) if self.plan.programme else self.protocol.low_impact
         options = ", ".join(self.library.exercise(i).name.lower() for i in chosen)
@@ -425,7 +425,7 @@ class _Document:
             _p(self.protocol.surface_advice, s.body),
             _table(rows, [30 * mm, self.width - 100 * mm, 35 * mm, 35 * mm], repeat=True),
             _p(limits, s.body),
-            _p("Sources: " + "; ".join(self.protocol.sources), s.small),
+            _p(evidence.based_on(self.protocol.sources), s.small),
             PageBreak(),
         ]
 

@@ -26,7 +26,7 @@ import attrs
 from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vDuration, vText
 
-from planner.core import wording
+from planner.core import evidence, wording
 from planner.core.model import BlockKind, ItemRole, Plan, Session, SessionKind, Status
 from planner.core.scheduler import HORIZON_DAYS
 from planner.export.vtimezone import vtimezone
@@ -131,7 +131,7 @@ def describe_session(session: Session, pain_rule: str, checkin_url: str = "") ->
     if session.kind.is_active:
         lines.append(pain_rule)
     lines.append("Why: " + " ".join(d.text for d in session.decisions))
-    lines.append("Sources: " + "; ".join(dict.fromkeys(d.source for d in session.decisions)))
+    lines.append(evidence.based_on(d.source for d in session.decisions))
     if checkin_url:
         lines.append(f"Check in after the session: {checkin_url}")
     lines.append(DISCLAIMER)

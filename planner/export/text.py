@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from itertools import groupby
 
-from planner.core import wording
+from planner.core import evidence, wording
 from planner.core.model import Plan, Session, Verdict
 from planner.core.prescription_checks import day_names
 
@@ -14,7 +14,7 @@ ROUTINE = (Verdict.SCHEDULE, Verdict.REST)
 
 def _why(session: Session) -> list[str]:
     important = [d for d in session.decisions if d.verdict not in ROUTINE] or list(session.decisions[:1])
-    return [f"{d.text} [{d.source}]" for d in important]
+    return [f"{d.text} [{evidence.plain([d.source])}]" for d in important]
 
 
 def plan_table(plan: Plan, plan_id: str = "", width: int = 100) -> str:

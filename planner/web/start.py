@@ -29,7 +29,7 @@ from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from planner.app.application import local_today
 from planner.app.throttle import Throttled
-from planner.core import parsing, redflags, report_answer, screening, wording
+from planner.core import evidence, parsing, redflags, report_answer, screening, wording
 from planner.core.exceptions import PlannerError
 from planner.core.intake import Choice, Intake, choose
 from planner.core.model import Prescription
@@ -266,6 +266,7 @@ def answered() -> tuple[str, int] | str:
         proof=sign("answered", {**form, "submission": secrets.token_urlsafe(16)}),
         protocol=protocol,
         choice=choice,
+        based_on=evidence.based_on([choice.source, *protocol.sources]),
         rx=rx,
         answers=answers,
         days=lambda days: ", ".join(day_names(days).title().split(",")),
