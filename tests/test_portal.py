@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -264,6 +265,27 @@ def test_acknowledging_is_recorded_with_who_and_when(clinic: Clinic) -> None:
     assert acknowledged.acknowledged_by == "Alex Morgan" and acknowledged.acknowledged_at.startswith(
         "2026-11-22"
     )
+
+
+def test_closed_alerts_show_when_in_the_patients_time_zone_never_raw_timestamps(clinic: Clinic) -> None:
+    """A Warsaw patient's flare-up acknowledged at 09:00 UTC reads 10:00 CET, as the page's days
+    are counted in the patient's zone; Piotr's silence, closed by his report, reads 09:00 GMT."""
+    bea = clinic.clinician("bea@north.example")
+    warsaw = attrs.evolve(rx("Ola Nowak"), timezone="Europe/Warsaw")
+    plan_id = clinic.caseload.create_plan(bea, "lbp-return-to-run", warsaw, "127.0.0.1")
+    clinic.app.record_checkin(plan_id, CheckIn(dt.date(2026, 11, 21), flare_up=True))
+    with clinic.app.store.read() as records:
+        (flare,) = [a for a in records.portal.alerts(plan_id) if a.kind == "flare-up"]
+    clinic.caseload.acknowledge(bea, flare.id, "127.0.0.1")
+    clinic.app.record_checkin(clinic.silent_id, CheckIn(dt.date(2026, 11, 21), pain_during=1))
+    north = clinic.client()
+    north.login("bea@north.example")
+    _, _, page = north.request("GET", f"/portal/patients/{plan_id}")
+    assert "(acknowledged by Bea Lund, 22 Nov 2026, 10:00 CET)" in page
+    _, _, page_of_piotr = north.request("GET", f"/portal/patients/{clinic.silent_id}")
+    assert "(closed: the patient checked in again on 22 Nov 2026, 22 Nov 2026, 09:00 GMT)" in page_of_piotr
+    for shown in (page, page_of_piotr):
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", shown)  # no ISO instant anywhere
 
 
 def test_clinician_add_asks_for_the_password(run) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import zoneinfo
 from typing import Any
 
 from flask import Response, abort, render_template, request
@@ -16,7 +17,7 @@ from planner.core.prescription_checks import day_names, default_strength_days
 from planner.core.redflags import stop_sign
 from planner.export import chart
 from planner.store.database import TokenKind
-from planner.store.portal_records import SortKey
+from planner.store.portal_records import SortKey, StoredAlert
 from planner.web.context import application
 from planner.web.form_fields import PATTERNS, FieldErrors, Parser, parse_fields, refused_at, run_days
 from planner.web.portal import branding, outcomes, programme
@@ -185,9 +186,24 @@ def patient(plan_id: str) -> str:
         outcomes=outcomes.section(view),
         programme=programme.section(view),
         discharged=discharged_text(view.actions),
+        closed=[(alert, closed_text(alert, rx.timezone)) for alert in record.alerts if not alert.is_open],
         revoked=application().addresses_revoked(plan_id),
         no_live_address=NO_LIVE_ADDRESS,
     )
+
+
+def moment(stamp: str, zone: str) -> str:
+    """A stored instant (UTC, ISO) as the page's dates read, in the patient's time zone (the zone
+    every day on the page is counted in): "22 Nov 2026, 10:00 CET"."""
+    local = dt.datetime.fromisoformat(stamp).astimezone(zoneinfo.ZoneInfo(zone))
+    return f"{local:%d %b %Y, %H:%M} {local.tzname()}"
+
+
+def closed_text(alert: StoredAlert, zone: str) -> str:
+    """Who closed an alert and when, or why it closed by itself and when."""
+    if alert.acknowledged_at:
+        return f"acknowledged by {alert.acknowledged_by}, {moment(alert.acknowledged_at, zone)}"
+    return f"{alert.resolution}, {moment(alert.resolved_at or alert.raised_at, zone)}"
 
 
 def discharged_text(actions: tuple[ClinicianAction, ...]) -> str:
