@@ -23,6 +23,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from planner.core import wording
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND = str(Path(sys.executable).with_name("rehab-planner"))
 WORDS_PER_SECOND = 200 / 60
@@ -80,7 +82,8 @@ def walk(page, base: str, shots: Path) -> list[tuple[str, float, str]]:  # type:
     read(page)
     tap(page, page.get_by_label("None of these"))
     tap(page, page.get_by_role("button", name="Next"))
-    done("Warning signs", "2-questions.png", "read 18 questions, tap 'None of these', Next")
+    signs = len(wording.RED_FLAGS)
+    done("Warning signs", "2-questions.png", f"read {signs} warning signs, tap 'None of these', Next")
     read(page)
     page.select_option("#pain_at_rest", "2")
     for question, answer in (
@@ -100,7 +103,8 @@ def walk(page, base: str, shots: Path) -> list[tuple[str, float, str]]:  # type:
     done(
         "About you",
         "3-programme.png",
-        "read; pain at rest, four yes/no taps, run days, name (time zone filled in)",
+        f"read; pain at rest, four yes/no taps, {len(wording.SCREENING_ITEMS)} screening questions (none "
+        "ticked), run days, name (time zone filled in)",
     )
     read(page)
     tap(page, page.get_by_role("button", name="Make my plan"))
