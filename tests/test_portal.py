@@ -24,7 +24,7 @@ from planner.app.accounts import ACCOUNT_FAILURES, ADDRESS_FAILURES, Accounts
 from planner.app.application import App
 from planner.app.mailer import SmtpSettings
 from planner.app.settings import Settings
-from planner.core.model import ActionKind, CheckIn, ClinicianAction
+from planner.core.model import ActionKind, CheckIn, ClinicianAction, Screening
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog
 from tests.calendar_checks import parse_everywhere
@@ -286,6 +286,22 @@ def test_closed_alerts_show_when_in_the_patients_time_zone_never_raw_timestamps(
     assert "(closed: the patient checked in again on 22 Nov 2026, 22 Nov 2026, 09:00 GMT)" in page_of_piotr
     for shown in (page, page_of_piotr):
         assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", shown)  # no ISO instant anywhere
+
+
+def test_the_patient_record_shows_the_screening_answers_and_who_assessed_them(clinic: Clinic) -> None:
+    bea = clinic.clinician("bea@north.example")
+    screened = attrs.evolve(rx("Ola Nowak"), screening=Screening(("cancer-history", "over-50-new-pain")))
+    plan_id = clinic.caseload.create_plan(bea, "lbp-return-to-run", screened, "127.0.0.1")
+    north = clinic.client()
+    north.login("bea@north.example")
+    _, _, page = north.request("GET", f"/portal/patients/{plan_id}")
+    record = page.split('id="exports"', 1)[1].split("</section>", 1)[0]  # the patient's record section
+    assert (
+        "<strong>Screening at the start:</strong> history of cancer; age over 50 with new back pain; "
+        "assessed by Bea Lund" in record
+    )
+    _, _, page = north.request("GET", f"/portal/patients/{clinic.assigned_id}")
+    assert "none of the screening items was recorded when the plan was made" in page
 
 
 def test_clinician_add_asks_for_the_password(run) -> None:

@@ -186,10 +186,18 @@ def patient(plan_id: str) -> str:
         outcomes=outcomes.section(view),
         programme=programme.section(view),
         discharged=discharged_text(view.actions),
+        screened=screened_text(rx.screening),
         closed=[(alert, closed_text(alert, rx.timezone)) for alert in record.alerts if not alert.is_open],
         revoked=application().addresses_revoked(plan_id),
         no_live_address=NO_LIVE_ADDRESS,
     )
+
+
+def screened_text(answers: Screening) -> str:
+    """The screening answers recorded when the plan was made, and who assessed them."""
+    if not answers.items:
+        return "none of the screening items was recorded when the plan was made"
+    return f"{screening.findings(answers.items)}; assessed by {answers.assessed_by}"
 
 
 def moment(stamp: str, zone: str) -> str:
