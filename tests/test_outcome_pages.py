@@ -100,3 +100,30 @@ def test_the_clinician_enters_scores_and_the_page_charts_them_with_the_mic(clini
     with clinic.app.store.read() as records:
         trail = [row.action for row in records.portal.audit_trail(1)]
     assert trail.count("record-outcome") == 2
+
+
+def test_a_plan_nobody_follows_never_speaks_of_a_clinician(clinic: Clinic) -> None:
+    """A plan outside any clinic (as /start makes them): the phone page's questions, the check-in
+    form's note and where to find the check-in link speak of no "your clinician" (advice to see a
+    clinician about a warning sign stays); a clinic's plan keeps them."""
+    from tests.clinics import rx
+
+    own = clinic.app.create_plan("lbp-return-to-run", rx("Sam Self"))
+    feed, secret = clinic.app.secrets_for(own)
+    phone = clinic.client()
+    _, _, page = phone.request("GET", f"/c/{secret}")
+    assert "A few questions about your progress" in page and "A note for yourself" in page
+    assert "your clinician" not in page.lower()
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    assert csrf
+    answer = {"csrf": csrf.group(1), "submission": "abcdefgh5678", "measure": "nprs", "score": "3"}
+    status, headers, _ = phone.request("POST", f"/c/{secret}/outcomes", answer)
+    assert status == 303
+    _, _, page = phone.request("GET", headers["location"].split("127.0.0.1", 1)[-1])
+    assert "Thank you: your answers are saved with your plan." in page
+    assert "your clinician" not in page.lower()
+    _, _, page = clinic.client().request("GET", f"/p/{feed}")  # a phone without the check-in link
+    assert "the page you saw when you made your plan" in page and "your clinician" not in page.lower()
+    _, clinics_secret = clinic.app.secrets_for(clinic.plan_id)
+    _, _, page = phone.request("GET", f"/c/{clinics_secret}")
+    assert "A few questions from your clinician" in page and "Note for your clinician" in page

@@ -298,6 +298,12 @@ class App:
                 audit(records)
         return feed, checkin
 
+    def in_clinic(self, plan_id: str) -> bool:
+        """Whether a clinic follows the plan (its clinicians read its reports in the portal); a
+        plan made at /start or outside any clinic is the person's own, and its pages say so."""
+        with self.store.read() as records:
+            return records.portal.owner(plan_id)[0] is not None
+
     def addresses_revoked(self, plan_id: str) -> bool:
         """Whether the plan's addresses were revoked and not made anew (`feed revoke`)."""
         with self.store.read() as records:

@@ -576,13 +576,52 @@ PROGRESS_EASE = "Your last {part} session was painful, so it steps back: {change
 PROGRESS_EASE_NONE = "Your last {part} session was painful: the same exercises and doses again."
 
 # -- outcome measures on the phone page -----------------------------------------------------------
-OUTCOMES_HEADING = "A few questions from your clinician"
-OUTCOMES_INTRO = (
-    "These short questionnaires show you and your clinician how your back is changing. "
-    "They take a minute; answer for how things are today."
-)
 OUTCOMES_ACTIVITIES = "Name each activity and rate how well you can do it today (0 unable, 10 as before)."
-OUTCOMES_SAVED = "Thank you: your answers are saved for your clinician."
+
+
+NOT_MEDICAL_ADVICE = (  # every page's footer, for plans a clinic follows and plans made alone alike
+    "Not medical advice: it does not replace a doctor or physiotherapist who has examined you. "
+    "If you have any of the warning signs, stop and seek help."
+)
+
+
+@attrs.frozen
+class FollowedWords:
+    """The phone page's sentences that name who reads what the person sends: a clinic's
+    clinician for a plan a clinic follows; nobody invented for a plan someone made for themselves
+    (/start, or a plan outside any clinic), whose reports and answers only the person sees."""
+
+    outcomes_heading: str
+    outcomes_intro: str
+    outcomes_saved: str
+    more: str  # the check-in form's folded part
+    note_label: str
+    no_link: str  # where the check-in link is, on a phone that has not opened it yet
+
+
+FOLLOWED_WORDS = {
+    True: FollowedWords(
+        "A few questions from your clinician",
+        "These short questionnaires show you and your clinician how your back is changing. "
+        "They take a minute; answer for how things are today.",
+        "Thank you: your answers are saved for your clinician.",
+        "More: soreness, stiffness, a note for your clinician",
+        "Note for your clinician",
+        "To check in from this phone, open your check-in link once: it is on your printed programme "
+        "(the second QR code), or ask your clinician. This phone then remembers it.",
+    ),
+    False: FollowedWords(
+        "A few questions about your progress",
+        "These short questionnaires show you how your back is changing. "
+        "They take a minute; answer for how things are today.",
+        "Thank you: your answers are saved with your plan.",
+        "More: soreness, stiffness, a note",
+        "A note for yourself (kept with this report)",
+        "To check in from this phone, open your check-in link once: it is on your printed programme "
+        "(the second QR code) and is the page you saw when you made your plan. This phone then "
+        "remembers it.",
+    ),
+}
 
 # -- the first thing said after a report that stops the plan or pauses running ---------------------
 # (every channel: the phone page, /start's stop screen and the command line; planner.core.report_answer)

@@ -57,6 +57,7 @@ def create_app(app: App) -> Flask:
         flags=wording.RED_FLAGS,
         headings=wording.URGENCY_HEADING,
         subscribe_or_import=wording.SUBSCRIBE_OR_IMPORT,
+        not_advice=wording.NOT_MEDICAL_ADVICE,
     )
     web.register_blueprint(phone_page.blueprint)
     web.register_blueprint(home.blueprint)

@@ -24,16 +24,17 @@ SAVED = "outcome"  # the page's ?saved= after an answer
 blueprint = Blueprint("outcome_form", __name__)
 
 
-def due_section(view: PlanView, secret: str | None) -> dict[str, Any]:
-    """What the include needs: the measures due now (none without the check-in secret)."""
+def due_section(view: PlanView, secret: str | None, words: wording.FollowedWords) -> dict[str, Any]:
+    """What the include needs: the measures due now (none without the check-in secret), in the
+    words of who follows the plan (a clinician, or nobody but the person)."""
     return {
         "due": outcomes.due(application(), view) if secret else (),
         "path": f"/c/{secret}/outcomes" if secret else "",
-        "heading": wording.OUTCOMES_HEADING,
-        "intro": wording.OUTCOMES_INTRO,
+        "heading": words.outcomes_heading,
+        "intro": words.outcomes_intro,
         "activities_hint": wording.OUTCOMES_ACTIVITIES,
         "activity_rows": range(1, MAX_ACTIVITIES + 1),
-        "saved": wording.OUTCOMES_SAVED if request.args.get("saved") == SAVED else "",
+        "saved": words.outcomes_saved if request.args.get("saved") == SAVED else "",
     }
 
 

@@ -166,6 +166,7 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
     from planner.web import outcome_form  # it imports this module (posted)
 
     answer = report_answer.answer_for(view.plan, view.checkins)
+    words = wording.FOLLOWED_WORDS[app.in_clinic(plan_id)]
     html: str = render_template(
         "plan.html",
         plan=view.plan,
@@ -206,7 +207,8 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         **session_helpers(),
         workout_base=f"/c/{checkin_secret}" if checkin_secret else f"/p/{feed_token}" if feed_token else "",
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
-        outcomes=outcome_form.due_section(view, checkin_secret),
+        outcomes=outcome_form.due_section(view, checkin_secret, words),
+        followed=words,
         answer=answer,
     )
     return html
