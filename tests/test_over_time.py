@@ -186,6 +186,7 @@ def test_a_lay_off_never_raises_the_level_a_painful_report_lowered() -> None:
     reports.append(CheckIn(painful.date, pain_during=7, pain_next_morning=4))
     after = plan(reports, today=painful.date + dt.timedelta(days=8))
     lay_off = next(d for s in after.sessions for d in s.decisions if d.rule == "lay-off")
+    assert lay_off.verdict is Verdict.REPEAT  # the same level: no drop
     assert lay_off.text == wording.LAY_OFF_SAME.format(
         lead=wording.LAY_OFF_SILENT.format(silence="a week"),
         level="Phase 2",

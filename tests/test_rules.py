@@ -59,12 +59,17 @@ def test_soreness_rules(soreness, verdict, days_off, source) -> None:
 
 
 @pytest.mark.parametrize(
-    ("during", "morning", "verdict"),
-    [(3, 0, Verdict.ADVANCE), (5, 2, Verdict.ADVANCE), (5, 5, Verdict.REPEAT), (7, 1, Verdict.REGRESS)],
+    ("during", "morning", "verdict", "painful"),
+    [
+        (3, 0, Verdict.ADVANCE, False),
+        (5, 2, Verdict.ADVANCE, False),
+        (5, 5, Verdict.REPEAT, False),
+        (7, 1, Verdict.REGRESS, True),  # red: counts towards a pause
+    ],
 )
-def test_traffic_light(during, morning, verdict) -> None:
+def test_traffic_light(during, morning, verdict, painful) -> None:
     response = rules.traffic_light(CheckIn(DAY, pain_during=during, pain_next_morning=morning))
-    assert response is not None and response.verdict is verdict
+    assert response is not None and (response.verdict, response.too_painful) == (verdict, painful)
     assert response.decision.source == rules.TRAFFIC_LIGHT
 
 
@@ -288,3 +293,45 @@ def test_an_entry_refusal_names_the_limit_and_where_to_go(catalog) -> None:
     high_limit = attrs.evolve(lbp, entry=attrs.evolve(lbp.entry, max_pain_at_rest=7, refer_pain_at_rest=7))
     refusal = rules.entry_refusal(high_limit, attrs.evolve(rx, pain=7), catalog.protocols)
     assert refusal is not None and refusal.startswith("pain at rest 7/10 is at or above 7/10, where a GP")
+
+
+def test_the_resume_condition_states_the_protocols_numbers() -> None:
+    assert rules.resume_condition(ResumeCriteria(settled_reports=3, first_after_days=5)).startswith(
+        "check-ins on 3 different days, the first at least 5 days after the pause began, show pain"
+    )
+    assert rules.resume_condition(ResumeCriteria(settled_reports=1, first_after_days=1)).startswith(
+        "a check-in, the first at least a day after the pause began, show pain"
+    )
+
+
+def test_a_low_impact_level_says_why_it_is_low_impact() -> None:
+    from tests.test_over_time import day, plan
+
+    first = plan([], day(0), protocol="flare-up-restart").sessions[0]
+    assert first.decisions[-1] == Decision(
+        RuleId.LOW_IMPACT_LEVEL,
+        Verdict.SCHEDULE,
+        "Low-impact 20: low-impact cardio builds fitness without jarring your back before running starts.",
+        rules.FLARE_UP,
+    )
+
+
+def test_a_run_over_the_growth_cap_becomes_low_impact_at_the_same_level(catalog) -> None:
+    """Couch to 5K on two run days for someone with back pain (30% cap): the first run that does
+    not fit is low-impact cardio, and the decision names the cap and the level kept."""
+    from tests.test_over_time import plan, rx
+
+    built = plan(protocol="beginner-walk-run", prescription=rx((1, 3)))
+    capped = next(
+        s
+        for s in built.sessions
+        if any(d.rule is RuleId.WEEKLY_GROWTH and d.verdict is Verdict.SCHEDULE for d in s.decisions)
+    )  # (a rise waiting for room is the same rule, a repeat)
+    assert (capped.date, capped.kind.value) == (dt.date(2026, 4, 13), "cross-training")
+    assert capped.decisions[-1] == Decision(
+        RuleId.WEEKLY_GROWTH,
+        Verdict.SCHEDULE,
+        "Your running this week has reached the limit of 30% more than in the last 2 weeks, so today's "
+        "run becomes low-impact cardio; you stay at Week 4.",
+        rules.WEEKLY_GROWTH,
+    )

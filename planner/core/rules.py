@@ -229,9 +229,7 @@ def _resume_terms(resume: ResumeCriteria) -> dict[str, str]:
     reports = resume.settled_reports
     return {
         "reports": wording.RESUME_REPORTS_ONE if reports == 1 else wording.RESUME_REPORTS.format(n=reports),
-        "days": wording.DAYS_ONE
-        if resume.first_after_days == 1
-        else wording.DAYS.format(n=resume.first_after_days),
+        "days": how_long(resume.first_after_days),
     }
 
 
@@ -452,8 +450,8 @@ def lay_off_level(stage: int, base: int) -> int:
     return max(0, (base, base - 1, base // 2, 0)[stage])
 
 
-def silence(days: int) -> str:
-    """How long, always in figures: "a week", "2 weeks", "9 weeks", "10 days"."""
+def how_long(days: int) -> str:
+    """How long, always in figures: "a day", "a week", "2 weeks", "9 weeks", "10 days"."""
     if days % 7:
         return wording.DAYS_ONE if days == 1 else wording.DAYS.format(n=days)
     return wording.WEEKS_ONE if days == 7 else wording.WEEKS.format(n=days // 7)
@@ -472,7 +470,7 @@ def lay_off(
 ) -> Decision:
     """`silent`: no report at all in the time off (else sessions were reported, none done);
     `lower`: the restart is below its basis."""
-    lead = (wording.LAY_OFF_SILENT if silent else wording.LAY_OFF_NOT_DONE).format(silence=silence(days))
+    lead = (wording.LAY_OFF_SILENT if silent else wording.LAY_OFF_NOT_DONE).format(silence=how_long(days))
     if paused:
         template = wording.LAY_OFF_PAUSED
     elif lower:
