@@ -43,18 +43,20 @@ def test_pain_monitoring(during, morning, verdict, painful) -> None:
 
 
 @pytest.mark.parametrize(
-    ("soreness", "verdict", "days_off", "source"),
+    ("soreness", "verdict", "days_off", "source", "painful"),
     [
-        (Soreness.WARM_UP_GONE, Verdict.REPEAT, 0, rules.SORENESS),
-        (Soreness.WARM_UP_STAYS, Verdict.REGRESS, 2, rules.SORENESS),
-        (Soreness.AFTER, Verdict.REPEAT, 1, rules.SORENESS),
-        (Soreness.RETURNED_DURING, Verdict.REGRESS, 2, rules.SORENESS_VARIANT),
+        (Soreness.WARM_UP_GONE, Verdict.REPEAT, 0, rules.SORENESS, False),
+        (Soreness.WARM_UP_STAYS, Verdict.REGRESS, 2, rules.SORENESS, True),
+        (Soreness.AFTER, Verdict.REPEAT, 1, rules.SORENESS, False),
+        (Soreness.RETURNED_DURING, Verdict.REGRESS, 2, rules.SORENESS_VARIANT, True),
     ],
 )
-def test_soreness_rules(soreness, verdict, days_off, source) -> None:
+def test_soreness_rules(soreness, verdict, days_off, source, painful) -> None:
+    """`painful`: counts towards a pause (two in a row); soreness that goes is not painful."""
     response = rules.soreness(CheckIn(DAY, soreness=soreness))
     assert response is not None
     assert (response.verdict, response.days_off, response.decision.source) == (verdict, days_off, source)
+    assert response.too_painful is painful
     assert rules.soreness(CheckIn(DAY)) is None
 
 
@@ -334,4 +336,29 @@ def test_a_run_over_the_growth_cap_becomes_low_impact_at_the_same_level(catalog)
         "Your running this week has reached the limit of 30% more than in the last 2 weeks, so today's "
         "run becomes low-impact cardio; you stay at Week 4.",
         rules.WEEKLY_GROWTH,
+    )
+
+
+def test_a_session_reported_done_with_no_scores_counts_like_a_good_one() -> None:
+    """Nothing in the report holds the level back: the verdict is "advance", and two such runs
+    move the plan up as reported."""
+    from tests.test_over_time import day, plan
+
+    assert rules.evaluate(CheckIn(DAY), "pain-monitoring").verdict is Verdict.ADVANCE
+    built = plan([CheckIn(day(0)), CheckIn(day(5))], day(6))
+    rise = next(s for s in built.sessions if any(d.rule is RuleId.LEVEL_ADVANCE for d in s.decisions))
+    assert (rise.date, rise.label) == (day(9), "Phase 2")
+
+
+def test_the_lowest_levels_rest_two_days_between_runs_with_their_source() -> None:
+    from tests.test_over_time import day, plan
+
+    wednesday = plan([], day(0)).sessions[2]  # between Monday's run and Saturday's, at Phase 1
+    assert wednesday.decisions == (
+        Decision(
+            RuleId.REST_BETWEEN_RUNS,
+            Verdict.REST,
+            "At Phase 1 your back gets at least 2 days without running between runs, so today is a rest day.",
+            rules.LOW_LEVEL_REST,
+        ),
     )
