@@ -370,8 +370,9 @@ def test_each_days_warning_sign_is_its_own_alert_and_names_every_sign() -> None:
     )
 
 
-def test_a_silence_alert_closes_once_the_patient_checks_in_after_its_day() -> None:
-    """Only silence ends by itself, and only with contact after the day it counted from."""
+def test_an_alert_closes_by_itself_only_for_silence_and_the_low_adherence_it_supersedes() -> None:
+    """Silence ends with contact after the day it counted from; low adherence is superseded while
+    the patient is silent; every other alert waits for a clinician, silent patient or not."""
     key = f"silence:{day(1)}"
     quiet = summarize(plan([good(1)], day(12)), [good(1)])
     back = summarize(plan([good(1), good(13)], day(13)), [good(1), good(13)])
@@ -386,4 +387,11 @@ def test_a_silence_alert_closes_once_the_patient_checks_in_after_its_day() -> No
         (AlertKind.RED_FLAG, f"red-flag:{day(1)}"),
         (AlertKind.FLARE_UP, f"flare-up:{day(1)}"),
     ):
-        assert resolution(kind.value, alert_key, back) is None
+        assert resolution(kind.value, alert_key, back) is resolution(kind.value, alert_key, quiet) is None
+    low_adherence = f"low-adherence:{day(7)}"
+    assert quiet.status is PatientStatus.SILENT and back.status is not PatientStatus.SILENT
+    assert (
+        resolution(AlertKind.LOW_ADHERENCE.value, low_adherence, quiet)
+        == "closed: superseded by the silence alert (no check-in since 03 Mar 2026)"
+    )
+    assert resolution(AlertKind.LOW_ADHERENCE.value, low_adherence, back) is None
