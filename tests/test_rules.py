@@ -362,3 +362,38 @@ def test_the_lowest_levels_rest_two_days_between_runs_with_their_source() -> Non
             rules.LOW_LEVEL_REST,
         ),
     )
+
+
+def test_a_weeks_routine_days_each_carry_their_rule_and_source() -> None:
+    """The first week of the lbp plan: the runs count attempts at Phase 1, strength, mobility and
+    the full rest day each say why they are there and where that comes from."""
+    from planner.core import wording
+    from tests.test_over_time import day, plan
+
+    week = {(s.date - day(0)).days: s.decisions for s in plan([], day(0)).sessions[:7]}
+    assert week[0] == (
+        Decision(
+            RuleId.LEVEL_REPEAT,
+            Verdict.REPEAT,
+            "Phase 1, attempt 1: each level is done at least 2 times before the next.",
+            rules.LEVEL_REPEATS,
+        ),
+    )
+    assert week[5][0].text == "Phase 1, attempt 2: each level is done at least 2 times before the next."
+    strength = Decision(RuleId.STRENGTH_FREQUENCY, Verdict.SCHEDULE, wording.STRENGTH_DAY, rules.STRENGTH)
+    assert week[1] == week[3] == (strength,)
+    assert week[4] == (Decision(RuleId.MOBILITY, Verdict.SCHEDULE, wording.MOBILITY_DAY, rules.FLEXIBILITY),)
+    assert week[6] == (Decision(RuleId.REST_DAY, Verdict.REST, wording.FULL_REST_DAY, rules.REST_DAY),)
+
+
+def test_back_pain_counts_from_any_pain_score_above_0() -> None:
+    from tests.test_over_time import day, rx
+
+    no_pain_at_rest = rx(pain=0)
+    assert rules.back_pain_from(
+        no_pain_at_rest, [CheckIn(day(3), pain_during=0), CheckIn(day(5), pain_during=1)]
+    ) == day(5)
+    assert rules.back_pain_from(no_pain_at_rest, [CheckIn(day(4), pain_next_morning=1)]) == day(4)
+    assert (
+        rules.back_pain_from(no_pain_at_rest, [CheckIn(day(4), pain_during=0, pain_next_morning=0)]) is None
+    )
