@@ -80,11 +80,9 @@ def main() -> None:
         began = time.perf_counter()
         seed(app, options.patients)
         seeded = time.perf_counter() - began
-        from waitress.server import create_server
+        from planner.web import create_app, listening_server
 
-        from planner.web import SERVER_OPTIONS, create_app
-
-        server = create_server(create_app(app), host="127.0.0.1", port=0, threads=4, **SERVER_OPTIONS)
+        server = listening_server(create_app(app), app.settings, host="127.0.0.1", port=0, threads=4)
         threading.Thread(target=server.run, daemon=True).start()
         server.port = server.effective_port
         try:

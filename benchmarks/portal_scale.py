@@ -72,12 +72,11 @@ def timed(count: int, fetch: Callable[[], None]) -> list[float]:
     return times
 
 
-def serve(wsgi: object) -> tuple[object, int]:
-    from waitress.server import create_server
+def serve(wsgi: object, settings: Settings) -> tuple[object, int]:
+    """As `rehab-planner serve` starts its server (planner.web.listening_server)."""
+    from planner.web import listening_server
 
-    from planner.web import SERVER_OPTIONS
-
-    server = create_server(wsgi, host="127.0.0.1", port=0, threads=4, **SERVER_OPTIONS)
+    server = listening_server(wsgi, settings, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     return server, int(server.effective_port)
 
@@ -93,7 +92,7 @@ def bare(body: str) -> Flask:
 def measure(app: App, requests: int) -> dict[str, float]:
     from planner.web import create_app
 
-    server, port = serve(create_app(app))
+    server, port = serve(create_app(app), app.settings)
     try:
         _, page, cookie = request(port, "GET", "/portal/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page)
@@ -118,7 +117,7 @@ def measure(app: App, requests: int) -> dict[str, float]:
             results[name] = p95(timed(requests, fetch))
             results[f"{name}_median"] = statistics.median(timed(max(5, requests // 4), fetch))
             results[f"{name}_bytes"] = len(body.encode())
-            yardstick, bare_port = serve(bare(body))
+            yardstick, bare_port = serve(bare(body), app.settings)
             try:
                 request(bare_port, "GET", "/")
 

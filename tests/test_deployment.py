@@ -171,3 +171,19 @@ def test_two_hundred_idle_sockets_from_one_address_do_not_stop_requests(db_url: 
         for sock in idle:
             sock.close()
         server.stop()
+
+
+def test_the_server_keeps_its_start_up_objects_out_of_the_collectors_passes() -> None:
+    """`serve` freezes what was made before it listens (gc.freeze), so no request waits for a full
+    collection over the modules, catalog and app (the patient list's slowest requests did)."""
+    import gc
+
+    from planner.web import listening_server
+
+    gc.unfreeze()
+    server = listening_server(lambda *_: [], Settings(), host="127.0.0.1", port=0, threads=1)
+    try:
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+        server.close()

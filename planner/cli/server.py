@@ -45,12 +45,10 @@ def serve(
 
 def run_server(context: Context, host: str, port: int, threads: int, *, start_page: bool) -> None:
     """The web server, with the alert sweep and the outbox running beside it until it stops."""
-    from waitress.server import create_server
-
     from planner.app.feeds import listening_url
     from planner.app.mailer import SmtpSettings
     from planner.cli.feeds import warn_if_loopback
-    from planner.web import SERVER_OPTIONS, create_app, server_options
+    from planner.web import SERVER_OPTIONS, create_app, listening_server
 
     listening = listening_url(host, port, socket.gethostname())
     public = context.settings.given_url or listening  # without --base-url: where it listens
@@ -58,9 +56,7 @@ def run_server(context: Context, host: str, port: int, threads: int, *, start_pa
     app = context.app()
     enough_descriptors(SERVER_OPTIONS["connection_limit"])
     try:  # listening before it says so: the announcement is the readiness line scripts wait for
-        server = create_server(
-            create_app(app), host=host, port=port, threads=threads, **server_options(app.settings)
-        )
+        server = listening_server(create_app(app), app.settings, host=host, port=port, threads=threads)
     except ValueError:  # waitress's word for an address it cannot listen on
         raise InputError(f"--host {host!r}: not an address this machine can listen on") from None
     if app.settings.start_page:
