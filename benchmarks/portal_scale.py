@@ -2,22 +2,27 @@
 page at 1,000 and then 5,000 patients, each against a bare Flask page of the same bytes in the
 same run (the yardstick: what serving that many bytes costs at all).
 
-    .venv/bin/python benchmarks/portal_scale.py [--sizes 1000,5000] [--requests 60] [--db URL]
+    .venv/bin/python benchmarks/portal_scale.py [--sizes 1000,5000] [--requests 200] [--db URL]
 
 Seeds one clinic with 200 patients (as benchmarks/portal_list.py does: every plan's summary written
-as events write it), grows it to each size in turn with copies of their plan and summary rows,
-starts the real server (waitress) on loopback, logs in and times GET /portal/ (the first page of
-the list) and GET /portal/patients/<the same patient> end to end over HTTP, and a bare Flask app
-on another port answering the same bytes. Targets (the portal-at-scale
-issue): the list's p95 within 3x the bare page's at each size; the same patient's page at the largest
-size within 1.2x of the smallest.
+as events write it) and grows it to each size in turn with copies of their plan and summary rows.
+At each size it starts `rehab-planner serve` on loopback in a process of its own, logs in, and
+times GET /portal/ (the first page of the list) and GET /portal/patients/<the same patient> end to
+end over HTTP, in turns with the same bytes from a bare Flask page served the same way in another
+process (benchmarks/bare_page.py), so a busy moment of the machine slows both alike. Targets (the
+portal-at-scale issue): the list's p95 within 3x the bare page's at each size; the same patient's
+page at the largest size within 1.2x of the smallest.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -26,8 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, Response
-from portal_list import PASSWORD, request, seed  # beside this file
+from bare_page import READY as BARE_READY  # beside this file
+from portal_list import PASSWORD, request, seed
 
 from planner.app.application import App
 from planner.app.settings import Settings
@@ -35,6 +40,14 @@ from planner.store.portal_records import SortKey
 from planner.store.schema import plan_summaries, plans
 
 REAL = 200  # patients made the way events make them; the rest are copies of their rows
+BARE = Path(__file__).with_name("bare_page.py")
+COMMAND = shutil.which("rehab-planner", path=str(Path(sys.executable).parent)) or "rehab-planner"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def grow(app: App, size: int) -> None:
@@ -63,36 +76,42 @@ def p95(times: list[float]) -> float:
     return ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
-def timed(count: int, fetch: Callable[[], None]) -> list[float]:
-    times = []
+def interleaved(count: int, *fetches: Callable[[], None]) -> list[list[float]]:
+    """Each fetch's times in ms, `count` each, taken in turns."""
+    times: list[list[float]] = [[] for _ in fetches]
     for _ in range(count):
-        start = time.perf_counter()
-        fetch()
-        times.append((time.perf_counter() - start) * 1000)
+        for fetch, kept in zip(fetches, times, strict=True):
+            start = time.perf_counter()
+            fetch()
+            kept.append((time.perf_counter() - start) * 1000)
     return times
 
 
-def serve(wsgi: object, settings: Settings) -> tuple[object, int]:
-    """As `rehab-planner serve` starts its server (planner.web.listening_server)."""
-    from planner.web import listening_server
-
-    server = listening_server(wsgi, settings, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    return server, int(server.effective_port)
+READY = "Serving feeds on"  # serve's readiness line (tests/servers.py waits on it too)
 
 
-def bare(body: str) -> Flask:
-    """A Flask page of the same bytes, nothing else."""
-    web = Flask("bare")
-    data = body.encode()
-    web.add_url_rule("/", "page", lambda: Response(data, mimetype="text/html"))
-    return web
+def started(command: list[str], ready: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """A server process, once it has said it listens; its stderr is drained from then on."""
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith(ready):
+            threading.Thread(target=process.stderr.read, daemon=True).start()
+            return process
+    raise SystemExit(f"{command[0]} ended before it listened")
 
 
-def measure(app: App, requests: int) -> dict[str, float]:
-    from planner.web import create_app
+def stopped(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    process.wait(timeout=30)
 
-    server, port = serve(create_app(app), app.settings)
+
+def measure(app: App, url: str, requests: int, folder: Path) -> dict[str, float]:
+    """The list and the patient's page from `rehab-planner serve` in its own process, each in
+    turns with a bare Flask page of the same bytes in another (benchmarks/bare_page.py)."""
+    env = {**os.environ, "REHAB_PLANNER_DB": url}
+    port = free_port()
+    server = started([COMMAND, "serve", "--port", str(port), "--threads", "8"], READY, env)
     try:
         _, page, cookie = request(port, "GET", "/portal/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page)
@@ -100,44 +119,48 @@ def measure(app: App, requests: int) -> dict[str, float]:
         form = {"csrf_token": token.group(1), "email": "bench@clinic.example", "password": PASSWORD}
         status, _, cookie = request(port, "POST", "/portal/login", cookie, form)
         assert status == 303, status
-        _, listing, cookie = request(port, "GET", "/portal/", cookie)
-        assert listing.count("<tr class=") == 50  # one page of the list
         with app.store.read() as records:  # the same patient at every size: the first one seeded
             first = records.portal.summary_page(1, limit=1, sort=SortKey.NAME)[0][0].plan_id
         paths = {"list": "/portal/", "patient": f"/portal/patients/{first}"}
         results: dict[str, float] = {}
         for name, path in paths.items():
+            began = time.perf_counter()
             _, body, cookie = request(port, "GET", path, cookie)
+            results[f"{name}_first"] = (time.perf_counter() - began) * 1000  # nothing kept yet
+            if name == "list":
+                assert body.count("<tr class=") == 50  # one page of the list
+            results[f"{name}_bytes"] = len(body.encode())
+            (folder / "page.html").write_text(body)
+            bare_port = free_port()
+            bare = started(
+                [sys.executable, str(BARE), str(bare_port), str(folder / "page.html")], BARE_READY, env
+            )
 
             def fetch(path: str = path, cookie: str = cookie) -> None:
                 status, _, _ = request(port, "GET", path, cookie)
                 assert status == 200, status
 
-            fetch()  # warm
-            results[name] = p95(timed(requests, fetch))
-            results[f"{name}_median"] = statistics.median(timed(max(5, requests // 4), fetch))
-            results[f"{name}_bytes"] = len(body.encode())
-            yardstick, bare_port = serve(bare(body), app.settings)
-            try:
+            def fetch_bare(bare_port: int = bare_port) -> None:
                 request(bare_port, "GET", "/")
 
-                def fetch_bare(bare_port: int = bare_port) -> None:
-                    request(bare_port, "GET", "/")
-
-                results[f"{name}_bare"] = p95(timed(requests, fetch_bare))
+            try:
+                fetch()  # warm
+                fetch_bare()
+                # in turns, so both see the same machine: a busy moment slows each alike
+                ours, yardsticks = interleaved(requests, fetch, fetch_bare)
             finally:
-                yardstick.task_dispatcher.shutdown()  # type: ignore[attr-defined]
-                yardstick.close()  # type: ignore[attr-defined]
+                stopped(bare)
+            results[name], results[f"{name}_bare"] = p95(ours), p95(yardsticks)
+            results[f"{name}_median"] = statistics.median(ours)
         return results
     finally:
-        server.task_dispatcher.shutdown()  # type: ignore[attr-defined]
-        server.close()  # type: ignore[attr-defined]
+        stopped(server)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000")
-    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--db", default="")
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",")]
@@ -148,18 +171,19 @@ def main() -> None:
         seed(app, REAL)
         for size in sizes:
             grow(app, size)
-            rows.append((size, measure(app, options.requests)))
+            rows.append((size, measure(app, url, options.requests, Path(folder))))
             print(f"measured {size} patients: {rows[-1][1]}", file=sys.stderr, flush=True)
     smallest = rows[0][1]["patient"]
     print(
-        "| patients | list p95 ms | bare page p95 ms (same bytes) | list ratio | page bytes |"
-        " patient page p95 ms | its ratio to the smallest clinic |"
+        "| patients | list p95 ms (median) | bare page p95 ms (same bytes) | list ratio | page bytes |"
+        " first list after start ms | patient page p95 ms (median) | its ratio to the smallest clinic |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size, r in rows:
         print(
-            f"| {size} | {r['list']:.1f} | {r['list_bare']:.1f} | {r['list'] / r['list_bare']:.2f}x |"
-            f" {r['list_bytes']:.0f} | {r['patient']:.1f} | {r['patient'] / smallest:.2f}x |"
+            f"| {size} | {r['list']:.1f} ({r['list_median']:.1f}) | {r['list_bare']:.1f} |"
+            f" {r['list'] / r['list_bare']:.2f}x | {r['list_bytes']:.0f} | {r['list_first']:.0f} |"
+            f" {r['patient']:.1f} ({r['patient_median']:.1f}) | {r['patient'] / smallest:.2f}x |"
         )
 
 

@@ -143,11 +143,11 @@ def test_a_report_is_stored_and_answered_when_its_follow_up_fails(clinic: Clinic
     assert err.count(f"follow-up of plan {clinic.plan_id} failed") == 1 and "SELECT" not in err
     assert clinic.app.plan(clinic.plan_id).plan.referred
     admin = clinic.clinician("alex@north.example")
-    assert [row[0] for row in clinic.caseload.failing_plans(admin)] == [clinic.plan_id]
-    assert clinic.caseload.failing_plans(clinic.clinician("bea@north.example")) == []
+    assert [row[0] for row in clinic.caseload.patients(admin).failing] == [clinic.plan_id]
+    assert clinic.caseload.patients(clinic.clinician("bea@north.example")).failing == ()
     clinic.app.follow_up.sweep()  # the table is back: the sweep raises what was missed
     assert "red flag" in {a.kind for a in open_alerts(clinic, clinic.plan_id)}
-    assert clinic.caseload.failing_plans(admin) == []
+    assert clinic.caseload.patients(admin).failing == ()
 
 
 def test_the_sweep_goes_past_a_plan_it_cannot_refresh(clinic: Clinic, capsys) -> None:
@@ -162,7 +162,7 @@ def test_the_sweep_goes_past_a_plan_it_cannot_refresh(clinic: Clinic, capsys) ->
     for plan_id in (clinic.assigned_id, clinic.roster_id, clinic.south_id):
         assert "silence" in {a.kind for a in open_alerts(clinic, plan_id)}, plan_id
     assert capsys.readouterr().err.count(clinic.plan_id) == 1  # logged once, not every sweep
-    failing = clinic.caseload.failing_plans(clinic.clinician("alex@north.example"))
+    failing = clinic.caseload.patients(clinic.clinician("alex@north.example")).failing
     assert [(row[0], row[3]) for row in failing] == [(clinic.plan_id, 2)]
     listing = clinic.client()
     listing.login("alex@north.example")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import sqlalchemy as sa
 
@@ -13,8 +14,9 @@ from planner.app.accounts import IDLE, TOUCH_EVERY, Accounts
 from planner.app.application import App
 from planner.app.caseload import PatientRow
 from planner.app.settings import Settings
+from planner.core.model import CheckIn
 from planner.store.schema import plan_summaries, portal_sessions
-from planner.web.portal.listing import listed, share
+from planner.web.portal.listing import listed, row_html, share
 from tests.clinics import NOW, PASSWORD, Clinic
 
 
@@ -51,7 +53,7 @@ def test_a_row_of_the_list_is_worked_out_once() -> None:
         "planned_all": 0,
         "last_report": "2026-11-21",
     }
-    row = listed(PatientRow("p1", "Ana <b>", "Walk-run", summary, "", ("silence", "pause")))
+    row = listed(PatientRow("p1", "Ana <b>", "Walk-run", json.dumps(summary), "", ("silence", "pause")))
     assert (row.css, row.week, row.recent, row.recent_counts) == (
         "low-adherence",
         "not started",
@@ -83,3 +85,22 @@ def test_the_list_reads_alert_kinds_from_the_summary_and_old_summaries_still_sho
     north.login("alex@north.example")
     _, _, page = north.request("GET", "/portal/")
     assert "<td>silence</td>" in page
+
+
+def test_a_listed_row_is_rendered_once_and_a_change_shows_at_once(clinic: Clinic) -> None:
+    """Each row's HTML is kept by its value: the same list again renders no row, and a patient
+    whose status changed gets a new row at the next look (a kept row can never be stale)."""
+    north = clinic.client()
+    north.login("alex@north.example")
+    _, _, page = north.request("GET", "/portal/")
+    piotr = re.search(r'<tr class="status-([\w-]+)">\s*<th scope="row"><a [^>]*>Piotr', page)
+    assert piotr and piotr.group(1) == "silent"
+    before = row_html.cache_info()
+    north.request("GET", "/portal/")
+    after = row_html.cache_info()
+    assert after.misses == before.misses
+    assert after.hits - before.hits == page.count('<tr class="status-')
+    clinic.app.record_checkin(clinic.silent_id, CheckIn(NOW.date(), done=True, pain_during=1))
+    _, _, changed = north.request("GET", "/portal/")
+    piotr = re.search(r'<tr class="status-([\w-]+)">\s*<th scope="row"><a [^>]*>Piotr', changed)
+    assert piotr and piotr.group(1) != "silent" and row_html.cache_info().misses - after.misses <= 1

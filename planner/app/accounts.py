@@ -309,13 +309,10 @@ class Accounts:
         key = session_hash(token)
         with self.app.store.read() as records:
             found = records.portal.session(key)
-            if found is None:
-                return None
-            clinician_id, created, seen = found
-            person = records.portal.clinician(clinician_id)
-        ended = (
-            now - seen > IDLE or now - created > ABSOLUTE or person is None or person.disabled_at is not None
-        )
+        if found is None:
+            return None
+        person, created, seen = found
+        ended = now - seen > IDLE or now - created > ABSOLUTE or person.disabled_at is not None
         if ended:
             with self.app.store.write() as records:
                 records.portal.end_session(key, now)
@@ -332,9 +329,7 @@ class Accounts:
             found = records.portal.session(key)
             records.portal.end_session(key, now)
             if found is not None:
-                person = records.portal.clinician(found[0])
-                if person is not None:
-                    audit_by(records, person, now, "logout", address)
+                audit_by(records, found[0], now, "logout", address)
 
     def audit_trail(self, person: Clinician) -> list[Any]:
         self._admin(person)

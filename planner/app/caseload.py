@@ -9,6 +9,7 @@ does not exist, so another clinic's ids cannot be told apart from made-up ones.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -23,19 +24,25 @@ from planner.core.exceptions import InputError, NotFound
 from planner.core.model import ActionKind, ClinicianAction, Prescription, Screening
 from planner.core.prescription_checks import day_names
 from planner.store.database import Records, TokenKind
-from planner.store.portal_records import Clinician, SortKey, StoredAlert, SummaryRow
+from planner.store.portal_records import Clinician, SortKey, StoredAlert, SummaryRow, decoded_summary
 
 PAGE_SIZE = 50  # patients on one page of the list
 
 
 @attrs.frozen
 class PatientRow:
+    """A row of the patient list: a value (hashable), so the page can keep what it made of it."""
+
     plan_id: str
     name: str
     protocol_title: str
-    summary: dict[str, Any]
+    summary_data: str  # the summary's JSON as stored
     clinician: str = ""
     alert_kinds: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> Mapping[str, Any]:
+        return decoded_summary(self.summary_data)
 
 
 @attrs.frozen
@@ -44,6 +51,8 @@ class PatientPage:
     total: int
     page: int
     pages: int
+    # for the clinic's admins: plans whose follow-up keeps failing (id, name, since, attempts)
+    failing: tuple[tuple[str, str, str, int], ...] = ()
 
 
 @attrs.frozen
@@ -117,7 +126,8 @@ class Caseload:
         page: int = 1,
     ) -> PatientPage:
         """One page of the clinic's patients (PAGE_SIZE), who needs attention first unless sorted
-        otherwise, each with its open alert kinds; a page past the end is the last one."""
+        otherwise, each with its open alert kinds; a page past the end is the last one. For an
+        admin, the clinic's plans that cannot be brought up to date too: one read for the page."""
 
         def read(at: int) -> tuple[list[SummaryRow], int]:
             return records.portal.summary_page(
@@ -138,21 +148,22 @@ class Caseload:
                 rows, total = read(page)
             # kept in each summary; one query for summaries written before they were
             kinds = records.portal.open_alert_kinds(
-                [r.plan_id for r in rows if "alert_kinds" not in r.summary]
+                [r.plan_id for r in rows if "alert_kinds" not in decoded_summary(r.data)]
             )
+            failing = tuple(records.portal.refresh_failures(person.clinic_id)) if person.is_admin else ()
         protocols = self.app.catalog.protocols
         found = tuple(
             PatientRow(
                 r.plan_id,
                 r.name,
                 protocols[r.protocol_id].title if r.protocol_id in protocols else r.protocol_id,
-                r.summary,
+                r.data,
                 r.clinician,
-                tuple(r.summary.get("alert_kinds", kinds.get(r.plan_id, ()))),
+                tuple(decoded_summary(r.data).get("alert_kinds", kinds.get(r.plan_id, ()))),
             )
             for r in rows
         )
-        return PatientPage(found, total, page, pages)
+        return PatientPage(found, total, page, pages, failing)
 
     def _owned(self, person: Clinician, plan_id: str) -> None:
         with self.app.store.read() as records:
@@ -269,11 +280,3 @@ class Caseload:
         self._owned(person, plan_id)
         self.audit(person, f"download-{what}", address, plan_id)
         return self.app.plan(plan_id)
-
-    def failing_plans(self, person: Clinician) -> list[tuple[str, str, str, int]]:
-        """For the clinic's admins: plans whose follow-up keeps failing (id, name, since, attempts);
-        nothing for other clinicians."""
-        if not person.is_admin:
-            return []
-        with self.app.store.read() as records:
-            return records.portal.refresh_failures(person.clinic_id)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
+import types
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -84,7 +87,48 @@ class SummaryRow:
     name: str
     protocol_id: str
     clinician: str
-    summary: dict[str, Any]
+    data: str  # the summary's JSON as stored: what makes one row's value differ from another's
+
+
+SUMMARIES_KEPT = 20_000  # decoded summaries kept: a few clinics' lists, some hundred bytes each
+
+
+@functools.lru_cache(maxsize=SUMMARIES_KEPT)
+def decoded_summary(data: str) -> Mapping[str, Any]:
+    """A stored summary's JSON, decoded once per distinct text (the list shows the same ones again
+    and again); read-only, since every reader of that text shares it."""
+    return types.MappingProxyType(json.loads(data))
+
+
+@functools.cache
+def _page_statements(
+    sort: SortKey, descending: bool, *, by_status: bool
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The patient list's count and page queries for one order and filter, built once: the list
+    is the portal's most asked page, and building a statement cost more than running it."""
+    where = [plan_summaries.c.clinic_id == sa.bindparam("clinic_id")]
+    if by_status:
+        where.append(plan_summaries.c.status == sa.bindparam("status"))
+    column = plan_summaries.c[sort.value]
+    order = column.desc() if descending else column.asc()
+    count = sa.select(sa.func.count()).select_from(plan_summaries).where(*where)
+    page = (
+        sa.select(
+            plans.c.id,
+            plans.c.name,
+            plans.c.protocol_id,
+            clinicians.c.name.label("clinician"),
+            plan_summaries.c.data,
+        )
+        .select_from(plan_summaries)
+        .join(plans, plans.c.id == plan_summaries.c.plan_id)
+        .outerjoin(clinicians, clinicians.c.id == plans.c.clinician_id)
+        .where(*where)
+        .order_by(order.nulls_last(), plan_summaries.c.name_key, plan_summaries.c.plan_id)
+        .offset(sa.bindparam("offset"))
+        .limit(sa.bindparam("limit"))
+    )
+    return count, page
 
 
 def _share(done: int, planned: int) -> float | None:
@@ -143,6 +187,20 @@ OPEN = sa.and_(alerts.c.acknowledged_at.is_(None), alerts.c.resolved_at.is_(None
 WAITING = sa.and_(outbox.c.sent_at.is_(None), outbox.c.skipped_at.is_(None))  # a mail still to send
 CLINICIAN = sa.select(clinicians, clinics.c.name.label("clinic_name")).join(
     clinics, clinics.c.id == clinicians.c.clinic_id
+)
+FAILING = (  # built once: an admin's every look at the patient list asks it
+    sa.select(plans.c.id, plans.c.name, refresh_failures.c.first_failed_at, refresh_failures.c.attempts)
+    .join(refresh_failures, refresh_failures.c.plan_id == plans.c.id)
+    .where(plans.c.clinic_id == sa.bindparam("clinic_id"))
+    .order_by(refresh_failures.c.first_failed_at)
+)
+LIVE_SESSION = (  # built once: every portal request asks it
+    CLINICIAN.add_columns(
+        portal_sessions.c.created_at.label("session_created"),
+        portal_sessions.c.seen_at.label("session_seen"),
+    )
+    .join(portal_sessions, portal_sessions.c.clinician_id == clinicians.c.id)
+    .where(portal_sessions.c.id_hash == sa.bindparam("id_hash"), portal_sessions.c.ended_at.is_(None))
 )
 
 
@@ -317,17 +375,13 @@ class PortalRecords:
             )
         )
 
-    def session(self, id_hash: str) -> tuple[int, dt.datetime, dt.datetime] | None:
-        """A live session's clinician, start and last use; None once ended or unknown."""
-        row = self.connection.execute(
-            sa.select(portal_sessions).where(
-                portal_sessions.c.id_hash == id_hash, portal_sessions.c.ended_at.is_(None)
-            )
-        ).first()
+    def session(self, id_hash: str) -> tuple[Clinician, dt.datetime, dt.datetime] | None:
+        """A live session's clinician, start and last use, in one read; None once ended or unknown."""
+        row = self.connection.execute(LIVE_SESSION, {"id_hash": id_hash}).first()
         if row is None:
             return None
-        created, seen = dt.datetime.fromisoformat(row.created_at), dt.datetime.fromisoformat(row.seen_at)
-        return int(row.clinician_id), created, seen
+        created = dt.datetime.fromisoformat(row.session_created)
+        return _clinician(row), created, dt.datetime.fromisoformat(row.session_seen)
 
     def touch_session(self, id_hash: str, now: dt.datetime) -> None:
         self.connection.execute(
@@ -612,13 +666,7 @@ class PortalRecords:
 
     def refresh_failures(self, clinic_id: int) -> list[tuple[str, str, str, int]]:
         """(plan id, name, first failure, attempts) for the clinic's plans that cannot be refreshed."""
-        rows = self.connection.execute(
-            sa.select(plans.c.id, plans.c.name, refresh_failures.c.first_failed_at)
-            .add_columns(refresh_failures.c.attempts)
-            .join(refresh_failures, refresh_failures.c.plan_id == plans.c.id)
-            .where(plans.c.clinic_id == clinic_id)
-            .order_by(refresh_failures.c.first_failed_at)
-        )
+        rows = self.connection.execute(FAILING, {"clinic_id": clinic_id})
         return [(str(r.id), r.name, r.first_failed_at, int(r.attempts)) for r in rows]
 
     # -- per-plan summaries, for the patient list ------------------------------------------------
@@ -657,41 +705,19 @@ class PortalRecords:
     ) -> tuple[list[SummaryRow], int]:
         """One page of the clinic's list and how many match, read through the (clinic, attention or
         status, name) indexes: the rows of other pages are never decoded."""
-        where = [plan_summaries.c.clinic_id == clinic_id]
+        count, page_query = _page_statements(sort, descending, by_status=bool(status))
+        if search:  # a typed search: built for this request (its text is a literal LIKE pattern)
+            matches = sa.or_(
+                plan_summaries.c.name_key.contains(search.casefold(), autoescape=True),
+                plan_summaries.c.plan_id == search,
+            )
+            count, page_query = count.where(matches), page_query.where(matches)
+        values: dict[str, Any] = {"clinic_id": clinic_id, "offset": offset, "limit": limit}
         if status:
-            where.append(plan_summaries.c.status == status)
-        if search:
-            wanted = search.casefold()
-            where.append(
-                sa.or_(
-                    plan_summaries.c.name_key.contains(wanted, autoescape=True),
-                    plan_summaries.c.plan_id == search,
-                )
-            )
-        total = self.connection.execute(
-            sa.select(sa.func.count()).select_from(plan_summaries).where(*where)
-        ).scalar_one()
-        column = plan_summaries.c[sort.value]
-        order = column.desc() if descending else column.asc()
-        rows = self.connection.execute(
-            sa.select(
-                plans.c.id,
-                plans.c.name,
-                plans.c.protocol_id,
-                clinicians.c.name.label("clinician"),
-                plan_summaries.c.data,
-            )
-            .select_from(plan_summaries)
-            .join(plans, plans.c.id == plan_summaries.c.plan_id)
-            .outerjoin(clinicians, clinicians.c.id == plans.c.clinician_id)
-            .where(*where)
-            .order_by(order.nulls_last(), plan_summaries.c.name_key, plan_summaries.c.plan_id)
-            .offset(offset)
-            .limit(limit)
-        )
-        page = [
-            SummaryRow(str(r.id), r.name, r.protocol_id, r.clinician or "", json.loads(r.data)) for r in rows
-        ]
+            values["status"] = status
+        total = self.connection.execute(count, values).scalar_one()
+        rows = self.connection.execute(page_query, values).all()
+        page = [SummaryRow(str(r.id), r.name, r.protocol_id, r.clinician or "", r.data) for r in rows]
         return page, int(total)
 
     def summary(self, plan_id: str) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from planner.web.portal.common import (
     me,
     planner_errors,
 )
-from planner.web.portal.listing import listed
+from planner.web.portal.listing import table_rows
 from planner.web.watch import workout_download
 
 PAGE_DAYS = 14
@@ -67,13 +67,12 @@ def patients() -> str:
         "portal_patients.html",
         me=me(),
         listing=listing,
-        rows=[listed(row) for row in listing.rows],
+        rows=table_rows(listing.rows),
         search=search,
         status=status,
         sort=sort,
         descending=descending,
         statuses=[s.value for s in PatientStatus],
-        failing=caseload().failing_plans(me()),
     )
 
 
