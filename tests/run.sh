@@ -16,6 +16,7 @@ echo "== ruff";          .venv-test/bin/ruff check . && .venv-test/bin/ruff form
 echo "== mypy";          .venv-test/bin/mypy
 echo "== import-linter"; .venv-test/bin/lint-imports --no-cache | tail -n 4
 echo "== pytest (the installed wheel, with branch coverage)"
-# PYTHONSAFEPATH keeps the checkout's planner/ off sys.path here and in every subprocess the tests start.
+# PYTHONSAFEPATH keeps the checkout's planner/ off sys.path here and in every subprocess the tests start;
+# the 15 slowest tests are listed, to keep the suite short.
 PYTHONSAFEPATH=1 REHAB_PLANNER_TEST_INSTALLED=1 "$py" -m pytest -n auto -q -p no:cacheprovider \
-  --cov --cov-report=term "$@"
+  --durations=15 --cov --cov-report=term "$@"
