@@ -397,3 +397,39 @@ def test_back_pain_counts_from_any_pain_score_above_0() -> None:
     assert (
         rules.back_pain_from(no_pain_at_rest, [CheckIn(day(4), pain_during=0, pain_next_morning=0)]) is None
     )
+
+
+def test_a_clinicians_hold_starts_on_its_own_day_and_ends_the_day_before_until() -> None:
+    """A hold recorded on a run day replaces that day's run; running is back on `until`."""
+    from tests.test_over_time import day, good, plan
+
+    hold = ClinicianAction(ActionKind.HOLD_RUNNING, day(5), "A. Morgan", "scan", until=day(9))
+    runs = [s for s in plan([good(0)], day(5), actions=[hold]).sessions if s.slot.name.value == "run"]
+    held = Decision(
+        RuleId.CLINICIAN_HOLD,
+        Verdict.PAUSE,
+        "Your clinician has asked for no running until 11 March 2026; today is a low-impact session instead.",
+        rules.CLINICIAN_HOLD,
+    )
+    assert [(s.date, s.kind.is_running) for s in runs[2:5]] == [
+        (day(5), False),
+        (day(7), False),
+        (day(9), True),
+    ]
+    assert runs[2].decisions == runs[3].decisions == (held,)  # Saturday, the hold's own day, and Monday
+    assert runs[4].label == "Phase 1"  # Wednesday, the `until` day: running again
+
+
+def test_a_protocol_with_no_every_other_day_level_starts_from_its_first_running_level(catalog) -> None:
+    """The entry load is the protocol's runs a week at its first running level that runs every
+    other day; a clinic's protocol whose levels all rest 2 days takes its first running level, or
+    one session of its longest level when that is more."""
+    lbp = catalog.protocol("lbp-return-to-run")
+    first, second = (attrs.evolve(level, min_rest_days=2) for level in lbp.levels[:2])
+    two_levels = attrs.evolve(lbp, levels=(first, second))
+
+    def longest(level):
+        return max(level.running_seconds(i) for i in range(len(level.sessions)))
+
+    assert longest(second) > longest(first)
+    assert rules.entry_load(two_levels) == max(two_levels.runs_per_week * longest(first), longest(second))
