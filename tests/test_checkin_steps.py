@@ -115,3 +115,27 @@ def test_the_strength_question_on_a_strength_day(phone: Phone) -> None:
     assert status == 303 and phone.merged(dt.date(2026, 3, 3)).strength_felt.value == "easy"
     status, text = phone.post("checkin", page, date="2026-03-03", done="done", strength_felt="meh")
     assert status == 400 and "strength felt" in text
+
+
+def test_coming_back_the_same_day_shows_todays_report_and_the_way_to_add_another(phone: Phone) -> None:
+    page = phone.page()
+    assert "check-in is saved." not in page and '<details class="another">' not in page
+    assert phone.post("checkin", page, date="2026-03-02", done="done", pain_during="2")[0] == 303
+    phone.clock[0] += dt.timedelta(hours=2)  # later that evening, the page opened afresh
+    page = phone.page()
+    assert (
+        '<p class="note done" role="status" id="today-report">'
+        "<strong>Today&#39;s check-in is saved.</strong> "
+        "You reported today&#39;s session: done, pain during 2/10.</p>"
+    ) in page
+    _, form = page.split('<details class="another"><summary>Add another report for today</summary>', 1)
+    assert 'id="checkin-form"' in form.split("</details>", 1)[0]  # the form, folded, for a second report
+    assert str(escape(wording.TODAY_ANOTHER_HINT)) in form
+    assert (
+        phone.post("checkin", page, date="2026-03-02", done="done", pain_during="5", flare_up="yes")[0] == 303
+    )
+    page = phone.page()
+    assert "You reported today&#39;s session: done, pain during 5/10, a flare-up." in page  # the day merged
+    assert phone.stored() == 2
+    phone.clock[0] += dt.timedelta(days=1)
+    assert "Today&#39;s check-in is saved." not in phone.page()  # a new day asks afresh

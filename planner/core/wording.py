@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import attrs
 
-from planner.core.model import Access, BlockKind, Effort, Evidence, Soreness, Urgency
+from planner.core.model import Access, BlockKind, CheckIn, Effort, Evidence, Soreness, Urgency
 from planner.core.pain_scale import ACCEPTABLE_PAIN, SAFE_PAIN
 
 
@@ -577,6 +577,30 @@ PROGRESS_EASE_NONE = "Your last {part} session was painful: the same exercises a
 
 # -- outcome measures on the phone page -----------------------------------------------------------
 OUTCOMES_ACTIVITIES = "Name each activity and rate how well you can do it today (0 unable, 10 as before)."
+
+
+# -- today's check-in, once made (the phone page; several a day are merged, planner.core.same_day) --
+TODAY_RECORDED_HEADING = "Today's check-in is saved."
+TODAY_RECORDED = "You reported today's session: {what}."
+TODAY_ANOTHER = "Add another report for today"
+TODAY_ANOTHER_HINT = (
+    "It is combined with what you reported already: the most cautious answer counts (the higher pain, "
+    "a flare-up or a warning sign)."
+)
+
+
+def reported_today(report: CheckIn) -> str:
+    """ "You reported today's session: done, pain during 2/10, a flare-up." """
+    parts = ["done" if report.done else "skipped"]
+    if report.pain_during is not None:
+        parts.append(f"pain during {report.pain_during}/10")
+    if report.pain_next_morning is not None:
+        parts.append(f"next morning {report.pain_next_morning}/10")
+    if report.flare_up:
+        parts.append("a flare-up")
+    if report.note:
+        parts.append("with a note")
+    return TODAY_RECORDED.format(what=", ".join(parts))
 
 
 NOT_MEDICAL_ADVICE = (  # every page's footer, for plans a clinic follows and plans made alone alike

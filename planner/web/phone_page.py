@@ -167,6 +167,7 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
 
     answer = report_answer.answer_for(view.plan, view.checkins)
     words = wording.FOLLOWED_WORDS[app.in_clinic(plan_id)]
+    reported = same_day.by_day(view.checkins, today, today).get(today) if checkin_secret else None
     html: str = render_template(
         "plan.html",
         plan=view.plan,
@@ -209,6 +210,16 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
         outcomes=outcome_form.due_section(view, checkin_secret, words),
         followed=words,
+        today_report=(
+            {
+                "heading": wording.TODAY_RECORDED_HEADING,
+                "text": wording.reported_today(reported),
+                "another": wording.TODAY_ANOTHER,
+                "hint": wording.TODAY_ANOTHER_HINT,
+            }
+            if reported
+            else None
+        ),
         answer=answer,
     )
     return html
