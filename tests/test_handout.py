@@ -237,3 +237,48 @@ def test_the_goal_matches_the_run_days_chosen() -> None:
     plan = build(rx, protocol, CATALOG.library, (), rx.start)
     cover = text_of(handout.render(plan, "abc", protocol, CATALOG.library, handout.HandoutOptions()))[0]
     assert "twice a week" in " ".join(cover.split()) and "three times" not in cover
+
+
+def test_a_plan_stopped_by_a_sign_on_its_roster_line_prints_no_programme(clinic) -> None:  # type: ignore[no-untyped-def]
+    """The shipped roster example with a warning sign on Zofia's line, issued as a clinic list:
+    her handout (the list's zip and the portal's) says her clinician recorded the sign, gives no
+    dates, week or programme the plan will not run, and no check-in QR code; her phone page
+    says the same. A reported sign keeps "You reported" (the golden referred plan)."""
+    import csv
+    import zipfile
+
+    from planner.app import branding
+
+    lines = list(csv.DictReader((ROOT / "templates" / "roster-example.csv").open(encoding="utf-8")))
+    lines[0]["red_flags"] = "saddle-numbness"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(lines[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(lines)
+    alex = clinic.clinician("alex@north.example")
+    outcomes, job_id = clinic.caseload.issue_roster(alex, out.getvalue(), "roster-example.csv", "")
+    zofia = next(o for o in outcomes if o.name == "Zofia Wójcik")
+    with zipfile.ZipFile(io.BytesIO(clinic.caseload.roster_zip(alex, job_id))) as archive:
+        issued = archive.read(zofia.pdf)
+    portal, _ = branding.handout(clinic.app, alex.clinic_id, alex.clinic_name, zofia.plan_id)
+    for body in (issued, portal):
+        text = "\n".join(text_of(body)).replace("\n", " ")
+        assert "Your clinician recorded a warning sign when your plan was made" in text
+        assert "You reported" not in text
+        assert "Stopped: no sessions until a clinician has checked the warning sign" in text
+        for absent in (
+            "Expected end",
+            "Starts",
+            "Your week",
+            "How to use this programme",
+            "Scan to check in",
+            "Your programme at a glance",
+            "The levels",
+            "Your exercises",
+            "The pain traffic light",
+        ):
+            assert absent not in text, absent
+        assert "Stop and get help: warning signs" in text and "Scan to add the plan" in text
+    _, secret = clinic.app.secrets_for(zofia.plan_id)
+    _, _, page = clinic.client().request("GET", f"/c/{secret}")
+    assert "Your clinician recorded, when your plan was made:" in page and "You reported" not in page

@@ -63,14 +63,16 @@ def calls(zone: str, urgency: Urgency | None) -> tuple[Call, ...]:
     return tuple(found)
 
 
-def stop_answer(flags: Iterable[str], zone: str) -> Answer:
-    """Warning signs: stop the programme; the most urgent sign says how soon and whom to call."""
+def stop_answer(flags: Iterable[str], zone: str, *, recorded: bool = False) -> Answer:
+    """Warning signs: stop the programme; the most urgent sign says how soon and whom to call.
+    `recorded`: a clinician found them at the assessment (the person reported none)."""
     signs = tuple(dict.fromkeys(flags))
     worst = redflags.most_urgent(signs)
+    named = wording.STOP_SIGNS_RECORDED if recorded else wording.STOP_SIGNS
     lines = (
         redflags.advice(worst.urgency, zone),
         wording.STOP_PROGRAMME,
-        wording.STOP_SIGNS.format(signs=redflags.signs(signs)),
+        named.format(signs=redflags.signs(signs)),
     )
     return Answer(worst.urgency, wording.STOP_HEADING[worst.urgency], lines, calls(zone, worst.urgency))
 
@@ -81,11 +83,11 @@ def pause_answer(zone: str) -> Answer:
     return Answer(None, wording.PAUSED_HEADING, lines, calls(zone, None))
 
 
-def referral_flags(plan: Plan, checkins: Iterable[CheckIn]) -> tuple[str, ...]:
-    """The signs behind a stopped plan: those of the latest report that gave any, else those the
-    person gave at the start."""
+def referral_flags(plan: Plan, checkins: Iterable[CheckIn]) -> tuple[tuple[str, ...], bool]:
+    """The signs behind a stopped plan: those of the latest report that gave any, else those a
+    clinician recorded at the start; and whether they are the recorded ones."""
     reported = [c.red_flags for c in checkins if c.red_flags and c.date <= plan.as_of]
-    return reported[-1] if reported else plan.prescription.red_flags
+    return (reported[-1], False) if reported else (plan.prescription.red_flags, True)
 
 
 def running_paused(plan: Plan) -> bool:
@@ -99,9 +101,9 @@ def answer_for(plan: Plan, checkins: Iterable[CheckIn]) -> Answer | None:
     """What the plan's page and the command line must lead with as of the plan's day, if anything."""
     zone = plan.prescription.timezone
     if plan.referred:
-        flags = referral_flags(plan, checkins)
+        flags, recorded = referral_flags(plan, checkins)
         if flags:
-            return stop_answer(flags, zone)
+            return stop_answer(flags, zone, recorded=recorded)
     if running_paused(plan):
         return pause_answer(zone)
     return None

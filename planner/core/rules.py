@@ -376,12 +376,14 @@ def meets_entry(protocol: Protocol, checkin: CheckIn) -> bool:
     return morning is not None and morning <= protocol.entry.max_pain_at_rest
 
 
-def red_flag_referral(flags: tuple[str, ...], zone: str) -> Decision:
+def red_flag_referral(flags: tuple[str, ...], zone: str, *, recorded: bool = False) -> Decision:
     """Any red flag stops everything; the most urgent flag sets how soon to get help, and the
-    person's time zone which emergency number to call."""
+    person's time zone which emergency number to call. `recorded`: the signs were found at the
+    assessment and put on the plan by a clinician (the person reported none)."""
     flag = redflags.most_urgent(flags)
     advice = redflags.advice(flag.urgency, zone)
-    text = wording.RED_FLAG_STOP.format(sign=redflags.signs((flag.id,)), advice=advice)
+    template = wording.RED_FLAG_RECORDED if recorded else wording.RED_FLAG_STOP
+    text = template.format(sign=redflags.signs((flag.id,)), advice=advice)
     return Decision(RuleId.RED_FLAG, Verdict.STOP, text, redflags.SOURCE)
 
 

@@ -686,7 +686,7 @@ class _Course:
         falls in the days it covered: that refers the plan again. None: the plan stays referred."""
         while True:
             flags = (*found_at_start, *(flag for c in waiting for flag in c.red_flags))
-            self.refer(day, tuple(dict.fromkeys(flags)))
+            self.refer(day, tuple(dict.fromkeys(flags)), recorded=not waiting)
             action = clearance.covering(waiting, self.clearances)
             if action is None:
                 return None
@@ -739,8 +739,8 @@ class _Course:
             day += ONE_DAY
         return self.sessions, False
 
-    def refer(self, day: dt.date, flags: tuple[str, ...]) -> None:
-        decision = rules.red_flag_referral(flags, self.rx.timezone)
+    def refer(self, day: dt.date, flags: tuple[str, ...], *, recorded: bool) -> None:
+        decision = rules.red_flag_referral(flags, self.rx.timezone, recorded=recorded)
         slot = Slot(day, self.rx.session_time, SlotName.REFERRAL)
         self.sessions.append(referral_session(slot, flags, self.rx.timezone, (decision,)))
         self.notes.append(decision)

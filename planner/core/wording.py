@@ -268,6 +268,10 @@ URGENCY_HEADING = {  # the red-flag questions, grouped by how soon they need hel
 }
 URGENCY_LABEL = {Urgency.EMERGENCY: "Emergency", Urgency.URGENT: "Urgent", Urgency.SOON: "Soon"}
 RED_FLAG_STOP = "You reported a warning sign ({sign}). Stop the programme. {advice}"
+RED_FLAG_RECORDED = (  # signs found at the assessment: a clinician put them on the plan, not the person
+    "Your clinician recorded a warning sign when your plan was made ({sign}). The programme does not "
+    "start until a clinician has checked it. {advice}"
+)
 UNKNOWN_SIGN = "A warning sign recorded as {id!r}"  # a stored id this version does not know
 
 RED_FLAGS: tuple[RedFlag, ...] = (
@@ -579,6 +583,13 @@ PROGRESS_EASE_NONE = "Your last {part} session was painful: the same exercises a
 OUTCOMES_ACTIVITIES = "Name each activity and rate how well you can do it today (0 unable, 10 as before)."
 
 
+# -- the handout of a plan a warning sign stopped: no programme it will not run ---------------------
+HANDOUT_STOPPED_LABEL = "Programme"
+HANDOUT_STOPPED = (
+    "Stopped: no sessions until a clinician has checked the warning sign below and cleared it. "
+    "Then your plan goes on, and you will be given a programme to follow."
+)
+
 # -- today's check-in, once made (the phone page; several a day are merged, planner.core.same_day) --
 TODAY_RECORDED_HEADING = "Today's check-in is saved."
 TODAY_RECORDED = "You reported today's session: {what}."
@@ -656,6 +667,7 @@ STOP_HEADING = {
 }
 STOP_PROGRAMME = "Your programme is stopped: do no more sessions until a clinician has checked you."
 STOP_SIGNS = "You reported: {signs}."
+STOP_SIGNS_RECORDED = "Your clinician recorded, when your plan was made: {signs}."
 CALL_EMERGENCY = "Call {number} (emergency)"
 CALL_URGENT = "Call {name} on {number} (urgent advice, not an emergency)"
 PAUSED_HEADING = "Running is paused"

@@ -212,6 +212,24 @@ class _Document:
             ["Clinician", clinic.clinician or "-"],
             ["Contact", ", ".join(x for x in (clinic.phone, clinic.email, clinic.website) if x) or "-"],
             ["Address", clinic.address or "-"],
+        ]
+        if self.plan.referred:  # stopped by a warning sign: no dates or week it will not keep
+            details.append([wording.HANDOUT_STOPPED_LABEL, wording.HANDOUT_STOPPED])
+        else:
+            details += self.course_details()
+        rows = [[_p(k, s.cell_bold), _p(v, s.cell)] for k, v in details]
+        story += [_table(rows, [32 * mm, self.width - 32 * mm], header=False), Spacer(1, 5 * mm)]
+        if not self.plan.referred:
+            story += self.how_to_use()
+        story += self.codes()
+        for note in self.plan.notes:
+            story.append(_p(note.text, s.body))
+        story += [Spacer(1, 5 * mm), _p(DISCLAIMER, s.small), PageBreak()]
+        return story
+
+    def course_details(self) -> list[list[str]]:
+        rx = self.plan.prescription
+        return [
             ["Starts", f"{rx.start:%A %d %B %Y}"],
             ["Expected end", f"{self.plan.end:%A %d %B %Y} (if sessions go well)"],
             ["Goal", rx.goal or f"{self.protocol.goal}; {self.runs_a_week()}"],
@@ -221,9 +239,10 @@ class _Document:
                 f"at {rx.session_time:%H:%M}",
             ],
         ]
-        rows = [[_p(k, s.cell_bold), _p(v, s.cell)] for k, v in details]
-        story += [_table(rows, [32 * mm, self.width - 32 * mm], header=False), Spacer(1, 5 * mm)]
-        story.append(_p("How to use this programme", s.h2))
+
+    def how_to_use(self) -> list[Flowable]:
+        s = self.styles
+        story: list[Flowable] = [_p("How to use this programme", s.h2)]
         for line in (
             "Each week page shows what to do on each day. Do the sessions on the days given; a rest day "
             "is part of the plan, not a day off from it.",
@@ -232,18 +251,25 @@ class _Document:
             "If your clinician gave you a calendar link, the plan in your calendar adapts as you check in.",
         ):
             story.append(_p(f"• {line}", s.body))
+        return story
+
+    def codes(self) -> list[Flowable]:
+        """The calendar's QR code, and the check-in's while there are sessions to check in after."""
+        s = self.styles
+        checkin = "" if self.plan.referred else self.options.checkin_url
         codes = [
             (url, title, hint)
             for url, title, hint in (
                 (self.options.feed_url, "Scan to add the plan to your phone's calendar", ""),
                 (
-                    self.options.checkin_url,
+                    checkin,
                     "Scan to check in after each session",
                     "Keep this one private: whoever has it can report for you.",
                 ),
             )
             if url
         ]
+        story: list[Flowable] = []
         if codes:
             qr_size = 30 * mm * s.scale
             text_width = (self.width - len(codes) * (qr_size + 4 * mm)) / len(codes)
@@ -263,9 +289,6 @@ class _Document:
                     ],
                 ),
             ]
-        for note in self.plan.notes:
-            story.append(_p(note.text, s.body))
-        story += [Spacer(1, 5 * mm), _p(DISCLAIMER, s.small), PageBreak()]
         return story
 
     def progress(self) -> list[Flowable]:
@@ -328,6 +351,8 @@ class _Document:
             _table(rows, [self.width * 0.62, self.width * 0.38], extra=extra),
             _p(evidence.based_on([redflags.SOURCE]), s.small),
         ]
+        if self.plan.referred:  # the pain rules are for sessions this plan does not run
+            return [*story, PageBreak()]
         story.append(_p("The pain traffic light", s.h2))
         light: list[list[Any]] = [
             [_p("Pain (0-10)", s.cell_bold), _p("Meaning", s.cell_bold), _p("What to do", s.cell_bold)]
@@ -606,8 +631,9 @@ class _Document:
             on_page=decorate,
             scale=s.scale,
         )
-        story = [*self.cover(), *self.progress(), *self.safety(), *self.overview(), *self.levels()]
-        story += [*self.cards(), *self.log()]
+        story = [*self.cover(), *self.progress(), *self.safety()]
+        if not self.plan.referred:  # a stopped plan has no programme to follow until it is cleared
+            story += [*self.overview(), *self.levels(), *self.cards(), *self.log()]
         doc.build(story, canvasmaker=NumberedCanvas)
         return buffer.getvalue()
 
