@@ -12,7 +12,8 @@ import pypdf
 import pytest
 
 from planner.core import evidence, rules, wording
-from planner.core.model import BlockKind, Prescription, ResumeCriteria
+from planner.core.model import BlockKind, CheckIn, Prescription, ResumeCriteria, Verdict
+from planner.core.pain_scale import SAFE_PAIN
 from planner.core.scheduler import build
 from planner.data.catalog import builtin_catalog
 from planner.export import handout
@@ -38,6 +39,23 @@ def test_the_traffic_light_is_the_protocols_own_rule_set(protocol_id: str) -> No
     settled = "Fine if it has settled by the next morning"
     assert (settled in text) is (rule_set == "soreness")
     assert evidence.based_on([rules.PAIN_SCALE_SOURCE[rule_set]]) in text  # its source, in plain words
+
+
+def test_the_overnight_rise_the_handout_states_is_the_one_the_rule_applies() -> None:
+    """Pain-monitoring's red band says when a rise overnight means one level easier: above 3/10
+    and higher than during; a rise that stays at 3/10 or less (1 then 2) does not."""
+    (_, _, red) = wording.PAIN_BANDS["pain-monitoring"]
+    assert f"above {SAFE_PAIN}/10 and higher than during the session" in red.action
+    assert f"above {SAFE_PAIN}/10 and higher than during the session" in red.brief
+
+    def verdict(during: int, morning: int) -> Verdict:
+        report = CheckIn(RX.start, pain_during=during, pain_next_morning=morning)
+        response = rules.pain_monitoring(report)
+        assert response is not None
+        return response.verdict
+
+    assert verdict(1, 2) is Verdict.ADVANCE and verdict(3, 3) is Verdict.ADVANCE
+    assert verdict(2, 4) is Verdict.REGRESS and verdict(4, 4) is Verdict.REPEAT
 
 
 def test_the_pause_summary_states_the_protocols_resume_numbers() -> None:

@@ -60,8 +60,8 @@ PAIN_BANDS = {  # by the protocol's rule set (planner.core.rules.RULE_SETS): wha
             f"you may finish the session; repeat the level until pain stays at {SAFE_PAIN}/10 or less",
         ),
         (
-            "Stop the session. Next time go one level easier, as also when pain is higher the next "
-            "morning than during the session.",
+            "Stop the session. Next time go one level easier; the same when the next morning's pain "
+            f"is above {SAFE_PAIN}/10 and higher than during the session.",
             f"{_STOP} (also when the next morning's pain is above {SAFE_PAIN}/10 and higher than "
             "during the session)",
         ),
