@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from planner.app.application import App
 from planner.app.settings import Settings
-from planner.core import wording
+from planner.core import redflags, wording
 from planner.web import feed, home, outcome_form, phone_page, portal, start
 from planner.web.context import EXTENSION
 from planner.web.headers import secure_headers, security_headers
@@ -71,6 +71,7 @@ def create_app(app: App) -> Flask:
         headings=wording.URGENCY_HEADING,
         subscribe_or_import=wording.SUBSCRIBE_OR_IMPORT,
         not_advice=wording.NOT_MEDICAL_ADVICE,
+        signs=redflags.signs,  # warning-sign ids as the words the patient ticked
     )
     web.register_blueprint(phone_page.blueprint)
     web.register_blueprint(home.blueprint)
