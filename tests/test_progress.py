@@ -72,6 +72,8 @@ def test_the_svg_is_valid_and_describes_itself() -> None:
     labels = [t.text for t in svg.iter(f"{SVG}text")]
     assert {"02 Mar", "09 Mar", "16 Mar"} <= set(labels)
     assert not list(svg.iter(f"{SVG}script")) and "style" not in ET.tostring(svg, encoding="unicode")
+    first = build(rx(), CATALOG.protocol("lbp-return-to-run"), CATALOG.library, checkins[:1], day(2))
+    assert chart.summary(weekly_progress(first, checkins[:1])).startswith("1 week: ")  # not "1 weeks"
 
 
 def test_the_handout_shows_progress_once_there_are_reports() -> None:

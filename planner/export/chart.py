@@ -97,7 +97,8 @@ def summary(weeks: Sequence[WeekProgress]) -> str:
     """The chart in one sentence, for its description."""
     done = sum(w.done_minutes for w in weeks)
     planned = sum(w.planned_minutes for w in weeks)
-    return f"{len(weeks)} weeks: {done} of {planned} minutes of running done as planned; " + "; ".join(
+    span = "1 week" if len(weeks) == 1 else f"{len(weeks)} weeks"
+    return f"{span}: {done} of {planned} minutes of running done as planned; " + "; ".join(
         f"week of {w.monday:%d %b}: {w.done_minutes} of {w.planned_minutes} min planned"
         + (f", pain {w.pain_during}/10 during" if w.pain_during is not None else "")
         + (f", {w.pain_next_morning}/10 next morning" if w.pain_next_morning is not None else "")
