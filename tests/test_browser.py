@@ -316,7 +316,7 @@ def test_the_workspace_shows_at_least_15_patients_at_desk_width(browser, demo_cl
         "links => links.map(a => a.getAttribute('href').split('/').pop())"
     )
     with page.expect_request("**/portal/print-all") as sent:
-        page.get_by_role("button", name="Print everyone on this list (one PDF)").click()
+        page.get_by_role("button", name="Print everyone on this page (one PDF)").click()
     posted = urllib.parse.parse_qs(sent.value.post_data or "")
     assert posted["which"] == ["listed"] and sorted(posted["listed"]) == sorted(listed) and len(listed) >= 15
     context.close()
