@@ -284,7 +284,9 @@ def test_closed_alerts_show_when_in_the_patients_time_zone_never_raw_timestamps(
     _, _, page = north.request("GET", f"/portal/patients/{plan_id}")
     assert "(acknowledged by Bea Lund, 22 Nov 2026, 10:00 CET)" in page
     _, _, page_of_piotr = north.request("GET", f"/portal/patients/{clinic.silent_id}")
-    assert "(closed: the patient checked in again on 22 Nov 2026, 22 Nov 2026, 09:00 GMT)" in page_of_piotr
+    assert (
+        "(closed: the patient checked in again on 22 Nov 2026, at 09:00 GMT)" in page_of_piotr
+    )  # the day once
     for shown in (page, page_of_piotr):
         assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", shown)  # no ISO instant anywhere
 

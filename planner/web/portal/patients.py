@@ -210,7 +210,10 @@ def closed_text(alert: StoredAlert, zone: str) -> str:
     """Who closed an alert and when, or why it closed by itself and when."""
     if alert.acknowledged_at:
         return f"acknowledged by {alert.acknowledged_by}, {moment(alert.acknowledged_at, zone)}"
-    return f"{alert.resolution}, {moment(alert.resolved_at or alert.raised_at, zone)}"
+    day, _, time = moment(alert.resolved_at or alert.raised_at, zone).partition(", ")
+    return (
+        f"{alert.resolution}, at {time}" if day in alert.resolution else f"{alert.resolution}, {day}, {time}"
+    )
 
 
 def discharged_text(actions: tuple[ClinicianAction, ...]) -> str:
