@@ -347,9 +347,18 @@ class App:
         from planner.export import ical
 
         addresses = self.addresses(token)
-        events = ical.events_for(view.plan, view.id, page_url=addresses.page)
+        followed = self.in_clinic(view.id)
+        events = ical.events_for(view.plan, view.id, page_url=addresses.page, followed=followed)
         sync = self.store.sync_events(view.id, ical.fingerprints(events), self.now())
-        body = ical.render(view.plan, view.id, events, sync.states, sync.changed_at, feed_url=addresses.https)
+        body = ical.render(
+            view.plan,
+            view.id,
+            events,
+            sync.states,
+            sync.changed_at,
+            feed_url=addresses.https,
+            followed=followed,
+        )
         return CalendarExport(body, sync.changed_at)
 
     def calendar(
@@ -367,8 +376,11 @@ class App:
         from planner.export import ical
 
         addresses = self.addresses(token) if token else None
-        events = ical.events_for(view.plan, view.id, page_url=addresses.page if addresses else "")
-        extra = ical.rest_day_events(view.plan, view.id) if include_rest else []
+        followed = self.in_clinic(view.id)
+        events = ical.events_for(
+            view.plan, view.id, page_url=addresses.page if addresses else "", followed=followed
+        )
+        extra = ical.rest_day_events(view.plan, view.id, followed=followed) if include_rest else []
         prints = ical.fingerprints(events)
 
         def sync_render_deliver(records: Records, *, record: bool = True) -> CalendarExport:
@@ -381,6 +393,7 @@ class App:
                 sync.changed_at,
                 feed_url=addresses.https if addresses else "",
                 reminder_minutes=reminder_minutes,
+                followed=followed,
             )
             deliver(body)
             return CalendarExport(body, sync.changed_at)
@@ -398,7 +411,8 @@ class App:
         large_print: bool = False,
     ) -> bytes:
         """The printed programme, with a QR code to the feed and the check-in address when the plan
-        has them."""
+        has them. A plan printed with a clinic's branding, or one a clinic follows, names its
+        clinician; any other is the person's own and names none."""
         from planner.export import handout
 
         addresses = self.addresses(token, checkin or "") if token else None
@@ -409,6 +423,7 @@ class App:
             checkin_url=addresses.checkin if addresses else "",
             clinic=clinic or DEFAULT_BRANDING,
             progress=view.progress(),
+            followed=clinic is not None or self.in_clinic(view.id),
         )
         protocol = self.catalog.protocol(view.plan.protocol_id)
         return handout.render(view.plan, view.id, protocol, self.catalog.library, options)

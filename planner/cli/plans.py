@@ -183,7 +183,7 @@ def plan_show(context: Context, plan_id: str, fmt: str, as_of: dt.date | None) -
     else:
         from planner.export.text import plan_table
 
-        click.echo(plan_table(view.plan, plan_id))
+        click.echo(plan_table(view.plan, plan_id, followed=context.app().in_clinic(plan_id)))
 
 
 @click.command()

@@ -38,22 +38,25 @@ class PainBand:
         return f"{self.low}-{self.high} {self.colour}"
 
 
-_SEE_CLINICIAN = "Pain that stays bad for several days: see your clinician."
+_SEE_ABOUT_PAIN = {  # by whether a clinic follows the plan (FOLLOWED_WORDS)
+    True: "Pain that stays bad for several days: see your clinician.",
+    False: "Pain that stays bad for several days: see a doctor or physiotherapist.",
+}
 
 
-def _bands(amber: tuple[str, str], red: tuple[str, str]) -> tuple[PainBand, ...]:
+def _bands(amber: tuple[str, str], red: tuple[str, str], see: str) -> tuple[PainBand, ...]:
     """The three colours from what the rule set does in amber and red: (the safety page's action,
-    the one-line rule's brief)."""
+    the one-line rule's brief); `see` is who to see when pain stays bad."""
     return (
         PainBand("green", 0, SAFE_PAIN, "Safe", "Carry on with the plan.", "fine"),
         PainBand("amber", SAFE_PAIN + 1, ACCEPTABLE_PAIN, "Acceptable", *amber),
-        PainBand("red", ACCEPTABLE_PAIN + 1, 10, "Too much", f"{red[0]} {_SEE_CLINICIAN}", red[1]),
+        PainBand("red", ACCEPTABLE_PAIN + 1, 10, "Too much", f"{red[0]} {see}", red[1]),
     )
 
 
 _STOP = "stop and walk home; next time go one level easier"
-PAIN_BANDS = {  # by the protocol's rule set (planner.core.rules.RULE_SETS): what its rules do
-    "pain-monitoring": _bands(
+_RULE_SET_ACTIONS = {  # by the protocol's rule set (planner.core.rules.RULE_SETS): what its rules do
+    "pain-monitoring": (
         (
             f"You may finish the session, and you repeat the level until pain stays at {SAFE_PAIN}/10 or "
             "less during the session and the next morning.",
@@ -66,7 +69,7 @@ PAIN_BANDS = {  # by the protocol's rule set (planner.core.rules.RULE_SETS): wha
             "during the session)",
         ),
     ),
-    "soreness": _bands(
+    "soreness": (
         (
             "Fine if it has settled by the next morning; otherwise repeat the level.",
             "fine if it has settled by the next morning; otherwise repeat the level",
@@ -74,6 +77,11 @@ PAIN_BANDS = {  # by the protocol's rule set (planner.core.rules.RULE_SETS): wha
         ("Stop the session. Next time go one level easier.", _STOP),
     ),
 }
+PAIN_BANDS_FOR = {  # by whether a clinic follows the plan, then by rule set
+    followed: {rule_set: _bands(*actions, see) for rule_set, actions in _RULE_SET_ACTIONS.items()}
+    for followed, see in _SEE_ABOUT_PAIN.items()
+}
+PAIN_BANDS = PAIN_BANDS_FOR[True]  # a clinic's; the one-line rule's briefs are the same in both
 
 
 def pain_rule(rule_set: str) -> str:
@@ -622,9 +630,10 @@ NOT_MEDICAL_ADVICE = (  # every page's footer, for plans a clinic follows and pl
 
 @attrs.frozen
 class FollowedWords:
-    """The phone page's sentences that name who reads what the person sends: a clinic's
-    clinician for a plan a clinic follows; nobody invented for a plan someone made for themselves
-    (/start, or a plan outside any clinic), whose reports and answers only the person sees."""
+    """The sentences that name who follows the plan and reads what the person sends (the phone
+    page, the handout, the calendar, `plan show`): a clinic's clinician for a plan a clinic
+    follows; nobody invented for a plan someone made for themselves (/start, or a plan outside
+    any clinic), whose reports and answers only the person sees."""
 
     outcomes_heading: str
     outcomes_intro: str
@@ -632,7 +641,15 @@ class FollowedWords:
     more: str  # the check-in form's folded part
     note_label: str
     no_link: str  # where the check-in link is, on a phone that has not opened it yet
+    not_advice_event: str  # every calendar event's description and the calendar's own
+    not_advice_show: str  # `plan show`'s header
+    not_advice_handout: str  # the handout's cover
+    calendar_link: str  # the handout's "how to use" line about the calendar
+    hold_summary: str  # the handout's safety page, after the pause summary
+    pain_bands: dict[str, tuple[PainBand, ...]] = attrs.field(eq=False)  # the safety page's light
 
+
+SELF_MADE = "You made this plan yourself: no clinic or clinician follows it."  # the handout's cover
 
 FOLLOWED_WORDS = {
     True: FollowedWords(
@@ -644,6 +661,16 @@ FOLLOWED_WORDS = {
         "Note for your clinician",
         "To check in from this phone, open your check-in link once: it is on your printed programme "
         "(the second QR code), or ask your clinician. This phone then remembers it.",
+        not_advice_event="Not medical advice: follow your clinician. On any red flag, stop and seek help.",
+        not_advice_show="Not medical advice: follow your clinician; on any red flag, stop and seek help.",
+        not_advice_handout=(
+            "This programme is not medical advice and does not replace your clinician. Follow their "
+            "guidance, and stop and seek help at once if you notice any warning sign on the safety page."
+        ),
+        calendar_link="If your clinician gave you a calendar link, the plan in your calendar adapts as you "
+        "check in.",
+        hold_summary=HOLD_SUMMARY,
+        pain_bands=PAIN_BANDS_FOR[True],
     ),
     False: FollowedWords(
         "A few questions about your progress",
@@ -655,6 +682,19 @@ FOLLOWED_WORDS = {
         "To check in from this phone, open your check-in link once: it is on your printed programme "
         "(the second QR code) and is the page you saw when you made your plan. This phone then "
         "remembers it.",
+        not_advice_event="Not medical advice: it does not replace a doctor or physiotherapist. On any red "
+        "flag, stop and seek help.",
+        not_advice_show="Not medical advice: it does not replace a doctor or physiotherapist; on any red "
+        "flag, stop and seek help.",
+        not_advice_handout=(
+            "This programme is not medical advice and does not replace a doctor or physiotherapist who "
+            "has examined you. Stop and seek help at once if you notice any warning sign on the safety "
+            "page."
+        ),
+        calendar_link="If you add the plan's calendar link to your calendar, the plan there adapts as you "
+        "check in.",
+        hold_summary="If a doctor or physiotherapist has told you not to run for a while, follow that.",
+        pain_bands=PAIN_BANDS_FOR[False],
     ),
 }
 

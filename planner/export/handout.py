@@ -45,10 +45,6 @@ from planner.export import chart, fonts
 from planner.export.pictograms import pictogram
 from planner.export.qr import qr_drawing
 
-DISCLAIMER = (
-    "This programme is not medical advice and does not replace your clinician. Follow their guidance, "
-    "and stop and seek help at once if you notice any warning sign on the safety page."
-)
 PAPERS = {"a4": A4, "letter": LETTER}
 CELL_TINT = {
     SessionKind.RUN: "#d9ecf2",
@@ -73,6 +69,7 @@ class HandoutOptions:
     checkin_url: str = ""
     clinic: Branding = DEFAULT_BRANDING
     progress: tuple[WeekProgress, ...] = ()  # a "Your progress so far" page once there are reports
+    followed: bool = True  # a clinic follows the plan; False: the person's own, no clinician named
 
 
 @attrs.frozen
@@ -188,6 +185,7 @@ class _Document:
             options,
         )
         self.styles = _styles(options.clinic.accent, options.large_print)
+        self.words = wording.FOLLOWED_WORDS[options.followed]
         self.width = PAPERS[options.paper][0] - 36 * mm
         self.doses = {**self.doses_in_plan(), **self.level_doses()}
 
@@ -207,12 +205,13 @@ class _Document:
             logo.hAlign = "LEFT"
             story += [logo, Spacer(1, 4 * mm)]
         story += [_p(self.plan.protocol_title, s.title), _p(f"Prepared for {rx.name}", s.h1)]
-        details = [
+        who = [
             ["Clinic", clinic.name],
             ["Clinician", clinic.clinician or "-"],
             ["Contact", ", ".join(x for x in (clinic.phone, clinic.email, clinic.website) if x) or "-"],
             ["Address", clinic.address or "-"],
         ]
+        details = who if self.options.followed else [["Made by", wording.SELF_MADE]]
         if self.plan.referred:  # stopped by a warning sign: no dates or week it will not keep
             details.append([wording.HANDOUT_STOPPED_LABEL, wording.HANDOUT_STOPPED])
         else:
@@ -224,7 +223,7 @@ class _Document:
         story += self.codes()
         for note in self.plan.notes:
             story.append(_p(note.text, s.body))
-        story += [Spacer(1, 5 * mm), _p(DISCLAIMER, s.small), PageBreak()]
+        story += [Spacer(1, 5 * mm), _p(self.words.not_advice_handout, s.small), PageBreak()]
         return story
 
     def course_details(self) -> list[list[str]]:
@@ -248,7 +247,7 @@ class _Document:
             "is part of the plan, not a day off from it.",
             "After each session, note in the log how it went: your pain during it and the next morning. "
             "The pain rules on the next page tell you when to move on, repeat or ease off.",
-            "If your clinician gave you a calendar link, the plan in your calendar adapts as you check in.",
+            self.words.calendar_link,
         ):
             story.append(_p(f"• {line}", s.body))
         return story
@@ -357,7 +356,7 @@ class _Document:
         light: list[list[Any]] = [
             [_p("Pain (0-10)", s.cell_bold), _p("Meaning", s.cell_bold), _p("What to do", s.cell_bold)]
         ]
-        bands = wording.PAIN_BANDS[self.protocol.rule_set]  # this protocol's own pain rule
+        bands = self.words.pain_bands[self.protocol.rule_set]  # this protocol's own pain rule
         light += [[_p(b.scores, s.cell), _p(b.meaning, s.cell), _p(b.action, s.cell)] for b in bands]
         light_tints = [
             ("BACKGROUND", (0, row), (0, row), colors.HexColor(BAND_TINT[band.colour]))
@@ -376,7 +375,7 @@ class _Document:
         pause = wording.PAUSE_SUMMARY.format(
             options=options, until=rules.resume_condition(self.protocol.resume)
         )
-        story.append(_p(f"{pause} {wording.HOLD_SUMMARY}", s.body))
+        story.append(_p(f"{pause} {self.words.hold_summary}", s.body))
         story.append(PageBreak())
         return story
 

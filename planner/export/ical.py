@@ -36,7 +36,6 @@ REFRESH = dt.timedelta(hours=6)
 PRODID = "-//Rehab Planner//rehab-planner//EN"
 COLOUR = "teal"
 MIN_EVENT_MINUTES = 15
-DISCLAIMER = "Not medical advice: follow your clinician. On any red flag, stop and seek help."
 # A session's report shows in its title; an unreported past session is left as it was, so days
 # passing change nothing in a subscribed calendar.
 REPORTED = {Status.DONE: " (done)", Status.SKIPPED: " (skipped)"}
@@ -115,8 +114,11 @@ def event_uid(plan_id: str, slot: str) -> str:
     return f"{uuid.uuid5(UID_NAMESPACE, f'{plan_id}/{slot}')}@rehab-planner"
 
 
-def describe_session(session: Session, pain_rule: str, checkin_url: str = "") -> str:
-    """The whole session as plain text: blocks, doses, the plan's pain rule, and why it is scheduled."""
+def describe_session(
+    session: Session, pain_rule: str, checkin_url: str = "", *, followed: bool = True
+) -> str:
+    """The whole session as plain text: blocks, doses, the plan's pain rule, and why it is scheduled;
+    its last line names a clinician only when a clinic follows the plan."""
     lines: list[str] = []
     for block in session.blocks:
         if block.kind is BlockKind.ADVICE:
@@ -134,11 +136,11 @@ def describe_session(session: Session, pain_rule: str, checkin_url: str = "") ->
     lines.append(evidence.based_on(d.source for d in session.decisions))
     if checkin_url:
         lines.append(f"Check in after the session: {checkin_url}")
-    lines.append(DISCLAIMER)
+    lines.append(wording.FOLLOWED_WORDS[followed].not_advice_event)
     return "\n".join(lines)
 
 
-def _event(session: Session, plan: Plan, plan_id: str, page_url: str) -> CalendarEvent:
+def _event(session: Session, plan: Plan, plan_id: str, page_url: str, followed: bool) -> CalendarEvent:
     zone = zoneinfo.ZoneInfo(plan.prescription.timezone)  # ZoneInfo keeps one instance per zone
     all_day = session.kind is SessionKind.REST
     start: dt.date | dt.datetime
@@ -153,7 +155,9 @@ def _event(session: Session, plan: Plan, plan_id: str, page_url: str) -> Calenda
     return CalendarEvent(
         event_uid(plan_id, str(session.slot)),
         summary,
-        describe_session(session, wording.pain_rule(plan.rule_set), page_url if active else ""),
+        describe_session(
+            session, wording.pain_rule(plan.rule_set), page_url if active else "", followed=followed
+        ),
         start,
         end,
         all_day,
@@ -162,16 +166,19 @@ def _event(session: Session, plan: Plan, plan_id: str, page_url: str) -> Calenda
     )
 
 
-def events_for(plan: Plan, plan_id: str, *, page_url: str = "") -> list[CalendarEvent]:
+def events_for(plan: Plan, plan_id: str, *, page_url: str = "", followed: bool = True) -> list[CalendarEvent]:
     """The plan's sessions as events: what the subscribed feed publishes and the store keeps
-    SEQUENCE numbers for. Rest days are not among them (see rest_day_events)."""
-    return [_event(s, plan, plan_id, page_url) for s in plan.sessions if s.kind is not SessionKind.REST]
+    SEQUENCE numbers for. Rest days are not among them (see rest_day_events). `followed`: a clinic
+    follows the plan (App.in_clinic), so the descriptions may name its clinician."""
+    return [
+        _event(s, plan, plan_id, page_url, followed) for s in plan.sessions if s.kind is not SessionKind.REST
+    ]
 
 
-def rest_day_events(plan: Plan, plan_id: str) -> list[CalendarEvent]:
+def rest_day_events(plan: Plan, plan_id: str, *, followed: bool = True) -> list[CalendarEvent]:
     """All-day, free-time rest days for a one-off export: never synced, so an export that asks for
     them cannot cancel or re-sequence anything in the live feed."""
-    return [_event(s, plan, plan_id, "") for s in plan.sessions if s.kind is SessionKind.REST]
+    return [_event(s, plan, plan_id, "", followed) for s in plan.sessions if s.kind is SessionKind.REST]
 
 
 def fingerprints(events: list[CalendarEvent]) -> dict[str, tuple[str, str]]:
@@ -235,6 +242,7 @@ def render(
     *,
     feed_url: str = "",
     reminder_minutes: int | None = None,
+    followed: bool = True,
 ) -> bytes:
     """The calendar file. `states` comes from Store.sync_events; `stamp` is the plan's revision time."""
     rx = plan.prescription
@@ -246,7 +254,10 @@ def render(
         url=feed_url or None,
         source=feed_url or None,
     )
-    name, description = f"Rehab plan: {rx.name}", f"{plan.protocol_title}. {DISCLAIMER}"
+    name, description = (
+        f"Rehab plan: {rx.name}",
+        f"{plan.protocol_title}. {wording.FOLLOWED_WORDS[followed].not_advice_event}",
+    )
     for key, text in (("NAME", name), ("X-WR-CALNAME", name), ("DESCRIPTION", description)):
         calendar.add(key, vText(text))  # TEXT, escaped: Calendar.new writes X-WR-* names raw
     calendar.add("X-WR-CALDESC", vText(description))

@@ -17,13 +17,14 @@ def _why(session: Session) -> list[str]:
     return [f"{d.text} [{evidence.plain([d.source])}]" for d in important]
 
 
-def plan_table(plan: Plan, plan_id: str = "", width: int = 100) -> str:
+def plan_table(plan: Plan, plan_id: str = "", width: int = 100, *, followed: bool = True) -> str:
+    """`followed`: a clinic follows the plan (App.in_clinic), so the header may name its clinician."""
     rx = plan.prescription
     lines = [
         f"Plan {plan_id} · {rx.name} · {plan.protocol_title}".replace("Plan  · ", ""),
         f"Starts {rx.start:%a %d %b %Y} · runs {day_names(rx.run_days)}, strength "
         f"{day_names(rx.strength_days)}, at {rx.session_time:%H:%M} ({rx.timezone}) · as of {plan.as_of}",
-        "Not medical advice: follow your clinician; on any red flag, stop and seek help.",
+        wording.FOLLOWED_WORDS[followed].not_advice_show,
         *textwrap.wrap(wording.pain_rule(plan.rule_set), width),
     ]
     for note in plan.notes:
