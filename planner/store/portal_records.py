@@ -188,10 +188,21 @@ WAITING = sa.and_(outbox.c.sent_at.is_(None), outbox.c.skipped_at.is_(None))  # 
 CLINICIAN = sa.select(clinicians, clinics.c.name.label("clinic_name")).join(
     clinics, clinics.c.id == clinicians.c.clinic_id
 )
-FAILING = (  # built once: an admin's every look at the patient list asks it
-    sa.select(plans.c.id, plans.c.name, refresh_failures.c.first_failed_at, refresh_failures.c.attempts)
-    .join(refresh_failures, refresh_failures.c.plan_id == plans.c.id)
-    .where(plans.c.clinic_id == sa.bindparam("clinic_id"))
+
+
+def _of_failing_plan(column: sa.Column[Any]) -> sa.ScalarSelect[Any]:
+    return sa.select(column).where(plans.c.id == refresh_failures.c.plan_id).scalar_subquery()
+
+
+FAILING = (  # built once: an admin's every look at the patient list asks it. Read from the failures
+    # (nearly always none) with each one's plan looked up, so its cost does not grow with the clinic
+    sa.select(
+        refresh_failures.c.plan_id.label("id"),
+        _of_failing_plan(plans.c.name).label("name"),
+        refresh_failures.c.first_failed_at,
+        refresh_failures.c.attempts,
+    )
+    .where(_of_failing_plan(plans.c.clinic_id) == sa.bindparam("clinic_id"))
     .order_by(refresh_failures.c.first_failed_at)
 )
 LIVE_SESSION = (  # built once: every portal request asks it
