@@ -4,6 +4,7 @@ acknowledged one by one or all at once, each action confirmed on the page it ret
 from __future__ import annotations
 
 import datetime as dt
+from html.parser import HTMLParser
 
 from planner.core.model import CheckIn
 from tests.clinics import Clinic, rx
@@ -108,3 +109,54 @@ def test_the_demo_clinics_reports_arrived_on_their_own_days(tmp_path) -> None:
         if summary.status is PatientStatus.LOW_ADHERENCE:
             assert quiet is not None and quiet < 7, (stored.id, quiet)
     assert reported >= 15
+
+
+class SortForms(HTMLParser):
+    """Each posted sort header of the list: its button's label and the fields it sends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: dict[str, dict[str, str]] = {}
+        self.fields: dict[str, str] | None = None
+        self.label = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        if tag == "th":
+            self.fields = {}
+        elif tag == "input" and self.fields is not None and named.get("type") == "hidden":
+            self.fields[named["name"] or ""] = named.get("value") or ""
+
+    def handle_data(self, data: str) -> None:
+        if self.fields is not None:
+            self.label += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "th" and self.fields:
+            self.forms[self.label.strip()] = self.fields
+        if tag == "th":
+            self.fields, self.label = None, ""
+
+
+def test_a_sort_header_keeps_the_name_search_and_the_status_filter(clinic: Clinic) -> None:
+    for n in range(12):
+        plan_id = clinic.app.create_plan("beginner-walk-run", rx(f"Patient {n:02d}"))
+        clinic.caseload.adopt(plan_id, "North", 1)
+    north = clinic.client()
+    north.login("alex@north.example")
+    _, _, found = north.request("POST", "/portal/", {"q": "patient 0", "status": "silent"})
+    assert "10 patients" in found and "Zofia" not in found
+    parser = SortForms()
+    parser.feed(found)
+    by_name = parser.forms["Name"]
+    assert by_name["q"] == "patient 0" and by_name["status"] == "silent" and by_name["page"] == "1"
+    assert "?sort=name" not in found  # no name search ever sits in a URL: the headers post it
+    sent = {k: v for k, v in by_name.items() if k != "csrf_token"}
+    _, _, sorted_page = north.request("POST", "/portal/", sent)
+    assert "10 patients" in sorted_page and "Zofia" not in sorted_page and "Ola Berg" not in sorted_page
+    assert sorted_page.index("Patient 00") < sorted_page.index("Patient 09")
+    again = SortForms()
+    again.feed(sorted_page)
+    assert again.forms["Name ▲"]["dir"] == "desc" and again.forms["Name ▲"]["q"] == "patient 0"
+    _, _, filtered = north.request("GET", "/portal/?status=silent")
+    assert "/portal/?sort=name&amp;dir=asc&amp;status=silent" in filtered  # no search: a link
