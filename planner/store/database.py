@@ -458,8 +458,12 @@ class Store:
             def _begin(connection: Connection) -> None:
                 # A writer takes the lock up front, so it waits for another writer (busy_timeout)
                 # instead of failing with SQLITE_BUSY halfway through; readers never lock.
+                # Straight to the driver: every transaction starts here, and going through
+                # SQLAlchemy's execution machinery cost more than the BEGIN itself.
                 write = connection.get_execution_options().get(WRITE, False)
-                connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+                driver = connection.connection.driver_connection
+                assert driver is not None  # a connection that is beginning is open
+                driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
         if upgrade:
             migrate.upgrade(engine)

@@ -100,15 +100,12 @@ def decoded_summary(data: str) -> Mapping[str, Any]:
     return types.MappingProxyType(json.loads(data))
 
 
-@functools.cache
-def _page_statements(
-    sort: SortKey, descending: bool, *, by_status: bool
+def _list_statements(
+    sort: SortKey, descending: bool, where: tuple[sa.ColumnElement[bool], ...]
 ) -> tuple[sa.Select[Any], sa.Select[Any]]:
-    """The patient list's count and page queries for one order and filter, built once: the list
-    is the portal's most asked page, and building a statement cost more than running it."""
-    where = [plan_summaries.c.clinic_id == sa.bindparam("clinic_id")]
-    if by_status:
-        where.append(plan_summaries.c.status == sa.bindparam("status"))
+    """The patient list's count and page queries. The page carries the count as a column too (an
+    uncorrelated subquery, run once), so a page with rows is one statement; the count alone
+    answers a page past the end."""
     column = plan_summaries.c[sort.value]
     order = column.desc() if descending else column.asc()
     count = sa.select(sa.func.count()).select_from(plan_summaries).where(*where)
@@ -119,6 +116,7 @@ def _page_statements(
             plans.c.protocol_id,
             clinicians.c.name.label("clinician"),
             plan_summaries.c.data,
+            count.scalar_subquery().label("total"),
         )
         .select_from(plan_summaries)
         .join(plans, plans.c.id == plan_summaries.c.plan_id)
@@ -129,6 +127,20 @@ def _page_statements(
         .limit(sa.bindparam("limit"))
     )
     return count, page
+
+
+def _list_filter(*, by_status: bool) -> tuple[sa.ColumnElement[bool], ...]:
+    clinic = plan_summaries.c.clinic_id == sa.bindparam("clinic_id")
+    return (clinic, plan_summaries.c.status == sa.bindparam("status")) if by_status else (clinic,)
+
+
+@functools.cache
+def _page_statements(
+    sort: SortKey, descending: bool, *, by_status: bool
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The list's statements for one order and filter without a search, built once: the list is
+    the portal's most asked page, and building a statement cost more than running it."""
+    return _list_statements(sort, descending, _list_filter(by_status=by_status))
 
 
 def _share(done: int, planned: int) -> float | None:
@@ -716,20 +728,26 @@ class PortalRecords:
     ) -> tuple[list[SummaryRow], int]:
         """One page of the clinic's list and how many match, read through the (clinic, attention or
         status, name) indexes: the rows of other pages are never decoded."""
-        count, page_query = _page_statements(sort, descending, by_status=bool(status))
         if search:  # a typed search: built for this request (its text is a literal LIKE pattern)
             matches = sa.or_(
                 plan_summaries.c.name_key.contains(search.casefold(), autoescape=True),
                 plan_summaries.c.plan_id == search,
             )
-            count, page_query = count.where(matches), page_query.where(matches)
+            where = (*_list_filter(by_status=bool(status)), matches)
+            count, page_query = _list_statements(sort, descending, where)
+        else:
+            count, page_query = _page_statements(sort, descending, by_status=bool(status))
         values: dict[str, Any] = {"clinic_id": clinic_id, "offset": offset, "limit": limit}
         if status:
             values["status"] = status
-        total = self.connection.execute(count, values).scalar_one()
         rows = self.connection.execute(page_query, values).all()
-        page = [SummaryRow(str(r.id), r.name, r.protocol_id, r.clinician or "", r.data) for r in rows]
-        return page, int(total)
+        if not rows:
+            return [], int(self.connection.execute(count, values).scalar_one())
+        page = [  # by position: a named look-up on each row's every column cost more than the query
+            SummaryRow(plan_id, name, protocol_id, clinician or "", data)
+            for plan_id, name, protocol_id, clinician, data, _ in rows
+        ]
+        return page, int(rows[0][5])
 
     def summary(self, plan_id: str) -> dict[str, Any]:
         """One plan's summary ({} before its first refresh)."""
