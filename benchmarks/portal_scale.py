@@ -120,7 +120,7 @@ def measure(app: App, url: str, requests: int, folder: Path) -> dict[str, float]
         status, _, cookie = request(port, "POST", "/portal/login", cookie, form)
         assert status == 303, status
         with app.store.read() as records:  # the same patient at every size: the first one seeded
-            first = records.portal.summary_page(1, limit=1, sort=SortKey.NAME)[0][0].plan_id
+            first = records.portal.summary_page(1, limit=1, sort=SortKey.NAME).rows[0].plan_id
         paths = {"list": "/portal/", "patient": f"/portal/patients/{first}"}
         results: dict[str, float] = {}
         for name, path in paths.items():

@@ -102,7 +102,7 @@ def test_twenty_good_three_bad_and_a_second_run(run, tmp_path, db_url) -> None:
     with Store.open(db_url).read() as records:  # issued with --clinic: the clinic named in its file
         owners = {records.portal.owner(p.id)[0] for p in records.plans()[0]}
         (clinic_id,) = owners
-        assert clinic_id is not None and records.portal.summary_page(clinic_id)[1] == 20
+        assert clinic_id is not None and records.portal.summary_page(clinic_id).total == 20
     plans_before = len(stored_plans(db_url))
     clinic = str(ROOT / "templates" / "clinic-example.toml")
     again = run("issue", "--roster", str(roster), "--out", str(out), "--clinic", clinic)

@@ -24,7 +24,7 @@ from planner.core.exceptions import InputError, NotFound
 from planner.core.model import ActionKind, ClinicianAction, Prescription, Screening
 from planner.core.prescription_checks import day_names
 from planner.store.database import Records, TokenKind
-from planner.store.portal_records import Clinician, SortKey, StoredAlert, SummaryRow, decoded_summary
+from planner.store.portal_records import Clinician, SortKey, StoredAlert, SummaryPage, decoded_summary
 
 PAGE_SIZE = 50  # patients on one page of the list
 
@@ -129,7 +129,7 @@ class Caseload:
         otherwise, each with its open alert kinds; a page past the end is the last one. For an
         admin, the clinic's plans that cannot be brought up to date too: one read for the page."""
 
-        def read(at: int) -> tuple[list[SummaryRow], int]:
+        def read(at: int) -> SummaryPage:
             return records.portal.summary_page(
                 person.clinic_id,
                 status=status,
@@ -141,18 +141,20 @@ class Caseload:
             )
 
         with self.app.store.read() as records:
-            rows, total = read(max(page, 1))
-            pages = max(1, -(-total // PAGE_SIZE))
+            found = read(max(page, 1))
+            pages = max(1, -(-found.total // PAGE_SIZE))
             if page > pages or page < 1:
                 page = min(max(page, 1), pages)
-                rows, total = read(page)
+                found = read(page)
+            rows = found.rows
             # kept in each summary; one query for summaries written before they were
             kinds = records.portal.open_alert_kinds(
                 [r.plan_id for r in rows if "alert_kinds" not in decoded_summary(r.data)]
             )
-            failing = tuple(records.portal.refresh_failures(person.clinic_id)) if person.is_admin else ()
+            admin_sees = person.is_admin and found.any_failing
+            failing = tuple(records.portal.refresh_failures(person.clinic_id)) if admin_sees else ()
         protocols = self.app.catalog.protocols
-        found = tuple(
+        listed = tuple(
             PatientRow(
                 r.plan_id,
                 r.name,
@@ -163,7 +165,7 @@ class Caseload:
             )
             for r in rows
         )
-        return PatientPage(found, total, page, pages, failing)
+        return PatientPage(listed, found.total, page, pages, failing)
 
     def _owned(self, person: Clinician, plan_id: str) -> None:
         with self.app.store.read() as records:

@@ -90,6 +90,13 @@ class SummaryRow:
     data: str  # the summary's JSON as stored: what makes one row's value differ from another's
 
 
+@attrs.frozen
+class SummaryPage:
+    rows: tuple[SummaryRow, ...]
+    total: int  # how many match, on every page
+    any_failing: bool  # whether any plan of any clinic cannot be refreshed (nearly always not)
+
+
 SUMMARIES_KEPT = 20_000  # decoded summaries kept: a few clinics' lists, some hundred bytes each
 
 
@@ -104,8 +111,8 @@ def _list_statements(
     sort: SortKey, descending: bool, where: tuple[sa.ColumnElement[bool], ...]
 ) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """The patient list's count and page queries. The page carries the count as a column too (an
-    uncorrelated subquery, run once), so a page with rows is one statement; the count alone
-    answers a page past the end."""
+    uncorrelated subquery, run once), and how many plans cannot be refreshed anywhere, so a page
+    with rows is one statement; the count alone answers a page past the end."""
     column = plan_summaries.c[sort.value]
     order = column.desc() if descending else column.asc()
     count = sa.select(sa.func.count()).select_from(plan_summaries).where(*where)
@@ -117,6 +124,7 @@ def _list_statements(
             clinicians.c.name.label("clinician"),
             plan_summaries.c.data,
             count.scalar_subquery().label("total"),
+            sa.select(sa.func.count()).select_from(refresh_failures).scalar_subquery().label("failing"),
         )
         .select_from(plan_summaries)
         .join(plans, plans.c.id == plan_summaries.c.plan_id)
@@ -725,7 +733,7 @@ class PortalRecords:
         descending: bool = False,
         offset: int = 0,
         limit: int = 50,
-    ) -> tuple[list[SummaryRow], int]:
+    ) -> SummaryPage:
         """One page of the clinic's list and how many match, read through the (clinic, attention or
         status, name) indexes: the rows of other pages are never decoded."""
         if search:  # a typed search: built for this request (its text is a literal LIKE pattern)
@@ -741,13 +749,13 @@ class PortalRecords:
         if status:
             values["status"] = status
         rows = self.connection.execute(page_query, values).all()
-        if not rows:
-            return [], int(self.connection.execute(count, values).scalar_one())
-        page = [  # by position: a named look-up on each row's every column cost more than the query
+        if not rows:  # nothing here to carry the figures: not known to be none failing
+            return SummaryPage((), int(self.connection.execute(count, values).scalar_one()), True)
+        page = tuple(  # by position: a named look-up on each row's every column cost more than the query
             SummaryRow(plan_id, name, protocol_id, clinician or "", data)
-            for plan_id, name, protocol_id, clinician, data, _ in rows
-        ]
-        return page, int(rows[0][5])
+            for plan_id, name, protocol_id, clinician, data, _, _ in rows
+        )
+        return SummaryPage(page, int(rows[0].total), bool(rows[0].failing))
 
     def summary(self, plan_id: str) -> dict[str, Any]:
         """One plan's summary ({} before its first refresh)."""
