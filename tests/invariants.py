@@ -41,23 +41,21 @@ def merged(checkins: list[dict[str, Any]]) -> dict[dt.date, dict[str, Any]]:
 
 def projection_begins(
     sessions: list[dict[str, Any]], protocol: Protocol, reported: bool, start: dt.date, today: dt.date
-) -> dt.date | None:
+) -> dt.date:
     """From when unreported sessions count as projected: the eve of the next lay-off step after
-    today (or today), the steps counted from the last run-day session reported done; none after the
-    last step. A plan with no report at all is projected whole from today until its first session
-    has passed, and then not at all (it waits)."""
+    today (or today), the steps counted from the last run-day session reported done; today when no
+    step is to come (after the last one, or with no report at all)."""
     if not reported:
-        asked = [_date(s["date"]) for s in sessions if s["kind"] != "rest"]
-        return None if asked and min(asked) < today else today
+        return today
     done_runs = [
         _date(s["date"])
         for s in sessions
         if s["status"] == "done" and s["slot"].endswith("/run") and s["kind"] != "rest"
     ]
     since = max([d for d in done_runs if d <= today], default=start - dt.timedelta(days=1))
-    steps = protocol.lay_off_days if reported else protocol.lay_off_days[:1]
-    upcoming = [since + dt.timedelta(days=n) for n in steps if since + dt.timedelta(days=n) > today]
-    return max(today, min(upcoming) - dt.timedelta(days=1)) if upcoming else None
+    upcoming = [since + dt.timedelta(days=n) for n in protocol.lay_off_days]
+    upcoming = [step for step in upcoming if step > today]
+    return max(today, min(upcoming) - dt.timedelta(days=1)) if upcoming else today
 
 
 def floor_seconds(protocol: Protocol) -> int:
@@ -155,7 +153,7 @@ def check_plan(
 
     def counts(s: dict[str, Any]) -> bool:
         day = _date(s["date"])
-        return s["status"] == "done" or (day not in reports and begins is not None and day >= begins)
+        return s["status"] == "done" or (day not in reports and day >= begins)
 
     for s in sessions:
         if _date(s["date"]) < today and _date(s["date"]) not in reports and s["kind"] in ACTIVE:

@@ -6,7 +6,10 @@ skipped, painful and late ones, a flare-up, silences of 33 and 22 days.
 What must hold: no past event changes on a day without a report about that day (or an earlier one,
 for a report sent late); on a silent day the feed changes only at a documented step of the
 silence (7, 14, 28 and 56 days off running; two weeks of a silent pause), and after the last step
-it stops changing; a plan nobody starts changes once, a week in, and then waits."""
+it stops changing. A plan nobody starts is projected from today as if the coming sessions go well:
+it never rises without a report, its feed moves only the day after a run-day session passed
+unreported, and its expected end keeps its distance from today (the same weekday, the same
+distance) instead of waiting a year at its first level."""
 
 from __future__ import annotations
 
@@ -113,11 +116,13 @@ class Measured:
     moved: list[int]  # silent days on which the feed changed (other than cancelled copies leaving)
     steps: list[int]  # silent days that are a documented step: 7, 14, 28, 56 days off running
     expired: list[int]  # days on which cancelled copies left the feed, 30 days after cancelling
+    after_runs: list[int]  # silent days after a day with a run-day session (or what replaced it)
+    ends: list[int]  # for each day, how many days after it the last live event falls
 
 
 def measure(tmp_path: Path, arrivals: list[tuple[int, CheckIn]]) -> Measured:
     seen = feeds(tmp_path, arrivals)
-    result = Measured([], [], [], [])
+    result = Measured([], [], [], [], [], [(max(e.day for e in seen[0].values()) - START).days])
     cancelled_on: dict[str, int] = {}
     for n in range(1, DAYS + 1):
         before, now = seen[n - 1], seen[n]
@@ -140,6 +145,9 @@ def measure(tmp_path: Path, arrivals: list[tuple[int, CheckIn]]) -> Measured:
         since = max(done, default=START - dt.timedelta(days=1))
         if not reported and (day(n) - since).days in STEPS:
             result.steps.append(n)
+        if not reported and any(e.day == day(n - 1) and e.category in TIME_OFF_ENDS for e in before.values()):
+            result.after_runs.append(n)
+        result.ends.append((max(e.day for e in now.values() if not e.cancelled) - day(n)).days)
     return result
 
 
@@ -151,7 +159,13 @@ def test_ninety_days_of_reports_and_silences_never_rewrite_the_past(tmp_path: Pa
     assert measured.expired  # cancelled copies do leave, each 30 days after it was cancelled
 
 
-def test_a_plan_nobody_starts_changes_once_then_waits(tmp_path: Path) -> None:
+def test_a_plan_nobody_starts_moves_with_today_and_keeps_its_length(tmp_path: Path) -> None:
     measured = measure(tmp_path, [])
     assert measured.wrong == []
-    assert measured.moved == [1], measured  # the day after its first session, once
+    # the feed moves the day after a run-day session passed unreported (after the first one it
+    # also says "Ready to start?"), and on no other silent day
+    assert measured.moved == measured.after_runs and measured.moved[:3] == [1, 6, 10], measured
+    # the expected end is as far from each day as from the same weekday a week before, and within a
+    # week of the whole programme's length on the day it was made
+    assert all(measured.ends[n] == measured.ends[n - 7] for n in range(8, DAYS + 1)), measured.ends
+    assert all(abs(end - measured.ends[0]) < 7 for end in measured.ends), measured.ends

@@ -34,10 +34,12 @@ def make_handout(
     feed: str = "https://plans.example.org/feeds/abc.ics",
     checkins: tuple[CheckIn, ...] = (),
     progress: bool = False,
+    start: dt.date = dt.date(2026, 3, 2),
+    today: dt.date = dt.date(2026, 3, 20),
 ) -> tuple[bytes, object]:
     rx = Prescription(
         name=NAME,
-        start=dt.date(2026, 3, 2),
+        start=start,
         timezone="Europe/Warsaw",
         run_days=(1, 3, 6),
         strength_days=(2, 4),
@@ -45,7 +47,7 @@ def make_handout(
         pain=2,
     )
     protocol = CATALOG.protocol("lbp-return-to-run")
-    plan = build(rx, protocol, CATALOG.library, checkins, dt.date(2026, 3, 20))
+    plan = build(rx, protocol, CATALOG.library, checkins, today)
     clinic = load_branding(ROOT / "templates" / "clinic-example.toml")
     weeks = weekly_progress(plan, checkins) if progress else ()
     options = handout.HandoutOptions(
@@ -80,6 +82,18 @@ def test_every_section_and_the_patient(tmp_path) -> None:
     assert all(f"Page {i} of {len(pages)}" in page for i, page in enumerate(pages, 1))
     assert all(NAME in page for page in pages)  # footer on every page
     assert "not medical advice" in everything
+
+
+def test_a_plan_nobody_started_prints_its_rest_from_today() -> None:
+    """Three weeks after a start nobody checked in on, the handout projects the rest of the plan
+    from today: the same expected end as a plan starting today, and about as many pages (the grid
+    keeps the three weeks gone by), not a year at the first level."""
+    today = dt.date(2026, 3, 23)  # a Monday, three weeks after the start
+    silent, _ = make_handout(today=today)
+    fresh, _ = make_handout(start=today, today=today)
+    ends = [text_of(body)[0].split("Expected end\n")[1].splitlines()[0] for body in (silent, fresh)]
+    assert ends[0] == ends[1] == "Monday 11 May 2026 (if sessions go well)", ends
+    assert len(text_of(fresh)) <= len(text_of(silent)) <= len(text_of(fresh)) + 1
 
 
 def test_every_planned_exercise_with_its_dose() -> None:

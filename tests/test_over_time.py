@@ -25,6 +25,7 @@ from planner.core.model import (
     Status,
     Verdict,
 )
+from planner.core.plain_data import checkin_to_dict
 from planner.core.prescription_checks import adjacent, default_strength_days
 from planner.data.catalog import builtin_catalog
 from planner.export.plan_json import plan_to_dict
@@ -117,19 +118,28 @@ def test_silence_never_climbs_and_past_sessions_are_unreported() -> None:
     assert {s.level for s in past if s.level} == {"phase-1"}
 
 
-def test_a_plan_nobody_starts_waits_after_its_first_session() -> None:
+def test_a_plan_nobody_starts_is_projected_from_today() -> None:
     """Projected whole until its first session has passed; from the next day one "Ready to start?"
-    and the plan waits at its first level, the same on every later day, until a check-in."""
+    (it stays at its first level until a check-in), and the rest of the plan is projected from
+    today as if the coming sessions go well: weeks later its expected end is as far from today as a
+    fresh plan's that starts today, not a year at its first level."""
     first = plan(today=day(0))
     assert {s.level for s in run_sessions(first) if s.level} > {"phase-1"}  # the whole programme
     waiting = plan(today=day(1))
     ready = [d for s in waiting.sessions for d in s.decisions if d.rule == "lay-off"]
     assert [d.text for d in ready] == [wording.LAY_OFF_NOT_STARTED.format(level="Phase 1")]
     assert ready[0].verdict is Verdict.REPEAT and ready[0].source == rules.LAY_OFF
-    assert {s.level for s in run_sessions(waiting) if s.level} == {"phase-1"}
-    shown = [(s.slot, s.title, s.decisions) for s in waiting.sessions]
-    for n in (2, 9, 30, 90):
-        assert [(s.slot, s.title, s.decisions) for s in plan(today=day(n)).sessions] == shown, n
+    for n in (21, 63, 91):  # Mondays, like the start
+        silent = plan(today=day(n))
+        assert {s.level for s in run_sessions(silent) if s.date < day(n) and s.level} == {"phase-1"}
+        past = [s for s in silent.sessions if s.date < day(n) and s.kind.is_active]
+        assert all(s.status is Status.UNREPORTED for s in past)
+        fresh = plan(today=day(n), prescription=rx(start=day(n)))
+        assert silent.end - day(n) == fresh.end - day(n) == first.end - START, n
+        # the same levels ahead, in the same order (the first run may wait a day or two for the
+        # rest after a run that passed unreported: it may have been run)
+        ahead = [s.level for s in run_sessions(silent) if s.date >= day(n) and s.kind.is_running]
+        assert ahead == [s.level for s in run_sessions(fresh) if s.kind.is_running]
     started = plan([good(12)], today=day(12))
     assert any(s.level != "phase-1" for s in run_sessions(started) if s.date > day(12) and s.level)
     assert [(s.slot, s.title) for s in started.sessions if s.date < day(12)] == [
@@ -265,15 +275,23 @@ def test_a_contact_your_clinician_note_lasts_only_while_its_reason_does() -> Non
 
 def test_silence_changes_the_plan_only_at_a_lay_off_step() -> None:
     """Silent after day 5: the whole plan, past and future, is the same from one day to the next
-    except on the lay-off steps, 7, 14, 28 and 56 days after the last run reported done, and after
-    the last step it does not change again."""
+    except on the lay-off steps, 7, 14, 28 and 56 days after the last run reported done. After the
+    last step the rest is projected from today: it moves only the day after a run-day session
+    passed unreported, and its expected end keeps its distance from today."""
     reports = [good(0), good(5)]
-    shown = {}
+    shown, ends, after_runs = {}, {}, []
     for n in range(5, 100):
         p = plan(reports, today=day(n))
         shown[n] = [(s.slot, s.kind, s.level, s.title, s.decisions) for s in p.sessions]
+        ends[n] = (p.end - day(n)).days
+        if any(s.date == day(n - 1) and s.slot.name is SlotName.RUN and s.kind.is_active for s in p.sessions):
+            after_runs.append(n)
     changed = [b for a, b in itertools.pairwise(range(5, 100)) if shown[a] != shown[b]]
-    assert changed == [5 + n for n in (7, 14, 28, 56)]
+    last_step = 5 + 56
+    assert [n for n in changed if n <= last_step] == [5 + n for n in (7, 14, 28, 56)]
+    assert [n for n in changed if n > last_step] == [n for n in after_runs if n > last_step]
+    assert all(ends[n] == ends[n - 7] for n in range(last_step + 7, 100)), ends
+    assert {s[2] for s in shown[99] if s[0].name is SlotName.RUN and s[2]} > {"phase-1"}
 
 
 def test_sessions_before_the_next_step_count_only_when_reported() -> None:
@@ -434,3 +452,24 @@ def test_a_plan_nobody_has_started_meets_the_invariants_on_every_day_it_is_viewe
         for days in (0, 1, 3, 10):
             built = plan([], today=day(days), protocol=protocol)
             check_plan(plan_to_dict(built, "p"), CATALOG.protocol(protocol), [], day(days))
+
+
+def test_late_reports_after_a_silence_and_a_painful_report_after_a_lay_off() -> None:
+    """The projection from today meets the other rules: reports for past days that arrive after
+    three silent weeks count on their own days (and the steps they imply), and a painful report
+    after a lay-off lowers the level with nothing projected above it before the next report."""
+    today, protocol = day(21), CATALOG.protocol("lbp-return-to-run")
+    fresh = plan(today=today, prescription=rx(start=today))
+    late = [good(0), good(2), good(5)]
+    after_lay_off = [good(0), good(5), CheckIn(today, pain_during=6)]
+    for reports in (late, after_lay_off):
+        p = plan(reports, today=today)
+        check_plan(plan_to_dict(p, "p"), protocol, [checkin_to_dict(c) for c in reports], today)
+        assert p.end - today <= fresh.end - today + dt.timedelta(days=14)  # at most the next step away
+    counted = [s for s in run_sessions(plan(late, today=today)) if s.status is Status.DONE]
+    assert [s.date for s in counted] == [day(0), day(2), day(5)]
+    painful = plan(after_lay_off, today=today)
+    lay_off = next(s for s in run_sessions(painful) if any(d.rule == "lay-off" for d in s.decisions))
+    after = [s for s in run_sessions(painful) if s.date > today and s.level]
+    index = [level.id for level in protocol.levels].index
+    assert lay_off.date <= today and index(after[0].level) <= index(lay_off.level)  # no rise after the pain

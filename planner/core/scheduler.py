@@ -17,9 +17,11 @@ their decisions in one place. What drives it:
   done (skipped sessions are time off, like silence). At the protocol's lay-off days (7, 14, 28, 56
   by default), and only then, the plan restarts from the lower of the last level reported done and
   where the last report left it, stepping down the longer the time off; a pause stays paused. After
-  the last step the plan holds until a report. A plan nobody has started (no check-in yet) is
-  projected whole until its first session has passed; the next day it waits ("Ready to start?") at
-  its first level, unchanged, until the first check-in.
+  the last step the plan holds at its level until a report. A plan nobody has started (no check-in
+  yet) is projected whole until its first session has passed; the next day it says "Ready to
+  start?" and stays at its first level until the first check-in. With no step to come (not started,
+  or past the last step) the rest is projected from today, so its expected end keeps its distance
+  from today instead of waiting a year at that level.
 
 The course's state is a frozen value (planner.core.course_state) that each transition replaces.
 No clock, file or database is touched: the same inputs give the same plan.
@@ -129,7 +131,7 @@ class _Course:
         # The plan-wide "contact your clinician" notes still in force, by what ends them: "pain"
         # once pain settles, "pause" once running resumes (the sessions keep their own decisions).
         self.escalations: dict[str, Decision] = {}
-        self.projection: tuple[dt.date | None] | None = None  # see projection_begins
+        self.projection: dt.date | None = None  # see projection_begins
         self.first_asked: dt.date | None = None  # the day of the first session that asks for a report
 
     def set_week(self, rx: Prescription) -> None:
@@ -177,28 +179,26 @@ class _Course:
             return report
         if day < self.today:
             return None
-        begins = self.projection_begins()
-        return _assumed_well(day) if begins is not None and day >= begins else None
+        return _assumed_well(day) if day >= self.projection_begins() else None
 
-    def projection_begins(self) -> dt.date | None:
+    def projection_begins(self) -> dt.date:
         """From when the future is projected as if it goes well: the eve of the next lay-off step
         (today, if that is today). The sessions before it, if nobody reports them, will have passed
         unreported by the time the step comes, so they count for nothing now as they will then, and
-        the plan shown on any silent day before the step is the same. None after the last step: the
-        plan holds until a report. A plan nobody has started is projected whole until its first
-        session has passed, and then holds (see time_off). Worked out once, when the walk first
-        needs it on or after today (time off is known up to today)."""
+        the plan shown on any silent day before the step is the same. With no step to come (a plan
+        nobody has started, whose one step is the day after its first session, or one silent past
+        the last step) it is today: the rest of the plan from today, as if the coming sessions go
+        well, rather than a year at the level where the reports left it. Worked out once, when the
+        walk first needs it on or after today (time off is known up to today)."""
         if self.projection is None:
             off = self.state.time_off
-            if off.last_report is None:
-                waiting = self.first_asked is not None and self.first_asked < self.today
-                self.projection = (None if waiting else self.today,)
-            else:
+            upcoming: list[dt.date] = []
+            if off.last_report is not None:
                 since = off.since or self.rx.start - ONE_DAY
                 steps = [since + dt.timedelta(days=n) for n in self.protocol.lay_off_days]
                 upcoming = [step for step in steps if step > self.today]
-                self.projection = (max(self.today, min(upcoming) - ONE_DAY) if upcoming else None,)
-        return self.projection[0]
+            self.projection = max(self.today, min(upcoming) - ONE_DAY) if upcoming else self.today
+        return self.projection
 
     def take_pending(self) -> list[Decision]:
         pending = list(self.state.pending)

@@ -457,8 +457,8 @@ LAY_OFF_LOWER = {  # by stage (stage 0 restarts at its basis, never lower)
 }
 LAY_OFF_PAUSED = "{lead}: running stays paused; when it starts again, it starts at {level}."
 LAY_OFF_NOT_STARTED = (
-    "Ready to start? No check-in yet: check in after your first session and your plan begins from "
-    "that day. Until then it waits at {level}."
+    "Ready to start? No check-in yet: your plan stays at {level} until you check in after a session. "
+    "The sessions ahead show it from your next session on, if they go well."
 )
 ESCALATE_PERSISTENT_PAIN = (
     f"Your pain has stayed above {SAFE_PAIN}/10 in every check-in for 2 weeks. Please contact your "
