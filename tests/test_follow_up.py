@@ -261,6 +261,21 @@ def test_the_level_is_the_running_level_as_it_stands_today() -> None:
     assert summarize(referred, []).level == ""
 
 
+def test_the_level_on_the_flare_up_restart_is_the_low_impact_one_the_sessions_are_at() -> None:
+    """The flare-up restart begins with low-impact and walking levels: the column names the level
+    the sessions are at ("Low-impact 20"), not the first run planned weeks later ("Walk 4 / jog 2"),
+    and it moves with the reports through the walking level to the runs."""
+    protocol = "flare-up-restart"
+    first_run = next(s.level_name for s in plan([], day(0), protocol=protocol).sessions if s.kind.is_running)
+    assert first_run == "Walk 4 / jog 2"
+    for n in (-2, 0, 3, 40):  # before the start, on it, and weeks of silence later
+        assert summarize(plan([], day(n), protocol=protocol), []).level == "Low-impact 20", n
+    reports = [good(n) for n in range(40) if day(n).isoweekday() in (1, 3, 6)]
+    for n, level in ((10, "Low-impact 30"), (20, "Brisk walk 30"), (30, "Walk 4 / jog 2")):
+        history = [c for c in reports if c.date <= day(n)]
+        assert summarize(plan(history, day(n), protocol=protocol), history).level == level, n
+
+
 def test_counts_cover_the_14_days_before_today() -> None:
     """A session 14 days back counts, one 15 days back counts only in the totals, and today's, even
     reported, waits until tomorrow."""

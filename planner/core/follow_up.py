@@ -123,14 +123,17 @@ class Summary:
 
 
 def _level(plan: Plan) -> str:
-    """The running level as it stands: the next run's when a clinician moved the level for it
-    (a level up or down shows at once), else the latest run up to today, else the first planned."""
-    runs = [s for s in plan.sessions if s.kind.is_running]
-    ahead = next((s for s in runs if s.date > plan.as_of), None)
+    """The level as it stands, by name: the next level session's when a clinician moved the level
+    for it (a level up or down shows at once), else the latest up to today, else the first planned.
+    A level session is any session at a progression level, a low-impact or walking one too (the
+    flare-up restart's first weeks), so the column never names a run the person is not yet doing;
+    a run replaced by low-impact work (a pause, a hold) is at no level and leaves it standing."""
+    at_level = [s for s in plan.sessions if s.level_name]
+    ahead = next((s for s in at_level if s.date > plan.as_of), None)
     if ahead is not None and any(d.rule is RuleId.CLINICIAN_LEVEL for d in ahead.decisions):
-        return ahead.label
-    reached = [s for s in runs if s.date <= plan.as_of] or runs[:1]
-    return reached[-1].label if reached else ""
+        return ahead.level_name
+    reached = [s for s in at_level if s.date <= plan.as_of] or at_level[:1]
+    return reached[-1].level_name if reached else ""
 
 
 def _counts(sessions: Iterable[Session]) -> tuple[int, int]:

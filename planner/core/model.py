@@ -507,6 +507,7 @@ class Session:
     slot: SessionSlot
     label: str  # a few words for a grid cell: the level, the low-impact choice, or the kind
     running_seconds: int = 0
+    level_name: str = ""  # the progression level's name, when the session is at one (any kind)
 
 
 @attrs.frozen

@@ -116,6 +116,7 @@ def _session(
     blocks: tuple[Block, ...],
     decisions: tuple[Decision, ...],
     running_seconds: int = 0,
+    level_name: str = "",
 ) -> Session:
     return Session(
         date=slot.day,
@@ -131,6 +132,7 @@ def _session(
         slot=SessionSlot(slot.day, slot.name),
         label=label,
         running_seconds=running_seconds,
+        level_name=level_name,
     )
 
 
@@ -163,10 +165,10 @@ def level_session(
         continuous = len(segments) == 1
         kind = SessionKind.RUN if continuous else SessionKind.RUN_WALK
         title = f"{'Run' if continuous else 'Run-walk'} · {level.name}"
-        return _session(
-            slot, kind, title, level.name, level.id, blocks, decisions, level.running_seconds(nth)
-        )
-    return _session(slot, SessionKind.WALK, f"Walk · {level.name}", level.name, level.id, blocks, decisions)
+        seconds = level.running_seconds(nth)
+        return _session(slot, kind, title, level.name, level.id, blocks, decisions, seconds, level.name)
+    title = f"Walk · {level.name}"
+    return _session(slot, SessionKind.WALK, title, level.name, level.id, blocks, decisions, 0, level.name)
 
 
 def low_impact_session(
@@ -206,7 +208,8 @@ def low_impact_session(
     )
     label = f"{exercise.name} {minutes} min"
     title = label + (f" · {title_level}" if title_level else "")
-    return _session(slot, SessionKind.CROSS_TRAINING, title, label, level_id, blocks, decisions)
+    name = title_level if level_id else ""
+    return _session(slot, SessionKind.CROSS_TRAINING, title, label, level_id, blocks, decisions, 0, name)
 
 
 def strength_session(
