@@ -7,18 +7,19 @@ interaction of silence with a red flag and its clearance."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.core.follow_up import AlertKind, PatientStatus, alerts, resolution, summarize
+from planner.core.follow_up import AlertKind, PatientStatus, alerts, back_from_silence, resolution, summarize
 from planner.core.model import ActionKind, CheckIn, ClinicianAction
 from planner.store.portal_records import StoredAlert
 from planner.store.schema import outbox
-from tests.clinics import Clinic
+from tests.clinics import NOW, Clinic
 from tests.test_follow_up import reports
-from tests.test_over_time import day, plan
+from tests.test_over_time import day, good, plan
 
 
 def stored(clinic: Clinic, plan_id: str) -> list[StoredAlert]:
@@ -63,6 +64,56 @@ def test_only_a_later_check_in_closes_a_silence_alert() -> None:
     )
     assert resolution("flare-up", f"flare-up:{day(0)}", returned) is None  # a person acts on the others
     assert resolution("low adherence", f"low-adherence:{day(0)}", returned) is None
+
+
+def low_adherence_after_a_silence(after: Callable[[int], CheckIn]) -> dict[int, list[str]]:
+    """Reports on days 0, 2 and 5, eleven silent days, then back on day 16 with a report on every
+    day that has a session, each made by `after`: the low-adherence alerts' texts on each evening
+    from day 16 to day 33, the clock moved a day at a time."""
+    history, raised = [good(0), good(2), good(5)], {}
+    for n in range(16, 34):
+        if n == 16 or any(s.date == day(n) and s.kind.is_active for s in plan(history, day(n)).sessions):
+            history.append(after(n))
+        built = plan(history, day(n))
+        summary = summarize(built, history, silence_days=7)
+        raised[n] = [a.text for a in alerts(built, history, summary, 7) if a.kind is AlertKind.LOW_ADHERENCE]
+    return raised
+
+
+def test_the_check_in_that_ends_a_silence_opens_no_low_adherence_alert() -> None:
+    """The silence alert told the clinician about the missing reports: the check-in that ends it
+    does not open "1 of 9 in the last 14 days" as well. Low adherence counts afresh from the
+    return, and is raised only when, of at least four sessions planned since, under half are done."""
+    back = [good(0), good(2), good(5), good(16)]
+    returned = summarize(plan(back, day(16)), back, silence_days=7)
+    assert (returned.done_recent, returned.planned_recent) == (1, 9)  # what the old rule raised on
+    assert returned.status is PatientStatus.LOW_ADHERENCE  # honest: under half of the 14 days
+    assert returned.back_from_silence == day(16) and returned.planned_judged == 0
+    skipping = low_adherence_after_a_silence(lambda n: CheckIn(day(n), done=False))
+    assert next(n for n, texts in skipping.items() if texts) == 20  # the fourth session since day 16
+    assert skipping[20] == [
+        f"The patient reported 0 of 4 sessions done since checking in again on {day(16):%d %b} after a "
+        "silence (under 50%)."
+    ]
+    # two weeks after the return the silence is out of the window: the last 14 days as ever
+    assert skipping[30] == ["The patient reported 0 of 10 sessions done in the last 14 days (under 50%)."]
+    doing = low_adherence_after_a_silence(good)
+    assert not any(doing.values())  # back and doing the sessions: never, though the window held the silence
+
+
+def test_a_silence_ends_only_with_contact_after_more_than_the_clinics_days() -> None:
+    """back_from_silence: a return after the clinic's days (the alert stood for some of them);
+    a report on the day the alert would come is not one; a re-open starts the count afresh."""
+
+    def back(days: list[int], starts: tuple[int, ...] = (0,)) -> dt.date | None:
+        return back_from_silence(
+            [CheckIn(day(n)) for n in days], "Europe/London", [day(n) for n in starts], day(40), 7
+        )
+
+    assert back([0, 7, 14]) is None  # seven days apart: never silent
+    assert back([0, 8]) == day(8) and back([0, 8, 10]) == day(8)
+    assert back([9]) == day(9)  # the first report, nine days after the start
+    assert back([0, 20], starts=(0, 15)) is None  # a re-open on day 15 counts afresh
 
 
 def test_a_reopen_starts_the_silence_count_afresh() -> None:
@@ -133,14 +184,25 @@ def test_silence_then_a_red_flag_then_its_clearance(clinic: Clinic) -> None:
 
 
 def test_low_adherence_open_when_the_patient_falls_silent_is_superseded_by_silence(clinic: Clinic) -> None:
-    """Rhea (assigned to Bea) reports one session done in two weeks: low adherence, not silent.
-    Eight quiet days later the sweep raises silence and closes the low-adherence alert as
-    superseded (resolved with its reason, no clinician's name, no mail of its own): one open alert
-    for the missing reports. Once she is back, the silence closes and adherence is judged again."""
+    """Rhea (assigned to Bea, silent since her start) checks in: the silence closes and no
+    low-adherence alert opens for the days it covered. She then reports a week of sessions
+    skipped: low adherence, counted from her return. Eight quiet days later the sweep raises
+    silence and closes the low-adherence alert as superseded (resolved with its reason, no
+    clinician's name, no mail of its own): one open alert for the missing reports. Once she is back,
+    the silence closes and adherence is counted afresh from that return."""
     rhea = clinic.assigned_id
+    assert kinds_open(clinic, rhea) == {"silence"}
     clinic.app.record_checkin(rhea, CheckIn(dt.date(2026, 11, 21), pain_during=1, pain_next_morning=0))
+    assert kinds_open(clinic, rhea) == set()  # not "1 of 9 in the last 14 days" besides
+    for n in range(1, 8):  # each evening from Monday 23 to Sunday 29 November: the day's session skipped
+        clinic.clock[0] = NOW + dt.timedelta(days=n, hours=10)
+        clinic.app.record_checkin(rhea, CheckIn(dt.date(2026, 11, 22 + n), done=False))
     assert kinds_open(clinic, rhea) == {"low adherence"}
     (low,) = [a for a in stored(clinic, rhea) if a.kind == "low adherence"]
+    assert low.text == (
+        "The patient reported 0 of 4 sessions done since checking in again on 22 Nov after a silence "
+        "(under 50%)."
+    )
     with clinic.app.store.read() as records:
         mails_before = len(list(records.connection.execute(sa.select(outbox.c.id))))
     clinic.clock[0] += dt.timedelta(days=8)
@@ -148,7 +210,7 @@ def test_low_adherence_open_when_the_patient_falls_silent_is_superseded_by_silen
     assert kinds_open(clinic, rhea) == {"silence"}
     (closed,) = [a for a in stored(clinic, rhea) if a.id == low.id]
     assert not closed.is_open and closed.acknowledged_by is None and closed.resolved_at
-    assert closed.resolution == "closed: superseded by the silence alert (no check-in since 22 Nov 2026)"
+    assert closed.resolution == "closed: superseded by the silence alert (no check-in since 29 Nov 2026)"
     with clinic.app.store.read() as records:
         mailed = [row.alert_id for row in records.connection.execute(sa.select(outbox.c.alert_id))]
     assert len(mailed) == mails_before + 1 and low.id not in mailed[mails_before:]  # silence's mail only
@@ -157,11 +219,9 @@ def test_low_adherence_open_when_the_patient_falls_silent_is_superseded_by_silen
     north = clinic.client()
     north.login("bea@north.example")
     _, _, page = north.request("GET", f"/portal/patients/{rhea}")
-    assert "closed: superseded by the silence alert (no check-in since 22 Nov 2026)" in page
-    clinic.app.record_checkin(rhea, CheckIn(dt.date(2026, 11, 28), pain_during=1, pain_next_morning=0))
-    assert "silence" not in kinds_open(clinic, rhea)
-    again = [a for a in stored(clinic, rhea) if a.kind == "low adherence" and a.is_open]
-    assert [a.key for a in again] == ["low-adherence:2026-11-30"]  # judged again on her reports
+    assert "closed: superseded by the silence alert (no check-in since 29 Nov 2026)" in page
+    clinic.app.record_checkin(rhea, CheckIn(dt.date(2026, 12, 7), pain_during=1, pain_next_morning=0))
+    assert kinds_open(clinic, rhea) == set()  # the silence closed; adherence counts from this return
 
 
 def test_only_a_silent_status_supersedes_low_adherence() -> None:

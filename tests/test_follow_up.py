@@ -226,12 +226,12 @@ def test_low_adherence_needs_four_planned_sessions_and_under_half_of_them_done()
 
     def raised(done: int, planned: int) -> bool:
         counts = attrs.evolve(
-            summary, status=PatientStatus.LOW_ADHERENCE, done_recent=done, planned_recent=planned
+            summary, status=PatientStatus.LOW_ADHERENCE, done_judged=done, planned_judged=planned
         )
         return AlertKind.LOW_ADHERENCE in {a.kind for a in alerts(built, [good(1)], counts)}
 
     assert raised(1, 4) and not raised(2, 4) and not raised(1, 3) and not raised(4, 4)
-    silent = attrs.evolve(summary, status=PatientStatus.SILENT, done_recent=0, planned_recent=6)
+    silent = attrs.evolve(summary, status=PatientStatus.SILENT, done_judged=0, planned_judged=6)
     assert [a.kind for a in alerts(built, [good(1)], silent)] == [AlertKind.SILENCE]  # one fact, one alert
 
 

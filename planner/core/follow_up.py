@@ -14,7 +14,8 @@ report or sweep never raises it twice. The alert rules and their thresholds:
 - escalation: two weeks of pain above the safe range, or of a pause (rules.ESCALATION_DAYS)
 - silence: no report for the clinic's number of days (default SILENCE_DAYS) once the plan started
 - low adherence: under half of the active sessions of the last 14 days reported done, when at least
-  four were planned (LOW_ADHERENCE, a clinic threshold, unverified)
+  four were planned (LOW_ADHERENCE, a clinic threshold, unverified); counted from the return when
+  the person came back from a silence in those days (see below)
 
 Alert texts are written to the clinician, never to the patient: the sentences a patient reads stay
 in planner.core.wording and the pages that show them.
@@ -27,8 +28,12 @@ One fact, one alert: while a patient is silent (never reported, or not for the c
 days), the missing reports are what low adherence would count too, so only the silence alert is
 raised: it is the one to act on (contact the patient), and a low-adherence alert still open
 from before closes as superseded by it. Once they report again, the silence alert closes by
-itself (`resolution`) and adherence is judged on what they reported. Silence counts from
-the last contact, the start, or a re-open after discharge, whichever is latest.
+itself (`resolution`), and the low-adherence alert counts afresh from the day they got back in
+touch (`back_from_silence`): the days the silence alert covered are never counted again, so the
+check-in that ends a silence does not open "0 of 12 in the last 14 days" at once; the alert comes
+only if, of at least four sessions planned since the return, under half are reported done. The
+status still reads the whole 14 days (a patient who did under half of them is never "on track").
+Silence counts from the last contact, the start, or a re-open after discharge, whichever is latest.
 """
 
 from __future__ import annotations
@@ -112,6 +117,10 @@ class Summary:
     last_report: dt.date | None
     last_contact: dt.date | None = None  # the day the person last checked in, whatever day it named
     quiet_since: dt.date | None = None  # the day silence counts from (last contact, start or re-open)
+    # What the low-adherence alert counts: the last 14 days, from the return if a silence ended in them
+    back_from_silence: dt.date | None = None
+    done_judged: int = 0
+    planned_judged: int = 0
 
     @property
     def adherence_recent(self) -> float | None:
@@ -154,7 +163,11 @@ def summarize(
     reopened = [back.date for _, back in care.gaps(actions) if back is not None and back.date <= today]
     quiet_since = max([start, *reopened, *([contact] if contact else [])])  # a re-open starts afresh
     past = [s for s in plan.sessions if s.date < today]
-    recent = [s for s in past if s.date >= today - dt.timedelta(days=WINDOW_DAYS)]
+    window = today - dt.timedelta(days=WINDOW_DAYS)
+    recent = [s for s in past if s.date >= window]
+    back = back_from_silence(checkins, plan.prescription.timezone, [start, *reopened], today, silence_days)
+    back = back if back is not None and back > window else None
+    done_judged, planned_judged = _counts(s for s in recent if back is None or s.date >= back)
     now = plan.runs_now()
     latest = now[0] if now and now[0].date <= today else None
     held = any(d.rule is RuleId.CLINICIAN_HOLD for slot in now for d in slot.decisions)
@@ -194,18 +207,44 @@ def summarize(
         last_report,
         contact,
         quiet_since,
+        back,
+        done_judged,
+        planned_judged,
     )
 
 
-def last_contact(checkins: Iterable[CheckIn], zone: str, today: dt.date) -> dt.date | None:
-    """The last day the person was in touch: a report names a session's day, but one sent today
-    about last week is contact today. Silence is measured from this, so catching up on a week of
-    reports in one sitting is one return, not a silence alert per report."""
-    days = [
+def _contact_days(checkins: Iterable[CheckIn], zone: str, today: dt.date) -> list[dt.date]:
+    """The days the person was in touch, up to today: a report names a session's day, but one sent
+    today about last week is contact today."""
+    days = {
         max(c.date, c.recorded_at.astimezone(zoneinfo.ZoneInfo(zone)).date()) if c.recorded_at else c.date
         for c in checkins
-    ]
-    return min(max(days), today) if days else None
+    }
+    return sorted(d for d in days if d <= today)
+
+
+def last_contact(checkins: Iterable[CheckIn], zone: str, today: dt.date) -> dt.date | None:
+    """The last day the person was in touch. Silence is measured from this, so catching up on a
+    week of reports in one sitting is one return, not a silence alert per report."""
+    days = _contact_days(checkins, zone, today)
+    return days[-1] if days else None
+
+
+def back_from_silence(
+    checkins: Iterable[CheckIn], zone: str, fresh_starts: Iterable[dt.date], today: dt.date, silence_days: int
+) -> dt.date | None:
+    """The day the person last got back in touch after a silence: more than the clinic's silence
+    days without contact since the one before (or the start, or a re-open, which start the count
+    afresh), so the silence alert stood for the days between. None if no silence has ended."""
+    starts = sorted(d for d in fresh_starts if d <= today)
+    if not starts:
+        return None
+    quiet_from, back = starts[0], None
+    for day in sorted({*_contact_days(checkins, zone, today), *starts}):
+        if day not in starts and (day - quiet_from).days > silence_days:
+            back = day
+        quiet_from = max(quiet_from, day)
+    return back
 
 
 def alerts(
@@ -287,18 +326,19 @@ def alerts(
         found.append(
             Alert(f"silence:{since}", AlertKind.SILENCE, Urgency.SOON, today, text, CLINIC_THRESHOLD)
         )
-    share = summary.adherence_recent
+    done, planned, back = summary.done_judged, summary.planned_judged, summary.back_from_silence
     if (
         summary.status is not PatientStatus.SILENT  # one fact, one alert: see the module's note
-        and share is not None
-        and summary.planned_recent >= LOW_ADHERENCE_MIN_PLANNED
-        and share < LOW_ADHERENCE
+        and planned >= LOW_ADHERENCE_MIN_PLANNED
+        and done / planned < LOW_ADHERENCE
     ):
         monday = today - dt.timedelta(days=today.weekday())
-        text = (
-            f"The patient reported {summary.done_recent} of {summary.planned_recent} sessions done in the "
-            f"last {WINDOW_DAYS} days (under {LOW_ADHERENCE:.0%})."
+        span = (
+            f"since checking in again on {back:%d %b} after a silence"
+            if back
+            else f"in the last {WINDOW_DAYS} days"
         )
+        text = f"The patient reported {done} of {planned} sessions done {span} (under {LOW_ADHERENCE:.0%})."
         found.append(
             Alert(
                 f"low-adherence:{monday}",
