@@ -90,7 +90,7 @@ def test_a_second_clearance_assesses_the_later_report() -> None:
     assert not cleared.referred
     texts = [d.text for s in cleared.sessions for d in s.decisions if d.rule == "red-flag-cleared"]
     # the first session after both says what the last clearance assessed: the late entry, by its date
-    late_entry = wording.CLEARED_REPORTS.format(days=f"{day(8):%a %d %b}", signs="Loss of bowel control")
+    late_entry = wording.cleared_reports([f"{day(8):%a %d %b}"], ["Loss of bowel control"])
     assert len(texts) == 1 and late_entry in texts[0] and "12 March 2026" in texts[0]
     assert all(s.date > day(10) for s in cleared.sessions if s.date > day(7) and s.kind.is_active)
 
@@ -98,13 +98,40 @@ def test_a_second_clearance_assesses_the_later_report() -> None:
 def test_the_calendar_says_which_report_was_cleared() -> None:
     cleared = plan([good(2), FEVER], [clear(9)], day(9))
     text = next(d.text for s in cleared.sessions for d in s.decisions if d.rule == "red-flag-cleared")
-    reported = wording.CLEARED_REPORTS.format(
-        days=f"{day(7):%a %d %b}", signs="Fever or chills with your back pain"
-    )
+    reported = wording.cleared_reports([f"{day(7):%a %d %b}"], ["Fever or chills with your back pain"])
     assert text.startswith(f"Alex Morgan checked {reported} and cleared you to continue on 11 March 2026")
     at_start = build(FLAGGED_AT_START, PROTOCOL, CATALOG.library, (), day(3), [clear(1)])
     text = next(d.text for s in at_start.sessions for d in s.decisions if d.rule == "red-flag-cleared")
-    assert wording.CLEARED_AT_START.format(signs="A recent bacterial infection") in text
+    assert wording.cleared_at_start(["A recent bacterial infection"]) in text
+    assert "checked the warning sign found when your plan was made (A recent bacterial infection)" in text
+
+
+def cleared_text(checkins: list[CheckIn], prescription: Prescription = RX) -> str:
+    built = build(prescription, PROTOCOL, CATALOG.library, checkins, day(14), [clear(9)])
+    assert not built.referred
+    return next(d.text for s in built.sessions for d in s.decisions if d.rule == "red-flag-cleared")
+
+
+def test_a_clearance_names_every_sign_it_assessed_over_the_days_of_the_referral() -> None:
+    """Fever on Monday stops the plan; loss of bowel control reported on Tuesday, before the
+    clearance on Wednesday, was assessed by it too: the clearance names both days and both signs,
+    in the plural; one sign on two days is one sign in two check-ins."""
+    bowel = CheckIn(day(8), red_flags=("bowel-control",), recorded_at=at(8))
+    assert cleared_text([good(2), FEVER, bowel]).startswith(
+        "Alex Morgan checked the warning signs in your check-ins of Mon 09 Mar and Tue 10 Mar (Fever or "
+        "chills with your back pain; Loss of bowel control) and cleared you to continue on 11 March 2026"
+    )
+    fever_again = CheckIn(day(8), red_flags=("fever",), recorded_at=at(8))
+    assert cleared_text([good(2), FEVER, fever_again]).startswith(
+        "Alex Morgan checked the warning sign in your check-ins of Mon 09 Mar and Tue 10 Mar (Fever or "
+        "chills with your back pain) and cleared"
+    )
+    two_at_start = attrs.evolve(RX, red_flags=("recent-infection", "fever"))
+    assert cleared_text([], two_at_start).startswith(
+        "Alex Morgan checked the warning signs found when your plan was made (A recent bacterial "
+        "infection; Fever or chills with your back pain) and cleared"
+    )
+    assert wording.listed(["a", "b", "c"]) == "a, b and c" and wording.listed(["a"]) == "a"
 
 
 def test_a_later_sign_on_an_assessed_day_raises_its_own_alert() -> None:
@@ -207,7 +234,7 @@ def test_a_clearance_names_every_report_and_sign_it_assessed() -> None:
         "The treating clinician's assessment, recorded in the plan",
     )
     assert decision.text == (
-        "Alex Morgan checked the warning sign in your check-in of Tue 10 Mar, Wed 11 Mar (Loss of bowel "
-        "control; A new lump on your back) and cleared you to continue on 12 March 2026: the plan starts "
-        "again at Phase 1."
+        "Alex Morgan checked the warning signs in your check-ins of Tue 10 Mar and Wed 11 Mar (Loss of "
+        "bowel control; A new lump on your back) and cleared you to continue on 12 March 2026: the plan "
+        "starts again at Phase 1."
     )

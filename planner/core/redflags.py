@@ -61,10 +61,14 @@ def stored_signs(flag_ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(RETIRED_RED_FLAGS.get(f, f) for f in flag_ids if f not in SCREENING_IDS))
 
 
+def sign_names(flag_ids: Iterable[str]) -> tuple[str, ...]:
+    """Each sign's question as a statement, once, in the order reported."""
+    return tuple(dict.fromkeys(red_flag(f).question.removesuffix("?") for f in flag_ids))
+
+
 def signs(flag_ids: Iterable[str]) -> str:
-    """The signs as one phrase for a sentence (an alert, a stop answer, a clearance): each sign's
-    question as a statement, once, in the order reported."""
-    return "; ".join(dict.fromkeys(red_flag(f).question.removesuffix("?") for f in flag_ids))
+    """The signs as one phrase for a sentence (an alert, a stop answer, a clearance)."""
+    return "; ".join(sign_names(flag_ids))
 
 
 def most_urgent(flag_ids: tuple[str, ...]) -> RedFlag:

@@ -506,15 +506,14 @@ def long_pause() -> Decision:
 def red_flag_cleared(
     action: ClinicianAction, level: Level, assessed: tuple[CheckIn, ...], found_at_start: tuple[str, ...]
 ) -> Decision:
-    """The clearance names what it assessed: the check-ins with warning signs (by the day each
-    names), or the screen at the start."""
-    flags = found_at_start or tuple(flag for c in assessed for flag in c.red_flags)
-    signs = redflags.signs(flags)
-    if found_at_start:
-        what = wording.CLEARED_AT_START.format(signs=signs)
-    else:
-        days = ", ".join(dict.fromkeys(f"{c.date:%a %d %b}" for c in assessed))
-        what = wording.CLEARED_REPORTS.format(days=days, signs=signs)
+    """The clearance names everything it assessed: the screen at the start, and every check-in
+    with warning signs it covered (by the day each names), each sign once."""
+    parts = [wording.cleared_at_start(redflags.sign_names(found_at_start))] if found_at_start else []
+    if assessed:
+        days = dict.fromkeys(f"{c.date:%a %d %b}" for c in sorted(assessed, key=lambda c: c.date))
+        names = redflags.sign_names(flag for c in assessed for flag in c.red_flags)
+        parts.append(wording.cleared_reports(list(days), names))
+    what = wording.listed(parts)
     text = wording.RED_FLAG_CLEARED.format(
         by=action.by, what=what, day=f"{action.date:%d %B %Y}", level=level.name
     )

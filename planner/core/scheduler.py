@@ -690,8 +690,13 @@ class _Course:
             action = clearance.covering(waiting, self.clearances)
             if action is None:
                 return None
-            self.clear_red_flag(action, waiting, found_at_start)
-            restart, found_at_start = max(action.date, day), ()
+            restart = max(action.date, day)
+            # it assessed every sign it covers in the days it ends, not only the referral day's
+            assessed = tuple(
+                c for on, c in self.signs if day <= on <= restart and clearance.covers(action, c)
+            )
+            self.clear_red_flag(action, assessed, found_at_start)
+            found_at_start = ()
             later = [
                 (on, c) for on, c in self.signs if day <= on <= restart and not clearance.covers(action, c)
             ]

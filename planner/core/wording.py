@@ -13,6 +13,8 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 
 from planner.core.model import Access, BlockKind, CheckIn, Effort, Evidence, Soreness, Urgency
@@ -505,8 +507,11 @@ INTAKE_SEVERE_HEADING = "See a clinician first"
 RED_FLAG_CLEARED = (
     "{by} checked {what} and cleared you to continue on {day}: the plan starts again at {level}."
 )
-CLEARED_REPORTS = "the warning sign in your check-in of {days} ({signs})"
-CLEARED_AT_START = "the warning sign found when your plan was made ({signs})"
+# {the_signs}: SIGN_WORDS by how many signs; {check_ins}: CHECK_IN_WORDS by how many days
+CLEARED_REPORTS = "{the_signs} in your {check_ins} of {days} ({signs})"
+CLEARED_AT_START = "{the_signs} found when your plan was made ({signs})"
+SIGN_WORDS = ("the warning sign", "the warning signs")
+CHECK_IN_WORDS = ("check-in", "check-ins")
 ENTRY_MET = "A check-in met this programme's entry criteria, so running starts, at {level}."
 ENTRY_MET_PROJECTED = (
     "If a check-in shows pain within this programme's entry criteria, running starts here, at {level}."
@@ -606,6 +611,31 @@ TODAY_ANOTHER_HINT = (
     "It is combined with what you reported already: the most cautious answer counts (the higher pain, "
     "a flare-up or a warning sign)."
 )
+
+
+def listed(items: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C": a list as a sentence says it."""
+    return " and ".join(item for item in (", ".join(items[:-1]), *items[-1:]) if item)
+
+
+def _one_or_more(words: tuple[str, str], count: int) -> str:
+    return words[0] if count == 1 else words[1]
+
+
+def cleared_reports(days: Sequence[str], signs: Sequence[str]) -> str:
+    """What a clearance assessed, in the check-ins: "the warning signs in your check-ins of Sat 07
+    Mar and Mon 09 Mar (Fever or chills with your back pain; Loss of bowel control)"."""
+    return CLEARED_REPORTS.format(
+        the_signs=_one_or_more(SIGN_WORDS, len(signs)),
+        check_ins=_one_or_more(CHECK_IN_WORDS, len(days)),
+        days=listed(days),
+        signs="; ".join(signs),
+    )
+
+
+def cleared_at_start(signs: Sequence[str]) -> str:
+    """What a clearance assessed at the start: "the warning sign found when your plan was made (...)"."""
+    return CLEARED_AT_START.format(the_signs=_one_or_more(SIGN_WORDS, len(signs)), signs="; ".join(signs))
 
 
 def reported_today(report: CheckIn) -> str:
