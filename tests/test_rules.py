@@ -297,12 +297,30 @@ def test_an_entry_refusal_names_the_limit_and_where_to_go(catalog) -> None:
     assert refusal is not None and refusal.startswith("pain at rest 7/10 is at or above 7/10, where a GP")
 
 
-def test_the_resume_condition_states_the_protocols_numbers() -> None:
-    assert rules.resume_condition(ResumeCriteria(settled_reports=3, first_after_days=5)).startswith(
-        "check-ins on 3 different days, the first at least 5 days after the pause began, show pain"
-    )
-    assert rules.resume_condition(ResumeCriteria(settled_reports=1, first_after_days=1)).startswith(
-        "a check-in, the first at least a day after the pause began, show pain"
+def test_the_resume_condition_states_the_protocols_numbers(catalog) -> None:
+    """One check-in or several, a margin of days or none: each reads as a sentence says it, in the
+    condition (the pause's "until ...") and in the projected resumption alike."""
+    level = catalog.protocol("lbp-return-to-run").levels[1]
+    cases = {
+        (3, 5): "check-ins on 3 different days, the first at least 5 days after the pause began, show",
+        (1, 1): "a check-in at least a day after the pause began shows",
+        (1, 7): "a check-in at least a week after the pause began shows",
+        (2, 0): "check-ins on 2 different days since the pause began show",
+        (1, 0): "a check-in since the pause began shows",
+    }
+    for (reports, days), when in cases.items():
+        resume = ResumeCriteria(settled_reports=reports, first_after_days=days)
+        assert (
+            rules.resume_condition(resume) == f"{when} pain you can tolerate that settled by the next morning"
+        )
+        projected = rules.resume_after_pause(level, resume, reported=False).text
+        assert projected == (
+            f"If {when} pain you can tolerate that settled by the morning, running starts again one level "
+            "lower, at Phase 2."
+        )
+    assert rules.resume_after_pause(level, ResumeCriteria(1, 1), reported=True).text == (
+        "Your pain was tolerable and settled by the morning in a check-in, so running starts again one "
+        "level lower, at Phase 2."
     )
 
 

@@ -88,7 +88,8 @@ def test_the_calendar_explains_every_decision_it_shows(tmp_path) -> None:
     app, plan_id = app_with_plan(tmp_path)
     body = app.calendar(app.plan(plan_id), token=None).body
     text = flat(" ".join(str(e["DESCRIPTION"]) for e in icalendar.Calendar.from_ical(body).events))
-    resume = wording.RESUME_CRITERIA.format(reports="check-ins on 2 different days", days="3 days")
+    when = wording.RESUME_WHEN.format(reports="check-ins on 2 different days", days="3 days")
+    resume = wording.RESUME_CRITERIA.format(when=when)
     expected = [wording.pain_rule("pain-monitoring"), wording.PAUSE_TOO_PAINFUL.format(until=resume)]
     expected += [wording.HOLD.format(until=f"{RX.hold_running_until:%d %B %Y}")]
     expected += [wording.SORENESS[r.soreness].decision for r in REPORTS if r.soreness is not Soreness.NONE]

@@ -226,11 +226,15 @@ def resume_condition(resume: ResumeCriteria) -> str:
 
 
 def _resume_terms(resume: ResumeCriteria) -> dict[str, str]:
-    reports = resume.settled_reports
-    return {
-        "reports": wording.RESUME_REPORTS_ONE if reports == 1 else wording.RESUME_REPORTS.format(n=reports),
-        "days": how_long(resume.first_after_days),
-    }
+    """The protocol's numbers in words: "a check-in at least a day after the pause began shows",
+    "check-ins on 2 different days, the first at least 3 days after the pause began, show"."""
+    one, margin = resume.settled_reports == 1, resume.first_after_days
+    reports = wording.RESUME_REPORTS_ONE if one else wording.RESUME_REPORTS.format(n=resume.settled_reports)
+    if margin:
+        when = wording.RESUME_WHEN_ONE if one else wording.RESUME_WHEN
+    else:
+        when = wording.RESUME_WHEN_ANY_ONE if one else wording.RESUME_WHEN_ANY
+    return {"reports": reports, "when": when.format(reports=reports, days=how_long(margin))}
 
 
 def past_resume_margin(resume: ResumeCriteria, since: dt.date | None, day: dt.date) -> bool:

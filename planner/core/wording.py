@@ -199,11 +199,13 @@ DAYS, DAYS_ONE, WEEKS, WEEKS_ONE = "{n} days", "a day", "{n} weeks", "a week"
 RESUME_REPORTS, RESUME_REPORTS_ONE = "check-ins on {n} different days", "a check-in"
 
 # -- pausing, resuming, holding ------------------------------------------------------------------
-# {until}: RESUME_CRITERIA with the protocol's numbers ({reports}, {days})
-RESUME_CRITERIA = (
-    "{reports}, the first at least {days} after the pause began, show pain you can tolerate that "
-    "settled by the next morning"
-)
+# {until}: RESUME_CRITERIA with the protocol's numbers; {when}: RESUME_WHEN by how many check-ins
+# ({reports}) and how long after the pause began the first may be ({days}; none: RESUME_WHEN_ANY)
+RESUME_CRITERIA = "{when} pain you can tolerate that settled by the next morning"
+RESUME_WHEN = "{reports}, the first at least {days} after the pause began, show"
+RESUME_WHEN_ONE = "a check-in at least {days} after the pause began shows"
+RESUME_WHEN_ANY = "{reports} since the pause began show"
+RESUME_WHEN_ANY_ONE = "a check-in since the pause began shows"
 PAUSE_FLARE_UP = (
     "You reported a flare-up, so running pauses. Low-impact sessions of a similar length "
     "take its place until {until}."
@@ -428,8 +430,8 @@ ADVANCE_PROJECTED = (
     "you move up to {level} here."
 )
 RESUME_PROJECTED = (
-    "If {reports}, the first at least {days} after the pause began, show pain you can tolerate that "
-    "settled by the morning, running starts again one level lower, at {level}."
+    "If {when} pain you can tolerate that settled by the morning, running starts again one level "
+    "lower, at {level}."
 )
 GROWTH_CAP = (
     "Your running this week has reached the limit of {cap} more than in the last 2 weeks, so today's "
