@@ -252,8 +252,8 @@ def test_silent_weeks_during_a_pause_ask_for_a_clinician() -> None:
     assert not any(d.rule == "escalation" for d in quiet.notes)
     silent = plan(reports, today=day(17))
     note = next(d for d in silent.notes if d.rule == "escalation")
-    assert note.text == wording.ESCALATE_SILENT_PAUSE and note.verdict is Verdict.ESCALATE
-    assert any(d.text == wording.ESCALATE_SILENT_PAUSE for s in silent.sessions for d in s.decisions)
+    assert note.text == rules.silent_pause().text and note.verdict is Verdict.ESCALATE
+    assert any(d.text == rules.silent_pause().text for s in silent.sessions for d in s.decisions)
 
 
 def test_a_contact_your_clinician_note_lasts_only_while_its_reason_does() -> None:
@@ -263,10 +263,10 @@ def test_a_contact_your_clinician_note_lasts_only_while_its_reason_does() -> Non
     reports = [good(1), CheckIn(day(2), flare_up=True, pain_during=6)]
     back = [*reports, *(good(n) for n in (21, 23, 25))]
     asked = [d for d in plan(back, today=day(22)).notes if d.rule is RuleId.ESCALATION]
-    assert [d.text for d in asked] == [wording.ESCALATE_SILENT_PAUSE]  # one settled report: still paused
+    assert [d.text for d in asked] == [rules.silent_pause().text]  # one settled report: still paused
     resumed = plan(back, today=day(24))
     assert not any(d.rule is RuleId.ESCALATION for d in resumed.notes)
-    assert any(d.text == wording.ESCALATE_SILENT_PAUSE for s in resumed.sessions for d in s.decisions)
+    assert any(d.text == rules.silent_pause().text for s in resumed.sessions for d in s.decisions)
     sore = [CheckIn(day(n), pain_during=4, pain_next_morning=4) for n in range(0, 17)]
     assert any(d.rule is RuleId.ESCALATION for d in plan(sore, today=day(16)).notes)
     settled = [*sore, CheckIn(day(17), pain_during=1, pain_next_morning=0)]
@@ -322,7 +322,7 @@ def test_a_two_week_pause_without_settling_asks_for_a_clinician() -> None:
     reports += [CheckIn(day(n), pain_during=6, pain_next_morning=6) for n in (9, 16)]
     p = plan(reports)
     texts = [d.text for d in p.notes if d.rule == "escalation"]
-    assert any(t.startswith(wording.ESCALATE_LONG_PAUSE) for t in texts)
+    assert any(t.startswith(rules.long_pause().text) for t in texts)
 
 
 def test_a_flare_up_on_the_last_session_extends_the_plan() -> None:

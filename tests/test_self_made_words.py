@@ -4,13 +4,16 @@ A plan a clinic follows keeps its clinician's words."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import attrs
 import icalendar
 
 from planner.app.accounts import Accounts
 from planner.app.application import App
 from planner.app.caseload import Caseload
 from planner.app.settings import Settings
-from planner.core import wording
+from planner.core import report_answer, rules, wording
 from planner.core.model import Urgency
 from tests.clinics import NOW, PASSWORD, rx
 from tests.test_handout import text_of
@@ -64,3 +67,50 @@ def test_a_plan_nobody_follows_names_no_clinician_anywhere(db_url: str, run) -> 
         assert flat(sentence) in clinics["handout"]
     assert "see your clinician" in clinics["handout"]
     assert "follow your clinician" in clinics["calendar"] and "follow your clinician" in clinics["show"]
+
+
+def test_a_hold_and_a_sign_recorded_at_creation_name_no_clinician_on_a_plan_of_ones_own(
+    db_url: str, run
+) -> None:  # type: ignore[no-untyped-def]
+    """A plan made outside any clinic with a hold on running (for severe pain at rest) or a warning
+    sign recorded when it was made: the hold's sessions, the severe-pain note, the referral and the
+    stop screen's line say what was set or recorded, not that a clinician did; once a clinic adopts
+    the plan they are its clinician's words again. Advice to have a clinician check a sign stays."""
+    app = App.open(Settings(db=db_url, base_url="http://127.0.0.1"), clock=lambda: NOW)
+    held = attrs.evolve(rx("Sam Held"), pain=8, hold_running_until=dt.date(2026, 12, 10))
+    signed = attrs.evolve(rx("Sam Signed"), red_flags=("fever",))
+    plans = {
+        "held": app.create_plan("flare-up-restart", held),
+        "signed": app.create_plan("lbp-return-to-run", signed),
+    }
+    alone, clinic = wording.FOLLOWED_WORDS[False], wording.FOLLOWED_WORDS[True]
+    hold = alone.hold.format(until="10 December 2026")
+    severe = alone.severe_pain_held.format(pain=8, limit=7, until="10 December 2026")
+    for name, plan_id in plans.items():
+        seen = channels(app, plan_id, run)
+        for channel, text in seen.items():
+            assert [w for w in CLINICIAN_WORDS if w in text.lower()] == [], (name, channel)
+            assert "your clinician" not in text.lower() and "clinician recorded" not in text.lower()
+        if name == "held":
+            assert flat(hold) in seen["calendar"] and flat(hold) in seen["show"]
+            assert flat(severe) in seen["show"]
+            assert flat(rules.silent_pause(followed=False).text) in seen["handout"]  # whom to contact
+    referral = next(d.text for s in app.plan(plans["signed"]).plan.sessions for d in s.decisions)
+    assert referral.startswith("A warning sign was recorded when your plan was made (Fever or chills")
+    assert "until a clinician has checked it" in referral  # the advice to have it checked stays
+    answer = report_answer.answer_for(app.plan(plans["signed"]).plan, [])
+    assert (
+        answer is not None
+        and alone.stop_signs_recorded.format(signs="Fever or chills with your back pain") in answer.lines
+    )
+
+    Accounts(app).add_clinician("North", "bea@north.example", "Bea Lund", PASSWORD, admin=False)
+    for plan_id in plans.values():
+        Caseload(app).adopt(plan_id, "North")
+    adopted = channels(app, plans["held"], run)
+    assert flat(clinic.hold.format(until="10 December 2026")) in adopted["calendar"]
+    assert "so your clinician holds running until 10 December 2026" in adopted["show"]
+    answer = report_answer.answer_for(app.plan(plans["signed"]).plan, [])
+    assert answer is not None and "Your clinician recorded, when your plan was made: Fever" in " ".join(
+        answer.lines
+    )

@@ -91,7 +91,8 @@ def test_the_calendar_explains_every_decision_it_shows(tmp_path) -> None:
     when = wording.RESUME_WHEN.format(reports="check-ins on 2 different days", days="3 days")
     resume = wording.RESUME_CRITERIA.format(when=when)
     expected = [wording.pain_rule("pain-monitoring"), wording.PAUSE_TOO_PAINFUL.format(until=resume)]
-    expected += [wording.HOLD.format(until=f"{RX.hold_running_until:%d %B %Y}")]
+    own = wording.FOLLOWED_WORDS[False]  # a plan made outside any clinic: the hold names no clinician
+    expected += [own.hold.format(until=f"{RX.hold_running_until:%d %B %Y}")]
     expected += [wording.SORENESS[r.soreness].decision for r in REPORTS if r.soreness is not Soreness.NONE]
     assert [line for line in expected if flat(line) not in text] == []
     assert "running starts again one level lower" in text  # the resume sentence, with its level

@@ -182,11 +182,13 @@ class App:
         with self.store.read() as records:
             stored = records.plan(plan_id)
             checkins, actions = records.checkins(plan_id), records.actions(plan_id)
+            followed = records.portal.owner(plan_id)[0] is not None  # see in_clinic
         today = local_today(stored.prescription.timezone, self.now())
         if as_of is not None:
             today = within_window(as_of, today, "as of")
         protocol = self.catalog.protocol(stored.protocol_id)
-        built = build(stored.prescription, protocol, self.catalog.library, checkins, today, actions)
+        library = self.catalog.library
+        built = build(stored.prescription, protocol, library, checkins, today, actions, followed=followed)
         return PlanView(stored, built, today, tuple(checkins), tuple(actions))
 
     def record_checkin(self, plan_id: str, checkin: CheckIn, *, submission: str | None = None) -> bool:

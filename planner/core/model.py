@@ -522,6 +522,7 @@ class Plan:
     rule_set: str  # the protocol's rule set: which pain traffic light every channel states
     programme: Programme | None = None  # the patient's programme as it stands on `as_of`
     growth_cap: float | None = None  # the weekly growth cap in force on `as_of` (back pain lowers it)
+    followed: bool = True  # a clinic follows the plan; False: the person's own, its words name no clinician
 
     @property
     def end(self) -> dt.date:

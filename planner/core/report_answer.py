@@ -63,12 +63,13 @@ def calls(zone: str, urgency: Urgency | None) -> tuple[Call, ...]:
     return tuple(found)
 
 
-def stop_answer(flags: Iterable[str], zone: str, *, recorded: bool = False) -> Answer:
+def stop_answer(flags: Iterable[str], zone: str, *, recorded: bool = False, followed: bool = True) -> Answer:
     """Warning signs: stop the programme; the most urgent sign says how soon and whom to call.
-    `recorded`: a clinician found them at the assessment (the person reported none)."""
+    `recorded`: found at the assessment (the person reported none); `followed`: a clinic follows
+    the plan, so it was its clinician."""
     signs = tuple(dict.fromkeys(flags))
     worst = redflags.most_urgent(signs)
-    named = wording.STOP_SIGNS_RECORDED if recorded else wording.STOP_SIGNS
+    named = wording.FOLLOWED_WORDS[followed].stop_signs_recorded if recorded else wording.STOP_SIGNS
     lines = (
         redflags.advice(worst.urgency, zone),
         wording.STOP_PROGRAMME,
@@ -103,7 +104,7 @@ def answer_for(plan: Plan, checkins: Iterable[CheckIn]) -> Answer | None:
     if plan.referred:
         flags, recorded = referral_flags(plan, checkins)
         if flags:
-            return stop_answer(flags, zone, recorded=recorded)
+            return stop_answer(flags, zone, recorded=recorded, followed=plan.followed)
     if running_paused(plan):
         return pause_answer(zone)
     return None

@@ -263,8 +263,10 @@ def paused_session() -> Decision:
     return Decision(RuleId.PAUSED_SESSION, Verdict.PAUSE, wording.PAUSED_SESSION, FLARE_UP)
 
 
-def clinician_hold(hold_until: dt.date) -> Decision:
-    text = wording.HOLD.format(until=f"{hold_until:%d %B %Y}")
+def clinician_hold(hold_until: dt.date, *, followed: bool = True) -> Decision:
+    """`followed`: a clinic follows the plan, so the hold is its clinician's; else it was set when
+    the plan was made, and no clinician is named (wording.FOLLOWED_WORDS)."""
+    text = wording.FOLLOWED_WORDS[followed].hold.format(until=f"{hold_until:%d %B %Y}")
     return Decision(RuleId.CLINICIAN_HOLD, Verdict.PAUSE, text, CLINICIAN_HOLD)
 
 
@@ -363,12 +365,14 @@ def entry_refusal(
     )
 
 
-def severe_pain_hold(protocol: Protocol, prescription: Prescription) -> Decision | None:
+def severe_pain_hold(
+    protocol: Protocol, prescription: Prescription, *, followed: bool = True
+) -> Decision | None:
     """A plan made for severe pain at rest, which only a clinician's hold allows: it says so."""
     hold = prescription.hold_running_until
     if hold is None or not severe_pain(protocol, prescription.pain):
         return None
-    text = wording.SEVERE_PAIN_HELD.format(
+    text = wording.FOLLOWED_WORDS[followed].severe_pain_held.format(
         pain=prescription.pain, limit=protocol.entry.refer_pain_at_rest, until=f"{hold:%d %B %Y}"
     )
     return Decision(RuleId.ENTRY_CRITERIA, Verdict.PAUSE, text, SEVERE_PAIN)
@@ -380,13 +384,15 @@ def meets_entry(protocol: Protocol, checkin: CheckIn) -> bool:
     return morning is not None and morning <= protocol.entry.max_pain_at_rest
 
 
-def red_flag_referral(flags: tuple[str, ...], zone: str, *, recorded: bool = False) -> Decision:
+def red_flag_referral(
+    flags: tuple[str, ...], zone: str, *, recorded: bool = False, followed: bool = True
+) -> Decision:
     """Any red flag stops everything; the most urgent flag sets how soon to get help, and the
     person's time zone which emergency number to call. `recorded`: the signs were found at the
     assessment and put on the plan by a clinician (the person reported none)."""
     flag = redflags.most_urgent(flags)
     advice = redflags.advice(flag.urgency, zone)
-    template = wording.RED_FLAG_RECORDED if recorded else wording.RED_FLAG_STOP
+    template = wording.FOLLOWED_WORDS[followed].red_flag_recorded if recorded else wording.RED_FLAG_STOP
     text = template.format(sign=redflags.signs((flag.id,)), advice=advice)
     return Decision(RuleId.RED_FLAG, Verdict.STOP, text, redflags.SOURCE)
 
@@ -494,17 +500,22 @@ def not_started(level: Level) -> Decision:
     return Decision(RuleId.LAY_OFF, Verdict.REPEAT, text, LAY_OFF)
 
 
-def persistent_pain() -> Decision:
-    return Decision(RuleId.ESCALATION, Verdict.ESCALATE, wording.ESCALATE_PERSISTENT_PAIN, ESCALATION)
+def _escalation(template: str, followed: bool) -> Decision:
+    text = template.format(contact=wording.FOLLOWED_WORDS[followed].contact)
+    return Decision(RuleId.ESCALATION, Verdict.ESCALATE, text, ESCALATION)
 
 
-def silent_pause() -> Decision:
+def persistent_pain(*, followed: bool = True) -> Decision:
+    return _escalation(wording.ESCALATE_PERSISTENT_PAIN, followed)
+
+
+def silent_pause(*, followed: bool = True) -> Decision:
     """Two weeks without a report while running is paused: nobody knows how the person is."""
-    return Decision(RuleId.ESCALATION, Verdict.ESCALATE, wording.ESCALATE_SILENT_PAUSE, ESCALATION)
+    return _escalation(wording.ESCALATE_SILENT_PAUSE, followed)
 
 
-def long_pause() -> Decision:
-    return Decision(RuleId.ESCALATION, Verdict.ESCALATE, wording.ESCALATE_LONG_PAUSE, ESCALATION)
+def long_pause(*, followed: bool = True) -> Decision:
+    return _escalation(wording.ESCALATE_LONG_PAUSE, followed)
 
 
 def red_flag_cleared(

@@ -104,7 +104,12 @@ class _Course:
         today: dt.date,
         track: Track,
         warning_signs: tuple[CheckIn, ...] = (),
+        *,
+        followed: bool = True,
     ) -> None:
+        self.followed = (
+            followed  # a clinic follows the plan: its holds and recorded signs are its clinician's
+        )
         self.rx, self.protocol, self.library, self.reports, self.actions, self.today = (
             rx,
             protocol,
@@ -278,7 +283,7 @@ class _Course:
         hold_until = rules.held_until(self.rx, self.actions, day)
         if hold_until is not None:
             self.evolve(pending=tuple(decisions))  # other news waits for the first session after the hold
-            return self.replace_run(day, report, [rules.clinician_hold(hold_until)])
+            return self.replace_run(day, report, [rules.clinician_hold(hold_until, followed=self.followed)])
         if self.state.pause.active:
             if not any(d.verdict is Verdict.PAUSE for d in decisions):
                 decisions.append(rules.paused_session())
@@ -535,7 +540,7 @@ class _Course:
             due = pain.since is not None and (day - pain.since).days + 1 >= rules.ESCALATION_DAYS
             if not pain.escalated and due:
                 pain = attrs.evolve(pain, escalated=True)
-                self.escalate(day, rules.persistent_pain(), ends_with="pain")
+                self.escalate(day, rules.persistent_pain(followed=self.followed), ends_with="pain")
         elif report.pain_during is not None or report.pain_next_morning is not None:
             pain = attrs.evolve(pain, since=None, escalated=False)
             self.end_escalation("pain", day)
@@ -544,7 +549,7 @@ class _Course:
         long_pause = pause.since is not None and (day - pause.since).days >= rules.ESCALATION_DAYS
         if pause.active and long_pause and not pause.escalated and not settled:
             self.evolve(pause=attrs.evolve(pause, escalated=True))
-            self.escalate(day, rules.long_pause(), ends_with="pause")
+            self.escalate(day, rules.long_pause(followed=self.followed), ends_with="pause")
 
     def escalate(self, day: dt.date, decision: Decision, *, ends_with: str) -> None:
         self.state = self.state.with_pending(decision)
@@ -580,7 +585,7 @@ class _Course:
             quiet_since = max(d for d in (pause.since, off.last_report, since) if d is not None)
             if (day - quiet_since).days >= rules.ESCALATION_DAYS:
                 self.evolve(pause=attrs.evolve(pause, escalated=True))
-                decision = rules.silent_pause()
+                decision = rules.silent_pause(followed=self.followed)
                 self.state = self.state.with_pending(decision)
                 self.note_escalation(decision, "pause")
 
@@ -745,7 +750,7 @@ class _Course:
         return self.sessions, False
 
     def refer(self, day: dt.date, flags: tuple[str, ...], *, recorded: bool) -> None:
-        decision = rules.red_flag_referral(flags, self.rx.timezone, recorded=recorded)
+        decision = rules.red_flag_referral(flags, self.rx.timezone, recorded=recorded, followed=self.followed)
         slot = Slot(day, self.rx.session_time, SlotName.REFERRAL)
         self.sessions.append(referral_session(slot, flags, self.rx.timezone, (decision,)))
         self.notes.append(decision)
@@ -758,8 +763,11 @@ def build(
     checkins: Iterable[CheckIn],
     today: dt.date,
     actions: Iterable[ClinicianAction] = (),
+    *,
+    followed: bool = True,
 ) -> Plan:
-    """The plan as of `today`: check-ins and clinicians' actions after it are ignored."""
+    """The plan as of `today`: check-ins and clinicians' actions after it are ignored. `followed`: a
+    clinic follows the plan; False for a person's own plan, whose sentences name no clinician."""
     prescription_checks.check(prescription)
     rx, actions = prescription, tuple(actions)
     checkins = tuple(checkins)
@@ -770,12 +778,12 @@ def build(
     track = Track.start(initial, programmes.scheduled(actions, today))
     notes: list[Decision] = []
     if rx.hold_running_until and rx.hold_running_until > rx.start:
-        notes.append(rules.clinician_hold(rx.hold_running_until))
-    severe = rules.severe_pain_hold(protocol, rx)
+        notes.append(rules.clinician_hold(rx.hold_running_until, followed=followed))
+    severe = rules.severe_pain_hold(protocol, rx, followed=followed)
     if severe is not None:
         notes.append(severe)
     signs = tuple(c for c in checkins if c.red_flags and rx.start <= c.date <= today)
-    course = _Course(rx, protocol, library, reports, done, today, track, signs)
+    course = _Course(rx, protocol, library, reports, done, today, track, signs, followed=followed)
     lowered = rules.back_pain_growth(protocol) if course.back_pain_from is not None else None
     if lowered is not None:
         notes.append(lowered)
@@ -785,7 +793,15 @@ def build(
         if restart is None:
             referral = tuple(course.sessions)
             return Plan(
-                rx, protocol.id, protocol.title, today, referral, True, tuple(course.notes), protocol.rule_set
+                rx,
+                protocol.id,
+                protocol.title,
+                today,
+                referral,
+                True,
+                tuple(course.notes),
+                protocol.rule_set,
+                followed=followed,
             )
         first_day = restart + ONE_DAY
     entry = rules.entry_not_met(protocol, rx.pain)
@@ -810,4 +826,5 @@ def build(
         protocol.rule_set,
         now,
         growth_cap=course.cap(today),
+        followed=followed,
     )

@@ -224,7 +224,6 @@ PAUSE_SUMMARY = (
     "strength and mobility work, and do low-impact exercise of a similar length instead ({options}). "
     "Running starts again one level lower once {until}."
 )
-HOLD = "Your clinician has asked for no running until {until}; today is a low-impact session instead."
 WEEK_CHANGED = "{by} changed your week from {day}: runs on {days} at {time}."
 LEVEL_MOVED = "{by} moved your running {direction} a level on {day}: you continue at {level}."
 DISCHARGED = "{by} ended this programme on {day}: no more sessions are planned."
@@ -280,10 +279,6 @@ URGENCY_HEADING = {  # the red-flag questions, grouped by how soon they need hel
 }
 URGENCY_LABEL = {Urgency.EMERGENCY: "Emergency", Urgency.URGENT: "Urgent", Urgency.SOON: "Soon"}
 RED_FLAG_STOP = "You reported a warning sign ({sign}). Stop the programme. {advice}"
-RED_FLAG_RECORDED = (  # signs found at the assessment: a clinician put them on the plan, not the person
-    "Your clinician recorded a warning sign when your plan was made ({sign}). The programme does not "
-    "start until a clinician has checked it. {advice}"
-)
 UNKNOWN_SIGN = "A warning sign recorded as {id!r}"  # a stored id this version does not know
 
 RED_FLAGS: tuple[RedFlag, ...] = (
@@ -464,17 +459,18 @@ LAY_OFF_NOT_STARTED = (
     "Ready to start? No check-in yet: your plan stays at {level} until you check in after a session. "
     "The sessions ahead show it from your next session on, if they go well."
 )
+# {contact}: FOLLOWED_WORDS[...].contact (whom a plan a clinic follows, or one's own, asks to call)
 ESCALATE_PERSISTENT_PAIN = (
-    f"Your pain has stayed above {SAFE_PAIN}/10 in every check-in for 2 weeks. Please contact your "
-    "clinician or physiotherapist so they can check how you are; the plan carries on gently meanwhile."
+    f"Your pain has stayed above {SAFE_PAIN}/10 in every check-in for 2 weeks. Please contact "
+    "{contact} so they can check how you are; the plan carries on gently meanwhile."
 )
 ESCALATE_SILENT_PAUSE = (
-    "Running has been paused and there has been no check-in for 2 weeks. Please contact your "
-    "clinician or physiotherapist so they can check how you are."
+    "Running has been paused and there has been no check-in for 2 weeks. Please contact {contact} so "
+    "they can check how you are."
 )
 ESCALATE_LONG_PAUSE = (
-    "Running has been paused for 2 weeks and your pain has not yet settled. Please contact your "
-    "clinician or physiotherapist so they can check how you are."
+    "Running has been paused for 2 weeks and your pain has not yet settled. Please contact {contact} "
+    "so they can check how you are."
 )
 DAYS_OFF_ONE = "After the soreness you reported, today is your day off running."
 DAYS_OFF = "After the soreness you reported, today is day {nth} of your {total} days off running."
@@ -495,11 +491,6 @@ ENTRY_REFUSED_SEE_CLINICIAN = (
 SEVERE_PAIN_REFUSED = (
     "pain at rest {pain}/10 is at or above {limit}/10, where a GP or physiotherapist assesses first: "
     "make this plan only with a clinician's hold on running (hold running until a date)"
-)
-SEVERE_PAIN_HELD = (
-    "Your pain at rest was {pain}/10 when this plan was made, at or above the {limit}/10 where a "
-    "clinician assesses first, so your clinician holds running until {until}. If the pain does not "
-    "ease within a few days, contact them."
 )
 INTAKE_SEVERE_PAIN = (
     "Your pain at rest is {pain}/10. Pain this strong should be assessed before you start a "
@@ -678,6 +669,11 @@ class FollowedWords:
     not_advice_handout: str  # the handout's cover
     calendar_link: str  # the handout's "how to use" line about the calendar
     hold_summary: str  # the handout's safety page, after the pause summary
+    hold: str  # a session in place of a run while a hold lasts ({until})
+    severe_pain_held: str  # a plan made for severe pain at rest, with a hold ({pain}, {limit}, {until})
+    red_flag_recorded: str  # a sign found at the assessment, when the plan was made ({sign}, {advice})
+    stop_signs_recorded: str  # the stop screen's line naming those signs ({signs})
+    contact: str  # whom an escalation asks the person to contact
     pain_bands: dict[str, tuple[PainBand, ...]] = attrs.field(eq=False)  # the safety page's light
 
 
@@ -702,6 +698,18 @@ FOLLOWED_WORDS = {
         calendar_link="If your clinician gave you a calendar link, the plan in your calendar adapts as you "
         "check in.",
         hold_summary=HOLD_SUMMARY,
+        hold="Your clinician has asked for no running until {until}; today is a low-impact session instead.",
+        severe_pain_held=(
+            "Your pain at rest was {pain}/10 when this plan was made, at or above the {limit}/10 where a "
+            "clinician assesses first, so your clinician holds running until {until}. If the pain does not "
+            "ease within a few days, contact them."
+        ),
+        red_flag_recorded=(  # signs found at the assessment: a clinician put them on the plan
+            "Your clinician recorded a warning sign when your plan was made ({sign}). The programme does "
+            "not start until a clinician has checked it. {advice}"
+        ),
+        stop_signs_recorded="Your clinician recorded, when your plan was made: {signs}.",
+        contact="your clinician or physiotherapist",
         pain_bands=PAIN_BANDS_FOR[True],
     ),
     False: FollowedWords(
@@ -726,6 +734,19 @@ FOLLOWED_WORDS = {
         calendar_link="If you add the plan's calendar link to your calendar, the plan there adapts as you "
         "check in.",
         hold_summary="If a doctor or physiotherapist has told you not to run for a while, follow that.",
+        hold="No running until {until}, as set when this plan was made; today is a low-impact session "
+        "instead.",
+        severe_pain_held=(
+            "Your pain at rest was {pain}/10 when this plan was made, at or above the {limit}/10 where a "
+            "clinician assesses first, so running is held until {until}. If the pain does not ease within "
+            "a few days, contact a GP or physiotherapist."
+        ),
+        red_flag_recorded=(
+            "A warning sign was recorded when your plan was made ({sign}). The programme does not start "
+            "until a clinician has checked it. {advice}"
+        ),
+        stop_signs_recorded="Recorded when your plan was made: {signs}.",
+        contact="a physiotherapist or doctor",
         pain_bands=PAIN_BANDS_FOR[False],
     ),
 }
@@ -739,7 +760,6 @@ STOP_HEADING = {
 }
 STOP_PROGRAMME = "Your programme is stopped: do no more sessions until a clinician has checked you."
 STOP_SIGNS = "You reported: {signs}."
-STOP_SIGNS_RECORDED = "Your clinician recorded, when your plan was made: {signs}."
 CALL_EMERGENCY = "Call {number} (emergency)"
 CALL_URGENT = "Call {name} on {number} (urgent advice, not an emergency)"
 PAUSED_HEADING = "Running is paused"
