@@ -3,10 +3,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,37 +51,97 @@ def catalog() -> Catalog:
 PG_ENV = "REHAB_PLANNER_TEST_PG"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+DATABASES = ["sqlite", "postgresql"]
+
+
+@attrs.define
+class Databases:
+    """Fresh test databases for one test process. A migrated one is a copy of a template this
+    process migrated once with the real migrations (the copy costs a tenth of migrating); a
+    PostgreSQL database is dropped in the background, so no test waits for it."""
+
+    folder: Path
+    templates: dict[str, str] = attrs.Factory(dict)
+    drops: ThreadPoolExecutor = attrs.Factory(lambda: ThreadPoolExecutor(max_workers=2))
+    dropping: list[Future[None]] = attrs.Factory(list)
+
+    def fresh(self, kind: str, tmp_path: Path, *, migrated: bool) -> Iterator[str]:
+        if kind == "sqlite":
+            url = f"sqlite:///{tmp_path / 'plans.db'}"
+            if migrated:
+                shutil.copyfile(self.template(kind), tmp_path / "plans.db")
+            yield url
+            return
+        admin_url = os.environ.get(PG_ENV)
+        if not admin_url:
+            pytest.skip(f"set {PG_ENV} to a PostgreSQL URL to run this against PostgreSQL")
+        template = f' TEMPLATE "{self.template(kind)}"' if migrated else ""
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"{template}'))
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
+        self.dropping.append(self.drops.submit(drop_database, admin, name, dispose=True))
+
+    def template(self, kind: str) -> str:
+        """The migrated template's file (SQLite) or database name (PostgreSQL), made on first use."""
+        if kind not in self.templates:
+            if kind == "sqlite":
+                url = f"sqlite:///{self.folder / 'template.db'}"
+                self.templates[kind] = str(self.folder / "template.db")
+            else:
+                made = self.fresh(kind, self.folder, migrated=False)
+                url = next(made)
+                self.templates[kind] = url.rsplit("/", 1)[1]
+            Store.open(url).engine.dispose()  # no connection may stay open on a template
+        return self.templates[kind]
+
+    def close(self) -> None:
+        self.drops.shutdown(wait=True)
+        for dropped in self.dropping:
+            dropped.result()  # a database that could not be dropped fails the run here
+        admin_url = os.environ.get(PG_ENV)
+        if admin_url and "postgresql" in self.templates:
+            drop_database(
+                sa.create_engine(admin_url, isolation_level="AUTOCOMMIT"), self.templates["postgresql"]
+            )
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    made = Databases(tmp_path_factory.mktemp("templates"))
+    yield made
+    made.close()
+
+
+@pytest.fixture(params=DATABASES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, databases: Databases) -> Iterator[str]:
     """Every storage test runs on SQLite and, when REHAB_PLANNER_TEST_PG names a server, PostgreSQL
-    (a fresh database per test). .ci/run starts a real server and sets it."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'plans.db'}"
-        return
-    admin_url = os.environ.get(PG_ENV)
-    if not admin_url:
-        pytest.skip(f"set {PG_ENV} to a PostgreSQL URL to run this against PostgreSQL")
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield admin_url.rsplit("/", 1)[0] + "/" + name
-    drop_database(admin, name)
-    admin.dispose()
+    (a fresh database per test, already at the newest schema). .ci/run starts a real server and
+    sets it."""
+    yield from databases.fresh(request.param, tmp_path, migrated=True)
 
 
-def drop_database(admin: sa.Engine, name: str) -> None:
+@pytest.fixture(params=DATABASES)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path, databases: Databases) -> Iterator[str]:
+    """A fresh database with nothing in it, for the tests of creating and upgrading the schema."""
+    yield from databases.fresh(request.param, tmp_path, migrated=False)
+
+
+def drop_database(admin: sa.Engine, name: str, *, dispose: bool = False) -> None:
     """FORCE ends the test's own connections, but a non-superuser cannot end an autovacuum worker
     that happens to be in the new database: wait for it to finish, for up to ten seconds."""
     for attempt in range(40):
         try:
             with admin.connect() as connection:
                 connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            return
+            break
         except sa.exc.DBAPIError:
             if attempt == 39:
                 raise
             time.sleep(0.25)
+    if dispose:
+        admin.dispose()
 
 
 @pytest.fixture
@@ -130,9 +192,14 @@ class Loopback:
             self.server.run()
 
     def stop(self) -> None:
+        """Finish the answers in flight, then close the listener and every connection a client
+        kept alive (a browser's would keep the serving loop, and this join, waiting)."""
+        from waitress import wasyncore
+
         self.server.task_dispatcher.shutdown()
-        self.server.close()
+        wasyncore.close_all(self.server._map)
         self.thread.join(timeout=10)
+        assert not self.thread.is_alive(), "the loopback server did not stop"
 
 
 @pytest.fixture

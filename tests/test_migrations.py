@@ -20,6 +20,12 @@ from planner.store.schema import metadata
 from tests.release_schema import make_release_database
 
 
+@pytest.fixture
+def db_url(empty_db_url: str) -> str:
+    """Every test here makes or upgrades the schema itself: its database starts empty."""
+    return empty_db_url
+
+
 def revision_of(url: str) -> str | None:
     engine = sa.create_engine(url)
     with engine.connect() as connection:
