@@ -51,7 +51,8 @@ def test_a_disabled_clinician_is_logged_out_at_once_and_cannot_log_in(clinic: Cl
     assert jo.request("GET", "/portal/")[0] == 303  # the live session ended
     assert jo.login("jo@north.example") == 401  # the same answer as a wrong password
     _, _, page = north.request("GET", "/portal/clinicians")
-    assert re.search(r"jo@north\.example</td>\s*<td>disabled 2026-11-22 09:00", page)
+    at = '<time datetime="2026-11-22T09:00:00Z">22 Nov 2026, 09:00 UTC</time>'
+    assert re.search(rf"jo@north\.example</td>\s*<td>disabled {at}", page)
     assert north.request("POST", f"/portal/clinicians/{jo_id(clinic)}/enable", {})[0] == 303
     assert jo.login("jo@north.example") == 303
     assert ("clinician-disabled", "jo@north.example") in trail(clinic)
@@ -85,7 +86,8 @@ def test_a_fresh_link_stops_the_old_link_and_the_old_password(clinic: Clinic) ->
     assert jo.request("POST", second.group(1), {"password": NEW_PASSWORD, "again": NEW_PASSWORD})[0] == 303
     assert jo.login("jo@north.example", NEW_PASSWORD) == 303
     _, _, page = north.request("GET", "/portal/clinicians")
-    assert re.search(r"jo@north\.example</td>\s*<td>active</td>\s*<td>2026-11-22 09:00", page)
+    at = '<time datetime="2026-11-22T09:00:00Z">22 Nov 2026, 09:00 UTC</time>'
+    assert re.search(rf"jo@north\.example</td>\s*<td>active</td>\s*<td>{at}", page)
     assert trail(clinic).count(("password-link", "jo@north.example")) == 2
 
 

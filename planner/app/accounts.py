@@ -231,10 +231,28 @@ class Accounts:
         else:
             audit_by(records, admin, now, action, address, detail=person.email)
 
-    def clinic_settings(self, admin: Clinician) -> tuple[list[Clinician], int]:
+    def clinic_settings(self, admin: Clinician) -> tuple[list[Clinician], int, str]:
+        """The clinic's clinicians, its silence limit and the time zone its pages' times are in."""
         self._admin(admin)
         with self.app.store.read() as records:
-            return records.portal.clinicians(admin.clinic_id), records.portal.silence_days(admin.clinic_id)
+            portal = records.portal
+            return (
+                portal.clinicians(admin.clinic_id),
+                portal.silence_days(admin.clinic_id),
+                portal.clinic_zone(admin.clinic_id),
+            )
+
+    def zone(self, person: Clinician) -> str:
+        """The time zone the portal shows this clinician's clinic's times in."""
+        with self.app.store.read() as records:
+            return records.portal.clinic_zone(person.clinic_id)
+
+    def set_zone(self, admin: Clinician, text: str, address: str) -> None:
+        self._admin(admin)
+        zone = parsing.parse_zone(text)
+        with self.app.store.write() as records:
+            records.portal.set_clinic_zone(admin.clinic_id, zone)
+            audit_by(records, admin, self.app.now(), "time-zone", address, detail=zone)
 
     def set_silence_days(self, admin: Clinician, text: str, address: str) -> None:
         self._admin(admin)

@@ -18,6 +18,7 @@ from planner.core.model import ActionKind, CheckIn, ClinicianAction, Prescriptio
 
 CLINIC = "Demo Physio Clinic"
 LOGIN = "demo@clinic.example"
+ZONE = "Europe/London"  # the clinic's and its patients'
 Report = Callable[[int, Session], CheckIn | None]  # (sessions still to come, the session)
 
 
@@ -82,12 +83,14 @@ def seed(app: App) -> str:
     """The demo clinic, its admin and its patients; the admin's one-time password."""
     password = secrets.token_urlsafe(12)
     Accounts(app).add_clinician(CLINIC, LOGIN, "Demo Clinician", password, admin=True)
+    with app.store.write() as records:
+        records.portal.set_clinic_zone(records.portal.clinic_id(CLINIC, app.now()), ZONE)
     caseload = Caseload(app)
     today = app.now().date()
     for patient in patients():
         start = today - dt.timedelta(days=7 * patient.weeks_ago + today.weekday())
         pain = 0 if patient.protocol == "barefoot-transition" else 1  # it starts only without pain
-        rx = Prescription(patient.name, start, "Europe/London", (1, 3, 6), (2, 4), dt.time(7, 30), pain)
+        rx = Prescription(patient.name, start, ZONE, (1, 3, 6), (2, 4), dt.time(7, 30), pain)
         plan_id = app.create_plan(patient.protocol, rx)
         report_history(app, plan_id, patient, today)
         caseload.adopt(plan_id, CLINIC)  # the clinic sees the history as it stands today

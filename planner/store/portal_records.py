@@ -302,6 +302,14 @@ class PortalRecords:
         )
         return [_clinician(row) for row in rows]
 
+    def clinic_zone(self, clinic_id: int) -> str:
+        """The time zone the portal shows the clinic's account and audit times in."""
+        query = sa.select(clinics.c.timezone).where(clinics.c.id == clinic_id)
+        return str(self.connection.execute(query).scalar_one())
+
+    def set_clinic_zone(self, clinic_id: int, zone: str) -> None:
+        self.connection.execute(clinics.update().where(clinics.c.id == clinic_id).values(timezone=zone))
+
     def set_silence_days(self, clinic_id: int, days: int) -> None:
         self.connection.execute(clinics.update().where(clinics.c.id == clinic_id).values(silence_days=days))
 

@@ -90,6 +90,7 @@ clinics = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("outcome_weeks", sa.Integer, nullable=False, server_default="3"),
     sa.Column("retention_days", sa.Integer),  # None: a discharged patient's identity is kept
+    sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),  # the portal's times
 )
 clinicians = sa.Table(
     "clinicians",

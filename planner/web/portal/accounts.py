@@ -3,6 +3,7 @@ audit trail."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, session
@@ -12,6 +13,7 @@ from planner.app.throttle import Throttled
 from planner.core.exceptions import NotFound, PlannerError
 from planner.web.context import application
 from planner.web.portal.common import PortalUser, accounts, address, blueprint, me, planner_errors
+from planner.web.portal.times import time_tag
 
 
 # -- logging in and out -----------------------------------------------------------------------------
@@ -45,11 +47,13 @@ def logout() -> Response:
 @planner_errors
 def clinicians() -> Any:
     """Admins add clinicians (each sets a password through a one-time link) and set the number of
-    days without a report that raises a silence alert."""
+    days without a report that raises a silence alert and the time zone the clinic's times show in."""
     link = ""
     if request.method == "POST":
         if request.form.get("what") == "silence":
             accounts().set_silence_days(me(), request.form.get("silence_days", ""), address())
+        elif request.form.get("what") == "zone":
+            accounts().set_zone(me(), request.form.get("timezone", ""), address())
         else:
             token = accounts().invite(
                 me(),
@@ -77,9 +81,16 @@ def clinician_account(clinician_id: int, what: str) -> Any:
 
 
 def clinicians_page(*, link: str, made: bool) -> str:
-    people, silence = accounts().clinic_settings(me())
+    people, silence, zone = accounts().clinic_settings(me())
     return render_template(
-        "portal_clinicians.html", me=me(), people=people, silence=silence, link=link, made=made
+        "portal_clinicians.html",
+        me=me(),
+        people=people,
+        silence=silence,
+        zone=zone,
+        when=functools.partial(time_tag, zone=zone),
+        link=link,
+        made=made,
     )
 
 
@@ -127,4 +138,8 @@ def set_password(token: str) -> Any:
 @blueprint.get("/audit")
 @planner_errors
 def audit() -> str:
-    return render_template("portal_audit.html", me=me(), rows=accounts().audit_trail(me()))
+    rows = accounts().audit_trail(me())
+    zone = accounts().zone(me())
+    return render_template(
+        "portal_audit.html", me=me(), rows=rows, zone=zone, when=functools.partial(time_tag, zone=zone)
+    )

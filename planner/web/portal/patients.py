@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import zoneinfo
 from typing import Any
 
 from flask import Response, abort, render_template, request
@@ -31,6 +30,7 @@ from planner.web.portal.common import (
     planner_errors,
 )
 from planner.web.portal.listing import table_rows
+from planner.web.portal.times import moment
 from planner.web.watch import workout_download
 
 PAGE_DAYS = 14
@@ -197,13 +197,6 @@ def screened_text(answers: Screening) -> str:
     if not answers.items:
         return "none of the screening items was recorded when the plan was made"
     return f"{screening.findings(answers.items)}; assessed by {answers.assessed_by}"
-
-
-def moment(stamp: str, zone: str) -> str:
-    """A stored instant (UTC, ISO) as the page's dates read, in the patient's time zone (the zone
-    every day on the page is counted in): "22 Nov 2026, 10:00 CET"."""
-    local = dt.datetime.fromisoformat(stamp).astimezone(zoneinfo.ZoneInfo(zone))
-    return f"{local:%d %b %Y, %H:%M} {local.tzname()}"
 
 
 def closed_text(alert: StoredAlert, zone: str) -> str:
