@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,6 +14,7 @@ import pypdf
 import pytest
 
 from planner import build
+from planner.core import wording
 from planner.core.exceptions import DataError
 from planner.core.model import BlockKind, CheckIn, Prescription, SessionKind
 from planner.core.progress import weekly_progress
@@ -136,7 +138,31 @@ def test_log_table_header_and_rows() -> None:
         "Notes",
     ]
     rows = sum(len(t) - 1 for t in logs)
-    assert rows == sum(1 for s in plan.sessions if s.kind.is_active)
+    this_monday = dt.date(2026, 3, 16)  # printed on Fri 20 Mar: the log begins with that week
+    assert rows == sum(1 for s in plan.sessions if s.kind.is_active and s.date >= this_monday)
+    assert rows < sum(1 for s in plan.sessions if s.kind.is_active)
+
+
+def test_a_handout_printed_months_in_begins_with_this_week() -> None:
+    """Weeks gone by are history, not instructions: printed in week 40, the calendar and the log
+    begin with week 40 and say why; printed before the start, they begin with week 1."""
+    late, _ = make_handout(today=dt.date(2026, 12, 2))  # a Wednesday in week 40
+    pages = text_of(late)
+    everything = " ".join(" ".join(pages).split())
+    behind = wording.handout_weeks_behind(40, dt.date(2026, 3, 2))
+    assert behind.startswith("Weeks 1 to 39 have passed since the start on 02 March 2026:")
+    assert everything.count(behind) == 2  # above the calendar and above the log
+    glance = next(page for page in pages if "Your programme at a glance" in page)
+    rows = " ".join(glance.split())
+    assert rows.index("Week 40 30 Nov") < rows.index("Week 41 07 Dec") and "Week 39" not in rows
+    assert not re.search(r"\b(02|09) Mar\b", rows)  # no row for the weeks gone by
+    with pdfplumber.open(io.BytesIO(late)) as document:
+        tables = [t for page in document.pages for t in page.extract_tables()]
+    logged = [row[0] for t in tables if t and t[0][:2] == ["Date", "Session"] for row in t[1:]]
+    assert logged[0] == "Tue 01 Dec" and all("Mar" not in day for day in logged)  # Monday rests
+    assert len(pages) <= 12, len(pages)  # a year of Phase 1 rows took 23 pages
+    early, _ = make_handout(today=dt.date(2026, 2, 20))
+    assert "have passed since the start" not in " ".join(text_of(early))
 
 
 def test_identical_rebuilds_and_metadata() -> None:

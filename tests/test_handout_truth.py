@@ -62,7 +62,7 @@ def test_the_pause_summary_states_the_protocols_resume_numbers() -> None:
     text, _ = flat_text("lbp-return-to-run", resume=ResumeCriteria(settled_reports=3, first_after_days=5))
     assert "once check-ins on 3 different days, the first at least 5 days after the pause began" in text
     one, _ = flat_text("lbp-return-to-run", resume=ResumeCriteria(settled_reports=1, first_after_days=1))
-    assert "once a check-in, the first at least a day after the pause began" in one
+    assert "once a check-in at least a day after the pause began shows" in one
 
 
 def test_the_warm_up_and_the_walk_run_doses_are_the_sessions_own() -> None:

@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import attrs
@@ -587,6 +588,18 @@ PROGRESS_EASE_NONE = "Your last {part} session was painful: the same exercises a
 
 # -- outcome measures on the phone page -----------------------------------------------------------
 OUTCOMES_ACTIVITIES = "Name each activity and rate how well you can do it today (0 unable, 10 as before)."
+
+
+# -- a handout printed once the plan is under way: its calendar and log begin with this week ------
+
+
+def handout_weeks_behind(first_week: int, start: dt.date) -> str:
+    """Why the calendar and the log start at week `first_week`, not week 1."""
+    passed = "Week 1 has" if first_week == 2 else f"Weeks 1 to {first_week - 1} have"
+    return (
+        f"{passed} passed since the start on {start:%d %B %Y}: the calendar and the session log "
+        f"begin with this week, week {first_week}."
+    )
 
 
 # -- the handout of a plan a warning sign stopped: no programme it will not run ---------------------

@@ -379,36 +379,49 @@ class _Document:
         story.append(PageBreak())
         return story
 
+    def first_monday(self) -> dt.date:
+        """Where the calendar and the log begin: the start's week, or this week's once the plan is
+        under way. Weeks behind are history (the progress page has what was reported), not
+        instructions: a handout printed months in would otherwise open with months of them."""
+        start = self.plan.prescription.start
+        shown = max(start, min(self.plan.as_of, self.plan.end))
+        return shown - dt.timedelta(days=shown.weekday())
+
+    def weeks_behind(self) -> list[Flowable]:
+        start = self.plan.prescription.start
+        week = (self.first_monday() - (start - dt.timedelta(days=start.weekday()))).days // 7 + 1
+        return [_p(wording.handout_weeks_behind(week, start), self.styles.small)] if week > 1 else []
+
     def overview(self) -> list[Flowable]:
         s = self.styles
         start = self.plan.prescription.start
-        monday = start - dt.timedelta(days=start.weekday())
+        monday = self.first_monday()
+        week = (monday - (start - dt.timedelta(days=start.weekday()))).days // 7
         by_day: dict[dt.date, list[Session]] = defaultdict(list)
         for session in self.plan.sessions:
             by_day[session.date].append(session)
         rows: list[list[Any]] = [[_p("Week", s.cell_bold), *[_p(d, s.cell_bold) for d in WEEKDAYS]]]
         extra: list[tuple[Any, ...]] = []
-        week = 0
         while monday <= self.plan.end:
             cells = []
+            row = len(rows)
             for offset in range(7):
                 sessions = by_day.get(monday + dt.timedelta(days=offset), [])
                 cells.append(_p(" / ".join(x.label for x in sessions), s.cell))
                 tint = next((CELL_TINT[x.kind] for x in sessions if x.kind in CELL_TINT), None)
                 if tint:
-                    extra.append(
-                        ("BACKGROUND", (offset + 1, week + 1), (offset + 1, week + 1), colors.HexColor(tint))
-                    )
+                    extra.append(("BACKGROUND", (offset + 1, row), (offset + 1, row), colors.HexColor(tint)))
             rows.append([[_p(f"Week {week + 1}", s.cell_bold), _p(f"{monday:%d %b}", s.small)], *cells])
             monday += dt.timedelta(days=7)
             week += 1
-        first = 17 * mm
+        first = 20 * mm  # "Week 40" on one line
         story: list[Flowable] = [
             _p("Your programme at a glance", s.h1),
             _p(
                 "Sessions after today are projected as if they go well; your check-ins can change them.",
                 s.small,
             ),
+            *self.weeks_behind(),
             Spacer(1, 2 * mm),
             _table(rows, [first] + [(self.width - first) / 7] * 7, repeat=True, extra=extra),
             _p(
@@ -548,8 +561,9 @@ class _Document:
         s = self.styles
         header = ["Date", "Session", "Done", "Pain during", "Pain next morning", "Notes"]
         rows: list[list[Any]] = [[_p(h, s.cell_bold) for h in header]]
+        first = self.first_monday()
         for session in self.plan.sessions:
-            if session.kind.is_active:
+            if session.kind.is_active and session.date >= first:
                 rows.append(
                     [_p(f"{session.date:%a %d %b}", s.cell), _p(session.title, s.cell), "", "", "", ""]
                 )
@@ -569,6 +583,7 @@ class _Document:
                 "your appointments.",
                 s.body,
             ),
+            *self.weeks_behind(),
             _table(
                 rows,
                 widths,
