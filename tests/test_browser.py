@@ -311,14 +311,11 @@ def test_the_workspace_shows_at_least_15_patients_at_desk_width(browser, demo_cl
     boxes = [rows.nth(i).bounding_box() for i in range(rows.count())]
     assert sum(1 for box in boxes if box and box["y"] + box["height"] <= 800) >= 15
     assert "low adherence" in page.inner_text("table.patients") and axe_problems(page) == []
-    # each row carries its own "print everyone" field (form="print-all"): the browser posts them all
-    listed = page.locator("table.patients a[href^='/portal/patients/']").evaluate_all(
-        "links => links.map(a => a.getAttribute('href').split('/').pop())"
-    )
+    # "print all" posts the list as it stands (no ids): the server reads every patient of it
     with page.expect_request("**/portal/print-all") as sent:
-        page.get_by_role("button", name="Print everyone on this page (one PDF)").click()
+        page.get_by_role("button", name=re.compile(r"Print all \d+ patients of this list")).click()
     posted = urllib.parse.parse_qs(sent.value.post_data or "")
-    assert posted["which"] == ["listed"] and sorted(posted["listed"]) == sorted(listed) and len(listed) >= 15
+    assert posted["which"] == ["all"] and posted["sort"] == ["status"] and "listed" not in posted
     context.close()
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import http.client
 import io
 import re
+import urllib.parse
 import uuid
 
 import pypdf
@@ -39,6 +40,17 @@ def multipart(client: Browserless, path: str, fields: dict[str, str], logo: byte
     connection.request("POST", path, body=body, headers=headers)
     response = connection.getresponse()
     return response.status, response.read().decode("utf-8", "replace")
+
+
+def posted(client: Browserless, path: str, fields: dict[str, str]) -> tuple[int, str, bytes]:
+    """A form posted as the list page posts it; the answer's status, type and bytes (a PDF)."""
+    connection = http.client.HTTPConnection("127.0.0.1", client.port, timeout=120)
+    headers = {"Cookie": client.cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    connection.request(
+        "POST", path, body=urllib.parse.urlencode({"csrf_token": client.csrf, **fields}), headers=headers
+    )
+    response = connection.getresponse()
+    return response.status, response.getheader("Content-Type") or "", response.read()
 
 
 def text_of(body: bytes) -> str:
@@ -100,29 +112,45 @@ def test_admins_brand_the_handouts_and_print_all(clinic: Clinic) -> None:
         for p in pypdf.PdfReader(io.BytesIO(body)).pages[:1]
     )
     client.request("GET", "/portal/")
-    status, _, _ = client.request("POST", "/portal/print-all", {"which": "listed", "listed": clinic.plan_id})
-    assert status == 200
-    _, _, listing = client.request("GET", "/portal/")
-    listed = re.findall(r'name="listed" value="([^"]+)"', listing)
+    status, kind, merged_pdf = posted(client, "/portal/print-all", {"which": "all"})
     everyone = [clinic.plan_id, second, clinic.assigned_id, clinic.roster_id, clinic.silent_id]
-    assert sorted(listed) == sorted(everyone)  # North's patients, none of South's
-    connection = http.client.HTTPConnection("127.0.0.1", client.port, timeout=30)
-    form = "&".join([f"csrf_token={client.csrf}", "which=listed", *(f"listed={p}" for p in listed)])
-    connection.request(
-        "POST",
-        "/portal/print-all",
-        body=form,
-        headers={"Cookie": client.cookie, "Content-Type": "application/x-www-form-urlencoded"},
-    )
-    response = connection.getresponse()
-    merged_pdf = response.read()
     pages = pypdf.PdfReader(io.BytesIO(merged_pdf)).pages
     firsts = [n for n, p in enumerate(pages) if re.search(r"Page 1 of \d+", p.extract_text())]
-    assert response.status == 200 and len(firsts) == len(listed)  # each patient numbered on their own
+    assert status == 200 and kind == "application/pdf" and len(firsts) == len(everyone)  # each numbered
     assert "Liam O'Connor" in text_of(merged_pdf) and "Zofia" in text_of(merged_pdf)
+    assert "Uma Shah" not in text_of(merged_pdf)  # none of South's
     status, _, _ = client.request("POST", "/portal/print-all", {"which": "ticked"})
     assert status == 400
     other = clinic.client()
     other.login("sam@south.example")
     assert other.request("GET", "/portal/branding")[0] == 404  # not an admin
     assert other.request("POST", "/portal/print-all", {"which": "ticked", "plan": clinic.plan_id})[0] == 404
+
+
+def test_print_all_prints_every_patient_of_the_search_and_filter_on_every_page(
+    clinic: Clinic, monkeypatch
+) -> None:
+    """More patients than a page holds (five a page here): the button prints all of the list as
+    searched and filtered, in its order, each patient's handout once; past the limit, one line."""
+    from planner.app import caseload
+
+    monkeypatch.setattr(caseload, "PAGE_SIZE", 5)
+    for n in range(8):
+        clinic.caseload.adopt(clinic.app.create_plan("beginner-walk-run", rx(f"Patient {n:02d}")), "North", 1)
+    client = clinic.client()
+    client.login("alex@north.example")
+    fields = {"q": "patient", "status": "silent", "sort": "name", "dir": "desc"}
+    _, _, listing = client.request("POST", "/portal/", fields)
+    assert (
+        "8 patients · page 1 of 2" in listing and "Print all 8 patients of this list, every page" in listing
+    )
+    status, kind, merged = posted(client, "/portal/print-all", {**fields, "which": "all"})
+    assert status == 200 and kind == "application/pdf"
+    covers = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(merged)).pages]
+    firsts = [text for text in covers if re.search(r"Page 1 of \d+", text)]
+    named = [re.search(r"Patient (\d\d)", text) for text in firsts]
+    assert [m.group(1) for m in named if m] == [f"{n:02d}" for n in reversed(range(8))]  # the list's order
+    assert len(firsts) == 8 and "Zofia" not in text_of(merged) and "Ola Berg" not in text_of(merged)
+    monkeypatch.setattr(caseload, "PRINT_LIMIT", 7)
+    status, _, refused = posted(client, "/portal/print-all", {**fields, "which": "all"})
+    assert status == 400 and b"8 patients match, more than 7" in refused

@@ -27,6 +27,7 @@ from planner.store.database import Records, TokenKind
 from planner.store.portal_records import Clinician, SortKey, StoredAlert, SummaryPage, decoded_summary
 
 PAGE_SIZE = 50  # patients on one page of the list
+PRINT_LIMIT = 100  # handouts in one "print all" PDF: about a second each on two busy cores, one answer
 
 
 @attrs.frozen
@@ -53,6 +54,16 @@ class PatientPage:
     pages: int
     # for the clinic's admins: plans whose follow-up keeps failing (id, name, since, attempts)
     failing: tuple[tuple[str, str, str, int], ...] = ()
+
+
+@attrs.frozen
+class ListFilter:
+    """The patient list as it is searched, filtered and sorted (every page of it)."""
+
+    search: str = ""  # stripped
+    status: str = ""
+    sort: SortKey = SortKey.ATTENTION
+    descending: bool = False
 
 
 @attrs.frozen
@@ -166,6 +177,20 @@ class Caseload:
             for r in rows
         )
         return PatientPage(listed, found.total, page, pages, failing)
+
+    def listed_ids(self, person: Clinician, wanted: ListFilter) -> tuple[str, ...]:
+        """Every patient of the list as it is searched and filtered, in its order, on every page
+        (a whole-list handout); InputError when more than PRINT_LIMIT match."""
+        with self.app.store.read() as records:
+            found = records.portal.summary_page(
+                person.clinic_id, limit=PRINT_LIMIT + 1, **attrs.asdict(wanted, recurse=False)
+            )
+        if len(found.rows) > PRINT_LIMIT:
+            raise InputError(
+                f"print all: {found.total} patients match, more than {PRINT_LIMIT} in one PDF; "
+                "narrow the list with a status or a name search"
+            )
+        return tuple(r.plan_id for r in found.rows)
 
     def _owned(self, person: Clinician, plan_id: str) -> None:
         with self.app.store.read() as records:

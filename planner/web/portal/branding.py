@@ -9,9 +9,11 @@ from typing import Any
 from flask import Response, abort, redirect, render_template, request
 
 from planner.app import branding
+from planner.app.caseload import PRINT_LIMIT
 from planner.core.exceptions import PlannerError
 from planner.web.context import application
 from planner.web.portal.common import address, blueprint, caseload, me, planner_errors
+from planner.web.portal.list_query import list_query
 
 UPLOAD_BYTES = branding.LOGO_BYTES + 64 * 1024  # the logo and the form's few fields
 
@@ -60,11 +62,14 @@ def patient_handout(plan_id: str) -> Response:
 @blueprint.post("/print-all")
 @planner_errors
 def print_all() -> Response:
-    """One PDF: the patients ticked on the list, or every patient the list showed."""
-    which = "listed" if request.form.get("which") == "listed" else "plan"
-    chosen = request.form.getlist(which)[:200]
+    """One PDF: the patients ticked on the list, or every patient of the list as it is searched and
+    filtered, on all its pages, in its order."""
+    if request.form.get("which") == "all":
+        chosen = list(caseload().listed_ids(me(), list_query().wanted))
+    else:
+        chosen = request.form.getlist("plan")[:PRINT_LIMIT]
     if not chosen:
-        return Response("print all: tick at least one patient\n", 400, mimetype="text/plain")
+        return Response("print all: no patient ticked or listed\n", 400, mimetype="text/plain")
     for plan_id in chosen:
         caseload().download(me(), plan_id, "handout", address())  # another clinic's id is a 404
     body = branding.print_all(application(), me().clinic_id, me().clinic_name, dict.fromkeys(chosen))

@@ -16,7 +16,7 @@ from planner.core.prescription_checks import day_names, default_strength_days
 from planner.core.redflags import stop_sign
 from planner.export import chart
 from planner.store.database import TokenKind
-from planner.store.portal_records import SortKey, StoredAlert
+from planner.store.portal_records import StoredAlert
 from planner.web.context import application
 from planner.web.form_fields import PATTERNS, FieldErrors, Parser, parse_fields, refused_at, run_days
 from planner.web.portal import branding, outcomes, programme
@@ -29,6 +29,7 @@ from planner.web.portal.common import (
     me,
     planner_errors,
 )
+from planner.web.portal.list_query import list_query
 from planner.web.portal.listing import table_rows
 from planner.web.portal.times import moment
 from planner.web.watch import workout_download
@@ -39,39 +40,29 @@ ROTATE = {"feed": TokenKind.FEED, "checkin": TokenKind.CHECKIN}
 
 
 # -- the patient list -------------------------------------------------------------------------------
-SORTS = {  # the list's ?sort= values and what they sort by
-    "status": SortKey.ATTENTION,
-    "name": SortKey.NAME,
-    "recent": SortKey.RECENT,
-    "overall": SortKey.OVERALL,
-    "last": SortKey.LAST_REPORT,
-}
-
-
 @blueprint.route("/", methods=["GET", "POST"])
 def patients() -> str:
     """One page of the clinic's patients. Sorting, paging and the status filter are in the query
     string; a search is posted (no name ever sits in a URL) and pages on in posted forms."""
-    fields = request.form if request.method == "POST" else request.args
-    search = request.form.get("q", "")[:200] if request.method == "POST" else ""
-    status = fields.get("status", "")
-    sort = fields.get("sort", "status")
-    descending = fields.get("dir", "") == "desc"
-    if (status and status not in {s.value for s in PatientStatus}) or sort not in SORTS:
-        abort(400)
-    page = fields.get("page", "1")
+    query = list_query()
+    page = (request.form if request.method == "POST" else request.args).get("page", "1")
     listing = caseload().patients(
-        me(), search, status, sort=SORTS[sort], descending=descending, page=int(page) if page.isdigit() else 1
+        me(),
+        query.search,
+        query.status,
+        sort=query.key,
+        descending=query.descending,
+        page=int(page) if page.isdigit() else 1,
     )
     return render_template(
         "portal_patients.html",
         me=me(),
         listing=listing,
         rows=table_rows(listing.rows),
-        search=search,
-        status=status,
-        sort=sort,
-        descending=descending,
+        search=query.search,
+        status=query.status,
+        sort=query.sort,
+        descending=query.descending,
         statuses=[s.value for s in PatientStatus],
     )
 
