@@ -57,9 +57,21 @@ def export_ics(context: Context, plan_id: str, output: str, rest_days: bool, rem
 )
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
 @click.option("--large-print", is_flag=True, help="Bigger type and fewer exercises a page.")
+@click.option(
+    "--with-feed",
+    is_flag=True,
+    help="Print the calendar and check-in QR codes, making the plan's addresses the first time (as "
+    "`feed url` does); without it, only addresses already made are printed.",
+)
 @pass_context
 def export_pdf(
-    context: Context, plan_id: str, output: str, clinic_file: Path | None, paper: str, large_print: bool
+    context: Context,
+    plan_id: str,
+    output: str,
+    clinic_file: Path | None,
+    paper: str,
+    large_print: bool,
+    with_feed: bool,
 ) -> None:
     """Print the plan as a handout: cover, safety, overview, levels, exercises, log."""
     from planner.data.branding import load_branding
@@ -70,13 +82,19 @@ def export_pdf(
     from planner.cli.feeds import warn_if_loopback
     from planner.store.database import TokenKind
 
-    token = app.current_token(plan_id)
+    token: str | None
+    checkin: str | None
+    if with_feed:
+        app.settings.public_url  # noqa: B018 - a bad --base-url is refused before any secret is stored
+        token, checkin = app.secrets_for(plan_id, revived=False)  # after `feed revoke`: refused
+    else:
+        token, checkin = app.current_token(plan_id), app.current_token(plan_id, TokenKind.CHECKIN)
     if token:
         warn_if_loopback(context, "the handout's QR codes")
     body = app.handout(
         view,
         token=token,
-        checkin=app.current_token(plan_id, TokenKind.CHECKIN),
+        checkin=checkin,
         clinic=clinic,
         paper=paper,
         large_print=large_print,

@@ -807,3 +807,12 @@ CANCELLED_TEXT = (
 )
 # One calendar, not two: a file imported beside a subscription shows every session twice.
 SUBSCRIBE_OR_IMPORT = "Subscribe or import the calendar file, not both: both would show every session twice."
+# The handout printed without the plan's calendar address (never issued, or revoked): what to do
+# instead of scanning, by whether a clinic follows the plan ({plan_id} for the person's own).
+NO_CALENDAR_CODE = {
+    True: "This copy has no calendar code: ask your clinician for the plan's calendar link to subscribe "
+    "to, or for a calendar file to import.",
+    False: 'This copy has no calendar code: the command "rehab-planner feed url {plan_id}" gives the '
+    'plan\'s calendar link to subscribe to ("rehab-planner export pdf {plan_id} --with-feed" prints its '
+    'code here), or "rehab-planner export ics {plan_id}" a calendar file to import.',
+}

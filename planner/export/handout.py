@@ -269,6 +269,9 @@ class _Document:
             if url
         ]
         story: list[Flowable] = []
+        if not self.options.feed_url:  # never issued or revoked: what to do instead of scanning
+            missing = wording.NO_CALENDAR_CODE[self.options.followed].format(plan_id=self.plan_id)
+            story += [Spacer(1, 3 * mm), _p(missing, s.body)]
         if codes:
             qr_size = 30 * mm * s.scale
             text_width = (self.width - len(codes) * (qr_size + 4 * mm)) / len(codes)
