@@ -446,10 +446,10 @@ def test_histories_over_time(protocol_id, run_days, reports, flag_at, today, gap
 
 
 def test_a_plan_nobody_has_started_meets_the_invariants_on_every_day_it_is_viewed() -> None:
-    """Projected whole until its first session has passed, then waiting: the invariants' own
-    reading of what counts agrees with the scheduler's on each of those days."""
+    """Projected whole until its first session has passed, then from each day it is viewed: the
+    invariants' own reading of what counts agrees with the scheduler's on each of those days."""
     for protocol in ("beginner-walk-run", "lbp-return-to-run"):
-        for days in (0, 1, 3, 10):
+        for days in (0, 1, 3, 10, 40, 90):
             built = plan([], today=day(days), protocol=protocol)
             check_plan(plan_to_dict(built, "p"), CATALOG.protocol(protocol), [], day(days))
 

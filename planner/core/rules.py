@@ -494,8 +494,8 @@ def lay_off(
 
 
 def not_started(level: Level) -> Decision:
-    """A week from the start with no check-in at all: the plan waits at its first level, unchanged,
-    until the first check-in (a plan nobody has started does not move week after week)."""
+    """The day after the first session with no check-in at all: the plan stays at its first level
+    until the first check-in, the rest projected from today (see scheduler.projection_begins)."""
     text = wording.LAY_OFF_NOT_STARTED.format(level=level.name)
     return Decision(RuleId.LAY_OFF, Verdict.REPEAT, text, LAY_OFF)
 

@@ -9,10 +9,11 @@ their decisions in one place. What drives it:
   running load; skipped ones count for nothing.
 - Today. A past session without a report is *unreported* and counts for nothing, whatever happened
   around it (a lay-off step, a clinician's action). The future is projected as if it goes well from
-  the eve of the next lay-off step (today, if that is today): the sessions before it count once
-  reported, as they will count for nothing if they pass unreported, so the plan is the same on every
-  silent day until the step. Which past sessions count never depends on the day the plan is viewed,
-  and a silent day changes nothing, past or future, except at a step.
+  the eve of the next lay-off step (today, if that is today, or if no step is to come): the sessions
+  before it count once reported, as they will count for nothing if they pass unreported, so the plan
+  is the same on every silent day until the step. Which past sessions count never depends on the day
+  the plan is viewed, and a silent day changes nothing in the past, nor in the future except at a
+  step or, with no step to come, as each run-day session passes unreported.
 - Lay-offs: time off running is measured from the last session at the progression level reported
   done (skipped sessions are time off, like silence). At the protocol's lay-off days (7, 14, 28, 56
   by default), and only then, the plan restarts from the lower of the last level reported done and
