@@ -152,6 +152,8 @@ def test_the_record_is_a_valid_fhir_bundle(course: Course) -> None:
     assert plan["activity"] and all(a["detail"]["status"] == "completed" for a in plan["activity"])
     codes = [r["code"]["coding"][0]["code"] for r in resources if r["resourceType"] == "Observation"]
     assert codes.count("72514-3") == 8 * 2 + 1 and "55411-3" in codes
+    pain_texts = {r["code"]["text"] for r in resources if r["resourceType"] == "Observation"}
+    assert {"Pain during the session (0-10)", "Pain the morning after the session (0-10)"} <= pain_texts
     (flag,) = (r for r in resources if r["resourceType"] == "Flag")
     assert flag["status"] == "inactive" and flag["code"]["text"] == "Fever or chills with your back pain"
     psfs = [r for r in resources if r.get("questionnaire") == "urn:rehab-planner:measure:psfs"]

@@ -136,15 +136,12 @@ class _Bundle:
             self.add(Observation, _urn(r, "observation", key), data)
 
         for pain in r.pain:
-            for when, score in (("during", pain.during), ("next morning", pain.next_morning)):
+            for when, score, text in (
+                ("during", pain.during, "Pain during the session (0-10)"),
+                ("next morning", pain.next_morning, "Pain the morning after the session (0-10)"),
+            ):
                 if score is not None:
-                    observation(
-                        f"pain/{pain.date}/{when}",
-                        pain.date,
-                        PAIN,
-                        {"valueInteger": score},
-                        f"Pain {when} the session (0-10)",
-                    )
+                    observation(f"pain/{pain.date}/{when}", pain.date, PAIN, {"valueInteger": score}, text)
         for session in r.sessions:
             minutes = {
                 "valueQuantity": {"value": session.minutes, "unit": "min", "system": UCUM, "code": "min"}
