@@ -244,7 +244,7 @@ def referral_session(
     flag = redflags.most_urgent(flags)
     urgency = wording.URGENCY_LABEL[flag.urgency]
     items = [Item(redflags.advice(flag.urgency, zone))]
-    items += [Item(f"You reported: {redflags.red_flag(f).question}") for f in flags]
+    items += [Item(wording.STOP_SIGNS.format(signs=name)) for name in redflags.sign_names(flags)]
     items.append(Item("Stop all training in this programme until a clinician has seen you."))
     block = Block(BlockKind.REFERRAL, 0, tuple(items))
     title = f"See a clinician · {urgency}"
