@@ -152,7 +152,8 @@ def test_each_alert_carries_its_key_kind_urgency_day_words_and_source() -> None:
         AlertKind.RED_FLAG,
         Urgency.URGENT,
         day(0),
-        "The patient reported a warning sign for 02 Mar (urgent): Fever or chills with your back pain.",
+        "A warning sign was recorded at screening when the plan was made, on 02 Mar (urgent): Fever or "
+        "chills with your back pain.",  # not the patient's report: who made the plan is the app's to add
         redflags.SOURCE,
     )
     flare = [a for a in alerts_of([good(1), CheckIn(day(2), flare_up=True, pain_during=6)], day(4))]
@@ -380,8 +381,8 @@ def test_each_days_warning_sign_is_its_own_alert_and_names_every_sign() -> None:
     ]
     (both,) = alerts_of([], day(1), red_flags=("fever", "new-lump"))
     assert both.text == (
-        "The patient reported a warning sign for 02 Mar (urgent): Fever or chills with your back pain; "
-        "A new lump on your back."
+        "A warning sign was recorded at screening when the plan was made, on 02 Mar (urgent): Fever or "
+        "chills with your back pain; A new lump on your back."
     )
 
 

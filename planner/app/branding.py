@@ -77,7 +77,8 @@ def clinic_for(app: App, clinic_id: int, clinic_name: str, plan_id: str) -> Iter
     and the patient's own clinician; the logo lives in a temporary file while the handout is drawn."""
     with app.store.read() as records:
         found = records.branding.get(clinic_id)
-        clinician = records.branding.clinician_of(plan_id)
+        # the patient's own clinician; none assigned (a clinic list's): the one who made the plan
+        clinician = records.branding.clinician_of(plan_id) or records.branding.creator_of(plan_id)
     table, logo = found if found else ({"name": clinic_name}, None)
     clinic = branding_fields(Fields(dict(table), file="branding", entry="clinic"))
     clinic = attrs.evolve(clinic, clinician=clinician or clinic.clinician)

@@ -96,7 +96,7 @@ class Caseload:
         self.app.check(protocol_id, rx)
         now = self.app.now()
         with self.app.store.write() as records:
-            plan_id = records.create_plan(protocol_id, rx, now)
+            plan_id = records.create_plan(protocol_id, rx, now, created_by=person.id)
             records.portal.assign(plan_id, person.clinic_id, person.id)
             audit_by(records, person, now, "create-plan", address, plan_id, protocol_id)
         self.app.follow_up.refresh_or_record(plan_id)

@@ -141,7 +141,9 @@ class FollowUp:
             summary = follow_up.summarize(view.plan, view.checkins, view.actions, silence)
             raised = []
             people = recipients(clinic.clinicians(clinic_id), clinician_id)
-            for alert in follow_up.alerts(view.plan, view.checkins, summary, silence, view.actions):
+            # signs found at screening are the plan maker's record: their alert names them
+            maker = records.branding.creator_of(plan_id) if view.plan.prescription.red_flags else ""
+            for alert in follow_up.alerts(view.plan, view.checkins, summary, silence, view.actions, maker):
                 alert_id = clinic.raise_alert(plan_id, alert, now)
                 if alert_id is None:
                     continue

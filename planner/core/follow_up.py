@@ -253,8 +253,10 @@ def alerts(
     summary: Summary,
     silence_days: int = SILENCE_DAYS,
     actions: Iterable[ClinicianAction] = (),
+    screened_by: str = "",
 ) -> tuple[Alert, ...]:
-    """Every alert the plan's history holds as of its day, oldest first."""
+    """Every alert the plan's history holds as of its day, oldest first. `screened_by`: the
+    clinician who made the plan, and so recorded any warning sign found at its screening."""
     if summary.status is PatientStatus.DISCHARGED:
         return ()
     today, rx = plan.as_of, plan.prescription
@@ -262,7 +264,15 @@ def alerts(
     found: list[Alert] = []
     cleared = clearance.clearances(actions)
     if rx.red_flags:
-        found.append(_red_flag(f"red-flag:{rx.start}", rx.start, rx.red_flags))
+        by = f" by {screened_by}" if screened_by else ""
+        found.append(
+            _red_flag(
+                f"red-flag:{rx.start}",
+                rx.start,
+                rx.red_flags,
+                f"A warning sign was recorded{by} at screening when the plan was made, on {rx.start:%d %b}",
+            )
+        )
     pauses = [s.date for s in plan.sessions for d in s.decisions if d.rule is RuleId.PAUSE_RUNNING]
     folded: set[dt.date] = set()  # pauses a flare-up started: part of its alert
     for report in sorted((c for c in checkins if c.date <= today), key=lambda c: c.date):
@@ -379,10 +389,9 @@ def _red_flag_key(report: CheckIn, checkins: Iterable[CheckIn], cleared: tuple[C
     return f"red-flag:{report.date}" + (f":{after + 1}" if after else "")
 
 
-def _red_flag(key: str, day: dt.date, flags: tuple[str, ...]) -> Alert:
+def _red_flag(key: str, day: dt.date, flags: tuple[str, ...], found: str = "") -> Alert:
+    """The alert for warning signs the patient reported, or (`found`) a clinician recorded."""
     urgent = redflags.most_urgent(flags)
-    text = (
-        f"The patient reported a warning sign for {day:%d %b} "
-        f"({wording.URGENCY_LABEL[urgent.urgency].lower()}): {redflags.signs(flags)}."
-    )
+    found = found or f"The patient reported a warning sign for {day:%d %b}"
+    text = f"{found} ({wording.URGENCY_LABEL[urgent.urgency].lower()}): {redflags.signs(flags)}."
     return Alert(key, AlertKind.RED_FLAG, urgent.urgency, day, text, redflags.SOURCE)

@@ -184,7 +184,12 @@ class Records:
 
     # -- plans --------------------------------------------------------------------------------
     def create_plan(
-        self, protocol_id: str, rx: Prescription, now: dt.datetime, roster_key: str | None = None
+        self,
+        protocol_id: str,
+        rx: Prescription,
+        now: dt.datetime,
+        roster_key: str | None = None,
+        created_by: int | None = None,  # the clinician who made it in the portal
     ) -> str:
         plan_id = secrets.token_hex(4)
         self.connection.execute(
@@ -196,6 +201,7 @@ class Records:
                 created_at=utc_text(now),
                 revised_at=utc_text(now),
                 roster_key=roster_key,
+                created_by=created_by,
             )
         )
         return plan_id

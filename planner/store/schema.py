@@ -24,6 +24,7 @@ plans = sa.Table(
     sa.Column("file_changed_at", sa.String(32)),
     sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), index=True),
     sa.Column("clinician_id", sa.Integer, sa.ForeignKey("clinicians.id")),
+    sa.Column("created_by", sa.Integer, sa.ForeignKey("clinicians.id")),  # who made it in the portal
     sa.Column("erased_at", sa.String(32)),  # identifying data erased after the clinic's retention
 )
 checkins = sa.Table(

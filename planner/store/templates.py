@@ -102,11 +102,17 @@ class BrandingRecords:
         if not self.connection.execute(clinic_branding.update().where(where).values(**values)).rowcount:
             self.connection.execute(clinic_branding.insert().values(clinic_id=clinic_id, **values))
 
+    def creator_of(self, plan_id: str) -> str:
+        """The name of the clinician who made the plan in the portal, or "" (the command line, a
+        clinic list, /start, or a plan older than the record of it)."""
+        return self._name_in(plans.c.created_by, plan_id)
+
     def clinician_of(self, plan_id: str) -> str:
         """The name of the patient's own clinician, or ""."""
+        return self._name_in(plans.c.clinician_id, plan_id)
+
+    def _name_in(self, column: sa.Column[int], plan_id: str) -> str:
         query = (
-            sa.select(clinicians.c.name)
-            .join(plans, plans.c.clinician_id == clinicians.c.id)
-            .where(plans.c.id == plan_id)
+            sa.select(clinicians.c.name).join(plans, column == clinicians.c.id).where(plans.c.id == plan_id)
         )
         return self.connection.execute(query).scalar() or ""
