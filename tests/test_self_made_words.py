@@ -114,3 +114,29 @@ def test_a_hold_and_a_sign_recorded_at_creation_name_no_clinician_on_a_plan_of_o
     assert answer is not None and "Your clinician recorded, when your plan was made: Fever" in " ".join(
         answer.lines
     )
+
+
+def test_a_subscribed_calendar_speaks_in_the_clinics_words_once_a_clinic_adopts_the_plan(db_url: str) -> None:
+    """The server keeps each feed it rendered until the plan changes: adoption is such a change,
+    so the next fetch in the same process has the clinician's words, not the kept self-made ones."""
+    from planner.web import create_app
+
+    app = App.open(Settings(db=db_url, base_url="http://127.0.0.1"), clock=lambda: NOW)
+    held = attrs.evolve(rx("Sam Held"), pain=8, hold_running_until=dt.date(2026, 12, 10))
+    plan_id = app.create_plan("flare-up-restart", held)
+    feed, _ = app.secrets_for(plan_id)
+    browser = create_app(app).test_client()
+    alone, clinic = (
+        flat(wording.FOLLOWED_WORDS[f].hold.format(until="10 December 2026")) for f in (False, True)
+    )
+
+    def subscribed() -> str:
+        response = browser.get(f"/feeds/{feed}.ics")
+        assert response.status_code == 200
+        calendar = icalendar.Calendar.from_ical(response.data)
+        return flat(" ".join(str(e["DESCRIPTION"]) for e in calendar.events))
+
+    assert alone in subscribed() and clinic not in subscribed()
+    Accounts(app).add_clinician("North", "bea@north.example", "Bea Lund", PASSWORD, admin=False)
+    Caseload(app).adopt(plan_id, "North")
+    assert clinic in subscribed()

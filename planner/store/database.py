@@ -128,6 +128,7 @@ FEED_STATE = (
         plans.c.id,
         plans.c.protocol_id,
         plans.c.prescription,
+        plans.c.clinic_id,
         sa.select(sa.func.max(checkins.c.id))
         .where(checkins.c.plan_id == plans.c.id)
         .scalar_subquery()
@@ -247,12 +248,13 @@ class Records:
 
     def feed_state(self, token: str) -> tuple[str, str, str] | None:
         """For a live feed token, in one prepared statement: the plan, the revision of everything
-        its calendar is built from (protocol, prescription, latest check-in, latest clinician action)
-        and its time zone; None for an unknown or revoked token."""
+        its calendar is built from (protocol, prescription, the clinic following it, whose words it
+        speaks in, latest check-in, latest clinician action) and its time zone; None for an unknown
+        or revoked token."""
         row = self.connection.execute(FEED_STATE, {"token_hash": token_hash(token)}).first()
         if row is None:
             return None
-        basis = f"{row.protocol_id}|{row.prescription}|{row.latest}|{row.action}"
+        basis = f"{row.protocol_id}|{row.prescription}|{row.clinic_id}|{row.latest}|{row.action}"
         zone = str(json.loads(row.prescription)["timezone"])
         return str(row.id), hashlib.sha256(basis.encode()).hexdigest(), zone
 
