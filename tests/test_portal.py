@@ -475,6 +475,33 @@ def test_rotating_secrets_releasing_a_hold_and_downloads(clinic: Clinic) -> None
     with clinic.app.store.read() as records:
         trail = [row.action for row in records.portal.audit_trail(1)]
     assert {"clear-hold", "rotate-feed", "rotate-checkin", "download-calendar"} <= set(trail)
+    assert not [action for action in trail if action.startswith("download-qr")]  # images the page shows
+
+
+def test_viewing_a_patient_writes_no_download_to_the_audit_trail(clinic: Clinic) -> None:
+    """The patient page embeds its two QR images: opening it (and them) is not a download; the
+    handout and the calendar file, which the clinician takes away, are."""
+    north = clinic.client()
+    north.login("alex@north.example")
+    base = f"/portal/patients/{clinic.plan_id}"
+    with clinic.app.store.read() as records:
+        before = len(records.portal.audit_trail(1))
+    for _ in range(3):
+        _, _, page = north.request("GET", base)
+        for which in ("checkin", "feed"):
+            assert f"{base}/qr/{which}.svg" in page
+            assert north.request("GET", f"{base}/qr/{which}.svg")[0] == 200
+    with clinic.app.store.read() as records:
+        assert len(records.portal.audit_trail(1)) == before
+    assert north.request("GET", f"{base}/handout.pdf")[0] == 200
+    assert north.request("GET", f"{base}/calendar.ics")[0] == 200
+    with clinic.app.store.read() as records:
+        trail = [row.action for row in records.portal.audit_trail(1)]
+    assert trail[:2] == ["download-calendar", "download-handout"]
+    assert len(trail) == before + 2
+    south = clinic.client()
+    south.login("sam@south.example")
+    assert south.request("GET", f"{base}/qr/feed.svg")[0] == 404  # another clinic's plan
 
 
 def test_smtp_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

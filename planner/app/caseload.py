@@ -17,6 +17,7 @@ import attrs
 from planner.app import outcomes, roster_jobs
 from planner.app.accounts import audit_by
 from planner.app.application import App, PlanView
+from planner.app.feeds import FeedAddresses
 from planner.app.roster_issue import Outcome
 from planner.app.roster_jobs import RosterJob
 from planner.core import parsing
@@ -302,6 +303,13 @@ class Caseload:
                 records, person, self.app.now(), f"rotate-{kind.value}", address, plan_id
             ),
         )
+
+    def addresses(self, person: Clinician, plan_id: str) -> FeedAddresses:
+        """The plan's page and check-in addresses, to show on the patient's page (its QR images):
+        not audited, as the page that embeds them is what the clinician opened."""
+        self._owned(person, plan_id)
+        feed, checkin = self.app.secrets_for(plan_id, revived=False)
+        return self.app.addresses(feed, checkin)
 
     def download(self, person: Clinician, plan_id: str, what: str, address: str) -> PlanView:
         self._owned(person, plan_id)
