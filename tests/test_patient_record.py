@@ -112,7 +112,7 @@ def test_the_discharge_summary_is_one_or_two_pages_with_every_section(course: Co
         "Discharge summary",
         "Zofia Wójcik",
         "Low back pain: graded return to running",
-        "Levels reached Phase 1",
+        "Levels reported done Phase 1 (first on",
         "Adherence",
         "Numeric Pain Rating Scale (NPRS): first 6",
         "change -3",

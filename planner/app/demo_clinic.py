@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import attrs
 
+from planner.app import outcomes
 from planner.app.accounts import Accounts
 from planner.app.application import App
 from planner.app.caseload import Caseload
@@ -94,11 +95,34 @@ def seed(app: App) -> str:
         plan_id = app.create_plan(patient.protocol, rx)
         report_history(app, plan_id, patient, today)
         caseload.adopt(plan_id, CLINIC)  # the clinic sees the history as it stands today
+        if patient.action is ActionKind.DISCHARGE:
+            record_outcomes(app, plan_id, start, today)
         if patient.action is not None:
             until = today + dt.timedelta(days=10) if patient.action is ActionKind.HOLD_RUNNING else None
             note = "Awaiting scan results" if until else "Goal reached; discharged"
             app.record_action(plan_id, ClinicianAction(patient.action, today, "Demo Clinician", note, until))
     return password
+
+
+# The discharged patient's outcome measures: at the start, half-way and at discharge, better each
+# time (GROC rates the change since the start, so it has no start score).
+OUTCOMES = (
+    ("nprs", ("6", "4", "2"), "patient"),
+    ("psfs", (("Running=2", "Carrying shopping=4", "Sitting at work=5"),
+              ("Running=5", "Carrying shopping=6", "Sitting at work=6"),
+              ("Running=8", "Carrying shopping=8", "Sitting at work=9")), "Demo Clinician"),
+    ("groc", (None, "3", "6"), "patient"),
+)  # fmt: skip
+
+
+def record_outcomes(app: App, plan_id: str, start: dt.date, today: dt.date) -> None:
+    days = (start, start + (today - start) // 2, today)
+    for measure, scores, source in OUTCOMES:
+        for day, score in zip(days, scores, strict=True):
+            if isinstance(score, tuple):
+                outcomes.record_outcome(app, plan_id, measure, day, None, score, source)
+            elif score is not None:
+                outcomes.record_outcome(app, plan_id, measure, day, score, (), source)
 
 
 def report_history(app: App, plan_id: str, patient: Patient, today: dt.date) -> None:

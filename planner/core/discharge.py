@@ -70,6 +70,18 @@ class CourseRecord:
     erased: bool = False
 
     @property
+    def level_standing(self) -> str:
+        """The level as it stands (the latest scheduled, as the portal's list shows it) said against
+        the levels reported done, so the two agree: one scheduled but never reported done says so."""
+        level = self.summary.level
+        if not level:
+            return "no running yet"
+        if any(d.text == level for d in self.levels):
+            return f"{level} (the level as it stands; reported done)"
+        last = f"; the last reported done: {self.levels[-1].text}" if self.levels else ""
+        return f"{level} scheduled, not yet reported done{last}"
+
+    @property
     def notes(self) -> tuple[Dated, ...]:
         """Every note a clinician wrote, oldest first."""
         kept = [*self.changes, *self.clearances, *((self.discharged,) if self.discharged else ())]

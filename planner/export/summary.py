@@ -60,8 +60,12 @@ class _Summary:
             ["Protocol", r.protocol_title],
             ["Started", f"{r.start:%d %B %Y}"],
             ["Discharged", ended],
-            ["Status", f"{summary.status.value}, week {summary.week}, {summary.level or 'no running yet'}"],
-            ["Levels reached", "; ".join(f"{d.text} ({d.date:%d %b})" for d in r.levels) or "none yet"],
+            ["Status", f"{summary.status.value}, week {summary.week}"],
+            ["Level", r.level_standing],
+            [
+                "Levels reported done",
+                "; ".join(f"{d.text} (first on {d.date:%d %b})" for d in r.levels) or "none yet",
+            ],
             [
                 "Adherence",
                 f"{_share(summary.done_all, summary.planned_all)} sessions done overall; "
