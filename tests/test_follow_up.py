@@ -411,3 +411,39 @@ def test_an_alert_closes_by_itself_only_for_silence_and_the_low_adherence_it_sup
         == "closed: superseded by the silence alert (no check-in since 03 Mar 2026)"
     )
     assert resolution(AlertKind.LOW_ADHERENCE.value, low_adherence, back) is None
+
+
+def test_a_hold_never_changes_the_level_shown_and_a_level_move_goes_from_it() -> None:
+    """The demo's Ben Carter (a rise to Phase 3 due at today's run) and Dmitri Volkov (risen to
+    Phase 4 on a capped day): held from today for a week, the level shown is the one without the
+    hold, the level they come back at; a move up or down goes one level from it, never onto the
+    level already due."""
+    for today, level, up, down in (
+        (day(16), "Phase 3", "Phase 4", "Phase 2"),
+        (day(30), "Phase 4", "Phase 5", "Phase 3"),
+    ):
+        unheld = plan([], today)
+        history = [
+            good((s.date - day(0)).days)
+            for s in unheld.sessions
+            if s.date < today - dt.timedelta(days=1) and s.kind.is_active
+        ]
+        assert summarize(plan(history, today), history).level == level
+        hold = ClinicianAction(
+            ActionKind.HOLD_RUNNING, today, "A. Morgan", "scan", until=today + dt.timedelta(days=7)
+        )
+        assert summarize(plan(history, today, actions=[hold]), history, [hold]).level == level
+        for kind, moved in ((ActionKind.LEVEL_UP, up), (ActionKind.LEVEL_DOWN, down)):
+            actions = [hold, ClinicianAction(kind, today, "A. Morgan", "reviewed")]
+            built = plan(history, today, actions=actions)
+            assert summarize(built, history, actions).level == moved, (today, kind)
+            back = next(
+                s for s in built.sessions if s.date >= today + dt.timedelta(days=7) and s.kind.is_running
+            )
+            assert back.level_name == moved
+            assert any(d.rule is RuleId.CLINICIAN_LEVEL and moved in d.text for d in back.decisions)
+    # without a hold, on the run day the rise is due: the move goes from the level shown too
+    history = [good(n) for n in (0, 2, 5, 7, 9, 12)]
+    assert summarize(plan(history, day(16)), history).level == "Phase 3"
+    up = ClinicianAction(ActionKind.LEVEL_UP, day(16), "A. Morgan", "doing well")
+    assert summarize(plan(history, day(16), actions=[up]), history, [up]).level == "Phase 4"

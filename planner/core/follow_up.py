@@ -52,6 +52,7 @@ from planner.core.model import (
     Plan,
     RuleId,
     Session,
+    SlotName,
     Status,
     Urgency,
     Verdict,
@@ -136,10 +137,14 @@ def _level(plan: Plan) -> str:
     for it (a level up or down shows at once), else the latest up to today, else the first planned.
     A level session is any session at a progression level, a low-impact or walking one too (the
     flare-up restart's first weeks), so the column never names a run the person is not yet doing;
-    a run replaced by low-impact work (a pause, a hold) is at no level and leaves it standing."""
+    a run replaced by low-impact work (a pause) is at no level and leaves it standing. A hold
+    never changes the level: while the latest run day is held, the level is the one the person
+    comes back at, the first after the hold (with any rise earned before it, as without a hold)."""
     at_level = [s for s in plan.sessions if s.level_name]
     ahead = next((s for s in at_level if s.date > plan.as_of), None)
-    if ahead is not None and any(d.rule is RuleId.CLINICIAN_LEVEL for d in ahead.decisions):
+    runs = [s for s in plan.sessions if s.slot.name is SlotName.RUN and s.date <= plan.as_of]
+    held = bool(runs) and any(d.rule is RuleId.CLINICIAN_HOLD for d in runs[-1].decisions)
+    if ahead is not None and (held or any(d.rule is RuleId.CLINICIAN_LEVEL for d in ahead.decisions)):
         return ahead.level_name
     reached = [s for s in at_level if s.date <= plan.as_of] or at_level[:1]
     return reached[-1].level_name if reached else ""

@@ -50,6 +50,7 @@ from planner.core.model import (
     Plan,
     Prescription,
     Protocol,
+    RuleId,
     Session,
     SlotName,
     Status,
@@ -656,12 +657,33 @@ class _Course:
         )
 
     def move_level(self, action: ClinicianAction) -> None:
-        """A clinician moves the running one level, from that day; the count at the level restarts."""
+        """A clinician moves the running one level, from that day; the count at the level restarts.
+        The move is from the level the clinic sees the person at that day: a rise their reports
+        earned that the day's run takes (or, during a hold, the run after it) comes first, so "up"
+        is never a move onto the level already due, nor "down" one back to the level just done."""
+        if self.rise_shown(action.date):
+            before = self.state
+            rose = self.advance(action.date)
+            if rose is None or rose.rule is not RuleId.LEVEL_ADVANCE:
+                self.state = before  # not due, or kept back by the rise limit or the growth cap
         progression = self.state.progression
         step = 1 if action.kind is ActionKind.LEVEL_UP else -1
         level = min(max(progression.level + step, 0), len(self.levels) - 1)
         self.evolve(progression=attrs.evolve(progression, level=level, attempts=0, ready=True))
         self.state = self.state.with_pending(rules.level_moved(action, self.levels[level]))
+
+    def rise_shown(self, day: dt.date) -> bool:
+        """Whether a rise due on `day` is one the clinic already sees (follow_up's level): the day's
+        own run takes it, or a hold covers the day and the run after the hold will."""
+        if rules.held_until(self.rx, self.actions, day) is not None:
+            return True
+        runs, level = self.state.runs, self.levels[self.state.progression.level]
+        return (
+            day.isoweekday() in self.rx.run_days
+            and not self.state.pause.active
+            and (runs.no_running_until is None or day > runs.no_running_until)
+            and rules.enough_rest(level, runs.last_run, day)
+        )
 
     # -- the other days -----------------------------------------------------------------------
     def other_day(self, day: dt.date, report: CheckIn | None) -> Session:
