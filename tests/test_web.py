@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import html
 import http.client
 import re
 import secrets
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 
 from planner.app.application import App
 from planner.app.settings import Settings
+from planner.core import wording
 from planner.core.model import Prescription
 from planner.web import create_app
 from tests.calendar_checks import parse_everywhere, sequences
@@ -439,3 +441,24 @@ def fetch(port: int, path: str) -> tuple[int, str]:
         return response.status, response.getheader("ETag") or ""
     finally:
         connection.close()
+
+
+def test_a_flare_up_in_a_second_check_in_of_the_day_leaves_no_run_to_start(server) -> None:
+    """Reviewer's item 2: today's run reported done with low pain, then a flare-up the same day:
+    running is paused, so today's card says what to do now (rest) and offers no run, no timer to
+    start and no run for the watch; the check-in form stays for another report."""
+    server.clock[0] = dt.datetime(2026, 10, 21, 16, 0, tzinfo=dt.UTC)  # a Wednesday, a run day
+    csrf = server.csrf()
+    today = "2026-10-21"
+    before = server.request("GET", f"/c/{server.secret}")[2].decode()
+    assert "data-guide-start" in before and f"run-{today}.fit" in before  # today's run, to start
+    assert server.post_form({"csrf": csrf, "date": today, "done": "done", "pain_during": "1"})[0] == 303
+    assert server.post_form({"csrf": csrf, "date": today, "pain_during": "6", "flare_up": "yes"})[0] == 303
+    page = server.request("GET", f"/c/{server.secret}")[2].decode()
+    main = page[page.index("<main") :]
+    card = main[main.index('class="today"') : main.index("</section>", main.index('class="today"'))]
+    assert main.index("Running is paused") < main.index('class="today"')
+    assert "Today · Rest" in card and wording.PAUSED_TODAY in html.unescape(card)
+    assert "guide.js" not in page and "data-guide-start" not in page and f"run-{today}.fit" not in main
+    assert "Run-walk" not in card and "Phase 1" not in card
+    assert 'id="checkin-form"' in main  # another report can still be added

@@ -784,6 +784,12 @@ PAUSED_RESUMES = (
     "Running starts again by itself once your check-ins show that pain during sessions stays low and "
     "has settled by the next morning, so keep checking in after each session."
 )
+# Today's card on the phone page when running paused after a check-in about today's run
+PAUSED_TODAY_TITLE = "Rest"
+PAUSED_TODAY = (
+    "You have checked in on today's run and running is now paused: do not run again today, rest. "
+    "Your next sessions, below, are low-impact ones until your check-ins show the pain has settled."
+)
 PAUSED_WORSE = (
     "If the pain gets worse, spreads down a leg or keeps you awake, contact your physiotherapist or "
     "doctor today. Any warning sign (listed on your check-in form and your printed programme) "

@@ -168,6 +168,14 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
     answer = report_answer.answer_for(view.plan, view.checkins)
     words = wording.FOLLOWED_WORDS[app.in_clinic(plan_id)]
     reported = same_day.by_day(view.checkins, today, today).get(today) if checkin_secret else None
+    # Running paused by a check-in about today's run: the run is over, and there is none to start
+    paused_today = bool(
+        answer
+        and focus
+        and focus.date == today
+        and focus.kind.is_running
+        and report_answer.running_paused(view.plan)
+    )
     html: str = render_template(
         "plan.html",
         plan=view.plan,
@@ -204,7 +212,10 @@ def render_page(plan_id: str, checkin_secret: str | None) -> str:
         asks_effort=focus is not None and focus.kind in (SessionKind.STRENGTH, SessionKind.MOBILITY),
         new=request.args.get("new") == "1" and checkin_secret is not None,
         handout_path=f"/c/{checkin_secret}/handout.pdf" if checkin_secret else "",
-        guide=None if answer and answer.is_stop else guide_for(focus, today),  # the stop screen is alone
+        guide=None if paused_today or (answer and answer.is_stop) else guide_for(focus, today),  # stop: alone
+        paused_today=(
+            {"title": wording.PAUSED_TODAY_TITLE, "text": wording.PAUSED_TODAY} if paused_today else None
+        ),
         **session_helpers(),
         workout_base=f"/c/{checkin_secret}" if checkin_secret else f"/p/{feed_token}" if feed_token else "",
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
