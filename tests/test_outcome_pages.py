@@ -74,14 +74,45 @@ def test_the_clinician_enters_scores_and_the_page_charts_them_with_the_mic(clini
     _, _, page = north.request("GET", f"/portal/patients/{clinic.plan_id}")
     assert "Due now: Numeric Pain Rating Scale (NPRS), Patient-Specific Functional Scale (PSFS)" in page
     path = f"/portal/patients/{clinic.plan_id}/outcomes"
-    status, _, body = north.request("POST", path, {"measure": "nprs", "date": "2026-11-20", "score": "12"})
-    assert status == 400 and body.strip() == "score: 12 is outside 0 to 10 (nprs)"
+    status, headers, body = north.request(
+        "POST", path, {"measure": "nprs", "date": "2026-11-20", "score": "12"}
+    )
+    assert status == 400 and headers["content-type"].startswith("text/html")  # the page again
+    assert (
+        '<p class="error" id="outcome-score-error">score: 12 is outside 0 to 10 on the Numeric Pain' in body
+    )
+    assert (
+        'aria-describedby="outcome-score-error"' in body
+        and 'name="score" step="1" min="-7" max="10" value="12"' in body
+    )
+    assert '<option value="nprs" selected>' in body and 'value="2026-11-20"' in body and "(nprs)" not in body
+    assert '<nav class="section-nav"' in body and '<details class="entry" open>' in body
+    assert "Patient-Specific Functional Scale: fill in 3 to 5 activities, each scored 0 to 10" in body
     status, _, body = north.request(
         "POST",
         path,
-        {"measure": "psfs", "date": "2026-11-20", "activity_1": "Running", "activity_1_score": "3"},
+        {
+            "measure": "psfs",
+            "date": "2026-11-19",
+            **{
+                "activity_1": "Running",
+                "activity_1_score": "3",
+                "activity_2": "Lifting",
+                "activity_2_score": "4",
+            },
+        },
     )
-    assert status == 400 and "needs 3 to 5 activities" in body
+    assert status == 400
+    assert (
+        '<p class="error" id="outcome-activities-error">activity: the Patient-Specific Functional Scale '
+        "needs 3 to 5 activities, not 2</p>"
+    ) in body
+    assert (
+        'value="Running"' in body
+        and 'value="Lifting"' in body
+        and 'name="activity_2_score" min="0" max="10" step="1" value="4"' in body
+    )
+    assert '<option value="psfs" selected>' in body and 'value="2026-11-19"' in body
     assert len(scores(clinic)) == 1
     north.request("GET", f"/portal/patients/{clinic.plan_id}")
     status, _, _ = north.request("POST", path, {"measure": "nprs", "date": "2026-11-20", "score": "4"})

@@ -78,13 +78,18 @@ def test_change_from_the_first_and_the_minimal_important_change() -> None:
 @pytest.mark.parametrize(
     ("measure", "score", "activities", "message"),
     [
-        (NPRS, "11", (), "score: 11 is outside 0 to 10"),
+        (NPRS, "11", (), "score: 11 is outside 0 to 10 on the Numeric Pain Rating Scale$"),
         (NPRS, "-1", (), "score: -1 is outside 0 to 10"),
         (NPRS, "2.5", (), "is not a whole number"),
-        (NPRS, None, (), "nprs needs a score"),
+        (NPRS, None, (), "the Numeric Pain Rating Scale needs a score"),
         (NPRS, "3", ("Running=3",), "takes one score"),
         (GROC, "8", (), "8 is outside -7 to 7"),
-        (PSFS, None, ("Running=3", "Lifting=4"), "needs 3 to 5 activities, not 2"),
+        (
+            PSFS,
+            None,
+            ("Running=3", "Lifting=4"),
+            "the Patient-Specific Functional Scale needs 3 to 5 activities, not 2",
+        ),
         (PSFS, None, ("=3", "Lifting=4", "Sitting=5"), "activity: must have a visible character"),
         (PSFS, None, ("Running", "Lifting=4", "Sitting=5"), "not in the form TEXT=N"),
         (PSFS, None, ("Running=3", "running=4", "Sitting=5"), "named twice"),

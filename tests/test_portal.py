@@ -626,6 +626,36 @@ def test_the_clinic_sets_its_own_silence_threshold(clinic: Clinic) -> None:
     assert any(a.key == "silence:2026-11-22" and "limit is 3" in a.text for a in clinic.alerts())
 
 
+def test_a_refused_clinic_setting_shows_the_page_again_with_the_message_beside_its_field(
+    clinic: Clinic,
+) -> None:
+    """The clinicians page, not a bare line of text: its navigation, the message beside the field,
+    what the admin typed kept, nothing stored."""
+    north = clinic.client()
+    north.login("alex@north.example")
+    north.request("GET", "/portal/clinicians")
+    for what, field, typed, message in (
+        ("silence", "silence_days", "0", "silence days: a whole number of days from 2 to 60"),
+        ("zone", "timezone", "Mars/Olympus", "unknown time zone &#39;Mars/Olympus&#39;"),
+        ("invite", "new-email", "not-an-address", "e-mail"),
+    ):
+        fields = {"what": what, field.removeprefix("new-"): typed, "name": "Kai Berg"}
+        status, headers, page = north.request("POST", "/portal/clinicians", fields)
+        assert status == 400 and headers["content-type"].startswith("text/html")
+        assert "<nav" in page and "Clinicians and settings" in page
+        assert re.search(f'<p class="error" id="{field}-error">[^<]*{message}', page), what
+        assert f'value="{typed}"' in page and f'aria-describedby="{field}-error"' in page
+    assert 'value="Kai Berg"' in page  # the name typed with a refused e-mail
+    assert 'min="2" max="60"' in page and "a name like Europe/London" in page  # the hints
+    with clinic.app.store.read() as records:
+        kept = (
+            records.portal.silence_days(1),
+            records.portal.clinic_zone(1),
+            len(records.portal.clinicians(1)),
+        )
+    assert kept == (7, "UTC", 3)
+
+
 def test_clinician_add_can_print_a_one_time_link(run) -> None:
     result = run(
         "--base-url",

@@ -109,7 +109,9 @@ def _value(measure: Measure, text: str, field: str) -> int:
         raise InputError(f"{field}: {text!r} is not a whole number")
     value = int(text.strip())
     if not measure.low <= value <= measure.high:
-        raise InputError(f"{field}: {value} is outside {measure.low} to {measure.high} ({measure.id})")
+        raise InputError(
+            f"{field}: {value} is outside {measure.low} to {measure.high} on the {measure.title}"
+        )
     return value
 
 
@@ -128,16 +130,16 @@ def record(
     """A checked score: one value for a scored measure, MIN..MAX named activities for the other."""
     if measure.scoring is Scoring.SCORE:
         if activities:
-            raise InputError(f"activity: {measure.id} takes one score (--score), not activities")
+            raise InputError(f"activity: the {measure.title} takes one score (--score), not activities")
         if score is None or not score.strip():
-            raise InputError(f"score: {measure.id} needs a score from {measure.low} to {measure.high}")
+            raise InputError(f"score: the {measure.title} needs a score from {measure.low} to {measure.high}")
         return OutcomeScore(measure.id, date, float(_value(measure, score, "score")), (), source)
     if score is not None and score.strip():
-        raise InputError(f'score: {measure.id} is scored by its activities (--activity "TEXT=N")')
+        raise InputError(f'score: the {measure.title} is scored by its activities (--activity "TEXT=N")')
     items = tuple(parse_activity(measure, text) for text in activities)
     if not measure.min_items <= len(items) <= measure.max_items:
         raise InputError(
-            f"activity: {measure.id} needs {measure.min_items} to {measure.max_items} activities, "
+            f"activity: the {measure.title} needs {measure.min_items} to {measure.max_items} activities, "
             f"not {len(items)}"
         )
     names = [name.casefold() for name, _ in items]

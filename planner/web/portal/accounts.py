@@ -10,7 +10,7 @@ from flask import Response, abort, redirect, render_template, request, session
 from flask_login import current_user, login_user, logout_user
 
 from planner.app.throttle import Throttled
-from planner.core.exceptions import NotFound, PlannerError
+from planner.core.exceptions import InputError, NotFound, PlannerError
 from planner.web.context import application
 from planner.web.portal.common import PortalUser, accounts, address, blueprint, me, planner_errors
 from planner.web.portal.times import time_tag
@@ -48,22 +48,30 @@ def logout() -> Response:
 def clinicians() -> Any:
     """Admins add clinicians (each sets a password through a one-time link) and set the number of
     days without a report that raises a silence alert and the time zone the clinic's times show in."""
-    link = ""
-    if request.method == "POST":
-        if request.form.get("what") == "silence":
-            accounts().set_silence_days(me(), request.form.get("silence_days", ""), address())
-        elif request.form.get("what") == "zone":
-            accounts().set_zone(me(), request.form.get("timezone", ""), address())
+    if request.method == "GET":
+        return clinicians_page(link="", made=False)
+    form = request.form
+    what = form.get("what", "")
+    try:
+        if what == "silence":
+            accounts().set_silence_days(me(), form.get("silence_days", ""), address())
+        elif what == "zone":
+            accounts().set_zone(me(), form.get("timezone", ""), address())
         else:
             token = accounts().invite(
                 me(),
-                request.form.get("email", ""),
-                request.form.get("name", ""),
-                is_admin=request.form.get("admin") == "yes",
+                form.get("email", ""),
+                form.get("name", ""),
+                is_admin=form.get("admin") == "yes",
                 address=address(),
             )
-            link = link_to(token)
-    return clinicians_page(link=link, made=bool(link))
+            return clinicians_page(link=link_to(token), made=True)
+    except InputError as error:  # the page again, the message beside the form, what was typed kept
+        typed = {
+            field: form.get(field, "") for field in ("silence_days", "timezone", "email", "name", "admin")
+        }
+        return clinicians_page(link="", made=False, errors={what: str(error)}, typed=typed), 400
+    return clinicians_page(link="", made=False)
 
 
 @blueprint.post("/clinicians/<int:clinician_id>/<what>")
@@ -80,7 +88,11 @@ def clinician_account(clinician_id: int, what: str) -> Any:
     return redirect("/portal/clinicians", code=303)
 
 
-def clinicians_page(*, link: str, made: bool) -> str:
+def clinicians_page(
+    *, link: str, made: bool, errors: dict[str, str] | None = None, typed: dict[str, str] | None = None
+) -> str:
+    """The clinicians and the clinic's settings; with `errors` (by form: invite, silence, zone) the
+    forms show what was `typed`, each message beside its form."""
     people, silence, zone = accounts().clinic_settings(me())
     return render_template(
         "portal_clinicians.html",
@@ -88,6 +100,8 @@ def clinicians_page(*, link: str, made: bool) -> str:
         people=people,
         silence=silence,
         zone=zone,
+        errors=errors or {},
+        typed={"silence_days": str(silence), "timezone": zone, **(typed or {})},
         when=functools.partial(time_tag, zone=zone),
         link=link,
         made=made,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, abort, render_template, request
 
 from planner.core import care, parsing, rules, screening, wording
-from planner.core.exceptions import PlannerError
+from planner.core.exceptions import InputError, PlannerError
 from planner.core.follow_up import PatientStatus
 from planner.core.model import ActionKind, ClinicianAction, Prescription, RuleId, Screening
 from planner.core.prescription_checks import day_names, default_strength_days
@@ -146,6 +147,24 @@ def create_plan() -> Any:
 @blueprint.get("/patients/<plan_id>")
 @planner_errors
 def patient(plan_id: str) -> str:
+    return patient_page(plan_id)
+
+
+@blueprint.post("/patients/<plan_id>/outcomes")
+@planner_errors
+def record_outcome(plan_id: str) -> Any:
+    """A score the clinician entered; a refused one shows the page again, the message beside its
+    field and what was typed kept (400)."""
+    try:
+        done = outcomes.record(plan_id, request.form)
+    except InputError as error:
+        entry = outcomes.section_after(request.form, error)
+        return patient_page(plan_id, entry), 400
+    return back_to(plan_id, done)
+
+
+def patient_page(plan_id: str, entry: Mapping[str, Any] | None = None) -> str:
+    """One patient's page; `entry`, a refused outcome entry's typed values and message."""
     record = caseload().patient(me(), plan_id)
     view = record.view
     rx = view.plan.prescription  # the week as it stands, after any change a clinician made
@@ -173,7 +192,7 @@ def patient(plan_id: str) -> str:
         decisions=dated,
         notes=[note for note in view.plan.notes if note.text not in {d.text for _, d in dated}],
         chart=chart.to_svg(chart.shapes(weeks), description=chart.summary(weeks)) if weeks else "",
-        outcomes=outcomes.section(view),
+        outcomes=outcomes.section(view, **(entry or {})),
         programme=programme.section(view),
         discharged=discharged_text(view.actions),
         screened=screened_text(rx.screening),
