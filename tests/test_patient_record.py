@@ -244,3 +244,22 @@ def test_the_portal_offers_both_downloads_and_audits_them(clinic: Clinic) -> Non
     with clinic.app.store.read() as records:
         trail = [row.action for row in records.portal.audit_trail(1)]
     assert "download-summary" in trail and "download-record" in trail
+
+
+def test_a_re_opened_plan_keeps_its_discharge_in_the_summary_and_the_record(course: Course) -> None:
+    """Reviewer's item 4: discharged with a note, then re-opened, the summary's programme changes and
+    the clinician's notes, and the FHIR record's notes, hold the whole episode: the discharge with
+    its note, then the re-open with its own."""
+    course.act(ActionKind.REOPEN, 49, "Back after a new strain; running again from Phase 2")
+    body = patient_record.summary_pdf(course.app, course.plan_id)
+    text = " ".join((page.extract_text() or "") for page in pypdf.PdfReader(io.BytesIO(body)).pages)
+    text = " ".join(text.split())
+    changes = text[text.index("Programme changes") : text.index("Clinician's notes")]
+    assert changes.index("discharged") < changes.index("programme re-opened after a discharge")
+    notes = text[text.index("Clinician's notes") :]
+    discharged = notes.index("Goal reached: running 20 minutes without pain")
+    assert discharged < notes.index("Back after a new strain")
+    record = json.loads(patient_record.fhir_record(course.app, course.plan_id))
+    written = [note["text"] for entry in record["entry"] for note in entry["resource"].get("note", [])]
+    assert "Alex Morgan: Goal reached: running 20 minutes without pain" in written
+    assert "Alex Morgan: Back after a new strain; running again from Phase 2" in written

@@ -19,8 +19,6 @@ from planner.core import care, follow_up, redflags
 from planner.core.model import ActionKind, CheckIn, ClinicianAction, Plan, RuleId, SessionKind, Status
 from planner.core.outcomes import Course
 
-COURSE_ACTIONS = (ActionKind.CLEAR_RED_FLAG, ActionKind.DISCHARGE)  # listed on their own
-
 
 @attrs.frozen
 class Dated:
@@ -99,6 +97,7 @@ def _change_text(action: ClinicianAction) -> str:
         ActionKind.LEVEL_UP: "running moved up a level",
         ActionKind.LEVEL_DOWN: "running moved down a level",
         ActionKind.PROGRAMME: "exercise programme changed",
+        ActionKind.DISCHARGE: "discharged",
         ActionKind.REOPEN: "programme re-opened after a discharge",
     }.get(action.kind, action.kind.value)
 
@@ -161,8 +160,12 @@ def course_record(
             for a in actions
             if a.kind is ActionKind.CLEAR_RED_FLAG
         ),
+        # a discharge a re-open ended is part of the episode, with its note; the one in force (and
+        # the clearances) are listed on their own
         changes=tuple(
-            Dated(a.date, _change_text(a), a.by, a.note) for a in actions if a.kind not in COURSE_ACTIONS
+            Dated(a.date, _change_text(a), a.by, a.note)
+            for a in actions
+            if a.kind is not ActionKind.CLEAR_RED_FLAG and a is not discharge
         ),
         outcomes=tuple(outcomes),
         pain=tuple(
