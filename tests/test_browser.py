@@ -311,6 +311,17 @@ def test_the_workspace_shows_at_least_15_patients_at_desk_width(browser, demo_cl
     boxes = [rows.nth(i).bounding_box() for i in range(rows.count())]
     assert sum(1 for box in boxes if box and box["y"] + box["height"] <= 800) >= 15
     assert "low adherence" in page.inner_text("table.patients") and axe_problems(page) == []
+    # every column fits, the last (Print, its boxes) too: no scrolling sideways to tick a patient
+    for last in ("table.patients thead th:last-child", "table.patients tbody tr td:last-child input"):
+        box = page.locator(last).first.bounding_box()
+        assert box and box["x"] + box["width"] <= 1280, last
+    assert page.locator("table.patients thead th:last-child").inner_text() == "Print"
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
+    # a protocol cut short on screen is named in full in its cell's title
+    cells = page.locator("table.patients tbody td[title]")
+    titles = {cells.nth(i).get_attribute("title") for i in range(cells.count())}
+    assert {"Low back pain: graded return to running", "Restart after a back pain flare-up"} <= titles
     # "print all" posts the list as it stands (no ids): the server reads every patient of it
     with page.expect_request("**/portal/print-all") as sent:
         page.get_by_role("button", name=re.compile(r"Print all \d+ patients of this list")).click()
