@@ -13,7 +13,15 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.core.follow_up import AlertKind, PatientStatus, alerts, back_from_silence, resolution, summarize
+from planner.core.follow_up import (
+    AlertKind,
+    PatientStatus,
+    Resolution,
+    alerts,
+    back_from_silence,
+    resolution,
+    summarize,
+)
 from planner.core.model import ActionKind, CheckIn, ClinicianAction
 from planner.store.portal_records import StoredAlert
 from planner.store.schema import outbox
@@ -59,8 +67,8 @@ def test_only_a_later_check_in_closes_a_silence_alert() -> None:
     assert silence.key == f"silence:{day(0)}" and resolution("silence", silence.key, quiet) is None
     back = [CheckIn(day(0)), CheckIn(day(10))]
     returned = summarize(plan(back, day(10)), back, silence_days=7)
-    assert resolution("silence", silence.key, returned) == (
-        f"closed: the patient checked in again on {day(10):%d %b %Y}"
+    assert resolution("silence", silence.key, returned) == Resolution(
+        f"closed: the patient checked in again on {day(10):%d %b %Y}", day(10)
     )
     assert resolution("flare-up", f"flare-up:{day(0)}", returned) is None  # a person acts on the others
     assert resolution("low adherence", f"low-adherence:{day(0)}", returned) is None
@@ -228,8 +236,8 @@ def test_only_a_silent_status_supersedes_low_adherence() -> None:
     history = [CheckIn(day(0))]
     quiet = summarize(plan(history, day(12)), history)
     assert quiet.status is PatientStatus.SILENT
-    assert resolution("low adherence", f"low-adherence:{day(7)}", quiet) == (
-        f"closed: superseded by the silence alert (no check-in since {day(0):%d %b %Y})"
+    assert resolution("low adherence", f"low-adherence:{day(7)}", quiet) == Resolution(
+        f"closed: superseded by the silence alert (no check-in since {day(0):%d %b %Y})", day(0)
     )
     back = [CheckIn(day(0)), *(CheckIn(day(n), done=False) for n in range(7, 12))]
     behind = summarize(plan(back, day(12)), back)

@@ -15,6 +15,7 @@ from planner.core.follow_up import (
     Alert,
     AlertKind,
     PatientStatus,
+    Resolution,
     alerts,
     resolution,
     summarize,
@@ -392,9 +393,8 @@ def test_an_alert_closes_by_itself_only_for_silence_and_the_low_adherence_it_sup
     key = f"silence:{day(1)}"
     quiet = summarize(plan([good(1)], day(12)), [good(1)])
     back = summarize(plan([good(1), good(13)], day(13)), [good(1), good(13)])
-    assert (
-        resolution(AlertKind.SILENCE.value, key, back)
-        == "closed: the patient checked in again on 15 Mar 2026"
+    assert resolution(AlertKind.SILENCE.value, key, back) == Resolution(
+        "closed: the patient checked in again on 15 Mar 2026", day(13)
     )
     assert resolution(AlertKind.SILENCE.value, key, quiet) is None  # last contact is the day it counts from
     never = summarize(plan([], day(12)), [])
@@ -406,9 +406,8 @@ def test_an_alert_closes_by_itself_only_for_silence_and_the_low_adherence_it_sup
         assert resolution(kind.value, alert_key, back) is resolution(kind.value, alert_key, quiet) is None
     low_adherence = f"low-adherence:{day(7)}"
     assert quiet.status is PatientStatus.SILENT and back.status is not PatientStatus.SILENT
-    assert (
-        resolution(AlertKind.LOW_ADHERENCE.value, low_adherence, quiet)
-        == "closed: superseded by the silence alert (no check-in since 03 Mar 2026)"
+    assert resolution(AlertKind.LOW_ADHERENCE.value, low_adherence, quiet) == Resolution(
+        "closed: superseded by the silence alert (no check-in since 03 Mar 2026)", day(1)
     )
     assert resolution(AlertKind.LOW_ADHERENCE.value, low_adherence, back) is None
 

@@ -367,22 +367,33 @@ def alerts(
     return tuple(dict((a.key, a) for a in found).values())
 
 
-def resolution(kind: str, key: str, summary: Summary) -> str | None:
+@attrs.frozen
+class Resolution:
+    """Why an alert closed by itself, and the day that reason names."""
+
+    text: str
+    day: dt.date
+
+
+def resolution(kind: str, key: str, summary: Summary) -> Resolution | None:
     """Why an open alert is over without a person acknowledging it, or None while it stands.
     Silence ends by itself once the patient checks in after the day it counted from. Low
     adherence raised before the patient fell silent is superseded by the silence alert (one fact,
     one alert: the missing reports are now silence's, and silence is the one to act on); it is
     judged afresh on what they report once back. Every other alert waits for a clinician. Closed
     alerts are kept, with this reason."""
-    if kind == AlertKind.LOW_ADHERENCE.value and summary.status is PatientStatus.SILENT:
-        since = summary.quiet_since
-        return f"closed: superseded by the silence alert (no check-in since {since:%d %b %Y})"
+    quiet = summary.quiet_since  # set whenever the patient is silent
+    if kind == AlertKind.LOW_ADHERENCE.value and summary.status is PatientStatus.SILENT and quiet:
+        return Resolution(
+            f"closed: superseded by the silence alert (no check-in since {quiet:%d %b %Y})", quiet
+        )
     if kind != AlertKind.SILENCE.value or summary.last_contact is None:
         return None
     since = dt.date.fromisoformat(key.removeprefix("silence:"))
     if summary.last_contact <= since:
         return None
-    return f"closed: the patient checked in again on {summary.last_contact:%d %b %Y}"
+    back = summary.last_contact
+    return Resolution(f"closed: the patient checked in again on {back:%d %b %Y}", back)
 
 
 def _red_flag_key(report: CheckIn, checkins: Iterable[CheckIn], cleared: tuple[ClinicianAction, ...]) -> str:

@@ -18,7 +18,7 @@ from planner.core.exceptions import InputError
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0019b"  # the newest revision in migrations/versions (a test keeps the two in step)
+HEAD = "0019c"  # the newest revision in migrations/versions (a test keeps the two in step)
 BASE = "0001"
 RELEASE_SCHEMA_VERSION = "2"
 LOCK_KEY = 0x5EB4_9A11  # a PostgreSQL advisory lock: one migration at a time per database

@@ -19,7 +19,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from planner.core.follow_up import Alert
+from planner.core.follow_up import Alert, Resolution
 from planner.store.calendar_sync import utc_text
 from planner.store.schema import (
     alerts,
@@ -65,6 +65,7 @@ class StoredAlert:
     acknowledged_by: str | None
     resolved_at: str | None = None  # closed by an event, not by a person ...
     resolution: str = ""  # ... saying which
+    resolved_day: dt.date | None = None  # ... and the day the reason names
 
     @property
     def is_open(self) -> bool:
@@ -194,6 +195,7 @@ def _alert(row: Any) -> StoredAlert:
         row.acknowledged_by,
         row.resolved_at,
         row.resolution,
+        dt.date.fromisoformat(row.resolved_day) if row.resolved_day else None,
     )
 
 
@@ -576,12 +578,16 @@ class PortalRecords:
         )
         return bool(result.rowcount)
 
-    def resolve(self, alert_id: int, resolution: str, now: dt.datetime) -> bool:
+    def resolve(self, alert_id: int, resolution: Resolution, now: dt.datetime) -> bool:
         """Close an open alert because of what happened next (planner.core.follow_up.resolution)."""
         result = self.connection.execute(
             alerts.update()
             .where(alerts.c.id == alert_id, OPEN)
-            .values(resolved_at=utc_text(now), resolution=resolution[:200])
+            .values(
+                resolved_at=utc_text(now),
+                resolution=resolution.text[:200],
+                resolved_day=resolution.day.isoformat(),
+            )
         )
         return bool(result.rowcount)
 

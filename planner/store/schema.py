@@ -154,6 +154,7 @@ alerts = sa.Table(
     sa.Column("acknowledged_by", sa.String(254)),
     sa.Column("resolved_at", sa.String(32)),  # closed by what happened next (the patient checked in)
     sa.Column("resolution", sa.String(200), nullable=False, server_default=""),  # ... and what it was
+    sa.Column("resolved_day", sa.String(10)),  # ... and the day that reason names
     sa.UniqueConstraint("plan_id", "key", name="uq_alerts_key"),
 )
 outbox = sa.Table(  # mail waits here until the SMTP server takes it

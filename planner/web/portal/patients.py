@@ -32,7 +32,7 @@ from planner.web.portal.common import (
 )
 from planner.web.portal.list_query import list_query
 from planner.web.portal.listing import table_rows
-from planner.web.portal.times import moment
+from planner.web.portal.times import local_day, moment
 from planner.web.watch import workout_download
 
 PAGE_DAYS = 14
@@ -213,10 +213,10 @@ def closed_text(alert: StoredAlert, zone: str) -> str:
     """Who closed an alert and when, or why it closed by itself and when."""
     if alert.acknowledged_at:
         return f"acknowledged by {alert.acknowledged_by}, {moment(alert.acknowledged_at, zone)}"
-    day, _, time = moment(alert.resolved_at or alert.raised_at, zone).partition(", ")
-    return (
-        f"{alert.resolution}, at {time}" if day in alert.resolution else f"{alert.resolution}, {day}, {time}"
-    )
+    closed = alert.resolved_at or alert.raised_at
+    day, _, time = moment(closed, zone).partition(", ")
+    named = alert.resolved_day == local_day(closed, zone)  # the reason already names the closing day
+    return f"{alert.resolution}, at {time}" if named else f"{alert.resolution}, {day}, {time}"
 
 
 def discharged_text(actions: tuple[ClinicianAction, ...]) -> str:

@@ -9,10 +9,19 @@ import zoneinfo
 from markupsafe import Markup
 
 
+def local(stamp: str, zone: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stamp).astimezone(zoneinfo.ZoneInfo(zone))
+
+
+def local_day(stamp: str, zone: str) -> dt.date:
+    """The day a stored instant fell on in the zone."""
+    return local(stamp, zone).date()
+
+
 def moment(stamp: str, zone: str) -> str:
     """A stored instant in the zone: "22 Nov 2026, 10:00 CET"."""
-    local = dt.datetime.fromisoformat(stamp).astimezone(zoneinfo.ZoneInfo(zone))
-    return f"{local:%d %b %Y, %H:%M} {local.tzname()}"
+    at = local(stamp, zone)
+    return f"{at:%d %b %Y, %H:%M} {at.tzname()}"
 
 
 def time_tag(stamp: str, zone: str) -> Markup:
