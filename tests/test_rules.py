@@ -451,3 +451,42 @@ def test_a_protocol_with_no_every_other_day_level_starts_from_its_first_running_
 
     assert longest(second) > longest(first)
     assert rules.entry_load(two_levels) == max(two_levels.runs_per_week * longest(first), longest(second))
+
+
+@pytest.mark.parametrize("protocol", ["lbp-return-to-run", "beginner-walk-run", "flare-up-restart"])
+@pytest.mark.parametrize("run_days", [(1, 3, 6), (1, 3), (2, 4, 6)])
+def test_a_rise_is_told_on_the_session_at_the_new_level_never_on_one_in_place_of_a_run(
+    protocol: str, run_days: tuple[int, ...]
+) -> None:
+    """Reviewer's item 5: a run the growth cap turns into cycling said 'you move up to Phase 5
+    here'. The why of a session explains that session: a rise, reported or projected, is told on
+    the first session at the new level; the capped day says why it is low-impact."""
+    from tests.test_over_time import day, good, plan, rx
+
+    unreported = plan([], day(0), protocol=protocol, prescription=rx(run_days))
+    history = [good(n) for n in range(56) if day(n).isoweekday() in run_days]
+    stopped = [c for c in history if c.date < day(28)]  # the demo's Dmitri: reports up to two days ago
+    for built in (
+        unreported,
+        plan(history, day(56), protocol=protocol, prescription=rx(run_days)),
+        plan(stopped, day(30), protocol=protocol, prescription=rx(run_days)),
+    ):
+        rises = [s for s in built.sessions if any(d.rule is RuleId.LEVEL_ADVANCE for d in s.decisions)]
+        assert rises
+        for session in rises:
+            (rise,) = [d for d in session.decisions if d.rule is RuleId.LEVEL_ADVANCE]
+            assert session.level_name and f"move up to {session.level_name}" in rise.text, (
+                session.date,
+                session.label,
+                rise.text,
+            )
+        for session in built.sessions:
+            capped = [
+                d
+                for d in session.decisions
+                if d.rule is RuleId.WEEKLY_GROWTH and d.verdict is Verdict.SCHEDULE
+            ]
+            if capped:
+                assert (
+                    session.decisions[0] == capped[0] or session.decisions[0].rule is not RuleId.LEVEL_ADVANCE
+                )

@@ -286,7 +286,8 @@ class _Course:
         if hold_until is not None:
             self.evolve(pending=tuple(decisions))  # other news waits for the first session after the hold
             return self.replace_run(day, report, [rules.clinician_hold(hold_until, followed=self.followed)])
-        if self.state.pause.active:
+        if self.state.pause.active:  # a rise told at its first run is moot once running pauses
+            decisions = [d for d in decisions if d.rule is not RuleId.LEVEL_ADVANCE]
             if not any(d.verdict is Verdict.PAUSE for d in decisions):
                 decisions.append(rules.paused_session())
             return self.replace_run(day, report, decisions)
@@ -305,8 +306,13 @@ class _Course:
         progression = self.state.progression
         level = self.levels[progression.level]
         if level.is_running and not self.fits(day, level.running_seconds(progression.attempts)):
-            decisions.append(rules.growth_capped(self.cap(day), level))
-            return self.replace_run(day, report, decisions)
+            # A rise is told on the first session at the new level, never on the one in its place:
+            # the level is reached, and its words wait for its first run with the other news.
+            rises = [d for d in decisions if d.rule is RuleId.LEVEL_ADVANCE]
+            kept = [d for d in decisions if d.rule is not RuleId.LEVEL_ADVANCE]
+            self.evolve(pending=(*self.state.pending, *rises))
+            stays = self.levels[progression.level - 1] if rises else level  # the level last run
+            return self.replace_run(day, report, [*kept, rules.growth_capped(self.cap(day), stays)])
         if not any(d.verdict is not Verdict.SCHEDULE for d in decisions):
             decisions.append(rules.repeat_level(level, progression.attempts))
         slot = self.slot(day, SlotName.RUN, report)
