@@ -265,6 +265,8 @@ def test_wrong_answers_are_named_beside_their_fields(start: StartServer) -> None
         "tz": "Mars/Olympus",
         "name": " ",
         "flare_up": "",
+        "walking_comfortable": "",
+        "minimal_shoes": "",
     }
     status, _, page = start.request("POST", "/start/questions", fields)
     assert status == 400
@@ -272,13 +274,23 @@ def test_wrong_answers_are_named_beside_their_fields(start: StartServer) -> None
         ("pain_at_rest", "pain at rest: &#39;11&#39; must be a whole number from 0 to 10"),
         ("tz", "time zone: unknown time zone &#39;Mars/Olympus&#39;"),
         ("name", "name: please answer this"),
-        ("flare_up", "flare up: please answer this"),
+        # a question left unanswered is named in its own words, not by its field's name
+        (
+            "flare_up",
+            "In a flare-up now: worse over the last few days and not easing? Please answer yes or no.",
+        ),
+        (
+            "walking_comfortable",
+            "Can you walk briskly for 30 minutes without more back pain? Please answer yes or no.",
+        ),
+        ("minimal_shoes", "About to switch to minimal or barefoot running shoes? Please answer yes or no."),
     ):
         assert f'<p class="error" id="{field}-error">{message}' in page
         assert (
             f'aria-describedby="{field}-error"' in page or f'aria-describedby="tz-hint {field}-error"' in page
         )
     assert 'value="Mars/Olympus"' in page  # what was typed stays, to be corrected
+    assert not re.search(r"(walking comfortable|flare up|minimal shoes):", page)
     assert start.rows()["plans"] == 0
     # a start date the command line refuses is refused here too, at the same field
     status, _, page = start.request(

@@ -388,6 +388,7 @@ INTAKE_QUESTIONS = {
     "flare_up": "In a flare-up now: worse over the last few days and not easing?",
     "minimal_shoes": "About to switch to minimal or barefoot running shoes?",
 }
+INTAKE_UNANSWERED = "{question} Please answer yes or no."  # a yes/no question at /start left empty
 INTAKE_FLARE_UP = "You are in a flare-up that has not started to settle."
 INTAKE_PAIN = "Your pain at rest is {pain}/10, above the {limit}/10 that running programmes start from."
 INTAKE_WALKING = "Brisk walking for 30 minutes is not comfortable yet, and it comes before running."

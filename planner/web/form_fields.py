@@ -31,10 +31,13 @@ def run_days(text: str, field: str) -> tuple[int, ...]:
 
 
 def parse_fields(
-    form: Mapping[str, str], parsers: Mapping[str, tuple[str, Parser]], optional: set[str]
+    form: Mapping[str, str],
+    parsers: Mapping[str, tuple[str, Parser]],
+    optional: set[str],
+    unanswered: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Every field parsed (an empty optional one is None), or FieldErrors naming each field that is
-    missing or wrong."""
+    missing or wrong; `unanswered`, a field's own message when left empty (a question's words)."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field, (label, parse) in parsers.items():
@@ -43,7 +46,7 @@ def parse_fields(
             if field in optional:
                 values[field] = None
             else:
-                errors[field] = f"{label}: please answer this"
+                errors[field] = (unanswered or {}).get(field, f"{label}: please answer this")
             continue
         try:
             values[field] = parse(text, label)

@@ -82,12 +82,15 @@ PARSERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "screening": ("screening", screening.parse_items),  # the ticked boxes, joined with commas
 }
 OPTIONAL = {"goal", "screening"}
+UNANSWERED = {
+    name: wording.INTAKE_UNANSWERED.format(question=wording.INTAKE_QUESTIONS[name]) for name in YES_NO
+}
 FIELD_OF = {"start": "start"}  # the app's own checks (dates) name the field they refuse
 
 
 def parse_answers(form: Mapping[str, str]) -> Answers:
     """All fields parsed, or FieldErrors with one message per field that is wrong."""
-    values = parse_fields(form, PARSERS, OPTIONAL)
+    values = parse_fields(form, PARSERS, OPTIONAL, UNANSWERED)
     return Answers(
         Intake(
             values["pain_at_rest"],
