@@ -83,6 +83,9 @@ def test_every_section_and_the_patient(tmp_path) -> None:
     assert f"Page 1 of {len(pages)}" in pages[0]
     assert all(f"Page {i} of {len(pages)}" in page for i, page in enumerate(pages, 1))
     assert all(NAME in page for page in pages)  # footer on every page
+    cover = " ".join(pages[0].split())  # the week in day names, not the command line's ids
+    assert "runs on Monday, Wednesday and Saturday; strength on Tuesday and Thursday; at 07:30" in cover
+    assert "mon,wed" not in everything and "tue,thu" not in everything
     assert "not medical advice" in everything
 
 

@@ -128,6 +128,8 @@ def test_the_discharge_summary_is_one_or_two_pages_with_every_section(course: Co
         "Goal reached: running 20 minutes without pain",
     ):
         assert expected in text, expected
+    for number, page in enumerate(pdf.pages, 1):  # each page's footer counts the pages
+        assert f"Page {number} of {len(pdf.pages)}" in (page.extract_text() or ""), number
     assert pdf.metadata is not None and pdf.metadata.title == "Discharge summary: Zofia Wójcik"
     assert patient_record.summary_pdf(course.app, course.plan_id) == body  # same record, same bytes
 

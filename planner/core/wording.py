@@ -620,6 +620,20 @@ TODAY_ANOTHER_HINT = (
 )
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def your_week(run_days: Sequence[int], strength_days: Sequence[int], time: str) -> str:
+    """The handout's week: "runs on Monday, Wednesday and Saturday; strength on Tuesday and
+    Thursday; at 07:30" (days 1-7, Monday first)."""
+    parts = [
+        f"{what} on {listed([WEEKDAYS[d - 1] for d in days])}"
+        for what, days in (("runs", run_days), ("strength", strength_days))
+        if days
+    ]
+    return "; ".join([*parts, f"at {time}"])
+
+
 def listed(items: Sequence[str]) -> str:
     """ "A", "A and B", "A, B and C": a list as a sentence says it."""
     return " and ".join(item for item in (", ".join(items[:-1]), *items[-1:]) if item)

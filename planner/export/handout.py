@@ -36,7 +36,6 @@ from reportlab.platypus import (
 from planner.core import evidence, intervals, redflags, rules, wording
 from planner.core.catalog import Library
 from planner.core.model import BlockKind, Exercise, LevelKind, Plan, Protocol, Session, SessionKind, Urgency
-from planner.core.prescription_checks import day_names
 from planner.core.programme import Part
 from planner.core.progress import WeekProgress
 from planner.core.session_contents import WARM_UP_WALK
@@ -132,6 +131,30 @@ def _table(
         ]
     table.setStyle(TableStyle([*commands, *extra]))
     return table
+
+
+def numbered_canvas(pagesize: tuple[float, float], size: float) -> type[pdfcanvas.Canvas]:
+    """A canvas that holds its pages until the end, so each can say 'Page X of Y' (bottom right)."""
+
+    class NumberedCanvas(pdfcanvas.Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self.pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self.pages)
+            for number, state in enumerate(self.pages, 1):
+                self.__dict__.update(state)
+                self.setFont(fonts.FAMILY, size)
+                self.drawRightString(pagesize[0] - 18 * mm, 10 * mm, f"Page {number} of {total}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
 
 
 def document(
@@ -234,8 +257,7 @@ class _Document:
             ["Goal", rx.goal or f"{self.protocol.goal}; {self.runs_a_week()}"],
             [
                 "Your week",
-                f"runs {day_names(rx.run_days)}; strength {day_names(rx.strength_days)}; "
-                f"at {rx.session_time:%H:%M}",
+                wording.your_week(rx.run_days, rx.strength_days, f"{rx.session_time:%H:%M}"),
             ],
         ]
 
@@ -616,28 +638,6 @@ class _Document:
             canvas.drawString(18 * mm, 10 * mm, footer)
             canvas.restoreState()
 
-        page_label_size = 8 * s.scale
-
-        class NumberedCanvas(pdfcanvas.Canvas):  # type: ignore[misc]
-            """Holds pages until the end, so each can say 'Page X of Y'."""
-
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                super().__init__(*args, **kwargs)
-                self.pages: list[dict[str, Any]] = []
-
-            def showPage(self) -> None:
-                self.pages.append(dict(self.__dict__))
-                self._startPage()
-
-            def save(self) -> None:
-                total = len(self.pages)
-                for number, state in enumerate(self.pages, 1):
-                    self.__dict__.update(state)
-                    self.setFont(fonts.FAMILY, page_label_size)
-                    self.drawRightString(pagesize[0] - 18 * mm, 10 * mm, f"Page {number} of {total}")
-                    super().showPage()
-                super().save()
-
         doc = document(
             buffer,
             pagesize,
@@ -651,7 +651,7 @@ class _Document:
         story = [*self.cover(), *self.progress(), *self.safety()]
         if not self.plan.referred:  # a stopped plan has no programme to follow until it is cleared
             story += [*self.overview(), *self.levels(), *self.cards(), *self.log()]
-        doc.build(story, canvasmaker=NumberedCanvas)
+        doc.build(story, canvasmaker=numbered_canvas(pagesize, 8 * s.scale))
         return buffer.getvalue()
 
 

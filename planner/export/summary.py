@@ -21,7 +21,13 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Spacer
 from planner.core.discharge import CourseRecord, Dated
 from planner.core.outcomes import reached_text
 from planner.export import chart, fonts, outcome_chart
-from planner.export.handout import _p, _styles, _table, document  # the handout's type and tables
+from planner.export.handout import (  # the handout's type and tables
+    _p,
+    _styles,
+    _table,
+    document,
+    numbered_canvas,
+)
 
 ACCENT = "#1f6f8b"
 CHART_SCALE = 0.55
@@ -131,8 +137,7 @@ class _Summary:
             canvas.saveState()
             canvas.setFont(fonts.FAMILY, 7.5)
             canvas.setFillColor(colors.HexColor("#1b2a33"))
-            canvas.drawString(18 * mm, 10 * mm, footer)
-            canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc.page}")
+            canvas.drawString(18 * mm, 10 * mm, footer)  # and "Page X of Y" (numbered_canvas)
             canvas.restoreState()
 
         doc = document(
@@ -144,7 +149,7 @@ class _Summary:
             on_page=decorate,
             top=14 * mm,
         )
-        doc.build(self.story())
+        doc.build(self.story(), canvasmaker=numbered_canvas(A4, 7.5))
         return buffer.getvalue()
 
 
