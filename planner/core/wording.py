@@ -594,6 +594,10 @@ OUTCOMES_ACTIVITIES = "Name each activity and rate how well you can do it today 
 # -- a handout printed once the plan is under way: its calendar and log begin with this week ------
 
 
+HANDOUT_EXPECTED_END = "{end:%A %d %B %Y} (if sessions go well)"
+HANDOUT_PROJECTED = "Sessions after today are projected as if they go well; your check-ins can change them."
+
+
 def handout_weeks_behind(first_week: int, start: dt.date) -> str:
     """Why the calendar and the log start at week `first_week`, not week 1."""
     passed = "Week 1 has" if first_week == 2 else f"Weeks 1 to {first_week - 1} have"

@@ -253,7 +253,7 @@ class _Document:
         rx = self.plan.prescription
         return [
             ["Starts", f"{rx.start:%A %d %B %Y}"],
-            ["Expected end", f"{self.plan.end:%A %d %B %Y} (if sessions go well)"],
+            ["Expected end", wording.HANDOUT_EXPECTED_END.format(end=self.plan.end)],
             ["Goal", rx.goal or f"{self.protocol.goal}; {self.runs_a_week()}"],
             [
                 "Your week",
@@ -442,10 +442,7 @@ class _Document:
         first = 20 * mm  # "Week 40" on one line
         story: list[Flowable] = [
             _p("Your programme at a glance", s.h1),
-            _p(
-                "Sessions after today are projected as if they go well; your check-ins can change them.",
-                s.small,
-            ),
+            _p(wording.HANDOUT_PROJECTED, s.small),
             *self.weeks_behind(),
             Spacer(1, 2 * mm),
             _table(rows, [first] + [(self.width - first) / 7] * 7, repeat=True, extra=extra),
