@@ -251,7 +251,7 @@ def test_after_a_revoke_the_portal_shows_no_address_until_a_rotation(clinic: Cli
         north.request("GET", f"/feeds/{feed}.ics")[0] == 404
         and north.request("GET", f"/c/{secret}")[0] == 404
     )
-    assert north.request("POST", f"{base}/rotate/feed", {})[0] == 303
+    assert north.request("POST", f"{base}/rotate/feed", {"confirm": "yes"})[0] == 303
     status, _, page = north.request("GET", base)
     assert "no live address" not in page and "/qr/feed.svg" in page
     assert north.request("GET", f"{base}/qr/checkin.svg")[0] == 200

@@ -458,9 +458,9 @@ def test_rotating_secrets_releasing_a_hold_and_downloads(clinic: Clinic) -> None
     assert "no running until" not in page
     assert north.request("POST", f"{base}/actions/teleport", {"note": "x"})[0] == 404
     assert north.request("POST", f"{base}/rotate/everything", {})[0] == 404
-    assert north.request("POST", f"{base}/rotate/feed", {})[0] == 303
+    assert north.request("POST", f"{base}/rotate/feed", {"confirm": "yes"})[0] == 303
     assert north.request("GET", f"/feeds/{feed}.ics")[0] == 404  # the old address stops at once
-    assert north.request("POST", f"{base}/rotate/checkin", {})[0] == 303
+    assert north.request("POST", f"{base}/rotate/checkin", {"confirm": "yes"})[0] == 303
     assert north.request("GET", f"/c/{secret}")[0] == 404
     for which in ("feed", "checkin"):
         status, headers, svg = north.request("GET", f"{base}/qr/{which}.svg")
@@ -476,6 +476,33 @@ def test_rotating_secrets_releasing_a_hold_and_downloads(clinic: Clinic) -> None
         trail = [row.action for row in records.portal.audit_trail(1)]
     assert {"clear-hold", "rotate-feed", "rotate-checkin", "download-calendar"} <= set(trail)
     assert not [action for action in trail if action.startswith("download-qr")]  # images the page shows
+
+
+def test_a_new_calendar_address_or_check_in_secret_is_confirmed_first(clinic: Clinic) -> None:
+    """One click on "New calendar address" asks first, as discharge does: the patient's
+    subscription and handout keep working until the clinician confirms."""
+    feed, secret = clinic.app.secrets_for(clinic.plan_id)
+    north = clinic.client()
+    north.login("alex@north.example")
+    base = f"/portal/patients/{clinic.plan_id}"
+    north.request("GET", base)
+    for which, old, stops in (
+        ("feed", f"/feeds/{feed}.ics", "calendar"),
+        ("checkin", f"/c/{secret}", "link"),
+    ):
+        status, _, page = north.request("POST", f"{base}/rotate/{which}", {})
+        assert status == 200 and "stops at once" in page and stops in page
+        assert f'action="{base}/rotate/{which}"' in page and 'name="confirm" value="yes"' in page
+        assert f'href="{base}">Cancel' in page
+        assert north.request("GET", old)[0] == 200  # nothing changed yet
+        assert north.request("POST", f"{base}/rotate/{which}", {"confirm": "yes"})[0] == 303
+        assert north.request("GET", old)[0] == 404
+    with clinic.app.store.read() as records:
+        trail = [row.action for row in records.portal.audit_trail(1)]
+    assert trail.count("rotate-feed") == 1 and trail.count("rotate-checkin") == 1
+    south = clinic.client()
+    south.login("sam@south.example")
+    assert south.request("POST", f"{base}/rotate/feed", {})[0] == 404  # another clinic's plan
 
 
 def test_viewing_a_patient_writes_no_download_to_the_audit_trail(clinic: Clinic) -> None:

@@ -280,9 +280,18 @@ def confirmation(action: ClinicianAction, day: dt.date) -> str:
 @blueprint.post("/patients/<plan_id>/rotate/<which>")
 @planner_errors
 def rotate(plan_id: str, which: str) -> Response:
+    """A new calendar address or check-in secret, once confirmed: the old one stops at once (the
+    patient's subscription, or the link on their handout), so one click only asks."""
     kind = ROTATE.get(which)
     if kind is None:
         abort(404)
+    if request.form.get("confirm") != "yes":
+        record = caseload().patient(me(), plan_id)  # another clinic's plan: 404
+        return Response(
+            render_template(
+                "portal_confirm_rotate.html", me=me(), plan_id=plan_id, record=record, which=which
+            )
+        )
     caseload().rotate(me(), plan_id, kind, address())
     done = (
         "New calendar address issued: the old one has stopped."
