@@ -505,6 +505,38 @@ def test_a_new_calendar_address_or_check_in_secret_is_confirmed_first(clinic: Cl
     assert south.request("POST", f"{base}/rotate/feed", {})[0] == 404  # another clinic's plan
 
 
+def test_the_audit_trail_shows_one_action_or_one_plan(clinic: Clinic) -> None:
+    other = clinic.app.create_plan("lbp-return-to-run", rx("Piotr Nowak"))
+    clinic.caseload.adopt(other, "North")
+    north = clinic.client()
+    north.login("alex@north.example")
+    for plan_id in (clinic.plan_id, other, clinic.plan_id):
+        assert north.request("GET", f"/portal/patients/{plan_id}/calendar.ics")[0] == 200
+    assert north.request("GET", f"/portal/patients/{other}/handout.pdf")[0] == 200
+
+    def shown(query: str) -> list[tuple[str, str]]:
+        status, _, page = north.request("GET", f"/portal/audit{query}")
+        assert status == 200
+        return re.findall(
+            r'<tr><td>.*?</td><td>[^<]*</td><td>([^<]+)</td><td><a href="/portal/patients/(\w+)"', page
+        )
+
+    assert shown("?action=download-calendar") == [
+        ("download-calendar", p) for p in (clinic.plan_id, other, clinic.plan_id)
+    ]
+    assert shown(f"?plan={other}") == [("download-handout", other), ("download-calendar", other)]
+    assert shown(f"?action=download-handout&plan={clinic.plan_id}") == []
+    _, _, page = north.request("GET", "/portal/audit?action=download-calendar")
+    assert (
+        '<option value="download-calendar" selected>' in page and '<option value="download-handout">' in page
+    )
+    assert f'href="/portal/audit?plan={other}"' in page and "Every entry" in page
+    south = clinic.client()
+    south.login("dee@south.example")  # South's admin
+    _, _, page = south.request("GET", "/portal/audit?action=download-calendar")
+    assert clinic.plan_id not in page and "No entries match" in page
+
+
 def test_viewing_a_patient_writes_no_download_to_the_audit_trail(clinic: Clinic) -> None:
     """The patient page embeds its two QR images: opening it (and them) is not a download; the
     handout and the calendar file, which the clinician takes away, are."""

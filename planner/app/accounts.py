@@ -349,10 +349,16 @@ class Accounts:
             if found is not None:
                 audit_by(records, found[0], now, "logout", address)
 
-    def audit_trail(self, person: Clinician) -> list[Any]:
+    def audit_trail(
+        self, person: Clinician, action: str = "", plan_id: str = ""
+    ) -> tuple[list[Any], list[str]]:
+        """The latest entries (one action's or one plan's when given) and the actions to filter by."""
         self._admin(person)
         with self.app.store.read() as records:
-            return records.portal.audit_trail(person.clinic_id)
+            portal = records.portal
+            return portal.audit_trail(person.clinic_id, action=action, plan_id=plan_id), portal.audit_actions(
+                person.clinic_id
+            )
 
 
 def audit_by(

@@ -522,15 +522,19 @@ class PortalRecords:
             )
         )
 
-    def audit_trail(self, clinic_id: int, limit: int = 500) -> list[Any]:
-        return list(
-            self.connection.execute(
-                sa.select(audit)
-                .where(audit.c.clinic_id == clinic_id)
-                .order_by(audit.c.id.desc())
-                .limit(limit)
-            )
-        )
+    def audit_trail(self, clinic_id: int, limit: int = 500, action: str = "", plan_id: str = "") -> list[Any]:
+        """The clinic's latest entries, newest first; only one action's or one plan's when given."""
+        query = sa.select(audit).where(audit.c.clinic_id == clinic_id)
+        if action:
+            query = query.where(audit.c.action == action)
+        if plan_id:
+            query = query.where(audit.c.plan_id == plan_id)
+        return list(self.connection.execute(query.order_by(audit.c.id.desc()).limit(limit)))
+
+    def audit_actions(self, clinic_id: int) -> list[str]:
+        """The actions the clinic's trail holds, for its filter."""
+        query = sa.select(audit.c.action).where(audit.c.clinic_id == clinic_id).distinct()
+        return sorted(self.connection.execute(query).scalars())
 
     # -- alerts and their mail ----------------------------------------------------------------
     def raise_alert(self, plan_id: str, alert: Alert, now: dt.datetime) -> int | None:

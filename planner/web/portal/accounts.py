@@ -152,8 +152,17 @@ def set_password(token: str) -> Any:
 @blueprint.get("/audit")
 @planner_errors
 def audit() -> str:
-    rows = accounts().audit_trail(me())
+    """The latest entries; ?action= and ?plan= show one action's or one patient's."""
+    action, plan_id = (request.args.get(key, "").strip()[:60] for key in ("action", "plan"))
+    rows, actions = accounts().audit_trail(me(), action, plan_id)
     zone = accounts().zone(me())
     return render_template(
-        "portal_audit.html", me=me(), rows=rows, zone=zone, when=functools.partial(time_tag, zone=zone)
+        "portal_audit.html",
+        me=me(),
+        rows=rows,
+        actions=actions,
+        action=action,
+        plan_id=plan_id,
+        zone=zone,
+        when=functools.partial(time_tag, zone=zone),
     )
