@@ -1,6 +1,6 @@
 """The clinics the portal, alert and roster tests run in, by default as clinics run the product:
 two clinics on one server, each with an admin and two clinicians, patients assigned to a clinician
-and patients from a roster (one already silent when issued); a plain HTTP client that keeps the
+and patients from a roster (one with a start weeks before it was issued); a plain HTTP client that keeps the
 portal's cookie and CSRF token; and a real SMTP server on loopback."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from planner.store.schema import outbox
 from tests.conftest import Loopback
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
+ISSUED = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)  # the day the clinics gave out their plans
 PASSWORD = "correct horse battery"
 NEW_PLAN = {  # the portal's new-plan form, filled in as a clinician would
     "name": "Kim Park",
@@ -118,10 +119,12 @@ class Clinic:
     """Two clinics on one server, as clinics run it: each with an admin and two clinicians. North
     has Zofia (adopted with no assigned clinician, as roster patients are: every North clinician
     hears of her), a patient assigned to Bea, and two roster patients, one of them (Piotr) already
-    silent for weeks when issued; South has a roster patient numbered like North's first."""
+    silent for weeks when issued; South has a roster patient numbered like North's first. The plans
+    were issued on 2 November (ISSUED; Piotr's with a start weeks before) and it is now NOW: all
+    of them silent since the day they were issued."""
 
     def __init__(self, db_url: str) -> None:
-        self.clock = [NOW]
+        self.clock = [ISSUED]
         self.app = App.open(Settings(db=db_url, base_url="http://127.0.0.1"), clock=lambda: self.clock[0])
         self.accounts = Accounts(self.app)
         self.caseload = Caseload(self.app)
@@ -149,6 +152,9 @@ class Clinic:
         self.roster_id, self.silent_id = (o.plan_id for o in north)
         (self.south_id,) = (o.plan_id for o in south)
         assert all(o.plan_id for o in (*north, *south)), [*north, *south]
+        self.clock[0] = NOW  # three weeks on: the clinics see their patients as they stand today
+        for plan_id in (self.plan_id, self.assigned_id, self.roster_id, self.silent_id, self.south_id):
+            self.app.follow_up.refresh(plan_id)
         self.loopback = Loopback(self.app)
 
     def clinician(self, email: str) -> Clinician:

@@ -95,7 +95,7 @@ def test_the_check_in_that_ends_a_silence_opens_no_low_adherence_alert() -> None
     back = [good(0), good(2), good(5), good(16)]
     returned = summarize(plan(back, day(16)), back, silence_days=7)
     assert (returned.done_recent, returned.planned_recent) == (1, 9)  # what the old rule raised on
-    assert returned.status is PatientStatus.LOW_ADHERENCE  # honest: under half of the 14 days
+    assert returned.status is PatientStatus.ON_TRACK  # the status follows the alert's rule: 0 judged
     assert returned.back_from_silence == day(16) and returned.planned_judged == 0
     skipping = low_adherence_after_a_silence(lambda n: CheckIn(day(n), done=False))
     assert next(n for n, texts in skipping.items() if texts) == 20  # the fourth session since day 16
@@ -283,3 +283,30 @@ def test_mail_of_an_alert_that_closed_before_it_went_out_is_not_sent(clinic: Cli
     assert clinic.app.follow_up.waiting_mail() == 0  # dropped mail waits for nothing
     with Smtp(free_port()) as smtp:
         assert clinic.app.follow_up.deliver_mail(smtp.settings) == 0  # and is never tried again
+
+
+def test_a_roster_issued_today_with_a_past_start_is_not_silent(clinic: Clinic) -> None:
+    """Reviewer's item 3, through the portal's roster: a patient issued today with a start seven
+    weeks back just got the handout: on the list it is on track with no session counted, and no
+    silence or low-adherence alert is raised; a week on it is silent, since the issue day."""
+    from tests.clinics import ROSTER_HEAD
+
+    roster = (
+        ROSTER_HEAD + "3,Nina Holm,2026-10-05,lbp-return-to-run,mon;wed;sat,tue;thu,07:30,Europe/London,1\n"
+    )
+    (issued,), _ = clinic.caseload.issue_roster(
+        clinic.clinician("alex@north.example"), roster, "late.csv", ""
+    )
+    alex = clinic.clinician("alex@north.example")
+    (row,) = clinic.caseload.patients(alex, "Nina").rows
+    assert (row.summary["status"], row.summary["planned_recent"], row.summary["planned_all"]) == (
+        "on track",
+        0,
+        0,
+    )
+    with clinic.app.store.read() as records:
+        assert not records.portal.alerts(issued.plan_id)
+    clinic.clock[0] = NOW + dt.timedelta(days=7)
+    clinic.app.follow_up.refresh(issued.plan_id)
+    with clinic.app.store.read() as records:
+        assert [a.key for a in records.portal.alerts(issued.plan_id)] == [f"silence:{NOW.date()}"]

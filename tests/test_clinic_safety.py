@@ -100,15 +100,16 @@ def test_every_alert_kind_reaches_each_recipient_exactly_once(clinic: Clinic) ->
 
 
 def test_catching_up_on_weeks_of_reports_at_once_is_one_return_not_many_silences(clinic: Clinic) -> None:
-    """Piotr, silent since 5 October, sends a report for every day since in one sitting: silence is
-    measured from when he was last in touch, so no new silence alert is raised per report."""
+    """Piotr (start 5 October), silent since his plan was issued on 2 November, sends a report for
+    every day since his start in one sitting: silence is measured from when he was last in touch,
+    so no new silence alert is raised per report."""
     before = [a.key for a in open_alerts(clinic, clinic.silent_id) if a.kind == "silence"]
     day = dt.date(2026, 10, 5)
     while day < NOW.date():
         clinic.app.record_checkin(clinic.silent_id, CheckIn(day, pain_during=1, pain_next_morning=1))
         day += dt.timedelta(days=1)
     after = [a.key for a in open_alerts(clinic, clinic.silent_id) if a.kind == "silence"]
-    assert after == before == ["silence:2026-10-05"]
+    assert after == before == ["silence:2026-11-02"]
     assert (
         clinic.caseload.patients(clinic.clinician("bea@north.example"), "Piotr").rows[0].summary["status"]
         != "silent"
@@ -298,7 +299,8 @@ def test_two_servers_raise_each_alert_once_and_mail_each_clinician_once(db_url: 
     both servers sweep and send the same outbox."""
     now = dt.datetime.fromisoformat(CLI_NOW)  # the servers' clock (cli_env) and this one's
     today = now.date()
-    app = App.open(Settings(db=db_url, base_url="http://127.0.0.1"), clock=lambda: now)
+    clock = [now - dt.timedelta(days=14)]  # the roster was issued two weeks ago
+    app = App.open(Settings(db=db_url, base_url="http://127.0.0.1"), clock=lambda: clock[0])
     accounts = Accounts(app)
     caseload = Caseload(app)
     for email, admin in (
@@ -315,6 +317,9 @@ def test_two_servers_raise_each_alert_once_and_mail_each_clinician_once(db_url: 
         for n, start in enumerate(starts, 1)
     )
     outcomes, _ = caseload.issue_roster(alex, roster, "north.csv", "")
+    clock[0] = now  # today: the first patient silent since the issue, the second started two days ago
+    for outcome in outcomes:
+        app.follow_up.refresh(outcome.plan_id)
     (_, silent), (_, recent) = (app.secrets_for(o.plan_id) for o in outcomes)
     with Smtp(free_port()) as smtp:
         env = cli_env(

@@ -26,7 +26,7 @@ from planner.app.caseload import Caseload
 from planner.app.settings import Settings
 from planner.core.model import CheckIn
 from planner.store.schema import outbox
-from tests.clinics import NOW, PASSWORD, Browserless, rx
+from tests.clinics import ISSUED, NOW, PASSWORD, Browserless, rx
 from tests.conftest import Loopback
 from tests.servers import cli_env, free_port, serving
 
@@ -54,7 +54,9 @@ class TwoServers:
         accounts = Accounts(self.apps[0])
         caseload = Caseload(self.apps[0])
         accounts.add_clinician("North", "alex@north.example", "Alex Morgan", PASSWORD, admin=True)
+        self.clock[0] = ISSUED  # her plan was given to her on its start day, three weeks ago
         self.plan_id = self.apps[0].create_plan("lbp-return-to-run", rx("Zofia Wójcik"))
+        self.clock[0] = NOW
         caseload.adopt(self.plan_id, "North")
         self.servers = [Loopback(app) for app in self.apps]
 

@@ -51,9 +51,12 @@ def test_counts_add_up_and_the_status_agrees_with_the_plan(history: list[CheckIn
     assert summary.last_report == (max(reported) if reported else None)
     found = alerts(built, history, summary)
     assert len({a.key for a in found}) == len(found)
-    share = summary.adherence_recent
-    if share is not None and share < 0.5:  # under half of the last 14 days' sessions: never on track
+    # the status and the alert follow one rule: under half of at least four sessions judged
+    below = summary.planned_judged >= 4 and summary.done_judged / summary.planned_judged < 0.5
+    if below:
         assert summary.status is not PatientStatus.ON_TRACK
+    if summary.status is PatientStatus.LOW_ADHERENCE:
+        assert below and [a for a in found if a.kind is AlertKind.LOW_ADHERENCE]
     # written to the clinician: no alert speaks to the patient or repeats what the patient reads
     patient_texts = {d.text for s in built.sessions for d in s.decisions}
     assert all(not a.text.startswith("You") and not any(t in a.text for t in patient_texts) for a in found)
@@ -446,3 +449,24 @@ def test_a_hold_never_changes_the_level_shown_and_a_level_move_goes_from_it() ->
     assert summarize(plan(history, day(16)), history).level == "Phase 3"
     up = ClinicianAction(ActionKind.LEVEL_UP, day(16), "A. Morgan", "doing well")
     assert summarize(plan(history, day(16), actions=[up]), history, [up]).level == "Phase 4"
+
+
+def test_silence_and_adherence_count_from_the_day_the_plan_was_issued() -> None:
+    """Reviewer's item 3: a roster plan issued on day 20 with a start on day 0 was at once silent
+    (0 of 11 sessions, no report): its person only just got the handout. Counted from the issue
+    day (or the start, if later), it is on track on its issue day, silent a week later; and the
+    status says "low adherence" only when the alert does (0 of 2 sessions is neither)."""
+    issued = day(20)
+    on_issue = summarize(plan([], issued), [], issued=issued)
+    assert (on_issue.status, on_issue.planned_recent, on_issue.planned_all) == (PatientStatus.ON_TRACK, 0, 0)
+    assert on_issue.quiet_since == issued and not alerts(plan([], issued), [], on_issue)
+    week_on = summarize(plan([], day(27)), [], issued=issued)
+    assert week_on.status is PatientStatus.SILENT
+    (silence,) = alerts(plan([], day(27)), [], week_on)
+    assert silence.key == f"silence:{issued}"
+    assert summarize(plan([], day(27)), [], issued=day(-5)).quiet_since == day(0)  # before the start
+    # two sessions planned, none done: under the alert's minimum, so not "low adherence" either
+    skipped = [CheckIn(day(n), done=False) for n in (0, 1)]
+    two = summarize(plan(skipped, day(2)), skipped)
+    assert (two.done_recent, two.planned_recent) == (0, 2)
+    assert two.status is PatientStatus.ON_TRACK and not alerts(plan(skipped, day(2)), skipped, two)

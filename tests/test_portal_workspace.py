@@ -7,7 +7,7 @@ import datetime as dt
 from html.parser import HTMLParser
 
 from planner.core.model import CheckIn
-from tests.clinics import Clinic, rx
+from tests.clinics import ISSUED, NOW, Clinic, rx
 
 
 def test_acknowledge_all_closes_every_open_alert_once_and_confirms(clinic: Clinic) -> None:
@@ -94,7 +94,6 @@ def test_the_demo_clinics_reports_arrived_on_their_own_days(tmp_path) -> None:
     from planner.app.demo_clinic import seed
     from planner.app.settings import Settings
     from planner.core.follow_up import PatientStatus, summarize
-    from tests.clinics import NOW
 
     app = App.open(Settings(db=f"sqlite:///{tmp_path / 'd.db'}"), clock=lambda: NOW)
     seed(app)
@@ -139,8 +138,10 @@ class SortForms(HTMLParser):
 
 
 def test_a_sort_header_keeps_the_name_search_and_the_status_filter(clinic: Clinic) -> None:
-    for n in range(12):
+    for n in range(12):  # issued on their start day with the clinic's others: silent since
+        clinic.clock[0] = ISSUED
         plan_id = clinic.app.create_plan("beginner-walk-run", rx(f"Patient {n:02d}"))
+        clinic.clock[0] = NOW
         clinic.caseload.adopt(plan_id, "North", 1)
     north = clinic.client()
     north.login("alex@north.example")

@@ -71,6 +71,12 @@ class PlanView:
     def id(self) -> str:
         return self.stored.id
 
+    @property
+    def issued(self) -> dt.date:
+        """The day, in the person's time zone, the plan was made and handed over (a clinic's plan is
+        adopted as it is issued): follow-up counts silence and adherence from it."""
+        return self.stored.created_at.astimezone(zoneinfo.ZoneInfo(self.plan.prescription.timezone)).date()
+
     def progress(self) -> tuple[WeekProgress, ...]:
         """Week by week for the chart; nothing until the first report. Worked out only by the pages
         that draw it, not for every feed request."""

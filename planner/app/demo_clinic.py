@@ -5,6 +5,7 @@ from report histories through the same use cases as real reports and actions."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 import zoneinfo
 from collections.abc import Callable
@@ -92,7 +93,11 @@ def seed(app: App) -> str:
         start = today - dt.timedelta(days=7 * patient.weeks_ago + today.weekday())
         pain = 0 if patient.protocol == "barefoot-transition" else 1  # it starts only without pain
         rx = Prescription(patient.name, start, ZONE, (1, 3, 6), (2, 4), dt.time(7, 30), pain)
-        plan_id = app.create_plan(patient.protocol, rx)
+        # each patient was given their plan on its start day: the clinic's follow-up counts from it
+        handed = dt.datetime.combine(start, dt.time(9), zoneinfo.ZoneInfo(ZONE)).astimezone(dt.UTC)
+        plan_id = attrs.evolve(app, clock=functools.partial(_instant, handed)).create_plan(
+            patient.protocol, rx
+        )
         report_history(app, plan_id, patient, today)
         caseload.adopt(plan_id, CLINIC)  # the clinic sees the history as it stands today
         if patient.action is ActionKind.DISCHARGE:
@@ -123,6 +128,10 @@ def record_outcomes(app: App, plan_id: str, start: dt.date, today: dt.date) -> N
                 outcomes.record_outcome(app, plan_id, measure, day, None, score, source)
             elif score is not None:
                 outcomes.record_outcome(app, plan_id, measure, day, score, (), source)
+
+
+def _instant(moment: dt.datetime) -> dt.datetime:
+    return moment
 
 
 def report_history(app: App, plan_id: str, patient: Patient, today: dt.date) -> None:

@@ -46,6 +46,8 @@ class FollowedPlan(Protocol):
     def checkins(self) -> tuple[CheckIn, ...]: ...
     @property
     def actions(self) -> tuple[ClinicianAction, ...]: ...
+    @property
+    def issued(self) -> dt.date: ...
 
 
 def initials(name: str) -> str:
@@ -138,7 +140,7 @@ class FollowUp:
         def work(records: Records) -> list[int]:
             clinic = records.portal
             silence = clinic.silence_days(clinic_id)
-            summary = follow_up.summarize(view.plan, view.checkins, view.actions, silence)
+            summary = follow_up.summarize(view.plan, view.checkins, view.actions, silence, view.issued)
             raised = []
             people = recipients(clinic.clinicians(clinic_id), clinician_id)
             # signs found at screening are the plan maker's record: their alert names them

@@ -28,6 +28,7 @@ def course(app: App, plan_id: str) -> CourseRecord:
         view.actions,
         outcomes.courses(app, plan_id),
         **({"silence_days": silence} if silence else {}),
+        issued=view.issued,
         clinic=clinic,
         clinician=person.name if person else "",
         erased=erased,

@@ -13,6 +13,7 @@ report or sweep never raises it twice. The alert rules and their thresholds:
   alert per pause, not per paused session
 - escalation: two weeks of pain above the safe range, or of a pause (rules.ESCALATION_DAYS)
 - silence: no report for the clinic's number of days (default SILENCE_DAYS) once the plan started
+  and was issued to the person
 - low adherence: under half of the active sessions of the last 14 days reported done, when at least
   four were planned (LOW_ADHERENCE, a clinic threshold, unverified); counted from the return when
   the person came back from a silence in those days (see below)
@@ -20,9 +21,10 @@ report or sweep never raises it twice. The alert rules and their thresholds:
 Alert texts are written to the clinician, never to the patient: the sentences a patient reads stay
 in planner.core.wording and the pages that show them.
 
-A patient who did under half of the last 14 days' sessions is never "on track": their status is
-"low adherence" (after the statuses that need a decision), whatever the alert's minimum of
-sessions planned.
+The status "low adherence" and the alert follow one rule (`low_adherence`: the same sessions,
+the same minimum of four planned), so the list never says "low adherence" with no alert behind
+it, nor for 0 of 2 sessions. Silence and adherence count from the start or the day the plan was
+issued, whichever is later: sessions before a handout was given were never the person's to do.
 
 One fact, one alert: while a patient is silent (never reported, or not for the clinic's number of
 days), the missing reports are what low adherence would count too, so only the silence alert is
@@ -31,9 +33,9 @@ from before closes as superseded by it. Once they report again, the silence aler
 itself (`resolution`), and the low-adherence alert counts afresh from the day they got back in
 touch (`back_from_silence`): the days the silence alert covered are never counted again, so the
 check-in that ends a silence does not open "0 of 12 in the last 14 days" at once; the alert comes
-only if, of at least four sessions planned since the return, under half are reported done. The
-status still reads the whole 14 days (a patient who did under half of them is never "on track").
-Silence counts from the last contact, the start, or a re-open after discharge, whichever is latest.
+only if, of at least four sessions planned since the return, under half are reported done, and
+so does the status. Silence counts from the last contact, the start, the issue day, or a re-open
+after discharge, whichever is latest.
 """
 
 from __future__ import annotations
@@ -160,17 +162,23 @@ def summarize(
     checkins: Iterable[CheckIn],
     actions: Iterable[ClinicianAction] = (),
     silence_days: int = SILENCE_DAYS,
+    issued: dt.date | None = None,
 ) -> Summary:
+    """`issued`: the day the plan was issued to the person (and so adopted by its clinic); silence
+    and adherence count from it or the start, whichever is later: a plan handed over today with a
+    start weeks back is not weeks silent, nor 0 of 11 sessions done."""
     today, start = plan.as_of, plan.prescription.start
+    counted_from = max(start, issued or start)
     checkins = list(checkins)
     last_report = max((c.date for c in checkins if c.date <= today), default=None)
     contact = last_contact(checkins, plan.prescription.timezone, today)
     reopened = [back.date for _, back in care.gaps(actions) if back is not None and back.date <= today]
-    quiet_since = max([start, *reopened, *([contact] if contact else [])])  # a re-open starts afresh
-    past = [s for s in plan.sessions if s.date < today]
+    quiet_since = max([counted_from, *reopened, *([contact] if contact else [])])  # a re-open starts afresh
+    past = [s for s in plan.sessions if counted_from <= s.date < today]
     window = today - dt.timedelta(days=WINDOW_DAYS)
     recent = [s for s in past if s.date >= window]
-    back = back_from_silence(checkins, plan.prescription.timezone, [start, *reopened], today, silence_days)
+    fresh = [counted_from, *reopened]
+    back = back_from_silence(checkins, plan.prescription.timezone, fresh, today, silence_days)
     back = back if back is not None and back > window else None
     done_judged, planned_judged = _counts(s for s in recent if back is None or s.date >= back)
     now = plan.runs_now()
@@ -197,7 +205,7 @@ def summarize(
         status = PatientStatus.PAUSED
     elif (today - quiet_since).days >= silence_days:  # never before the start: quiet_since >= start
         status = PatientStatus.SILENT
-    elif planned_recent and done_recent / planned_recent < LOW_ADHERENCE:
+    elif low_adherence(done_judged, planned_judged):
         status = PatientStatus.LOW_ADHERENCE
     else:
         status = PatientStatus.ON_TRACK
@@ -216,6 +224,12 @@ def summarize(
         done_judged,
         planned_judged,
     )
+
+
+def low_adherence(done: int, planned: int) -> bool:
+    """The one low-adherence rule, for the status and the alert alike: under half of the sessions
+    judged done, when at least LOW_ADHERENCE_MIN_PLANNED were planned."""
+    return planned >= LOW_ADHERENCE_MIN_PLANNED and done / planned < LOW_ADHERENCE
 
 
 def _contact_days(checkins: Iterable[CheckIn], zone: str, today: dt.date) -> list[dt.date]:
@@ -344,8 +358,7 @@ def alerts(
     done, planned, back = summary.done_judged, summary.planned_judged, summary.back_from_silence
     if (
         summary.status is not PatientStatus.SILENT  # one fact, one alert: see the module's note
-        and planned >= LOW_ADHERENCE_MIN_PLANNED
-        and done / planned < LOW_ADHERENCE
+        and low_adherence(done, planned)
     ):
         monday = today - dt.timedelta(days=today.weekday())
         span = (
