@@ -33,7 +33,7 @@ def test_the_demo_discharge_summary_shows_outcomes_and_one_story_of_levels(tmp_p
         "Patient-Specific Functional Scale (PSFS): first 3.67",
     ):
         assert measure in text, measure
-    assert "Global Rating of Change" in text and "latest 6 (02 Dec)" in text
+    assert "Global Rating of Change" in text and "latest 6 (02 Dec). Minimal" in text  # no change of a change
     record = course(app, plan_id)
     assert [len(c.scores) for c in record.outcomes] == [3, 3, 2]  # GROC rates change: no start score
     reached = [d.text for d in record.levels]

@@ -90,7 +90,8 @@ class _Summary:
         rows = []
         for progress in self.record.outcomes:
             first, last = progress.scores[0], progress.scores[-1]
-            change = "-" if progress.change is None else f"{progress.change:+g}"
+            # a measure that rates change itself (GROC) has no change from the first to show
+            change = "" if progress.change is None else f", change {progress.change:+g}"
             drawing = chart.to_drawing(
                 outcome_chart.shapes(progress), outcome_chart.WIDTH, outcome_chart.HEIGHT
             )
@@ -101,7 +102,7 @@ class _Summary:
             )
             text = (
                 f"{progress.measure.title} ({progress.measure.id.upper()}): first {first.score:g} "
-                f"({first.date:%d %b}), latest {last.score:g} ({last.date:%d %b}), change {change}. "
+                f"({first.date:%d %b}), latest {last.score:g} ({last.date:%d %b}){change}. "
                 f"Minimal important change, {progress.measure.mic_text}: {reached_text(progress)}."
             )
             sources = f"{progress.measure.source}. MIC: {progress.measure.mic_source}."
