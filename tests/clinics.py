@@ -165,6 +165,15 @@ class Clinic:
     def client(self) -> Browserless:
         return Browserless(self.loopback.port)
 
+    def issue_patients(self, count: int) -> None:
+        """`count` more of North's patients (Patient 00, 01, ...), issued with the clinic's others on
+        ISSUED, their start day, and silent since: the clock is back at NOW after each."""
+        for n in range(count):
+            self.clock[0] = ISSUED
+            plan_id = self.app.create_plan("beginner-walk-run", rx(f"Patient {n:02d}"))
+            self.clock[0] = NOW
+            self.caseload.adopt(plan_id, "North", 1)
+
     def alerts(self) -> list:
         with self.app.store.read() as records:
             return records.portal.alerts(self.plan_id)

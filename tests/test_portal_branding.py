@@ -15,7 +15,7 @@ import pypdf
 import pytest
 
 from planner.app.branding import handout_name
-from tests.clinics import ISSUED, NOW, Browserless, Clinic, rx
+from tests.clinics import NOW, Browserless, Clinic, rx
 from tests.conftest import ROOT
 
 LOGO = (ROOT / "templates" / "clinic-logo.png").read_bytes()
@@ -135,11 +135,7 @@ def test_print_all_prints_every_patient_of_the_search_and_filter_on_every_page(
     from planner.app import caseload
 
     monkeypatch.setattr(caseload, "PAGE_SIZE", 5)
-    for n in range(8):  # issued on their start day with the clinic's others: silent since
-        clinic.clock[0] = ISSUED
-        plan_id = clinic.app.create_plan("beginner-walk-run", rx(f"Patient {n:02d}"))
-        clinic.clock[0] = NOW
-        clinic.caseload.adopt(plan_id, "North", 1)
+    clinic.issue_patients(8)
     client = clinic.client()
     client.login("alex@north.example")
     fields = {"q": "patient", "status": "silent", "sort": "name", "dir": "desc"}

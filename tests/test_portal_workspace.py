@@ -7,7 +7,7 @@ import datetime as dt
 from html.parser import HTMLParser
 
 from planner.core.model import CheckIn
-from tests.clinics import ISSUED, NOW, Clinic, rx
+from tests.clinics import NOW, Clinic, rx
 
 
 def test_acknowledge_all_closes_every_open_alert_once_and_confirms(clinic: Clinic) -> None:
@@ -138,11 +138,7 @@ class SortForms(HTMLParser):
 
 
 def test_a_sort_header_keeps_the_name_search_and_the_status_filter(clinic: Clinic) -> None:
-    for n in range(12):  # issued on their start day with the clinic's others: silent since
-        clinic.clock[0] = ISSUED
-        plan_id = clinic.app.create_plan("beginner-walk-run", rx(f"Patient {n:02d}"))
-        clinic.clock[0] = NOW
-        clinic.caseload.adopt(plan_id, "North", 1)
+    clinic.issue_patients(12)
     north = clinic.client()
     north.login("alex@north.example")
     _, _, found = north.request("POST", "/portal/", {"q": "patient 0", "status": "silent"})
